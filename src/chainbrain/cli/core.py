@@ -1,0 +1,64 @@
+"""``init`` and ``stats``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from chainbrain.cli.context import console, open_store, print_json, print_table
+from chainbrain.store.records import counts
+
+TABLE_ZH = {
+    "districts": "行政区划",
+    "segments": "产业链环节",
+    "enterprises": "企业",
+    "sites": "厂区/场所",
+    "vehicle_models": "车型",
+    "bom_lines": "BOM 行",
+    "supply_links": "供应关系",
+}
+
+
+def init(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="载入内置的重庆示例数据")] = False,
+) -> None:
+    """创建（或升级）数据库；加 --demo 载入内置的重庆产业链数据。
+
+    Example:
+        chainbrain --db cq.duckdb init --demo
+    """
+    conn = open_store(ctx, must_exist=False)
+    if demo:
+        from chainbrain.data import load_demo
+
+        load_demo(conn)
+    n = counts(conn)
+    console.print(f"数据库已就绪：{ctx.obj.db_path}（企业 {n['enterprises']} 家，场所 {n['sites']} 个）")
+
+
+def stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """各数据表的记录数。
+
+    Example:
+        chainbrain stats --json
+    """
+    conn = open_store(ctx)
+    n = counts(conn)
+    if as_json:
+        print_json(n)
+        return
+    print_table(
+        "数据统计",
+        [("table", "数据表"), ("zh", "名称"), ("n", "记录数")],
+        [{"table": k, "zh": TABLE_ZH.get(k, k), "n": v} for k, v in n.items()],
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("stats")(stats)

@@ -1,0 +1,1 @@
+"""invest package."""

@@ -1,0 +1,95 @@
+"""Open a DuckDB store and bring its schema up to date.
+
+Migrations are the numbered ``NNN_name.sql`` files beside this module, applied in order, each in its own
+transaction, and recorded in ``schema_migrations``. A store is never downgraded: a store whose recorded
+version is newer than this code knows is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+_MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or migrated."""
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """All bundled migrations as (version, name, sql), sorted by version."""
+    found = []
+    for entry in resources.files("chainbrain.store.migrations").iterdir():
+        m = _MIGRATION.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise StoreError(f"two migrations share a version number: {versions}")
+    return found
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """The highest applied migration, 0 for an empty store."""
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or exists[0] == 0:
+        return 0
+    row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration newer than the store's version; return the versions applied."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    current = schema_version(conn)
+    known = _migrations()
+    latest = known[-1][0] if known else 0
+    if current > latest:
+        raise StoreError(
+            f"the store is at schema version {current}, newer than this chainbrain knows ({latest}); "
+            "upgrade chainbrain"
+        )
+    applied = []
+    for version, name, sql in known:
+        if version <= current:
+            continue
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute(sql)
+            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+            conn.execute("COMMIT")
+        except duckdb.Error as e:
+            conn.execute("ROLLBACK")
+            raise StoreError(f"migration {version:03d}_{name}.sql failed: {e}") from e
+        applied.append(version)
+    return applied
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the store at ``path`` and migrate it unless ``read_only``."""
+    p = str(path)
+    try:
+        conn = duckdb.connect(p, read_only=read_only)
+    except duckdb.Error as e:
+        raise StoreError(f"cannot open the store {p}: {e}") from e
+    if not read_only:
+        migrate(conn)
+    return conn
+
+
+def memory() -> duckdb.DuckDBPyConnection:
+    """A migrated in-memory store (tests, scratch work)."""
+    conn = duckdb.connect(":memory:")
+    migrate(conn)
+    return conn

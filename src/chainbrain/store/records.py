@@ -1,0 +1,111 @@
+"""Write and read whole records: bulk inserts inside one transaction, counts, table dumps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from chainbrain.schema import SQL_TABLE
+
+
+def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of a store table, in order (``table`` is the public or the SQL name)."""
+    sql_name = SQL_TABLE.get(table, table)
+    rows = conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [sql_name],
+    ).fetchall()
+    if not rows:
+        raise KeyError(f"no table {table!r} in the store")
+    return [r[0] for r in rows]
+
+
+def _arrow(conn: duckdb.DuckDBPyConnection, sql_name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    cols = table_columns(conn, sql_name)
+    types = dict(
+        conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [sql_name]
+        ).fetchall()
+    )
+    arrays = {}
+    for c in cols:
+        values = [r.get(c) for r in rows]
+        t = types[c]
+        if t.endswith("[]"):
+            arrays[c] = pa.array([list(v) if v is not None else None for v in values], pa.list_(pa.string()))
+        elif t == "DATE":
+            arrays[c] = pa.array(values, pa.date32())
+        elif t in ("DOUBLE", "FLOAT"):
+            arrays[c] = pa.array([None if v is None else float(v) for v in values], pa.float64())
+        elif t in ("INTEGER", "BIGINT"):
+            arrays[c] = pa.array(values, pa.int64())
+        elif t == "BOOLEAN":
+            arrays[c] = pa.array(values, pa.bool_())
+        else:
+            arrays[c] = pa.array([None if v is None else str(v) for v in values], pa.string())
+    return pa.table(arrays)
+
+
+def insert_rows(
+    conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]], *, replace: bool = False
+) -> int:
+    """Insert plain dict rows (keys = column names) into ``table``; ``replace`` overwrites rows by id.
+
+    The caller owns the transaction: wrap several calls in :func:`transaction` to make them all-or-nothing.
+    """
+    if not rows:
+        return 0
+    sql_name = SQL_TABLE.get(table, table)
+    batch = _arrow(conn, sql_name, rows)  # noqa: F841 - read by DuckDB's replacement scan below
+    cols = ", ".join(batch.column_names)
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    conn.execute(f"{verb} INTO {sql_name} ({cols}) SELECT {cols} FROM batch")
+    return len(rows)
+
+
+class transaction:
+    """``with transaction(conn): ...`` commits on success and rolls back on any error."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        self.conn.execute("BEGIN TRANSACTION")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def counts(conn: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> dict[str, int]:
+    """Row counts per public table name."""
+    names = list(tables) if tables is not None else list(SQL_TABLE)
+    out = {}
+    for name in names:
+        sql_name = SQL_TABLE.get(name, name)
+        row = conn.execute(f"SELECT count(*) FROM {sql_name}").fetchone()
+        out[name] = int(row[0]) if row else 0
+    return out
+
+
+def fetch_dicts(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
+    """Run a query and return its rows as dicts."""
+    cur = conn.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def dump_table(conn: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
+    """Every row of a table, ordered by id."""
+    sql_name = SQL_TABLE.get(table, table)
+    return fetch_dicts(conn, f"SELECT * FROM {sql_name} ORDER BY id")
+
+
+def delete_all(conn: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:
+    for name in tables:
+        conn.execute(f"DELETE FROM {SQL_TABLE.get(name, name)}")

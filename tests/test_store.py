@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from chainbrain.store import connect, memory, migrate, schema_version
+from chainbrain.store.connection import StoreError
+from chainbrain.store.records import counts, insert_rows, transaction
+
+
+def test_migrate_is_idempotent(tmp_path):
+    path = tmp_path / "x.duckdb"
+    conn = connect(path)
+    v = schema_version(conn)
+    assert v >= 1
+    assert migrate(conn) == []
+    conn.close()
+    conn = connect(path)
+    assert schema_version(conn) == v
+
+
+def test_newer_store_is_refused(tmp_path):
+    path = tmp_path / "x.duckdb"
+    conn = connect(path)
+    conn.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        connect(path)
+
+
+def test_transaction_rolls_back_everything():
+    conn = memory()
+    row = dict(
+        id="E1", name="测试企业", district_code="500112", roles=["Tier1"], source="t", status="illustrative"
+    )
+    with pytest.raises(duckdb.ConstraintException):
+        with transaction(conn):
+            insert_rows(conn, "enterprises", [row])
+            insert_rows(conn, "enterprises", [row])  # duplicate id
+    assert counts(conn)["enterprises"] == 0
