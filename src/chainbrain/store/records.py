@@ -59,7 +59,7 @@ def insert_rows(
     if not rows:
         return 0
     sql_name = SQL_TABLE.get(table, table)
-    batch = _arrow(conn, sql_name, rows)  # noqa: F841 - read by DuckDB's replacement scan below
+    batch = _arrow(conn, sql_name, rows)
     cols = ", ".join(batch.column_names)
     verb = "INSERT OR REPLACE" if replace else "INSERT"
     conn.execute(f"{verb} INTO {sql_name} ({cols}) SELECT {cols} FROM batch")

@@ -1,0 +1,74 @@
+"""Importable / exportable tables: one :class:`TableIO` per table, registered by name.
+
+The chain-map tables register themselves in :mod:`chainbrain.io`; other packages (targets'
+``observations``, …) register theirs the same way, so ``chainbrain import|export|template TABLE``
+serve them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from chainbrain.io.problems import Problem
+
+
+@dataclass
+class TableIO:
+    """How one table is read from files, checked, written and exported.
+
+    - ``validate(conn, path, progress)`` reads a CSV/XLSX file and returns (rows ready to write,
+      problems); it must not write anything.
+    - ``write(conn, rows)`` writes validated rows; it is called inside one transaction.
+    - ``template(path)`` writes a fill-in Excel template with Chinese headers, notes and drop-downs.
+    - ``export(conn)`` returns the table's rows as plain dicts (lists joined by the exporter).
+    """
+
+    name: str
+    title_zh: str
+    validate: Callable[
+        [duckdb.DuckDBPyConnection, Path, Callable[[int, int], None] | None],
+        tuple[list[dict[str, Any]], list[Problem]],
+    ]
+    write: Callable[[duckdb.DuckDBPyConnection, list[dict[str, Any]]], int]
+    template: Callable[[Path], None]
+    export: Callable[[duckdb.DuckDBPyConnection], list[dict[str, Any]]]
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+
+_REGISTRY: dict[str, TableIO] = {}
+
+
+def register(spec: TableIO) -> None:
+    _REGISTRY[spec.name] = spec
+    for a in spec.aliases:
+        _REGISTRY[a] = spec
+
+
+def get(name: str) -> TableIO:
+    _load_builtin()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        names = "、".join(sorted({s.name for s in _REGISTRY.values()}))
+        raise KeyError(f"未知数据表 {name!r}，可选：{names}") from None
+
+
+def names() -> list[str]:
+    _load_builtin()
+    return sorted({s.name for s in _REGISTRY.values()})
+
+
+_BUILTIN_MODULES = ("chainbrain.io.chain_tables", "chainbrain.monitor.io")
+
+
+def _load_builtin() -> None:
+    """Import the modules that register tables (each calls :func:`register` at import)."""
+    import importlib
+
+    for mod in _BUILTIN_MODULES:
+        importlib.import_module(mod)
