@@ -11,6 +11,7 @@ class Site(Record):
     enterprise_id: str
     name: str
     district_code: str = Field(pattern=r"^\d{6}$")
+    park: str | None = Field(None, description="industrial park, e.g. 两江新区")
     lon: float | None = Field(None, ge=-180, le=180)
     lat: float | None = Field(None, ge=-90, le=90)
     segment_id: str | None = Field(None, description="what it makes")

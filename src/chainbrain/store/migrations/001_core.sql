@@ -55,6 +55,7 @@ CREATE TABLE site (
     enterprise_id   VARCHAR NOT NULL,
     name            VARCHAR NOT NULL,
     district_code   VARCHAR NOT NULL,
+    park            VARCHAR,                  -- industrial park (两江新区, 西部科学城 …), "1+N" parks
     lon             DOUBLE,
     lat             DOUBLE,
     segment_id      VARCHAR,                  -- what it makes
