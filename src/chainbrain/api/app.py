@@ -1,0 +1,84 @@
+"""The FastAPI application: routers under ``/api/v1``, JSON errors in Chinese, the built front end at ``/``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from chainbrain.api.settings import ApiSettings
+from chainbrain.store import connect
+
+API_PREFIX = "/api/v1"
+
+_FIELD_ZH = {
+    "missing": "缺少",
+    "int_parsing": "应为整数",
+    "greater_than_equal": "太小",
+    "less_than_equal": "太大",
+}
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Stable ids ``{tag}-{handler}`` (e.g. ``enterprises-read_enterprises``) for generated clients."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("chainbrain.api"))) / "static"
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "body", "path"))
+        kind = _FIELD_ZH.get(err.get("type", ""), "")
+        parts.append(f"参数 {loc or '?'} {kind or '不正确'}：{err.get('msg', '')}")
+    return "；".join(parts) or "请求参数不正确"
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    """Build the app over the store ``settings.db`` (opened, and migrated, when the app starts)."""
+    settings = settings or ApiSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.conn = connect(settings.db)
+        try:
+            yield
+        finally:
+            app.state.conn.close()
+
+    app = FastAPI(
+        title="chainbrain 产业大脑 API",
+        version="1",
+        description="重庆智能网联新能源汽车产业链：图谱、本地配套率、目标监测、数据导入。",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": _validation_message(exc)})
+
+    from chainbrain.api.routes import ROUTERS
+
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+
+    static = static_dir()
+    if (static / "index.html").exists():
+        app.mount("/", StaticFiles(directory=static, html=True), name="static")
+    return app

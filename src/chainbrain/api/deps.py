@@ -1,0 +1,99 @@
+"""Request dependencies: a store cursor, the settings, the logged-in user and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+import duckdb
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+
+from chainbrain.api.accounts import ANONYMOUS, User, user_for_token
+from chainbrain.api.settings import ApiSettings
+
+SESSION_COOKIE = "cb_session"
+
+_bearer = HTTPBearer(auto_error=False, description="登录返回的 access_token")
+_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="登录后设置的会话 Cookie")
+
+
+def get_settings(request: Request) -> ApiSettings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+
+
+def get_conn(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of the app's store connection for this request (DuckDB cursors are per thread)."""
+    cur = request.app.state.conn.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+ConnDep = Annotated[duckdb.DuckDBPyConnection, Depends(get_conn)]
+
+
+def session_token(
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> str | None:
+    """The token of this request: ``Authorization: Bearer …`` first, else the session cookie."""
+    if bearer is not None and bearer.credentials:
+        return bearer.credentials
+    return cookie or None
+
+
+TokenDep = Annotated[str | None, Depends(session_token)]
+
+
+def get_current_user(conn: ConnDep, settings: SettingsDep, token: TokenDep) -> User:
+    if token:
+        user = user_for_token(conn, token)
+        if user is not None:
+            return user
+        if not settings.allow_anonymous:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "登录已过期或无效，请重新登录")
+    if settings.allow_anonymous:
+        return ANONYMOUS
+    raise HTTPException(status.HTTP_401_UNAUTHORIZED, "请先登录（POST /api/v1/auth/login）")
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_roles(*roles: str) -> Callable[[User], User]:
+    """A dependency that lets only the given roles through (403 with the roles that may)."""
+    from chainbrain.api.accounts import ROLE_ZH
+
+    allowed = "、".join(ROLE_ZH[r] for r in roles)
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"当前账号（{ROLE_ZH[user.role]}）无权执行此操作，仅限：{allowed}"
+            )
+        return user
+
+    return check
+
+
+AnalystUser = Annotated[User, Depends(require_roles("admin", "analyst"))]
+AdminUser = Annotated[User, Depends(require_roles("admin"))]
+
+
+def sees_all_links(user: User) -> bool:
+    """Admins and analysts read every supply link and firm figure."""
+    return user.role in ("admin", "analyst")
+
+
+def sees_firm(user: User, enterprise_id: str) -> bool:
+    """Whether ``user`` may see this firm's links and figures (revenue, employees, link values)."""
+    return sees_all_links(user) or (user.role == "enterprise" and user.enterprise_id == enterprise_id)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,23 @@
+"""One router per resource; :data:`ROUTERS` is what the app mounts under ``/api/v1``."""
+
+from chainbrain.api.routes import (
+    auth,
+    districts,
+    enterprises,
+    segments,
+    sites,
+    supply_links,
+    users,
+    vehicle_models,
+)
+
+ROUTERS = [
+    auth.router,
+    users.router,
+    segments.router,
+    enterprises.router,
+    sites.router,
+    vehicle_models.router,
+    supply_links.router,
+    districts.router,
+]

@@ -1,0 +1,68 @@
+"""Users and the audit log (admins only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Request, status
+from pydantic import BaseModel, Field
+
+from chainbrain.api import accounts
+from chainbrain.api.accounts import AccountError, audit, audit_entries, list_users
+from chainbrain.api.deps import AdminUser, ConnDep, client_ip
+from chainbrain.api.routes.auth import UserOut
+from chainbrain.api.routes.common import ERRORS, Page, PageNo, PageSize
+
+router = APIRouter(prefix="/users", tags=["users"], responses=ERRORS)
+
+
+class UserCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=8, max_length=256)
+    role: Literal["admin", "analyst", "enterprise", "viewer"]
+    enterprise_id: str | None = None
+    display_name: str | None = None
+
+
+class AuditOut(BaseModel):
+    id: int
+    at_time: dt.datetime
+    user_id: int | None
+    username: str | None
+    action: str
+    target: str | None
+    detail: str | None
+    ip: str | None
+
+
+@router.get("")
+def read_users(conn: ConnDep, admin: AdminUser) -> Page[UserOut]:
+    """Every active user."""
+    users = list_users(conn)
+    return Page(data=[UserOut(**u.public()) for u in users], count=len(users))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreate, request: Request, conn: ConnDep, admin: AdminUser) -> UserOut:
+    """Add a user (an enterprise user names its firm)."""
+    try:
+        user = accounts.create_user(
+            conn,
+            body.username,
+            body.password,
+            body.role,
+            enterprise_id=body.enterprise_id,
+            display_name=body.display_name,
+        )
+    except AccountError as e:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(e)) from e
+    audit(conn, admin, "user.create", f"user:{user.username}", {"role": user.role}, client_ip(request))
+    return UserOut(**user.public())
+
+
+@router.get("/audit")
+def read_audit_log(conn: ConnDep, admin: AdminUser, page: PageNo = 1, size: PageSize = 50) -> Page[AuditOut]:
+    """The audit log, newest first: who wrote what, and when."""
+    rows, total = audit_entries(conn, limit=size, offset=(page - 1) * size)
+    return Page(data=[AuditOut(**r) for r in rows], count=total)
