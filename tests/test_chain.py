@@ -1,0 +1,404 @@
+"""Chain analytics on a small store built by hand; every expected figure is worked out in the comments.
+
+The store (values in 元, 1e9 = 10 亿元):
+
+    sites                      district  coords          makes  capacity
+    P1  OEM1 plant             500112    (106.5, 29.5)   -
+    P2  OEM2 plant             500106    (106.4, 29.6)   -
+    S1  T1 battery             500112    (106.5, 30.5)   bat    100,000
+    S2  T2 battery (Chengdu)   510104    (104.08, 30.66) bat    200,000
+    S3  T3 motor (Shanghai)    310115    no coords       mot
+    S4  T4 motor               500106    (106.5, 29.6)   mot     50,000
+    S5  T5 camera (Kunming)    530102    no coords       cam
+
+    models  plant  volume   BOM (qty × unit value)
+    M1      P1     100,000  bat 1×50,000  mot 1×10,000  cam 4×500
+    M2      P1      50,000  bat 1×60,000  mot 2×8,000
+    M3      P2      40,000  bat 1×40,000  mot 1×9,000
+
+    links  buyer ← supplier  segment  value   volume   city-local  chengyu-local
+    L1     P1 ← S1           bat      3.0e9   60,000   yes         yes
+    L2     P1 ← S2           bat      2.0e9   40,000   no          yes
+    L3     P1 ← S3           mot      1.0e9  100,000   no          no
+    L4     P1 ← S4           mot      0.5e9   50,000   yes         yes
+    L5     P1 ← S5           cam      0.2e9  400,000   no          no
+    L6     P2 ← S2           bat      1.6e9   (none)   no          yes
+    L7     P2 ← S4           mot      0.36e9  40,000   yes         yes
+    L8     S1 ← S2 (Tier1)   bat      1.0e9   20,000   no          yes
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from chainbrain.chain import (
+    BoundaryError,
+    WhatIfError,
+    concentration,
+    gaps,
+    haversine_km,
+    local_rate,
+    parse_boundary,
+    whatif,
+)
+from chainbrain.store import memory
+from chainbrain.store.records import insert_rows, transaction
+
+P = dict(source="test", status="synthetic")
+LINK = dict(confidence="suggested", **P)
+
+
+def build_store(conn) -> None:
+    districts = [
+        ("500112", "渝北区", "重庆市", 106.63, 29.72),
+        ("500106", "沙坪坝区", "重庆市", 106.46, 29.54),
+        ("510104", "锦江区", "四川省", 104.08, 30.66),
+        ("530102", "五华区", "云南省", 102.70, 25.04),
+        ("310115", "浦东新区", "上海市", 121.54, 31.22),
+    ]
+    segs = [("bat", "动力电池", "套"), ("mot", "驱动电机", "套"), ("cam", "摄像头", "个")]
+    firms = [
+        ("OEM1", "OEM", "500112"),
+        ("OEM2", "OEM", "500106"),
+        ("T1", "Tier1", "500112"),
+        ("T2", "Tier1", "510104"),
+        ("T3", "Tier1", "310115"),
+        ("T4", "Tier1", "500106"),
+        ("T5", "Tier1", "530102"),
+    ]
+    sites = [
+        ("P1", "OEM1", "500112", 106.5, 29.5, None, None),
+        ("P2", "OEM2", "500106", 106.4, 29.6, None, None),
+        ("S1", "T1", "500112", 106.5, 30.5, "bat", 100_000),
+        ("S2", "T2", "510104", 104.08, 30.66, "bat", 200_000),
+        ("S3", "T3", "310115", None, None, "mot", None),
+        ("S4", "T4", "500106", 106.5, 29.6, "mot", 50_000),
+        ("S5", "T5", "530102", None, None, "cam", None),
+    ]
+    models = [("M1", "OEM1", "P1", 100_000), ("M2", "OEM1", "P1", 50_000), ("M3", "OEM2", "P2", 40_000)]
+    bom = [
+        ("M1", "bat", 1, 50_000),
+        ("M1", "mot", 1, 10_000),
+        ("M1", "cam", 4, 500),
+        ("M2", "bat", 1, 60_000),
+        ("M2", "mot", 2, 8_000),
+        ("M3", "bat", 1, 40_000),
+        ("M3", "mot", 1, 9_000),
+    ]
+    links = [
+        ("L1", "P1", "S1", "bat", 3.0e9, 60_000),
+        ("L2", "P1", "S2", "bat", 2.0e9, 40_000),
+        ("L3", "P1", "S3", "mot", 1.0e9, 100_000),
+        ("L4", "P1", "S4", "mot", 0.5e9, 50_000),
+        ("L5", "P1", "S5", "cam", 0.2e9, 400_000),
+        ("L6", "P2", "S2", "bat", 1.6e9, None),
+        ("L7", "P2", "S4", "mot", 0.36e9, 40_000),
+        ("L8", "S1", "S2", "bat", 1.0e9, 20_000),
+    ]
+    with transaction(conn):
+        insert_rows(
+            conn,
+            "districts",
+            [dict(id=i, name=n, province=p, lon=x, lat=y, yuxi=False, **P) for i, n, p, x, y in districts],
+        )
+        insert_rows(
+            conn,
+            "segments",
+            [
+                dict(id=i, name_zh=n, name_en=i, level=2, stream="中游", kind="system", unit=u, **P)
+                for i, n, u in segs
+            ],
+        )
+        insert_rows(
+            conn,
+            "enterprises",
+            [dict(id=i, name=f"{i}公司", district_code=d, roles=[r], labels=[], **P) for i, r, d in firms],
+        )
+        insert_rows(
+            conn,
+            "sites",
+            [
+                dict(
+                    id=i,
+                    enterprise_id=e,
+                    name=i,
+                    district_code=d,
+                    lon=x,
+                    lat=y,
+                    segment_id=s,
+                    capacity=c,
+                    **P,
+                )
+                for i, e, d, x, y, s, c in sites
+            ],
+        )
+        insert_rows(
+            conn,
+            "vehicle_models",
+            [
+                dict(id=i, oem_id=o, site_id=s, brand="B", name=i, powertrain="BEV", annual_volume=v, **P)
+                for i, o, s, v in models
+            ],
+        )
+        insert_rows(
+            conn,
+            "bom_lines",
+            [dict(id=f"{m}-{s}", model_id=m, segment_id=s, qty=q, unit_value=u, **P) for m, s, q, u in bom],
+        )
+        insert_rows(
+            conn,
+            "supply_links",
+            [
+                dict(
+                    id=i,
+                    buyer_site_id=b,
+                    supplier_site_id=s,
+                    segment_id=g,
+                    annual_value=v,
+                    volume=vol,
+                    **LINK,
+                )
+                for i, b, s, g, v, vol in links
+            ],
+        )
+
+
+@pytest.fixture
+def conn():
+    c = memory()
+    build_store(c)
+    yield c
+    c.close()
+
+
+def rows_by_key(rows):
+    return {r.key: r for r in rows}
+
+
+def test_local_rate_by_oem_city(conn):
+    rows = local_rate(conn, "oem")
+    assert [r.key for r in rows] == ["OEM1", "OEM2"]  # sorted by total value 6.7e9 > 1.96e9
+    o1, o2 = rows
+    # OEM1: L1..L5 total 3.0+2.0+1.0+0.5+0.2 = 6.7e9; local L1+L4 = 3.5e9; counts 2 of 5
+    assert o1.total_value == pytest.approx(6.7e9)
+    assert o1.local_value == pytest.approx(3.5e9)
+    assert o1.rate_value == pytest.approx(3.5 / 6.7)
+    assert (o1.local_count, o1.total_count, o1.rate_count) == (2, 5, pytest.approx(0.4))
+    # OEM2: L6+L7 = 1.96e9; local L7 = 0.36e9 → 0.1837; counts 1 of 2
+    assert o2.rate_value == pytest.approx(0.36 / 1.96)
+    assert o2.rate_count == pytest.approx(0.5)
+
+
+def test_local_rate_chengyu_and_all_buyers(conn):
+    r = rows_by_key(local_rate(conn, "oem", boundary="chengyu"))
+    # Chengdu's S2 is now local: OEM1 local L1+L2+L4 = 5.5e9 of 6.7e9, 3 of 5 links; OEM2 all local
+    assert r["OEM1"].rate_value == pytest.approx(5.5 / 6.7)
+    assert r["OEM1"].rate_count == pytest.approx(0.6)
+    assert r["OEM2"].rate_value == pytest.approx(1.0)
+    # buyers=all adds T1 (buys L8 from Chengdu: 0 local of 1.0e9 under the city boundary)
+    r = rows_by_key(local_rate(conn, "oem", buyers="all"))
+    assert set(r) == {"OEM1", "OEM2", "T1"}
+    assert r["T1"].rate_value == 0.0 and r["T1"].total_value == pytest.approx(1.0e9)
+
+
+def test_local_rate_city_segment_district(conn):
+    (city,) = local_rate(conn, "city")
+    # OEM buyers in Chongqing: total 6.7+1.96 = 8.66e9, local 3.5+0.36 = 3.86e9, 3 local of 7 links
+    assert city.rate_value == pytest.approx(3.86 / 8.66)
+    assert city.rate_count == pytest.approx(3 / 7)
+    (city_all,) = local_rate(conn, "city", buyers="all")
+    # + L8 (1.0e9, outside): 3.86 / 9.66, 3 of 8
+    assert city_all.rate_value == pytest.approx(3.86 / 9.66)
+    assert city_all.rate_count == pytest.approx(3 / 8)
+
+    seg = local_rate(conn, "segment")
+    # bat L1+L2+L6 = 6.6e9 (local 3.0); mot L3+L4+L7 = 1.86e9 (local 0.86); cam L5 0.2e9 (local 0)
+    assert [s.key for s in seg] == ["bat", "mot", "cam"]
+    assert seg[0].name == "动力电池"
+    assert seg[0].rate_value == pytest.approx(3.0 / 6.6)
+    assert seg[1].rate_value == pytest.approx(0.86 / 1.86)
+    assert seg[2].rate_value == 0.0
+
+    d = rows_by_key(local_rate(conn, "district"))
+    # P1 sits in 渝北 (500112): OEM1's figures; P2 in 沙坪坝 (500106): OEM2's
+    assert d["500112"].name == "渝北区"
+    assert d["500112"].rate_value == pytest.approx(3.5 / 6.7)
+    assert d["500106"].rate_value == pytest.approx(0.36 / 1.96)
+
+
+def test_local_rate_by_model_splits_plant_links(conn):
+    m = rows_by_key(local_rate(conn, "model"))
+    # Plant P1: bat weights M1 100,000×1 : M2 50,000×1 → 2/3 : 1/3
+    #           mot weights M1 100,000×1 : M2 50,000×2 → 1/2 : 1/2;  cam only M1 (4×100,000) → 1
+    # M1: local 3.0×2/3 + 0.5×1/2 = 2.25e9; total (3.0+2.0)×2/3 + (1.0+0.5)/2 + 0.2 = 4.28333e9
+    #     counts: local 2/3 + 1/2 = 7/6; total 2×2/3 + 2×1/2 + 1 = 10/3
+    assert m["M1"].local_value == pytest.approx(2.25e9)
+    assert m["M1"].total_value == pytest.approx(5.0e9 * 2 / 3 + 0.75e9 + 0.2e9)
+    assert m["M1"].local_count == pytest.approx(7 / 6)
+    assert m["M1"].total_count == pytest.approx(10 / 3)
+    # M2: local 3.0/3 + 0.5/2 = 1.25e9; total 5.0/3 + 0.75 = 2.41667e9
+    assert m["M2"].rate_value == pytest.approx(1.25 / (5.0 / 3 + 0.75))
+    # M3 alone at P2: OEM2's figures; the split conserves the plant totals
+    assert m["M3"].rate_value == pytest.approx(0.36 / 1.96)
+    assert m["M1"].total_value + m["M2"].total_value == pytest.approx(6.7e9)
+
+
+def test_boundaries():
+    assert parse_boundary("chengyu").contains_code("510104")
+    assert not parse_boundary("chengyu").contains_code("530102")
+    assert parse_boundary("city").contains_code("500112")
+    assert not parse_boundary("city").contains_code("510104")
+    assert parse_boundary(" Radius:50 ").radius_km == 50.0
+    for bad in ("town", "radius:", "radius:abc", "radius:-5", "radius:0"):
+        with pytest.raises(BoundaryError, match="边界"):
+            parse_boundary(bad)
+    # 1° of latitude along a meridian: 6371.0088 km × π/180 = 111.1951 km
+    assert haversine_km(106.5, 29.5, 106.5, 30.5) == pytest.approx(6371.0088 * math.pi / 180)
+    assert haversine_km(106.5, 29.5, 106.5, 30.5) == pytest.approx(111.1951, abs=1e-4)
+
+
+def test_radius_boundary(conn):
+    # S1 is 111.195 km due north of P1; S4 is 0.1° north of P1 (11.12 km) and about 9.67 km east of P2
+    # (0.1° × 111.195 × cos 29.6°); S3 and S5 have no coordinates, so they are never local.
+    wide = rows_by_key(local_rate(conn, "oem", boundary="radius:112"))
+    assert wide["OEM1"].local_value == pytest.approx(3.5e9)  # L1 and L4
+    narrow = rows_by_key(local_rate(conn, "oem", boundary="radius:111"))
+    assert narrow["OEM1"].local_value == pytest.approx(0.5e9)  # L4 only
+    assert narrow["OEM1"].rate_value == pytest.approx(0.5 / 6.7)
+    assert narrow["OEM2"].local_value == pytest.approx(0.36e9)  # L7 (9.67 km)
+    tight = rows_by_key(local_rate(conn, "oem", boundary="radius:9"))
+    assert tight["OEM2"].local_value == 0.0
+
+
+def test_gaps_city(conn):
+    g = gaps(conn)
+    assert [r.segment_id for r in g] == ["bat", "mot", "cam"]  # outside value 4.6e9 > 1.0e9 > 0.2e9
+    bat, mot, cam = g
+    # bat demand: M1 100,000 + M2 50,000 + M3 40,000 = 190,000; local capacity S1 100,000 → short 90,000
+    # bought by Chongqing buyers (all): local L1 3.0e9; outside L2+L6+L8 = 4.6e9
+    assert bat.demand == 190_000 and bat.local_capacity == 100_000 and bat.shortfall == 90_000
+    assert bat.outside_value == pytest.approx(4.6e9) and bat.local_value == pytest.approx(3.0e9)
+    assert bat.short and not bat.missing
+    assert bat.local_firms == 1 and bat.single_sourced  # T1 only
+    assert bat.hhi == pytest.approx(1.0) and bat.concentrated
+    # mot demand: 100,000×1 + 50,000×2 + 40,000×1 = 240,000; capacity S4 50,000 → shortfall 190,000
+    assert mot.demand == 240_000 and mot.shortfall == 190_000 and mot.short
+    assert mot.outside_value == pytest.approx(1.0e9)
+    # cam: M1 4 × 100,000 = 400,000 units, no local maker or supplier → missing
+    assert cam.demand == 400_000 and cam.missing and not cam.short and cam.local_firms == 0
+    assert cam.hhi is None and not cam.concentrated
+    assert [r.segment_id for r in gaps(conn, top=1)] == ["bat"]
+
+
+def test_gaps_chengyu(conn):
+    g = {r.segment_id: r for r in gaps(conn, "chengyu")}
+    # Chengdu's S2 is local now: bat capacity 100,000 + 200,000 ≥ demand 190,000; local firms T1, T2
+    # local bat value: L1 3.0 (T1), L2 2.0 + L6 1.6 + L8 1.0 = 4.6 (T2) → shares 3/7.6, 4.6/7.6
+    bat = g["bat"]
+    assert bat.local_capacity == 300_000 and bat.shortfall == 0 and not bat.short
+    assert bat.outside_value == 0.0 and bat.local_firms == 2 and not bat.single_sourced
+    assert bat.hhi == pytest.approx((3.0 / 7.6) ** 2 + (4.6 / 7.6) ** 2)
+
+
+def test_hhi_and_concentration_by_hand():
+    conn = memory()
+    sites = [("P", "O", "500112"), ("A", "FA", "500106"), ("B", "FB", "500106")]
+    sites += [("C", "FC", "500112"), ("D", "FD", "310115")]
+    with transaction(conn):
+        insert_rows(
+            conn,
+            "enterprises",
+            [
+                dict(
+                    id=e,
+                    name=f"{e}公司",
+                    district_code=d,
+                    roles=["OEM" if e == "O" else "Tier1"],
+                    labels=[],
+                    **P,
+                )
+                for _, e, d in sites
+            ],
+        )
+        insert_rows(
+            conn,
+            "sites",
+            [
+                dict(
+                    id=s, enterprise_id=e, name=s, district_code=d, segment_id=None if s == "P" else "x", **P
+                )
+                for s, e, d in sites
+            ],
+        )
+        values = {"A": 5e8, "B": 3e8, "C": 2e8, "D": 10e8}
+        insert_rows(
+            conn,
+            "supply_links",
+            [
+                dict(
+                    id=f"L{s}", buyer_site_id="P", supplier_site_id=s, segment_id="x", annual_value=v, **LINK
+                )
+                for s, v in values.items()
+            ],
+        )
+    (x,) = gaps(conn)
+    # local firms' value shares 5/10, 3/10, 2/10 → HHI 0.25 + 0.09 + 0.04 = 0.38 > 0.25
+    assert x.hhi == pytest.approx(0.38) and x.concentrated and x.local_firms == 3
+    (pair,) = concentration(conn).pairs
+    # all four firms: 10/20, 5/20, 3/20, 2/20 → 0.25 + 0.0625 + 0.0225 + 0.01 = 0.345
+    assert pair.supplier_firms == 4 and pair.hhi == pytest.approx(0.345) and pair.concentrated
+    assert not pair.single_sourced
+
+
+def test_concentration_single_sourced_lines(conn):
+    c = concentration(conn)
+    pairs = {(p.oem_id, p.segment_id): p for p in c.pairs}
+    # OEM1 bat: T1 3.0, T2 2.0 → 0.6² + 0.4² = 0.52; mot: T3 1.0, T4 0.5 → (2/3)² + (1/3)² = 5/9
+    assert pairs["OEM1", "bat"].hhi == pytest.approx(0.52)
+    assert pairs["OEM1", "mot"].hhi == pytest.approx(5 / 9)
+    assert pairs["OEM1", "cam"].single_sourced and pairs["OEM1", "cam"].hhi == pytest.approx(1.0)
+    assert pairs["OEM2", "bat"].single_sourced and pairs["OEM2", "mot"].single_sourced
+    assert ("T1", "bat") not in pairs  # concentration looks at OEM buyers only
+    # BOM lines whose plant buys the segment from one firm: M3 bat (T2, 1.6e9), M3 mot (T4, 0.36e9),
+    # M1 cam (T5, 0.2e9); M1/M2 bat and mot have two firms each
+    lines = [(s.model_id, s.segment_id, s.supplier_id, s.value) for s in c.single_sourced_lines]
+    assert lines == [("M3", "bat", "T2", 1.6e9), ("M3", "mot", "T4", 0.36e9), ("M1", "cam", "T5", 0.2e9)]
+
+
+def test_whatif_by_hand(conn):
+    w = whatif(conn, "bat", 70_000, district="500106")
+    # outside bat to Chongqing OEM plants, largest first: L2 (2.0e9, 40,000 units, 50,000 元 each) then
+    # L6 (1.6e9, no volume → BOM unit value of M3 40,000 → 40,000 units). L8's buyer is not an OEM.
+    # 70,000 units: L2 whole (2.0e9), then 30,000 of L6 at 40,000 = 1.2e9 → displaced 3.2e9
+    assert [(d.link_id, d.units, d.whole) for d in w.displaced_links] == [
+        ("L2", 40_000, True),
+        ("L6", 30_000, False),
+    ]
+    assert w.displaced_value == pytest.approx(3.2e9) and w.used_capacity == 70_000
+    # city: 3.86/8.66 → (3.86+3.2)/8.66; counts 3/7 → L2 becomes local, the L6 part is a new local link: 5/8
+    assert w.city_before.rate_value == pytest.approx(3.86 / 8.66)
+    assert w.city_after.rate_value == pytest.approx(7.06 / 8.66)
+    assert w.city_after.rate_count == pytest.approx(5 / 8)
+    o = {c.key: c for c in w.oems}
+    assert o["OEM1"].rate_value_after == pytest.approx(5.5 / 6.7)
+    assert o["OEM1"].rate_count_after == pytest.approx(3 / 5)
+    assert o["OEM2"].rate_value_after == pytest.approx(1.56 / 1.96)
+    assert o["OEM2"].rate_count_after == pytest.approx(2 / 3)
+    # more capacity than outside supply: only 80,000 units can move, 3.6e9 元
+    big = whatif(conn, "bat", 200_000)
+    assert big.used_capacity == 80_000 and big.displaced_value == pytest.approx(3.6e9)
+    # nothing was written
+    assert conn.execute("SELECT count(*) FROM supply_link").fetchone()[0] == 8
+
+
+def test_whatif_errors(conn):
+    with pytest.raises(WhatIfError, match="530102"):
+        whatif(conn, "bat", 1000, district="530102")
+    with pytest.raises(WhatIfError, match="999999"):
+        whatif(conn, "bat", 1000, district="999999")
+    with pytest.raises(WhatIfError, match="nope"):
+        whatif(conn, "nope", 1000)
+    with pytest.raises(WhatIfError):
+        whatif(conn, "bat", 0)
