@@ -1,6 +1,7 @@
 """One router per resource; :data:`ROUTERS` is what the app mounts under ``/api/v1``."""
 
 from chainbrain.api.routes import (
+    analytics,
     auth,
     districts,
     enterprises,
@@ -20,4 +21,5 @@ ROUTERS = [
     vehicle_models.router,
     supply_links.router,
     districts.router,
+    analytics.router,
 ]

@@ -56,7 +56,7 @@ def create_user(body: UserCreate, request: Request, conn: ConnDep, admin: AdminU
             display_name=body.display_name,
         )
     except AccountError as e:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(e)) from e
+        raise HTTPException(422, str(e)) from e
     audit(conn, admin, "user.create", f"user:{user.username}", {"role": user.role}, client_ip(request))
     return UserOut(**user.public())
 
