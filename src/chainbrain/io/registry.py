@@ -26,6 +26,10 @@ class TableIO:
     - ``write(conn, rows)`` writes validated rows; it is called inside one transaction.
     - ``template(path)`` writes a fill-in Excel template with Chinese headers, notes and drop-downs.
     - ``export(conn)`` returns the table's rows as plain dicts (lists joined by the exporter).
+    - ``count_existing(conn, rows)`` (optional) counts the rows that will replace rows already stored,
+      so an import can report 新增 / 更新 separately.
+    - ``template_from_store(path, conn)`` (optional) writes the template with choices taken from the
+      store (district codes, …); ``template(path)`` is used when there is no store.
     """
 
     name: str
@@ -38,6 +42,8 @@ class TableIO:
     template: Callable[[Path], None]
     export: Callable[[duckdb.DuckDBPyConnection], list[dict[str, Any]]]
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    count_existing: Callable[[duckdb.DuckDBPyConnection, list[dict[str, Any]]], int] | None = None
+    template_from_store: Callable[[Path, duckdb.DuckDBPyConnection], None] | None = None
 
 
 _REGISTRY: dict[str, TableIO] = {}
@@ -67,8 +73,20 @@ _BUILTIN_MODULES = ("chainbrain.io.chain_tables", "chainbrain.monitor.io")
 
 
 def _load_builtin() -> None:
-    """Import the modules that register tables (each calls :func:`register` at import)."""
+    """Import the modules that register tables (each calls :func:`register` at import).
+
+    ``chainbrain.monitor.io`` is written separately; until it exists only its own absence is tolerated
+    (a missing module *inside* it still fails loudly).
+    """
     import importlib
 
     for mod in _BUILTIN_MODULES:
-        importlib.import_module(mod)
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as e:
+            if mod in _OPTIONAL_MODULES and e.name == mod:
+                continue
+            raise
+
+
+_OPTIONAL_MODULES = ("chainbrain.monitor.io",)

@@ -1,0 +1,116 @@
+"""Read a CSV or XLSX file into a header row and numbered data rows, without interpreting the values.
+
+CSV may be UTF-8 (with or without BOM) or GBK/GB18030 (what Excel in China saves). XLSX is read with
+openpyxl in read-only mode: the sheet named after the table (English or Chinese name), else the first.
+Row numbers are the ones a person sees: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class ReadError(ValueError):
+    """The file cannot be read at all (missing, wrong type, undecodable)."""
+
+
+@dataclass
+class Sheet:
+    """A file's cells: ``rows`` are (row number as seen by the user, cells), blank rows left out."""
+
+    file: str
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]
+    encoding: str | None = None
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes; returns (text, encoding). UTF-8 BOM, then UTF-8, then GB18030 (⊃ GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as e:
+        raise ReadError(f"无法识别文件编码（支持 UTF-8、GBK/GB18030），第 {e.start} 字节附近无法解码") from e
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, str):
+        v = v.strip()
+        return v if v else None
+    return v
+
+
+def read_csv(path: Path) -> Sheet:
+    text, encoding = decode_csv(path.read_bytes())
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = list(reader)
+    if not rows:
+        raise ReadError("文件是空的，没有表头行")
+    headers = [h.strip() for h in rows[0]]
+    sheet = Sheet(path.name, headers, [], encoding=encoding)
+    for i, cells in enumerate(rows[1:], start=2):
+        if all(_blank(c) for c in cells):
+            continue
+        sheet.rows.append((i, [_clean(c) for c in cells]))
+    return sheet
+
+
+def read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError) as e:
+        raise ReadError(f"无法作为 Excel（xlsx）文件打开：{e}") from e
+    try:
+        by_name = {ws.title: ws for ws in wb.worksheets}
+        ws = by_name.get(table) or by_name.get(title_zh) or wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        header_row = next(it, None)
+        if header_row is None:
+            raise ReadError(f"工作表 {ws.title} 是空的，没有表头行")
+        headers = ["" if h is None else str(h).strip() for h in header_row]
+        while headers and headers[-1] == "":
+            headers.pop()
+        sheet = Sheet(f"{path.name}[{ws.title}]", headers, [])
+        for i, cells in enumerate(it, start=2):
+            if all(_blank(c) for c in cells):
+                continue
+            sheet.rows.append((i, [_clean(c) for c in cells]))
+        return sheet
+    finally:
+        wb.close()
+
+
+def read_file(path: Path, table: str, title_zh: str) -> Sheet:
+    """Read ``path`` by its suffix; raises :class:`ReadError` naming what is wrong."""
+    if not path.exists():
+        raise ReadError(f"文件不存在：{path}")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return read_csv(path)
+    if suffix in XLSX_SUFFIXES:
+        return read_xlsx(path, table, title_zh)
+    if suffix == ".xls":
+        raise ReadError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV")
+    raise ReadError(f"不支持的文件类型 {suffix or '（无扩展名）'}，请使用 .csv 或 .xlsx")
