@@ -1,0 +1,171 @@
+"""Status of every target and the early-warning list.
+
+Status rule, applied in order to the latest observation that counts (``g`` is the pace gap: latest value
+minus the required path at the latest observation's time, divided by the whole distance from the path's
+origin to the target, signed so that negative means behind):
+
+1. **无数据** — no observation yet.
+2. **达标** — the latest value already meets the target (≥ the value; ≤ for ``at_most`` targets such as
+   车桩比; ≥ the minimum for a range — a value above the maximum is still 达标, with a note).
+3. **滞后** — the target year has ended without meeting it; or even the favourable end of the projection's
+   90 % band misses the target; or ``g < −20 %``.
+4. **预警** — the central projection misses the target, or ``g < −5 %``.
+5. **正常** — otherwise: the projection meets the target and the value keeps pace with the path.
+
+The warning list holds 滞后 then 预警 targets, each group by ``g`` (furthest behind first). For each it
+gives the level every remaining quarter (or year, for annual series) must reach to end on target: a straight
+line — compound for growth-type targets — from the latest value to the target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+
+from chainbrain.monitor.observations import Observation, observations
+from chainbrain.monitor.periods import date_t, parse_period, periods_between
+from chainbrain.monitor.registry import Target, list_targets
+from chainbrain.monitor.trajectory import compound, origin_of, project, required_at
+
+STATUS_ORDER = ("滞后", "预警", "正常", "无数据", "达标")
+LAG_PACE = -0.20
+WARN_PACE = -0.05
+
+
+@dataclass
+class Assessment:
+    id: str
+    name: str
+    unit: str
+    kind: str
+    value: float
+    max: float | None
+    year: int
+    direction: str
+    document: str
+    clause: str
+    status: str
+    latest: float | None = None
+    latest_period: str | None = None
+    latest_status: str | None = None
+    n_obs: int = 0
+    origin: dict[str, Any] | None = None
+    required_now: float | None = None
+    required_at_latest: float | None = None
+    pace_gap: float | None = None
+    gap: float | None = None
+    projected: float | None = None
+    projected_low: float | None = None
+    projected_high: float | None = None
+    method: str | None = None
+    reason: str = ""
+    catch_up: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def meets(target: Target, v: float, tol: float = 1e-9) -> bool:
+    if target.direction == "at_most":
+        return v <= target.value + tol
+    return v >= target.value - tol
+
+
+def _sign(target: Target) -> float:
+    return -1.0 if target.direction == "at_most" else 1.0
+
+
+def catch_up_path(target: Target, t_last: float, v_last: float, grain: str) -> list[dict[str, Any]]:
+    """Level each remaining period must reach, from the latest value straight to the target."""
+    end = float(target.year)
+    if t_last >= end:
+        return []
+    out = []
+    geo = target.growth and v_last > 0 and target.value > 0
+    for p in periods_between(t_last, end, "year" if grain == "year" else "quarter"):
+        f = (p.t - t_last) / (end - t_last)
+        level = v_last * (target.value / v_last) ** f if geo else v_last + (target.value - v_last) * f
+        out.append({"period": p.text, "level": level})
+    return out
+
+
+def assess(target: Target, obs: list[Observation], *, as_of: dt.date | None = None) -> Assessment:
+    """The status of one target from its observations that count (see the module docstring)."""
+    now_t = date_t(as_of or dt.date.today())
+    points = [(o.t, o.value) for o in obs]
+    origin = origin_of(target, points)
+    a = Assessment(
+        id=target.id,
+        name=target.name,
+        unit=target.unit,
+        kind=target.kind,
+        value=target.value,
+        max=target.max_value,
+        year=target.year,
+        direction=target.direction,
+        document=target.document,
+        clause=target.clause,
+        status="无数据",
+        n_obs=len(obs),
+    )
+    if origin is not None:
+        a.origin = {"t": origin.t, "value": origin.value, "basis": origin.basis}
+        a.required_now = required_at(target, origin, now_t)
+    if not obs:
+        a.reason = "尚无观测数据"
+        return a
+    last = max(obs, key=lambda o: (o.t, o.id))
+    a.latest, a.latest_period, a.latest_status = last.value, last.period, last.status
+    a.gap = _sign(target) * (target.value - last.value)
+    proj = project(target, points, origin)
+    assert proj is not None and origin is not None
+    a.projected, a.projected_low, a.projected_high, a.method = proj.value, proj.low, proj.high, proj.method
+    a.required_at_latest = required_at(target, origin, last.t)
+    span = abs(target.value - origin.value)
+    a.pace_gap = _sign(target) * (last.value - a.required_at_latest) / span if span > 0 else 0.0
+    best = proj.low if target.direction == "at_most" else proj.high
+    if meets(target, last.value):
+        a.status = "达标"
+        a.reason = "最新值已达到目标"
+        if target.max_value is not None and last.value > target.max_value:
+            a.reason += f"（高于区间上限 {target.max_value:g}）"
+        return a
+    grain = parse_period(last.period).grain
+    a.catch_up = catch_up_path(target, last.t, last.value, grain)
+    if last.t >= target.year:
+        a.status, a.reason = "滞后", f"{target.year}年已结束，未达到目标"
+    elif best is not None and not meets(target, best):
+        a.status, a.reason = "滞后", "预测区间的有利端仍达不到目标"
+    elif a.pace_gap < LAG_PACE:
+        a.status, a.reason = "滞后", f"落后计划路径 {-a.pace_gap:.0%}（超过20%）"
+    elif not meets(target, proj.value):
+        a.status, a.reason = "预警", "按当前趋势，目标年份达不到目标"
+    elif a.pace_gap < WARN_PACE:
+        a.status, a.reason = "预警", f"落后计划路径 {-a.pace_gap:.0%}（超过5%）"
+    else:
+        a.status, a.reason = "正常", "趋势可达到目标，进度不落后于计划路径"
+    if compound(target, origin):
+        a.reason += "（复合增长路径）"
+    return a
+
+
+def assess_all(conn: duckdb.DuckDBPyConnection, *, as_of: dt.date | None = None) -> list[Assessment]:
+    """Assessments of every target in the store, in registry order."""
+    by_target: dict[str, list[Observation]] = {}
+    for o in observations(conn):
+        by_target.setdefault(o.target_id, []).append(o)
+    return [assess(t, by_target.get(t.id, []), as_of=as_of) for t in list_targets(conn)]
+
+
+def warnings(assessments: list[Assessment]) -> list[Assessment]:
+    """滞后 then 预警 targets, each group furthest-behind first."""
+    bad = [a for a in assessments if a.status in ("滞后", "预警")]
+    return sorted(bad, key=lambda a: (STATUS_ORDER.index(a.status), a.pace_gap or 0.0, a.id))
+
+
+def summary(assessments: list[Assessment]) -> dict[str, int]:
+    """Count of targets per status, in severity order."""
+    return {s: sum(1 for a in assessments if a.status == s) for s in STATUS_ORDER}
