@@ -83,6 +83,7 @@ CREATE TABLE firm_attr (
     years_in_field       DOUBLE,                -- 从事特定细分市场年限
     main_business_share  DOUBLE,                -- 主营业务收入 / 营业收入
     rd_expense           DOUBLE,                -- 上年度研发费用, 万元
+    rd_staff_share       DOUBLE,                -- 研发人员 / 职工总数
     rd_share             DOUBLE,                -- 研发费用 / 营业收入 (上年度)
     rd_share_prev        DOUBLE,                -- the year before (小巨人: 近2年均不低于)
     revenue_growth       DOUBLE,                -- 近2年主营业务收入平均增长率

@@ -1,0 +1,204 @@
+"""培育: 专精特新 and 小巨人 candidate lists, each firm checked line by line against :mod:`criteria`.
+
+A check is ``met``, ``missed`` or ``unknown`` (缺数据). Atoms combine as their criterion says: for ``all``, one
+missed atom misses the criterion, all met meet it, anything else is unknown; for ``any`` it is the reverse.
+One inference is allowed for missing data: a firm founded fewer years ago than a years-in-the-niche threshold
+cannot meet it (the niche cannot be older than the firm), so it misses; an older firm without the figure stays
+unknown.
+
+Candidates are firms inside the boundary that are not OEMs, do not already hold the tier's label, and are not
+known to be too large for an SME. They rank by criteria met (most first), then missed (fewest), then unknown
+(fewest), then id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from chainbrain.chain.boundary import parse_boundary
+from chainbrain.invest.criteria import TIER_TARGET, TIER_ZH, Atom, Criterion, criteria
+from chainbrain.store.records import fetch_dicts
+
+STATUS_ZH = {"met": "满足", "missed": "不满足", "unknown": "缺数据"}
+_LABEL_OF_TIER = {"zjtx": ("专精特新", "小巨人"), "xjr": ("小巨人",)}
+
+
+@dataclass
+class Check:
+    """The result of one criterion for one firm."""
+
+    key: str
+    name_zh: str
+    status: str  # met | missed | unknown
+    values: dict[str, Any]  # the firm's figures the test read
+    tests: list[str]  # the thresholds, as text
+    clause: str
+    reason: str = ""
+
+
+@dataclass
+class Assessment:
+    """One firm against one tier."""
+
+    enterprise_id: str
+    name: str
+    district_code: str
+    tier: str
+    checks: list[Check]
+    met: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    score: float = 0.0  # met / number of criteria
+    attr_source: str | None = None
+    attr_status: str | None = None
+
+
+def firm_facts(conn: duckdb.DuckDBPyConnection, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every firm's figures: ``enterprise`` joined with ``firm_attr``, plus ``is_zjtx``."""
+    rows = fetch_dicts(
+        conn,
+        "SELECT e.id, e.name, e.short_name, e.district_code, e.roles, e.labels, e.revenue, e.employees,"
+        " e.founded, e.main_segment_id, a.year, a.years_in_field, a.main_business_share, a.rd_expense,"
+        " a.rd_staff_share, a.rd_share, a.rd_share_prev, a.revenue_growth, a.equity_financing,"
+        " a.patents_class1, a.debt_ratio, a.market_share, a.rd_institution, a.capabilities,"
+        " a.source AS attr_source, a.status AS attr_status"
+        " FROM enterprise e LEFT JOIN firm_attr a ON a.enterprise_id = e.id ORDER BY e.id",
+    )
+    out = {}
+    for r in rows:
+        if ids is not None and r["id"] not in ids:
+            continue
+        labels = list(r["labels"] or [])
+        r["labels"] = labels
+        r["is_zjtx"] = "专精特新" in labels or "小巨人" in labels
+        r["capabilities"] = list(r["capabilities"] or [])
+        out[r["id"]] = r
+    return out
+
+
+def _atom(a: Atom, facts: dict[str, Any]) -> str:
+    v = facts.get(a.field)
+    if v is None:
+        return "unknown"
+    if a.op == ">=":
+        ok = v >= a.threshold
+    elif a.op == "<=":
+        ok = v <= a.threshold
+    elif a.op == "<":
+        ok = v < a.threshold
+    elif a.op == "==":
+        ok = v == a.threshold
+    else:
+        raise ValueError(f"criterion operator {a.op!r} is not one of >=, <=, <, ==")
+    return "met" if ok else "missed"
+
+
+def _combine(statuses: list[str], how: str) -> str:
+    if how == "all":
+        if "missed" in statuses:
+            return "missed"
+        return "met" if all(s == "met" for s in statuses) else "unknown"
+    if "met" in statuses:
+        return "met"
+    return "missed" if statuses and all(s == "missed" for s in statuses) else "unknown"
+
+
+def _in_band(c: Criterion, revenue: float | None) -> bool | None:
+    if c.applies is None:
+        return True
+    if revenue is None:
+        return None
+    lo, hi = c.applies
+    return (lo is None or revenue >= lo) and (hi is None or revenue < hi)
+
+
+def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
+    tests = [f"{a.field} {a.op} {a.threshold}{a.unit}" for a in c.atoms]
+    values = {a.field: facts.get(a.field) for a in c.atoms}
+    if not c.assessed:
+        return Check(c.key, c.name_zh, "unknown", values, tests, c.clause, c.note)
+    statuses = [_atom(a, facts) for a in c.atoms]
+    reason = ""
+    for i, a in enumerate(c.atoms):
+        founded = facts.get("founded")
+        if a.field == "years_in_field" and statuses[i] == "unknown" and founded is not None:
+            age = year - int(founded)
+            values["firm_age"] = age
+            if age < float(a.threshold):
+                statuses[i] = "missed"
+                reason = f"企业成立仅{age}年，细分市场年限不可能达到{a.threshold:g}年"
+    status = _combine(statuses, c.combine)
+    if status == "unknown" and not reason:
+        reason = "缺少：" + "、".join(
+            a.field for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
+        )
+    name = f"{c.name_zh}（{c.band_zh}）" if c.band_zh else c.name_zh
+    return Check(c.key, name, status, values, tests, c.clause, reason)
+
+
+def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Assessment:
+    """Check one firm (a row of :func:`firm_facts`) against every criterion of ``tier``."""
+    year = year or facts.get("year") or dt.date.today().year
+    checks: list[Check] = []
+    by_key: dict[str, list[Criterion]] = {}
+    for c in criteria(tier):
+        by_key.setdefault(c.key, []).append(c)
+    for key, lines in by_key.items():
+        banded = [c for c in lines if _in_band(c, facts.get("revenue")) is not False]
+        if len(banded) == 1:
+            checks.append(_check(banded[0], facts, int(year)))
+        else:  # a tiered test and the revenue is unknown: the band cannot be chosen
+            checks.append(Check(key, lines[0].name_zh, "unknown", {"revenue": None}, [], lines[0].clause,
+                                "缺少营业收入，无法确定适用的研发投入档位"))  # fmt: skip
+    out = Assessment(facts["id"], facts["name"], facts["district_code"], tier, checks)
+    for ch in checks:
+        getattr(out, ch.status).append(ch.key)
+    out.score = len(out.met) / len(checks) if checks else 0.0
+    out.attr_source = facts.get("attr_source")
+    out.attr_status = facts.get("attr_status")
+    return out
+
+
+def candidates(
+    conn: duckdb.DuckDBPyConnection,
+    tier: str,
+    *,
+    boundary: str = "city",
+    district: str | None = None,
+    top: int | None = None,
+    year: int | None = None,
+) -> list[Assessment]:
+    """Firms that could be put forward for ``tier`` (zjtx | xjr), best first; see the module docstring."""
+    if tier not in TIER_ZH:
+        raise ValueError(f"未知的培育层级 {tier!r}：应为 zjtx（专精特新）或 xjr（小巨人）")
+    b = parse_boundary(boundary)
+    found = []
+    for f in firm_facts(conn).values():
+        if not b.contains_code(f["district_code"]) or (district and f["district_code"] != district):
+            continue
+        if list(f["roles"] or []) == ["OEM"] or "OEM" in (f["roles"] or []):
+            continue
+        if any(lab in f["labels"] for lab in _LABEL_OF_TIER[tier]):
+            continue
+        a = assess(f, tier, year=year)
+        if f"{tier}.sme" in a.missed:
+            continue
+        found.append(a)
+    found.sort(key=lambda a: (-len(a.met), len(a.missed), len(a.unknown), a.enterprise_id))
+    return found[:top] if top else found
+
+
+def progress(conn: duckdb.DuckDBPyConnection, *, boundary: str = "city") -> list[dict[str, Any]]:
+    """Firms inside the boundary holding each label now, against the plan's 2027 goal."""
+    b = parse_boundary(boundary)
+    facts = [f for f in firm_facts(conn).values() if b.contains_code(f["district_code"])]
+    out = []
+    for tier, labels in _LABEL_OF_TIER.items():
+        held = [f["id"] for f in facts if any(lab in f["labels"] for lab in labels)]
+        out.append({"tier": tier, "tier_zh": TIER_ZH[tier], "count": len(held), "target": TIER_TARGET[tier],
+                    "unit": "家", "ids": held})  # fmt: skip
+    return out
