@@ -87,3 +87,73 @@ def attract_store() -> duckdb.DuckDBPyConnection:
          "annual_value": 3e8, "volume": 300.0, "confidence": "verified", **P},
     ])  # fmt: skip
     return conn
+
+
+def _attr(eid: str, **kw: object) -> dict:
+    return {"enterprise_id": eid, "capabilities": kw.pop("capabilities", []), **kw, **P}
+
+
+def cultivate_store() -> duckdb.DuckDBPyConnection:
+    """Six firms against the 专精特新 / 小巨人 criteria (see tests/test_invest_cultivate.py)."""
+    conn = memory()
+    insert_rows(conn, "district", [_d("500120", "璧山区", "主城新区", True, None, None),
+                                   _d("320505", "虎丘区", None, False, None, None)])  # fmt: skip
+    insert_rows(conn, "enterprise", [
+        _e("f1", "500120", ["Tier2"], revenue=8000.0, employees=300, founded=2015),
+        _e("f2", "500120", ["Tier2"], revenue=20000.0, employees=800, founded=2010, labels=["专精特新"]),
+        _e("f3", "500120", ["Tier3"], revenue=500.0, employees=20, founded=2025),
+        _e("f4", "500120", ["Tier1"], revenue=50000.0, employees=2000),
+        _e("f5", "320505", ["Tier2"], revenue=8000.0, employees=300),
+        _e("f6", "500120", ["Tier2"], revenue=9000.0, employees=300, labels=["专精特新", "小巨人"]),
+        _e("oem", "500120", ["OEM"], revenue=100.0, employees=10),
+    ])  # fmt: skip
+    insert_rows(conn, "firm_attr", [
+        _attr("f1", year=2025, years_in_field=8, main_business_share=0.9, rd_expense=500.0, rd_share=0.0625,
+              rd_share_prev=0.07, revenue_growth=0.12, patents_class1=3, debt_ratio=0.5, market_share=0.12,
+              rd_institution=True),
+        _attr("f2", year=2025, years_in_field=10, main_business_share=0.75, rd_share=0.04, revenue_growth=0.03,
+              patents_class1=1, rd_institution=True),
+    ])  # fmt: skip
+    return conn
+
+
+def transform_store() -> duckdb.DuckDBPyConnection:
+    """Two traditional firms and one NEV firm; the area's OEM buys 电驱 4亿 and 增程器 2亿 from outside."""
+    conn = memory()
+    insert_rows(conn, "district", [_d("500120", "璧山区", "主城新区", True, None, None),
+                                   _d("320505", "虎丘区", None, False, None, None)])  # fmt: skip
+    insert_rows(conn, "segment", [
+        {"id": s, "parent_id": p, "name_zh": n, "name_en": s, "level": 1 if p is None else 2,
+         "stream": "中游", "kind": "component", **P}
+        for s, p, n in [("ice", None, "传统动力总成"), ("ice.engine", "ice", "发动机"), ("parts", None, "传统零部件"),
+                        ("parts.castings", "parts", "铸锻件及机加工"), ("rex", None, "增程器"),
+                        ("edrive", None, "电驱动总成"), ("lightweight", None, "轻量化材料"),
+                        ("lightweight.mgal", "lightweight", "镁铝合金"), ("thermal", None, "热管理系统"),
+                        ("battery", None, "动力电池"), ("battery.pack", "battery", "电池包")]
+    ])  # fmt: skip
+    insert_rows(conn, "enterprise", [
+        _e("oem", "500120", ["OEM"]),
+        _e("t1", "500120", ["Tier2"], labels=["传统零部件"]),
+        _e("t2", "500120", ["Tier2"]),
+        _e("t3", "500120", ["Tier2"]),
+        _e("out", "320505", ["Tier1"]),
+    ])  # fmt: skip
+    insert_rows(conn, "site", [
+        _s("p", "oem", "500120", None),
+        _s("s1", "t1", "500120", "ice.engine"),
+        _s("s2", "t2", "500120", "parts.castings"),
+        _s("s3", "t3", "500120", "edrive"),
+        _s("o1", "out", "320505", "edrive"),
+        _s("o2", "out", "320505", "rex"),
+    ])  # fmt: skip
+    insert_rows(conn, "firm_attr", [
+        _attr("t1", capabilities=["精密齿轮"]),
+        _attr("t2", capabilities=["铝压铸", "散热器", "精密齿轮"]),
+    ])  # fmt: skip
+    insert_rows(conn, "supply_link", [
+        {"id": "E1", "buyer_site_id": "p", "supplier_site_id": "o1", "segment_id": "edrive", "annual_value": 4e8,
+         "confidence": "verified", **P},
+        {"id": "R1", "buyer_site_id": "p", "supplier_site_id": "o2", "segment_id": "rex", "annual_value": 2e8,
+         "confidence": "verified", **P},
+    ])  # fmt: skip
+    return conn
