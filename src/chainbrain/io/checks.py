@@ -64,7 +64,7 @@ def check_all(ctx: CheckContext) -> list[Problem]:
     problems = duplicate_ids(ctx)
     problems += foreign_keys(ctx)
     if ctx.table == "enterprises":
-        problems += unique_together(ctx, ("credit_code",), "统一社会信用代码已被企业 {other} 使用")
+        problems += unique_together(ctx, ("credit_code",), "统一社会信用代码已被企业 {other}使用")
     if ctx.table == "bom_lines":
         problems += unique_together(ctx, ("model_id", "segment_id"), "该车型的这个环节已有 BOM 行 {other}")
     if ctx.table == "segments":

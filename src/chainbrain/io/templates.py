@@ -68,7 +68,7 @@ def _drop_downs(ws: Worksheet, table: str, n_districts: int) -> None:
         elif col.kind == BOOL:
             formula = '"是,否"'
         elif col.field in DISTRICT_FIELDS and n_districts:
-            formula = f"{LISTS_SHEET}!$A$2:$A${n_districts + 1}"
+            formula = f"'{LISTS_SHEET}'!$A$2:$A${n_districts + 1}"
         if formula is None:
             continue
         dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=strict)

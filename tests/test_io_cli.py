@@ -1,0 +1,130 @@
+"""``chainbrain import | export | template`` through the real CLI on a store file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from chainbrain.cli import app
+from chainbrain.store import connect
+from chainbrain.store.records import dump_table
+from test_io_support import base_store, snapshot, write_csv
+
+runner = CliRunner()
+HEADER = ["场所编号", "企业编号", "场所名称", "所在区县代码", "年产能", "数据状态", "来源"]
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "cq.duckdb"
+    conn = connect(path)
+    base_store(conn)
+    conn.close()
+    return path
+
+
+def _snapshot(path):
+    conn = connect(path)
+    try:
+        return snapshot(conn)
+    finally:
+        conn.close()
+
+
+def test_rejected_import_exits_2_with_json_report(db, tmp_path):
+    before = _snapshot(db)
+    rows = [
+        ["S9", "E9", "无主厂", "500106", "很多", "示意", "t"],
+        ["S10", "E2", "乙四厂", "500106", "5", "示意", "t"],
+    ]
+    csv_path = write_csv(tmp_path / "sites.csv", HEADER, rows)
+    result = runner.invoke(app, ["--db", str(db), "import", "sites", str(csv_path), "--json"])
+    assert result.exit_code == 2, result.output
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["count"] == 2
+    # row 2: 年产能 is text (a cell problem) and 企业编号 E9 does not exist (a foreign-key problem)
+    got = sorted((p["file"], p["row"], p["column"], p["value"]) for p in report["problems"])
+    assert got == [("sites.csv", 2, "企业编号", "E9"), ("sites.csv", 2, "年产能", "很多")]
+    assert _snapshot(db) == before
+
+
+def test_rejected_import_shows_a_table(db, tmp_path):
+    csv_path = write_csv(tmp_path / "sites.csv", HEADER, [["S9", "E9", "无主厂", "500106", "1", "示意", "t"]])
+    result = runner.invoke(app, ["--db", str(db), "import", "sites", str(csv_path)])
+    assert result.exit_code == 2
+    for word in ("导入被拒绝", "文件", "原因", "E9"):
+        assert word in result.stdout
+
+
+def test_import_summary_in_chinese_and_json(db, tmp_path):
+    rows = [
+        ["S9", "E2", "乙三厂", "500106", "5", "示意", "t"],
+        ["S3", "E2", "乙二厂（扩建）", "500106", "", "示意", "t"],
+    ]
+    csv_path = write_csv(tmp_path / "sites.csv", HEADER, rows)
+    dry = runner.invoke(app, ["--db", str(db), "import", "sites", str(csv_path), "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout) == {
+        "ok": True, "table": "sites", "file": "sites.csv", "rows": 2, "inserted": 1, "updated": 1, "dry_run": True
+    }  # fmt: skip
+    result = runner.invoke(app, ["--db", str(db), "import", "sites", str(csv_path)])
+    assert result.exit_code == 0, result.output
+    assert "新增 1 条，更新 1 条" in result.stdout
+    conn = connect(db)
+    names = {r["id"]: r["name"] for r in dump_table(conn, "sites")}
+    conn.close()
+    assert names["S3"] == "乙二厂（扩建）" and names["S9"] == "乙三厂"
+
+
+def test_help_lists_the_tables():
+    result = runner.invoke(app, ["import", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for name in (
+        "districts",
+        "segments",
+        "enterprises",
+        "sites",
+        "vehicle_models",
+        "bom_lines",
+        "supply_links",
+    ):
+        assert name in text
+
+
+def test_unknown_table_exits_2(db, tmp_path):
+    result = runner.invoke(app, ["--db", str(db), "import", "planets", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2
+    assert "未知数据表" in result.stderr
+
+
+def test_export_and_template_commands(db, tmp_path):
+    out = tmp_path / "links.xlsx"
+    result = runner.invoke(
+        app, ["--db", str(db), "export", "supply_links", "--format", "xlsx", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(out, read_only=True)["supply_links"]
+    header = next(ws.iter_rows(values_only=True))
+    assert header[:4] == ("id", "buyer_site_id", "supplier_site_id", "segment_id")
+    js = runner.invoke(
+        app, ["--db", str(db), "export", "enterprises", "-o", str(tmp_path / "e.json"), "--json"]
+    )
+    assert json.loads(js.stdout)["count"] == 2 and json.loads(js.stdout)["format"] == "json"
+    tpl = tmp_path / "企业.xlsx"
+    result = runner.invoke(app, ["--db", str(db), "template", "enterprises", "-o", str(tpl)])
+    assert result.exit_code == 0, result.output
+    # the district drop-down comes from the store: 500106, 500112 (ordered by code)
+    codes = [r[0] for r in load_workbook(tpl)["_lists"].iter_rows(min_row=2, values_only=True)]
+    assert codes == ["500106", "500112"]
+
+
+def test_template_without_a_store(tmp_path):
+    tpl = tmp_path / "车型.xlsx"
+    result = runner.invoke(app, ["--db", str(tmp_path / "none.duckdb"), "template", "车型", "-o", str(tpl)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(tpl).sheetnames == ["车型", "示例", "说明"]
+    assert not (tmp_path / "none.duckdb").exists()
