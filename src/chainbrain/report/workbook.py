@@ -1,0 +1,93 @@
+"""The Excel workbook: every target with its assessment, every observation (corrections kept), warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from chainbrain.monitor.registry import KIND_ZH
+from chainbrain.report.data import STATUS_ZH, collect, date_zh
+
+_FILL = {
+    "滞后": "F8CBAD",
+    "预警": "FFE699",
+    "正常": "DDEBF7",
+    "达标": "C6EFCE",
+    "无数据": "EDEDED",
+}
+
+
+def _header(ws, cells: list[str]) -> None:
+    ws.append(cells)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="D9D9D9")
+    ws.freeze_panes = "A2"
+
+
+def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.date | None = None) -> Path:
+    """Write the workbook (sheets 目标, 观测, 预警, 说明); return its path."""
+    d = collect(conn, as_of)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "目标"
+    _header(
+        ws,
+        ["编号", "目标（计划原文）", "单位", "目标值", "区间上限", "年份", "类型", "基期值", "基期年",
+         "状态", "最新值", "最新期间", "路径要求(评估日)", "预测值", "预测下限", "预测上限", "预测方法",
+         "研判依据", "文件", "文件状态", "条款", "关联目标"],
+    )  # fmt: skip
+    for a in d.assessments:
+        t = d.by_id[a.id]
+        ws.append(
+            [t.id, t.name, t.unit, t.value, t.max_value, t.year, KIND_ZH[t.kind], t.baseline_value,
+             t.baseline_year, a.status, a.latest, a.latest_period, a.required_now, a.projected,
+             a.projected_low, a.projected_high, a.method, a.reason, t.document, t.document_status, t.clause,
+             "、".join(t.related)]
+        )  # fmt: skip
+        ws.cell(row=ws.max_row, column=10).fill = PatternFill("solid", fgColor=_FILL[a.status])
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 50
+    obs = wb.create_sheet("观测")
+    _header(
+        obs,
+        [
+            "记录号",
+            "目标编号",
+            "期间",
+            "数值",
+            "单位",
+            "更正",
+            "已被更正",
+            "来源",
+            "截至日期",
+            "数据状态",
+            "备注",
+        ],
+    )
+    for o in d.history:
+        obs.append(
+            [o.id, o.target_id, o.period, o.value, o.unit, "是" if o.correction else "",
+             "是" if o.superseded else "", o.source, o.as_of, STATUS_ZH.get(o.status, o.status), o.note]
+        )  # fmt: skip
+    obs.column_dimensions["B"].width = 34
+    obs.column_dimensions["H"].width = 50
+    warn = wb.create_sheet("预警")
+    _header(warn, ["严重程度", "编号", "目标", "状态", "最新值", "期间", "应达到", "单位"])
+    for i, a in enumerate(d.warnings, start=1):
+        for c in a.catch_up or [{"period": "（已到期）", "level": None}]:
+            warn.append([i, a.id, a.name, a.status, a.latest, c["period"], c["level"], a.unit])
+    notes = wb.create_sheet("说明")
+    notes.append(["评估日期", date_zh(d.as_of)])
+    for k, v in d.summary.items():
+        notes.append([k, v])
+    for k, v in d.data_status().items():
+        notes.append([f"观测（{STATUS_ZH.get(k, k)}）", v])
+    notes.append(["提示", "“示意”观测为演示用假设数据，不是真实统计；“征求意见稿”目标以正式印发版本为准。"])
+    out = Path(path)
+    wb.save(out)
+    return out
