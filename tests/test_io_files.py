@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -130,3 +131,11 @@ def test_xlsx_export_sheet_is_named_after_the_table(tmp_path):
     wb = load_workbook(tmp_path / "s.xlsx", read_only=True)
     assert wb.sheetnames == ["sites"]
     assert TITLE_ZH["sites"] == "厂区场所"
+
+
+def test_docs_list_every_column():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "import.md").read_text(encoding="utf-8")
+    for table, cols in COLUMNS.items():
+        assert f"### {table} — {TITLE_ZH[table]}" in doc
+        for c in cols:
+            assert f"| {c.zh} | `{c.field}` |" in doc, (table, c.field)
