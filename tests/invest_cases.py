@@ -157,3 +157,43 @@ def transform_store() -> duckdb.DuckDBPyConnection:
          "confidence": "verified", **P},
     ])  # fmt: skip
     return conn
+
+
+def match_store() -> duckdb.DuckDBPyConnection:
+    """One buyer plant in 渝北 at (106.6, 29.7); three lidar/radar offers and a battery firm (tests/test_match.py)."""
+    conn = memory()
+    insert_rows(conn, "district", [_d("500112", "渝北区", "中心城区", False, 106.6, 29.7),
+                                   _d("500120", "璧山区", "主城新区", True, 106.2, 29.6),
+                                   _d("320505", "虎丘区", None, False, 120.5, 31.3)])  # fmt: skip
+    insert_rows(conn, "segment", [
+        {"id": s, "parent_id": p, "name_zh": n, "name_en": s, "level": 1 if p is None else 2,
+         "stream": "中游", "kind": "component", **P}
+        for s, p, n in [("adas", None, "智能驾驶"), ("adas.lidar", "adas", "激光雷达"),
+                        ("adas.radar", "adas", "毫米波雷达"), ("battery", None, "动力电池"),
+                        ("battery.pack", "battery", "电池包")]
+    ])  # fmt: skip
+    insert_rows(conn, "enterprise", [
+        _e("oem", "500112", ["OEM"]),
+        _e("s1", "500112", ["Tier1"]),
+        _e("s2", "320505", ["Tier1"]),
+        _e("s3", "500120", ["Tier1"]),
+        _e("s4", "500120", ["Tier1"]),
+    ])  # fmt: skip
+    insert_rows(conn, "site", [
+        _s("p", "oem", "500112", None, lon=106.6, lat=29.7),
+        _s("a1", "s1", "500112", "adas.lidar", lon=106.6, lat=29.7),
+        _s("a2", "s2", "320505", "adas.lidar", lon=106.6, lat=34.2),  # 4.5° due north: 500.4 km
+        _s("a3", "s3", "500120", "adas.radar", lon=106.6, lat=29.7),
+        _s("a4", "s4", "500120", "battery.pack", lon=106.6, lat=29.7, capacity=100.0),
+    ])  # fmt: skip
+    offers = [
+        {"id": "O1", "supplier_id": "s1", "segment_ids": ["adas.lidar"], "title": "车规级激光雷达",
+         "text": "905nm 前向激光雷达，已量产", "capacity": 10000.0, "committed": 4000.0,
+         "certifications": ["IATF 16949"], "site_ids": ["a1"]},
+        {"id": "O2", "supplier_id": "s2", "segment_ids": ["adas.lidar"], "title": "激光雷达",
+         "text": "1550nm 远距激光雷达", "certifications": ["IATF16949", "ISO 26262"], "site_ids": ["a2"]},
+        {"id": "O3", "supplier_id": "s3", "segment_ids": ["adas.radar"], "title": "4D毫米波雷达",
+         "text": "前向雷达", "capacity": 20000.0, "committed": 0.0, "site_ids": ["a3"]},
+    ]  # fmt: skip
+    insert_rows(conn, "offer", [{"state": "open", "certifications": [], **o, **P} for o in offers])
+    return conn

@@ -1,0 +1,102 @@
+"""Matching quality, measured: precision@k and mean reciprocal rank over an evaluation set.
+
+An evaluation case is a need (stored or written out in full) and the set of suppliers that are right for it.
+For a ranked list of supplier ids:
+
+* precision@k = |top-k ∩ relevant| / k (Manning, Raghavan & Schütze, *Introduction to Information
+  Retrieval*, 2008, §8.4). A case with fewer than k right answers cannot reach 1; :func:`evaluate` reports
+  that ceiling beside the mean.
+* reciprocal rank = 1 / (rank of the first relevant supplier), 0 when none is ranked; MRR is its mean
+  (Voorhees, TREC-8 QA track, 1999).
+
+The bundled set (``data/invest/match_eval.json``) holds needs built from the demo's supply links (the right
+answer: the firms that really supply that segment to that buyer) and hand-written Chinese needs whose right
+suppliers were chosen by reading the firms' profiles.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+from chainbrain.match.engine import rank_suppliers
+from chainbrain.match.records import Need
+
+
+def precision_at_k(ranked: Sequence[str], relevant: set[str] | Sequence[str], k: int = 5) -> float:
+    """|top-k ∩ relevant| / k."""
+    if k <= 0:
+        raise ValueError(f"k must be positive, got {k}")
+    rel = set(relevant)
+    return sum(1 for x in ranked[:k] if x in rel) / k
+
+
+def reciprocal_rank(ranked: Sequence[str], relevant: set[str] | Sequence[str]) -> float:
+    """1 / rank of the first relevant item; 0 when none is ranked."""
+    rel = set(relevant)
+    for i, x in enumerate(ranked, start=1):
+        if x in rel:
+            return 1.0 / i
+    return 0.0
+
+
+@dataclass
+class CaseResult:
+    id: str
+    ranked: list[str]
+    relevant: list[str]
+    precision: float
+    rr: float
+
+
+@dataclass
+class EvalReport:
+    k: int
+    cases: int
+    precision_at_k: float
+    mrr: float
+    ceiling: float  # the best precision@k the set allows
+    results: list[CaseResult] = field(default_factory=list)
+
+
+def load_cases(name: str = "match_eval.json") -> list[dict[str, Any]]:
+    """The bundled evaluation cases."""
+    text = resources.files("chainbrain.data.invest").joinpath(name).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)["cases"]
+    except (json.JSONDecodeError, KeyError) as e:
+        raise ValueError(f"data/invest/{name} is not a valid evaluation set: {e}") from e
+
+
+def evaluate(
+    conn: duckdb.DuckDBPyConnection,
+    cases: list[dict[str, Any]],
+    *,
+    k: int = 5,
+    ranker: Callable[[duckdb.DuckDBPyConnection, Need], list[str]] | None = None,
+) -> EvalReport:
+    """Rank suppliers for every case's need and score the rankings; ``ranker`` replaces the matcher (ablations)."""
+    results = []
+    for c in cases:
+        need = Need.model_validate({"id": c["id"], **c["need"]})
+        if ranker is None:
+            ranked = [m.id for m in rank_suppliers(conn, need, top=None)]
+        else:
+            ranked = ranker(conn, need)
+        rel = list(c["relevant"])
+        results.append(CaseResult(c["id"], ranked[: max(k, 10)], rel, precision_at_k(ranked, rel, k),
+                                  reciprocal_rank(ranked, rel)))  # fmt: skip
+    n = len(results)
+    return EvalReport(
+        k=k,
+        cases=n,
+        precision_at_k=sum(r.precision for r in results) / n if n else 0.0,
+        mrr=sum(r.rr for r in results) / n if n else 0.0,
+        ceiling=sum(min(len(r.relevant), k) / k for r in results) / n if n else 0.0,
+        results=results,
+    )
