@@ -1,10 +1,49 @@
-"""Bundled default data: the Chongqing cluster."""
+"""Bundled default data: the Chongqing cluster.
+
+``load_reference(conn)`` writes what every store needs (the county-level divisions of China, Chongqing's
+38 with region and a point; the chain taxonomy). ``load_demo(conn)`` adds the Chongqing cluster: the firms
+the plans name (verified, cited) and an illustrative fill, sites, vehicle models, BOM lines and supply
+links. See docs/data.md for what is real and what is illustrative.
+"""
 
 from __future__ import annotations
 
 import duckdb
 
+from chainbrain.data.demo import DEFAULT_SEED, Demo, build_demo
+from chainbrain.data.geo import district_geojson
+from chainbrain.data.reference import insert_reference
+from chainbrain.schema import TABLES
+from chainbrain.store.records import insert_rows, transaction
 
-def load_demo(conn: duckdb.DuckDBPyConnection) -> None:
-    """Load the bundled Chongqing data (being written)."""
-    raise RuntimeError("bundled data not yet available")
+__all__ = ["DEFAULT_SEED", "Demo", "build_demo", "district_geojson", "load_demo", "load_reference"]
+
+
+def load_reference(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Insert or refresh the districts and the chain taxonomy in one transaction; returns row counts."""
+    with transaction(conn):
+        return insert_reference(conn)
+
+
+def _validate(table: str, rows: list[dict]) -> None:
+    model = TABLES[table]
+    for row in rows:
+        try:
+            model.model_validate(row)
+        except ValueError as e:
+            raise ValueError(f"demo {table} row {row.get('id')!r} is invalid: {e}") from e
+
+
+def load_demo(conn: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED) -> dict[str, int]:
+    """Load the reference data and the Chongqing demo in one transaction; returns row counts per table.
+
+    The store must not hold demo rows yet (ids would clash); the reference tables are refreshed.
+    """
+    demo = build_demo(seed)
+    for table, rows in demo.tables().items():
+        _validate(table, rows)
+    with transaction(conn):
+        counts = insert_reference(conn)
+        for table, rows in demo.tables().items():
+            counts[table] = insert_rows(conn, table, rows)
+    return counts
