@@ -229,3 +229,29 @@ def test_unreadable_files_are_problems(tmp_path):
         with pytest.raises(ImportRejected) as err:
             import_file(conn, "sites", tmp_path / name)
         assert fragment in err.value.problems[0].reason
+
+
+def test_range_errors_and_self_link_in_one_row(tmp_path):
+    # Row 2 breaks three rules at once: share 1.5 > 1, since 1900 < 1950, and S1 supplying itself;
+    # all three are reported (pydantic alone would skip the self-link rule once a field failed).
+    header = [
+        "id",
+        "buyer_site_id",
+        "supplier_site_id",
+        "segment_id",
+        "annual_value",
+        "share",
+        "since",
+        "status",
+        "source",
+    ]
+    rows = [["L5", "S1", "S1", "power.battery", "100", "1.5", "1900", "illustrative", "t"]]
+    conn = base_store()
+    with pytest.raises(ImportRejected) as err:
+        import_file(conn, "supply_links", write_csv(tmp_path / "l.csv", header, rows))
+    got = sorted((p.row, p.column, p.value, p.reason) for p in err.value.problems)
+    assert got == [
+        (2, "share", "1.5", "不能大于 1"),
+        (2, "since", "1900", "不能小于 1950"),
+        (2, "supplier_site_id", "S1", "供应方与采购方不能是同一场所"),
+    ]

@@ -170,10 +170,14 @@ def _pattern_reason(field: str, pattern: str) -> str:
     return f"格式不符合要求（{pattern}）"
 
 
+def _num(v: Any) -> Any:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
 def translate_error(err: dict[str, Any]) -> str:
     """A pydantic v2 error (one item of ``ValidationError.errors()``) as a zh-CN reason."""
     kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
+    ctx = {k: _num(v) for k, v in (err.get("ctx") or {}).items()}
     loc = err.get("loc") or ()
     field = str(loc[0]) if loc else ""
     if kind == "missing":

@@ -28,6 +28,10 @@ FOREIGN_KEYS: dict[str, list[tuple[str, str]]] = {
     "supply_links": [("buyer_site_id", "sites"), ("supplier_site_id", "sites"), ("segment_id", "segments")],
 }
 
+#: tables whose whole-record rules (pydantic model validators) are applied here, to every row: pydantic
+#: skips them when a field already failed, and every problem must be reported at once
+ROW_RULES_CHECKED = frozenset({"supply_links"})
+
 #: paths shown in a cycle's reason are searched for at most this many rows (the rest name no path)
 _MAX_PATHS = 50
 
@@ -70,6 +74,7 @@ def check_all(ctx: CheckContext) -> list[Problem]:
     if ctx.table == "segments":
         problems += segment_cycles(ctx)
     if ctx.table == "supply_links":
+        problems += self_links(ctx)
         problems += supply_cycles(ctx)
     return problems
 
@@ -205,6 +210,16 @@ def _path(succ: dict[str, list[str]], start: str, goal: str) -> list[str]:
         path.append(cur)
         cur = prev.get(cur)
     return path[::-1]
+
+
+def self_links(ctx: CheckContext) -> list[Problem]:
+    """A site cannot supply itself (SupplyLink's own rule, applied to every row)."""
+    return [
+        ctx.problem(r, "supplier_site_id", "供应方与采购方不能是同一场所")
+        for r in ctx.rows
+        if r.data.get("supplier_site_id") is not None
+        and r.data.get("supplier_site_id") == r.data.get("buyer_site_id")
+    ]
 
 
 def supply_cycles(ctx: CheckContext) -> list[Problem]:

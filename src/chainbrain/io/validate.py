@@ -16,7 +16,7 @@ import duckdb
 from pydantic import ValidationError
 
 from chainbrain.io.cells import CellError, coerce, translate_error
-from chainbrain.io.checks import CheckContext, ParsedRow, check_all
+from chainbrain.io.checks import ROW_RULES_CHECKED, CheckContext, ParsedRow, check_all
 from chainbrain.io.fields import COLUMNS, TITLE_ZH, Column, header_index, normalize_header, required_fields
 from chainbrain.io.problems import Problem
 from chainbrain.io.readers import ReadError, Sheet, read_file
@@ -87,6 +87,8 @@ def parse_row(
         for err in e.errors():
             loc = err.get("loc") or ()
             field = str(loc[0]) if loc else None
+            if field is None and table in ROW_RULES_CHECKED:
+                continue  # a whole-record rule that the checks across rows apply to every row
             if field is not None and (field in bad or field not in written):
                 continue  # already reported, or its column is missing (reported once, on the header)
             header, raw = written[field] if field is not None else (None, None)
