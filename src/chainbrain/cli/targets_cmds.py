@@ -13,6 +13,7 @@ from chainbrain.io.problems import ImportRejected
 from chainbrain.monitor.observations import observations, observe
 from chainbrain.monitor.registry import KIND_ZH, get_target, list_targets
 from chainbrain.monitor.status import assess, assess_all, summary, warnings
+from chainbrain.report.data import fmt
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 AsOfOpt = Annotated[
@@ -33,9 +34,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _num(v: float | None) -> str:
-    if v is None:
-        return ""
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}".rstrip("0").rstrip(".")
+    return "" if v is None else fmt(v)
 
 
 def targets_cmd(

@@ -53,9 +53,10 @@ def fmt(v: float | None) -> str:
     """A figure as a person writes it: thousands separators, at most two decimals."""
     if v is None:
         return "—"
-    if abs(v) >= 100:
+    if abs(v) >= 1000:
         return f"{v:,.0f}"
-    return f"{v:,.2f}".rstrip("0").rstrip(".")
+    digits = 1 if abs(v) >= 100 else 2
+    return f"{v:,.{digits}f}".rstrip("0").rstrip(".")
 
 
 def target_text(t: Target | Assessment) -> str:

@@ -1,0 +1,100 @@
+"""The Word briefing and the Excel workbook of the demo targets: they open, and show the right figures."""
+
+from __future__ import annotations
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from chainbrain.monitor.demo import DEMO_AS_OF, load_demo_monitor
+from chainbrain.report import write_docx, write_xlsx
+from chainbrain.store import memory
+
+
+@pytest.fixture(scope="module")
+def demo_store():
+    conn = memory()
+    load_demo_monitor(conn)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def briefing(demo_store, tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "简报.docx"
+    write_docx(demo_store, path, as_of=DEMO_AS_OF)
+    return Document(str(path))
+
+
+def _rows(table):
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
+def test_briefing_opens_with_title_date_and_summary(briefing):
+    text = "\n".join(p.text for p in briefing.paragraphs)
+    assert "重庆市智能网联新能源汽车规划目标监测简报" in text
+    assert "2026年10月31日" in text
+    assert "全部 51 项量化目标" in text
+    # the summary counts agree with the status column of the all-targets table
+    all_rows = _rows(briefing.tables[1])[1:]
+    for status in ("达标", "正常", "预警", "滞后"):
+        n = sum(1 for r in all_rows if r[6] == status)
+        assert f"{status} {n} 项" in text
+    assert {r[6] for r in all_rows} == {"达标", "正常", "预警", "滞后", "无数据"}  # every status shows
+
+
+def test_warnings_come_first_with_hand_checked_figures(briefing):
+    headings = [p.text for p in briefing.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["一、总体情况", "二、预警与滞后目标"]
+    warn = _rows(briefing.tables[0])
+    assert warn[0][:3] == ["序号", "目标", "状态"]
+    statuses = [r[2] for r in warn[1:]]
+    assert statuses == sorted(statuses, key=["滞后", "预警"].index)  # 滞后 before 预警
+    exports = next(r for r in warn if r[1] == "年出口金额超过1200亿元")
+    # 7 quarters 780…950 at t = 2024.25…2025.75: slope 196.25/1.75 = 112.14 a year, mean 873.57 at 2025.0
+    # → 873.57 + 2·112.14 = 1,098 at 2027.0; s = 6.748, half = 2.015·6.748·1.8516 = 25.2 → 1,073–1,123,
+    # all below 1,200 → 滞后
+    assert exports[2:6] == ["滞后", "950（2026Q3）", "1,200亿元（2027年）", "1,098（1,073–1,123）"]
+    text = "\n".join(p.text for p in briefing.paragraphs)
+    # catch-up: 950 at 2026Q3 to 1,200 at 2027Q4 in five equal quarterly steps of 50
+    assert (
+        "年出口金额超过1200亿元：2026Q4 1,000、2027Q1 1,050、2027Q2 1,100、2027Q3 1,150、2027Q4 1,200" in text
+    )
+
+
+def test_all_targets_table_has_every_target_and_its_citation(briefing):
+    rows = _rows(briefing.tables[1])
+    assert len(rows) == 1 + 51
+    nev = next(r for r in rows if r[0] == "智能新能源汽车产量达到100万辆以上")
+    assert nev[1:3] == ["100万辆", "2025"]
+    assert nev[4] == "118.6（2025Q4）" and nev[6] == "达标"
+    assert "《重庆市加速构建完善的智能新能源汽车产业生态行动计划》一(一)" == nev[7]
+    ratio = next(r for r in rows if r[0] == "公共充电桩车桩比达4:1")
+    assert ratio[1] == "≤4辆/桩" and ratio[6] == "滞后"  # 5.2 cars per pile at the end of 2025
+
+
+def test_charts_are_embedded_images_one_per_warning(briefing):
+    n_warn = len(briefing.tables[0].rows) - 1
+    shapes = briefing.inline_shapes
+    assert len(shapes) == n_warn > 0
+    for shape in shapes:
+        rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        blob = briefing.part.related_parts[rid].blob
+        assert blob[:8] == b"\x89PNG\r\n\x1a\n" and len(blob) > 10_000
+
+
+def test_sources_and_data_status_caveat(briefing):
+    text = "\n".join(p.text for p in briefing.paragraphs)
+    assert "渝府发〔2022〕38号" in text
+    assert "征求意见稿" in text and "示意" in text and "不是真实统计" in text
+
+
+def test_workbook_holds_all_targets_and_observations(demo_store, tmp_path):
+    path = write_xlsx(demo_store, tmp_path / "目标.xlsx", as_of=DEMO_AS_OF)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["目标", "观测", "预警", "说明"]
+    assert wb["目标"].max_row == 52
+    n_obs = demo_store.execute("SELECT count(*) FROM observation").fetchone()[0]
+    assert wb["观测"].max_row == 1 + n_obs == 1 + 219
+    firms = next(r for r in wb["目标"].iter_rows(values_only=True) if r[0] == "yulian27_parts_firms")
+    assert (firms[3], firms[7], firms[8]) == (1000, 543, 2024)
