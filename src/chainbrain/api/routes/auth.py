@@ -6,12 +6,14 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from chainbrain.api.accounts import (
+    ANONYMOUS,
     audit,
     authenticate,
     create_session,
     end_session,
     recent_failures,
     record_attempt,
+    user_for_token,
 )
 from chainbrain.api.deps import SESSION_COOKIE, ConnDep, CurrentUser, SettingsDep, TokenDep, client_ip
 from chainbrain.api.routes.common import ERRORS, ErrorOut
@@ -78,6 +80,24 @@ def logout(response: Response, conn: ConnDep, token: TokenDep) -> None:
     if token:
         end_session(conn, token)
     response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+class SessionOut(BaseModel):
+    """Who this browser is: the user, or null when nobody is logged in (and whether visitors may read)."""
+
+    user: UserOut | None
+    allow_anonymous: bool
+
+
+@router.get("/session")
+def read_session(conn: ConnDep, settings: SettingsDep, token: TokenDep) -> SessionOut:
+    """The logged-in user or null; never 401, so the front end can ask before it shows the login page."""
+    user = user_for_token(conn, token) if token else None
+    if user is None and settings.allow_anonymous:
+        user = ANONYMOUS
+    return SessionOut(
+        user=UserOut(**user.public()) if user else None, allow_anonymous=settings.allow_anonymous
+    )
 
 
 @router.get("/me")

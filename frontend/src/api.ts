@@ -1,0 +1,111 @@
+// Typed client of the documented API (/openapi.json). Every page reads its data through here.
+
+export interface Page<T> { data: T[]; count: number }
+
+export interface User { id: number; username: string; role: string; role_zh: string; enterprise_id: string | null; display_name: string | null }
+
+export interface Overview {
+  enterprises: number; oems: number; parts_firms: number; chain_leaders: number; specialised: number
+  sites: number; vehicle_models: number; nev_volume: number; supply_links: number; segments: number
+  local_rate_value: number | null; local_rate_count: number | null; local_value: number; total_value: number; boundary: string
+}
+
+export interface Segment {
+  id: string; parent_id: string | null; name_zh: string; name_en: string; level: number; stream: string; kind: string
+  unit: string | null; firms: number; sites: number; local_sites: number; capacity: number | null; status: string
+}
+
+export interface Enterprise {
+  id: string; credit_code: string | null; name: string; short_name: string | null; district_code: string
+  district_name: string | null; roles: string[]; labels: string[]; main_segment_id: string | null
+  main_segment_name: string | null; revenue: number | null; employees: number | null; founded: number | null
+  note: string | null; site_count: number; source: string; as_of: string | null; status: string
+}
+
+export interface Site {
+  id: string; enterprise_id: string; enterprise_name: string; enterprise_short_name: string | null; name: string
+  district_code: string; district_name: string | null; park: string | null; segment_id: string | null
+  segment_name: string | null; capacity: number | null; capacity_unit: string | null; status: string
+}
+
+export interface VehicleModel {
+  id: string; oem_id: string; oem_name: string; brand: string; name: string; powertrain: string
+  annual_volume: number; price: number | null; site_name: string | null
+}
+
+export interface SupplyLink {
+  id: string; segment_id: string; segment_name: string | null; buyer_id: string; buyer_name: string
+  buyer_short_name: string | null; supplier_id: string; supplier_name: string; supplier_short_name: string | null
+  supplier_district_name: string | null; supplier_in_city: boolean; annual_value: number; share: number | null
+  confidence: string; status: string
+}
+
+export interface Profile extends Enterprise {
+  sites: Site[]; vehicle_models: VehicleModel[]; links_visible: boolean; suppliers: SupplyLink[]; customers: SupplyLink[]
+}
+
+export interface District {
+  id: string; name: string; region: string | null; yuxi: boolean; firms: number; sites: number
+  firms_with_sites: number; nev_volume: number
+}
+
+export interface RateRow {
+  key: string; name: string; local_value: number; total_value: number; rate_value: number | null
+  local_count: number; total_count: number; rate_count: number | null
+}
+
+export interface GapRow {
+  segment_id: string; name: string; unit: string | null; demand: number; local_capacity: number; shortfall: number
+  local_value: number; outside_value: number; total_value: number; local_firms: number; hhi: number | null
+  missing: boolean; short: boolean; single_sourced: boolean; concentrated: boolean
+}
+
+export interface OemChange {
+  key: string; name: string; total_value: number; local_value_before: number; local_value_after: number
+  rate_value_before: number | null; rate_value_after: number | null; displaced_value: number
+}
+
+export interface WhatIfResult {
+  segment: string; capacity: number; district: string | null; used_capacity: number; displaced_value: number
+  city_before: RateRow; city_after: RateRow; oems: OemChange[]
+}
+
+export class ApiError extends Error {
+  constructor(public status: number, message: string) { super(message) }
+}
+
+type Listener = () => void
+const unauthorized: Listener[] = []
+export function onUnauthorized(fn: Listener): void { unauthorized.push(fn) }
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (init.body && !(init.body instanceof FormData)) headers['Content-Type'] = 'application/json'
+  const r = await fetch('/api/v1' + path, { credentials: 'same-origin', ...init, headers: { ...headers, ...(init.headers as Record<string, string> | undefined) } })
+  if (r.status === 204) return undefined as T
+  const body = await r.json().catch(() => ({}))
+  if (!r.ok) {
+    if (r.status === 401 && !path.startsWith('/auth/')) unauthorized.forEach((fn) => fn())
+    throw new ApiError(r.status, typeof body.detail === 'string' ? body.detail : `请求失败（HTTP ${r.status}）`)
+  }
+  return body as T
+}
+
+export function query(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v))
+  const s = q.toString()
+  return s ? '?' + s : ''
+}
+
+/** Every row of a paged list (pages of 500). */
+export async function all<T>(path: string, params: Record<string, string | number | null | undefined> = {}): Promise<T[]> {
+  const out: T[] = []
+  for (let page = 1; ; page++) {
+    const p = await api<Page<T>>(path + query({ ...params, page, size: 500 }))
+    out.push(...p.data)
+    if (out.length >= p.count || p.data.length === 0) return out
+  }
+}
+
+export const post = <T>(path: string, body: unknown) => api<T>(path, { method: 'POST', body: JSON.stringify(body) })

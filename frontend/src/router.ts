@@ -1,0 +1,29 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import { onUnauthorized } from './api'
+import { refreshUser, session } from './session'
+
+// Hash history: the server serves one index.html and never needs a fallback route.
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', redirect: '/cockpit' },
+    { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { title: '登录', public: true } },
+    { path: '/cockpit', component: () => import('./pages/CockpitPage.vue'), meta: { title: '驾驶舱' } },
+    { path: '/chain', component: () => import('./pages/ChainPage.vue'), meta: { title: '产业链图谱' } },
+    { path: '/map', component: () => import('./pages/MapPage.vue'), meta: { title: '区县地图' } },
+    { path: '/enterprises', component: () => import('./pages/EnterprisesPage.vue'), meta: { title: '企业库' } },
+    { path: '/enterprises/:id', component: () => import('./pages/ProfilePage.vue'), meta: { title: '企业档案' } },
+    { path: '/local-rate', component: () => import('./pages/LocalRatePage.vue'), meta: { title: '本地配套率' } },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await refreshUser()
+  if (!to.meta.public && !session.user) return { path: '/login', query: { next: to.fullPath } }
+  document.title = `${to.meta.title ?? ''} · chainbrain 产业大脑`
+})
+
+onUnauthorized(() => {
+  session.user = null
+  if (router.currentRoute.value.path !== '/login') router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } })
+})
