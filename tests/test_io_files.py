@@ -29,7 +29,7 @@ def test_template_has_notes_drop_downs_lists_and_guide(tmp_path):
     ws = wb["企业"]
     headers = [c.value for c in ws[1]]
     assert headers == [c.zh for c in COLUMNS["enterprises"]]
-    assert all(c.comment is not None and "示例" in c.comment.text for c in ws[1] if c.value != "备注")
+    assert all(c.comment is not None and "示例：" in c.comment.text for c in ws[1])
     assert "必填" in ws["C1"].comment.text and "选填" in ws["B1"].comment.text
     lists = {str(dv.sqref)[0]: dv for dv in ws.data_validations.dataValidation}
     # E = 所在区县代码 → the hidden list sheet; F = 角色 (several allowed); O = 数据状态

@@ -168,6 +168,14 @@ def test_english_header_csv_with_bom(tmp_path):
     assert (link["annual_value"], link["share"], link["confidence"]) == (2.5e9, 0.4, "suggested")
 
 
+def test_utf16_tab_separated_text_from_excel(tmp_path):
+    # Excel's "Unicode 文本" is UTF-16 with a BOM, tab-separated
+    text = "场所编号\t企业编号\t场所名称\t所在区县代码\t数据状态\t来源\nS9\tE2\t乙三厂\t500106\t示意\tt\n"
+    (tmp_path / "s.txt").write_bytes(text.encode("utf-16"))
+    conn = base_store()
+    assert import_file(conn, "sites", tmp_path / "s.txt").inserted == 1
+
+
 def test_xlsx_sheet_named_after_the_table(tmp_path):
     wb = Workbook()
     wb.active.title = "封面"

@@ -36,9 +36,17 @@ class Sheet:
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes; returns (text, encoding). UTF-8 BOM, then UTF-8, then GB18030 (⊃ GBK)."""
+    """Decode CSV bytes; returns (text, encoding).
+
+    A BOM decides (UTF-8, or UTF-16 from Excel's "Unicode text"); else UTF-8, else GB18030 (⊃ GBK).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise ReadError(f"UTF-16 文件第 {e.start} 字节附近无法解码") from e
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -36,8 +36,7 @@ def header_note(col: Column, required: bool) -> str:
         lines.append(f"可选：{choices_text(col.vocab)}")
     if col.kind == LIST:
         lines.append("多个值用 ; 分隔")
-    if col.example:
-        lines.append(f"示例：{col.example}")
+    lines.append(f"示例：{col.example}" if col.example else "示例：（可留空）")
     return "\n".join(line for line in lines if line)
 
 
