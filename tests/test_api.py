@@ -1,0 +1,417 @@
+"""Web API on a small hand-made store: logins, roles, paging, errors, the audit log.
+
+The store (built below) has three firms and two supply links, so every expected value is worked out by
+hand from it:
+
+    changan (OEM, 渝北区 500112)  site s1  ← buys battery  3e9 元 from  catl site s2   (link l1)
+    catl    (Tier1, 巴南区 500113) site s2  ← buys cell     1e9 元 from  cdcell site s3 (link l2)
+    cdcell  (Tier2, 成都 510104)   site s3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from chainbrain.api import ApiSettings, create_app
+from chainbrain.api.accounts import create_user
+from chainbrain.store import connect
+from chainbrain.store.records import insert_rows
+
+P = {"source": "test", "as_of": None, "status": "illustrative"}
+PASSWORDS = {
+    "admin": "admin-pass-1",
+    "analyst": "analyst-pass",
+    "catl": "catl-pass-1",
+    "changan": "changan-pass",
+    "view": "view-pass-1",
+}
+
+
+def build_store(path: Path) -> None:
+    conn = connect(path)
+    d = {"yuxi": False, **P}
+    insert_rows(
+        conn,
+        "districts",
+        [
+            {"id": "500112", "name": "渝北区", "province": "重庆市", **d},
+            {"id": "500113", "name": "巴南区", "province": "重庆市", **d},
+            {"id": "510104", "name": "锦江区", "province": "四川省", "city": "成都市", **d},
+        ],
+    )
+    seg = {"stream": "中游", **P}
+    insert_rows(
+        conn,
+        "segments",
+        [
+            {"id": "vehicle", "name_zh": "整车", "name_en": "Vehicle", "level": 1, "kind": "vehicle", **seg},
+            {
+                "id": "battery",
+                "name_zh": "动力电池",
+                "name_en": "Battery",
+                "level": 1,
+                "kind": "system",
+                **seg,
+            },
+            {
+                "id": "battery.cell",
+                "parent_id": "battery",
+                "name_zh": "电芯",
+                "name_en": "Cell",
+                "level": 2,
+                "kind": "component",
+                **seg,
+            },
+        ],
+    )
+    insert_rows(
+        conn,
+        "enterprises",
+        [
+            {
+                "id": "changan",
+                "name": "重庆长安汽车股份有限公司",
+                "short_name": "长安汽车",
+                "district_code": "500112",
+                "roles": ["OEM"],
+                "labels": ["链主"],
+                "revenue": 1.0e7,
+                "main_segment_id": "vehicle",
+                **P,
+            },
+            {
+                "id": "catl",
+                "name": "时代电池（重庆）有限公司",
+                "short_name": "时代电池",
+                "district_code": "500113",
+                "roles": ["Tier1"],
+                "labels": [],
+                "main_segment_id": "battery",
+                "revenue": 5.0e5,
+                **P,
+            },
+            {
+                "id": "cdcell",
+                "name": "成都电芯有限公司",
+                "short_name": "成都电芯",
+                "district_code": "510104",
+                "roles": ["Tier2"],
+                "labels": [],
+                "main_segment_id": "battery.cell",
+                **P,
+            },
+        ],
+    )
+    insert_rows(
+        conn,
+        "sites",
+        [
+            {
+                "id": "s1",
+                "enterprise_id": "changan",
+                "name": "长安渝北工厂",
+                "district_code": "500112",
+                "segment_id": "vehicle",
+                "capacity": 300000,
+                "capacity_unit": "辆",
+                **P,
+            },
+            {
+                "id": "s2",
+                "enterprise_id": "catl",
+                "name": "时代巴南工厂",
+                "district_code": "500113",
+                "segment_id": "battery",
+                "capacity": 20,
+                "capacity_unit": "GWh",
+                **P,
+            },
+            {
+                "id": "s3",
+                "enterprise_id": "cdcell",
+                "name": "成都工厂",
+                "district_code": "510104",
+                "segment_id": "battery.cell",
+                **P,
+            },
+        ],
+    )
+    insert_rows(
+        conn,
+        "vehicle_models",
+        [
+            {
+                "id": "m1",
+                "oem_id": "changan",
+                "site_id": "s1",
+                "brand": "深蓝",
+                "name": "SL03",
+                "powertrain": "BEV",
+                "annual_volume": 100000,
+                **P,
+            }
+        ],
+    )
+    insert_rows(
+        conn,
+        "supply_links",
+        [
+            {
+                "id": "l1",
+                "buyer_site_id": "s1",
+                "supplier_site_id": "s2",
+                "segment_id": "battery",
+                "annual_value": 3e9,
+                "confidence": "suggested",
+                **P,
+            },
+            {
+                "id": "l2",
+                "buyer_site_id": "s2",
+                "supplier_site_id": "s3",
+                "segment_id": "battery.cell",
+                "annual_value": 1e9,
+                "confidence": "suggested",
+                **P,
+            },
+        ],
+    )
+    create_user(conn, "admin", PASSWORDS["admin"], "admin")
+    create_user(conn, "analyst", PASSWORDS["analyst"], "analyst")
+    create_user(conn, "catl", PASSWORDS["catl"], "enterprise", enterprise_id="catl")
+    create_user(conn, "changan", PASSWORDS["changan"], "enterprise", enterprise_id="changan")
+    create_user(conn, "view", PASSWORDS["view"], "viewer")
+    create_user(conn, "limited", "limited-pass", "viewer")  # only the rate-limit test logs in as this one
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("api") / "small.duckdb"
+    build_store(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(small_db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(ApiSettings(db=small_db))) as c:
+        yield c
+
+
+def token(client: TestClient, user: str) -> dict[str, str]:
+    r = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORDS[user]})
+    assert r.status_code == 200, r.text
+    client.cookies.clear()  # use the bearer token, not the cookie, so tests do not leak logins
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.fixture(scope="module")
+def auth(client: TestClient) -> dict[str, dict[str, str]]:
+    return {u: token(client, u) for u in PASSWORDS}
+
+
+def test_needs_login_and_says_how(client: TestClient) -> None:
+    r = client.get("/api/v1/enterprises")
+    assert r.status_code == 401
+    assert "登录" in r.json()["detail"]
+    assert client.get("/api/v1/auth/session").json() == {"user": None, "allow_anonymous": False}
+
+
+def test_login_sets_httponly_lax_cookie(client: TestClient) -> None:
+    r = client.post("/api/v1/auth/login", json={"username": "view", "password": PASSWORDS["view"]})
+    cookie = r.headers["set-cookie"]
+    assert "cb_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Secure" not in cookie  # plain http in the test client
+    assert client.get("/api/v1/auth/me").json()["role"] == "viewer"
+    client.post("/api/v1/auth/logout")
+    assert client.get("/api/v1/auth/me").status_code == 401
+    client.cookies.clear()
+
+
+def test_wrong_password(client: TestClient) -> None:
+    r = client.post("/api/v1/auth/login", json={"username": "admin", "password": "nope-nope"})
+    assert r.status_code == 401
+    assert r.json()["detail"] == "用户名或密码错误"
+
+
+def test_search_by_chinese_name_and_short_name(client: TestClient, auth: dict) -> None:
+    h = auth["analyst"]
+    r = client.get("/api/v1/enterprises", params={"q": "长安"}, headers=h).json()
+    assert [e["id"] for e in r["data"]] == ["changan"] and r["count"] == 1
+    r = client.get("/api/v1/enterprises", params={"q": "电芯"}, headers=h).json()
+    assert [e["id"] for e in r["data"]] == ["cdcell"]
+
+
+def test_filters(client: TestClient, auth: dict) -> None:
+    h = auth["analyst"]
+    get = lambda **p: [e["id"] for e in client.get("/api/v1/enterprises", params=p, headers=h).json()["data"]]  # noqa: E731
+    # segment battery includes its child battery.cell: catl (main battery) and cdcell (main battery.cell)
+    assert sorted(get(segment="battery")) == ["catl", "cdcell"]
+    assert get(district="500113") == ["catl"]
+    assert get(role="OEM") == ["changan"]
+    assert get(label="链主") == ["changan"]
+    assert get(segment="battery", district="510104") == ["cdcell"]
+
+
+def test_pagination(client: TestClient, auth: dict) -> None:
+    h = auth["admin"]
+    # ordered by revenue desc: changan 1e7, catl 5e5, cdcell (none, last)
+    p1 = client.get("/api/v1/enterprises", params={"size": 2, "page": 1}, headers=h).json()
+    p2 = client.get("/api/v1/enterprises", params={"size": 2, "page": 2}, headers=h).json()
+    assert p1["count"] == p2["count"] == 3
+    assert [e["id"] for e in p1["data"]] == ["changan", "catl"]
+    assert [e["id"] for e in p2["data"]] == ["cdcell"]
+    r = client.get("/api/v1/enterprises", params={"page": 0}, headers=h)
+    assert r.status_code == 422 and "page" in r.json()["detail"]
+
+
+def test_enterprise_user_sees_only_links_of_its_firm(client: TestClient, auth: dict) -> None:
+    # catl is supplier in l1 and buyer in l2: both; changan is buyer in l1 only
+    def ids(u):
+        return sorted(x["id"] for x in client.get("/api/v1/supply-links", headers=auth[u]).json()["data"])
+
+    assert ids("catl") == ["l1", "l2"]
+    assert ids("changan") == ["l1"]
+    assert ids("analyst") == ["l1", "l2"]
+    assert client.get("/api/v1/supply-links/l2", headers=auth["changan"]).status_code == 403
+    assert client.get("/api/v1/supply-links/l1", headers=auth["changan"]).json()["annual_value"] == 3e9
+
+
+def test_enterprise_user_profile_of_another_firm_hides_links_and_figures(
+    client: TestClient, auth: dict
+) -> None:
+    other = client.get("/api/v1/enterprises/catl", headers=auth["changan"]).json()
+    assert other["links_visible"] is False
+    assert other["suppliers"] == [] and other["customers"] == []
+    assert other["revenue"] is None
+    assert [s["id"] for s in other["sites"]] == ["s2"]  # plants are public
+    own = client.get("/api/v1/enterprises/catl", headers=auth["catl"]).json()
+    assert own["links_visible"] is True and own["revenue"] == 5.0e5
+    assert [x["supplier_id"] for x in own["suppliers"]] == ["cdcell"]
+    assert [x["buyer_id"] for x in own["customers"]] == ["changan"]
+    assert own["suppliers"][0]["supplier_in_city"] is False  # 510104 is Chengdu
+
+
+def test_viewer_sees_aggregates_only(client: TestClient, auth: dict) -> None:
+    h = auth["view"]
+    assert client.get("/api/v1/supply-links", headers=h).status_code == 403
+    assert client.get("/api/v1/supply-links/l1", headers=h).status_code == 403
+    assert client.get("/api/v1/analytics/local-rate", params={"by": "oem"}, headers=h).status_code == 403
+    assert client.get("/api/v1/analytics/concentration", headers=h).status_code == 403
+    assert client.get("/api/v1/enterprises/changan", headers=h).json()["links_visible"] is False
+    # the city-wide rate is an aggregate: OEM links only, l1 is local (s2 in 500113) → 3e9 / 3e9 = 1.0
+    ov = client.get("/api/v1/analytics/overview", headers=h).json()
+    assert ov["local_rate_value"] == 1.0 and ov["total_value"] == 3e9
+    assert (
+        ov["enterprises"] == 3 and ov["oems"] == 1 and ov["parts_firms"] == 2 and ov["nev_volume"] == 100000
+    )
+    seg = client.get("/api/v1/analytics/local-rate", params={"by": "segment"}, headers=h).json()
+    assert [(r["key"], r["rate_value"]) for r in seg["data"]] == [("battery", 1.0)]
+
+
+def test_enterprise_user_gets_its_own_rate_rows_only(client: TestClient, auth: dict) -> None:
+    rows = client.get("/api/v1/analytics/local-rate", params={"by": "oem"}, headers=auth["changan"]).json()[
+        "data"
+    ]
+    assert [r["key"] for r in rows] == ["changan"]
+    rows = client.get("/api/v1/analytics/local-rate", params={"by": "oem"}, headers=auth["catl"]).json()[
+        "data"
+    ]
+    assert rows == []  # catl is no OEM
+
+
+def test_whatif_is_for_analysts(client: TestClient, auth: dict) -> None:
+    body = {"segment": "battery", "capacity": 10}
+    assert client.post("/api/v1/analytics/whatif", json=body, headers=auth["view"]).status_code == 403
+    r = client.post("/api/v1/analytics/whatif", json=body, headers=auth["analyst"])
+    assert r.status_code == 200
+    # battery is already bought locally (l1): nothing to displace
+    assert r.json()["displaced_value"] == 0.0 and r.json()["city_after"]["rate_value"] == 1.0
+    bad = client.post(
+        "/api/v1/analytics/whatif", json={"segment": "nope", "capacity": 10}, headers=auth["analyst"]
+    )
+    assert bad.status_code == 422 and "nope" in bad.json()["detail"]
+
+
+def test_bad_boundary_is_explained(client: TestClient, auth: dict) -> None:
+    r = client.get("/api/v1/analytics/gaps", params={"boundary": "moon"}, headers=auth["analyst"])
+    assert r.status_code == 422 and "radius" in r.json()["detail"]
+
+
+def test_not_found_names_the_id(client: TestClient, auth: dict) -> None:
+    r = client.get("/api/v1/enterprises/nobody", headers=auth["admin"])
+    assert r.status_code == 404 and "nobody" in r.json()["detail"]
+
+
+def test_segments_sites_models_districts(client: TestClient, auth: dict) -> None:
+    h = auth["view"]
+    segs = {s["id"]: s for s in client.get("/api/v1/segments", headers=h).json()["data"]}
+    assert segs["battery"]["firms"] == 1 and segs["battery"]["capacity"] == 20
+    assert client.get("/api/v1/sites", params={"segment": "battery"}, headers=h).json()["count"] == 2
+    assert (
+        client.get("/api/v1/vehicle-models", headers=h).json()["data"][0]["oem_name"]
+        == "重庆长安汽车股份有限公司"
+    )
+    ds = client.get("/api/v1/districts", headers=h).json()
+    assert ds["count"] == 2  # the two Chongqing districts; Chengdu only with all_places
+    assert client.get("/api/v1/districts", params={"all_places": True}, headers=h).json()["count"] == 3
+    geo = client.get("/api/v1/districts/geojson", headers=h).json()
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 38
+
+
+def test_users_admin_only_and_audited(client: TestClient, auth: dict) -> None:
+    body = {"username": "newbie", "password": "newbie-pass", "role": "enterprise", "enterprise_id": "cdcell"}
+    assert client.post("/api/v1/users", json=body, headers=auth["analyst"]).status_code == 403
+    r = client.post("/api/v1/users", json=body, headers=auth["admin"])
+    assert r.status_code == 201 and r.json()["enterprise_id"] == "cdcell"
+    dup = client.post("/api/v1/users", json=body, headers=auth["admin"])
+    assert dup.status_code == 422 and "已存在" in dup.json()["detail"]
+    bad = {**body, "username": "x2", "enterprise_id": "ghost"}
+    assert "ghost" in client.post("/api/v1/users", json=bad, headers=auth["admin"]).json()["detail"]
+    log = client.get("/api/v1/users/audit", headers=auth["admin"]).json()["data"]
+    mine = [e for e in log if e["action"] == "user.create" and e["target"] == "user:newbie"]
+    assert len(mine) == 1 and mine[0]["username"] == "admin"
+
+
+def test_login_rate_limit(small_db: Path) -> None:
+    settings = ApiSettings(db=small_db, login_max_failures=3)
+    with TestClient(create_app(settings)) as c:
+        codes = [
+            c.post("/api/v1/auth/login", json={"username": "limited", "password": "wrong-one"}).status_code
+            for _ in range(4)
+        ]
+        assert codes == [401, 401, 401, 429]
+        # even the right password is refused while the window lasts
+        r = c.post("/api/v1/auth/login", json={"username": "limited", "password": "limited-pass"})
+        assert r.status_code == 429 and "分钟" in r.json()["detail"]
+        # another user from the same address is not blocked
+        assert (
+            c.post(
+                "/api/v1/auth/login", json={"username": "admin", "password": PASSWORDS["admin"]}
+            ).status_code
+            == 200
+        )
+
+
+def test_anonymous_viewer_when_allowed(small_db: Path) -> None:
+    with TestClient(create_app(ApiSettings(db=small_db, allow_anonymous=True))) as c:
+        assert c.get("/api/v1/auth/session").json()["user"]["role"] == "viewer"
+        assert c.get("/api/v1/enterprises").status_code == 200
+        assert c.get("/api/v1/supply-links").status_code == 403
+
+
+def test_operation_ids_are_stable(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
+    assert {
+        "enterprises-read_enterprises",
+        "enterprises-read_enterprise",
+        "analytics-read_local_rate",
+        "supply_links-read_supply_links",
+        "auth-login",
+        "users-create_user",
+    } <= ids
