@@ -139,3 +139,12 @@ def test_docs_list_every_column():
         assert f"### {table} — {TITLE_ZH[table]}" in doc
         for c in cols:
             assert f"| {c.zh} | `{c.field}` |" in doc, (table, c.field)
+
+
+def test_empty_table_round_trips(tmp_path):
+    # nothing in the store → header-only file → imports 0 rows, store unchanged
+    conn = memory()
+    assert export_table(conn, "bom_lines", "csv", tmp_path / "b.csv") == 0
+    result = import_file(conn, "bom_lines", tmp_path / "b.csv")
+    assert (result.rows, result.inserted, result.updated) == (0, 0, 0)
+    assert snapshot(conn) == {t: [] for t in TABLES}

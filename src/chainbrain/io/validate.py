@@ -2,8 +2,9 @@
 
 Order: read the file → map the headers (unknown / missing / repeated columns) → read each cell as its
 column's kind → validate each row as its record type → check across rows and against the store
-(foreign keys, duplicates, cycles). Rows that fail an earlier step are left out of the later ones, so one
-mistake is reported once.
+(foreign keys, duplicates, cycles). A cell that fails an earlier step is left out of the later ones, so one
+mistake is reported once; the row's other cells are still checked, so every problem shows at once.
+An empty file (headers only) is valid and imports nothing, like an exported empty table.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ def map_headers(table: str, sheet: Sheet) -> tuple[dict[int, tuple[str, Column]]
             continue
         seen[col.field] = header
         by_pos[pos] = (header, col)
+    required = required_fields(table)
     for col in COLUMNS[table]:
-        if col.field in required_fields(table) and col.field not in seen:
+        if col.field in required and col.field not in seen:
             problems.append(Problem(sheet.file, 1, col.zh, None, f"缺少必填列“{col.zh}”（{col.field}）"))
     return by_pos, problems
 
@@ -112,8 +114,6 @@ def validate_sheet(
         parsed.append(parsed_row)
         if progress is not None and (i % PROGRESS_STEP == 0 or i == total):
             progress(i, total)
-    if not sheet.rows:
-        problems.append(Problem(sheet.file, None, None, None, "文件中没有数据行"))
     problems += check_all(CheckContext(conn, table, sheet.file, parsed))
     problems.sort(key=lambda p: p.row if p.row is not None else 0)
     return [p.data for p in parsed if p.valid], problems
