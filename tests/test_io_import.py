@@ -72,6 +72,12 @@ CASES = {
         [["L2", "S2", "S1", "power.battery", "1000", "示意", "t"]],
         (2, "供应方场所编号", "S1"), "供应关系形成循环（→ 表示供货方向）：S1 → S2 → S1",
     ),
+    "duplicate bom line": (
+        # B1 in the store already covers VM1 × power.battery
+        "bom_lines", ["BOM编号", "车型编号", "环节编号", "单车用量", "数据状态", "来源"],
+        [["B2", "VM1", "power.battery", "1", "示意", "t"]],
+        (2, "环节编号", "power.battery"), "该车型的这个环节已有 BOM 行 B1（数据库中）",
+    ),
     "missing column": (
         "enterprises", ["企业编号", "企业名称", "所在区县代码", "数据状态", "来源"],
         [["E3", "重庆丙科技有限公司", "500112", "示意", "t"]],
@@ -263,3 +269,35 @@ def test_range_errors_and_self_link_in_one_row(tmp_path):
         (2, "since", "1900", "不能小于 1950"),
         (2, "supplier_site_id", "S1", "供应方与采购方不能是同一场所"),
     ]
+
+
+def test_segment_parents_in_the_same_file(tmp_path):
+    header = ["id", "parent_id", "name_zh", "name_en", "level", "stream", "kind", "status", "source"]
+    ok = [
+        ["chip", "", "汽车芯片", "Chips", "1", "上游", "芯片", "示意", "t"],
+        ["chip.mcu", "chip", "MCU", "MCU", "2", "upstream", "chip", "示意", "t"],
+    ]
+    conn = base_store()
+    assert import_file(conn, "segments", write_csv(tmp_path / "ok.csv", header, ok)).inserted == 2
+    # x.a → x.b → x.a, both new in this file: both rows are reported
+    loop = [
+        ["x.a", "x.b", "甲", "A", "2", "上游", "芯片", "示意", "t"],
+        ["x.b", "x.a", "乙", "B", "2", "上游", "芯片", "示意", "t"],
+    ]
+    with pytest.raises(ImportRejected) as err:
+        import_file(conn, "segments", write_csv(tmp_path / "loop.csv", header, loop))
+    assert [(p.row, p.value, p.reason) for p in err.value.problems] == [
+        (2, "x.b", "上级环节形成循环：x.a → x.b → x.a"),
+        (3, "x.a", "上级环节形成循环：x.b → x.a → x.b"),
+    ]
+
+
+def test_districts_import_then_firms_may_use_them(tmp_path):
+    conn = base_store()
+    d = ["行政区划代码", "名称", "省份", "区域", "渝西", "经度", "纬度", "数据状态", "来源"]
+    rows = [["500113", "巴南区", "重庆市", "中心城区", "否", "106.54", "29.40", "已核实", "民政部区划代码"]]
+    assert import_file(conn, "districts", write_csv(tmp_path / "d.csv", d, rows)).inserted == 1
+    e = [["E3", "", "重庆巴南零部件有限公司", "500113", "Tier2", "示意", "t"]]
+    assert import_file(conn, "enterprises", write_csv(tmp_path / "e.csv", ENT_HEADER, e)).inserted == 1
+    ba = {r["id"]: r for r in dump_table(conn, "districts")}["500113"]
+    assert (ba["yuxi"], ba["lon"], ba["region"]) == (False, 106.54, "中心城区")

@@ -1,7 +1,7 @@
 """Checks across rows and against the store: foreign keys, duplicates, cycles.
 
-Each check sees the rows that passed their own cell checks and the store as it is; the state checked is
-the one the import would produce (store rows with the same id are replaced by the file's rows).
+Each check sees every row's values that passed their own cell checks, and the store as it is; the state
+checked is the one the import would produce (store rows with the same id are replaced by the file's rows).
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ _MAX_PATHS = 50
 
 @dataclass
 class ParsedRow:
-    """A row that passed its cell checks: the record's values and the cells as written."""
+    """A row after its cell checks: the record's values (only the good ones if it has problems) and the
+    cells as written."""
 
     row: int
     data: dict[str, Any]
