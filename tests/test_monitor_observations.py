@@ -12,7 +12,8 @@ from chainbrain.io import registry
 from chainbrain.io.problems import ImportRejected
 from chainbrain.monitor.live import SNAPSHOT_SOURCE, snapshot
 from chainbrain.monitor.observations import add_observations, observations, observe
-from chainbrain.monitor.registry import load_targets
+from chainbrain.monitor.registry import get_target, load_targets
+from chainbrain.monitor.status import assess
 from chainbrain.store.records import transaction
 
 AS_OF = dt.date(2026, 10, 31)
@@ -172,3 +173,8 @@ def test_local_rate_increase_is_measured_against_the_first_snapshot(db, monkeypa
     # 46 % − 40 % = 6 百分点 since the reference snapshot
     assert second["yulian27_local_rate_increase"].value == pytest.approx(6.0)
     assert second["yulian27_local_rate_increase"].raw == pytest.approx(46.0)
+    # no baseline in the plan: the required path starts at the reference snapshot (2026-06 → t = 2025.5)
+    a = assess(
+        get_target(db, "yulian27_local_rate_increase"), observations(db, "yulian27_local_rate_increase")
+    )
+    assert a.origin == {"t": 2025.5, "value": 0.0, "basis": "首个快照（基准）"}

@@ -22,7 +22,6 @@ from chainbrain.monitor.registry import load_targets
 
 #: the date the demo observations describe the world at (the snapshot date of the demo store)
 DEMO_AS_OF = dt.date(2026, 10, 31)
-ILLUSTRATIVE_SOURCE = "示意数据（chainbrain 演示用，非真实统计）"
 
 
 def demo_observation_rows() -> list[dict[str, Any]]:
@@ -32,11 +31,7 @@ def demo_observation_rows() -> list[dict[str, Any]]:
         .joinpath("targets/demo_observations.csv")
         .read_text(encoding="utf-8")
     )
-    rows = list(csv.DictReader(io.StringIO(text)))
-    for r in rows:
-        if r["status"] == "illustrative" and not r.get("source"):
-            r["source"] = ILLUSTRATIVE_SOURCE
-    return rows
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def load_demo_monitor(conn: duckdb.DuckDBPyConnection, *, with_snapshot: bool = True) -> dict[str, int]:

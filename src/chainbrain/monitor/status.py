@@ -96,7 +96,8 @@ def assess(target: Target, obs: list[Observation], *, as_of: dt.date | None = No
     """The status of one target from its observations that count (see the module docstring)."""
     now_t = date_t(as_of or dt.date.today())
     points = [(o.t, o.value) for o in obs]
-    origin = origin_of(target, points)
+    refs = [o.t for o in obs if o.raw is not None]
+    origin = origin_of(target, points, min(refs) if refs else None)
     a = Assessment(
         id=target.id,
         name=target.name,

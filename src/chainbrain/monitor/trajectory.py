@@ -1,8 +1,9 @@
 """Required path and projection of one target.
 
 **Required path.** From the origin to the target value at the end of the target year. The origin is the
-plan's baseline (seed 001's 2024 actuals) when there is one; for cumulative and increase targets without one
-it is zero at the end of the year before the plan starts; otherwise the first observation. The path is
+plan's baseline (seed 001's 2024 actuals) when there is one; for an increase measured by store snapshots
+against the first snapshot, zero at that snapshot; for cumulative and increase targets otherwise zero at the
+end of the year before the plan starts; for the rest the first observation. The path is
 linear, except for growth-type targets (``growth``: output, revenue, firm counts) whose path is compound —
 a constant growth rate ``(target / origin) ** (1 / years)`` per year — because they grow by percentages.
 
@@ -58,10 +59,18 @@ class Projection:
     method: str
 
 
-def origin_of(target: Target, points: list[tuple[float, float]]) -> Origin | None:
-    """Where the required path starts (see the module docstring)."""
+def origin_of(
+    target: Target, points: list[tuple[float, float]], reference_t: float | None = None
+) -> Origin | None:
+    """Where the required path starts (see the module docstring).
+
+    ``reference_t`` is the time of the store snapshot an increase is measured against when the plan gives
+    no baseline (:mod:`chainbrain.monitor.live`): the path then starts there, at zero.
+    """
     if target.baseline_value is not None and target.baseline_year is not None:
         return Origin(float(target.baseline_year), target.baseline_value, "基期")
+    if target.kind == "increase" and reference_t is not None:
+        return Origin(reference_t, 0.0, "首个快照（基准）")
     if target.kind in ("cumulative", "increase"):
         return Origin(float(target.start_year - 1), 0.0, "计划起点")
     if points:
