@@ -402,3 +402,96 @@ def test_whatif_errors(conn):
         whatif(conn, "nope", 1000)
     with pytest.raises(WhatIfError):
         whatif(conn, "bat", 0)
+
+
+def test_gaps_radius(conn):
+    g = {r.segment_id: r for r in gaps(conn, "radius:100")}
+    # local plants P1, P2; S1 is 111.2 km from P1 and 100.5 km from P2 (0.9° north = 100.08 km, 0.1° east
+    # ≈ 9.67 km): outside 100 km of both, and no bat link is within 100 km → bat has no local firm
+    assert g["bat"].local_capacity == 0 and g["bat"].missing
+    # S4 is 11.1 km from P1 and 9.7 km from P2: local capacity 50,000; local links L4 + L7 = 0.86e9
+    assert g["mot"].local_capacity == 50_000 and g["mot"].local_value == pytest.approx(0.86e9)
+    g = {r.segment_id: r for r in gaps(conn, "radius:112")}
+    assert g["bat"].local_capacity == 100_000 and not g["bat"].missing
+
+
+def test_whatif_radius(conn):
+    # the new site sits at 沙坪坝's centroid (106.46, 29.54): 5.90 km from P1 and 8.84 km from P2
+    # (haversine_km). Within 10 km only L4 (no: 11.1 km) and L7 (9.7 km) are local before: 0.36e9.
+    # Outside bat links, largest first: L1 (3.0e9, 60,000 units, 111 km), L2 (2.0e9, 40,000), L6 (1.6e9)
+    # 70,000 units: L1 whole (3.0e9), then 10,000 of L2 at 50,000 = 0.5e9 → displaced 3.5e9
+    w = whatif(conn, "bat", 70_000, district="500106", boundary="radius:10")
+    assert [(d.link_id, d.units) for d in w.displaced_links] == [("L1", 60_000), ("L2", 10_000)]
+    assert w.displaced_value == pytest.approx(3.5e9)
+    assert w.city_before.local_value == pytest.approx(0.36e9)
+    assert w.city_after.local_value == pytest.approx(3.86e9)
+    # within 5 km of neither plant: nothing can move
+    w = whatif(conn, "bat", 70_000, district="500106", boundary="radius:5")
+    assert w.displaced_value == 0 and w.used_capacity == 0
+
+
+def test_model_split_falls_back_to_volume():
+    conn = memory()
+    with transaction(conn):
+        insert_rows(
+            conn,
+            "enterprises",
+            [
+                dict(id=e, name=f"{e}公司", district_code=d, roles=[r], labels=[], **P)
+                for e, r, d in [("O", "OEM", "500112"), ("FX", "Tier1", "500106"), ("FY", "Tier1", "310115")]
+            ],
+        )
+        insert_rows(
+            conn,
+            "sites",
+            [
+                dict(id=s, enterprise_id=e, name=s, district_code=d, **P)
+                for s, e, d in [("P", "O", "500112"), ("X", "FX", "500106"), ("Y", "FY", "310115")]
+            ],
+        )
+        insert_rows(
+            conn,
+            "vehicle_models",
+            [
+                dict(id=m, oem_id="O", site_id="P", brand="B", name=m, powertrain="BEV", annual_volume=v, **P)
+                for m, v in [("A", 30_000), ("B", 10_000)]
+            ],
+        )
+        insert_rows(conn, "bom_lines", [dict(id="A-x", model_id="A", segment_id="x", qty=1, **P)])
+        insert_rows(
+            conn,
+            "supply_links",
+            [
+                dict(
+                    id="Lx", buyer_site_id="P", supplier_site_id="X", segment_id="x", annual_value=1e8, **LINK
+                ),
+                dict(
+                    id="Ly", buyer_site_id="P", supplier_site_id="Y", segment_id="y", annual_value=4e8, **LINK
+                ),
+            ],
+        )
+    m = rows_by_key(local_rate(conn, "model"))
+    # x: only A has it in its BOM → all 1e8 (local) to A. y: in no BOM → by volume 30,000 : 10,000
+    # A: local 1e8, total 1e8 + 3e8 = 4e8 → 0.25; counts local 1, total 1 + 0.75
+    assert m["A"].total_value == pytest.approx(4e8) and m["A"].rate_value == pytest.approx(0.25)
+    assert m["A"].total_count == pytest.approx(1.75) and m["A"].local_count == pytest.approx(1.0)
+    # B: 1e8 of y, nothing local
+    assert m["B"].total_value == pytest.approx(1e8) and m["B"].rate_value == 0.0
+
+
+def test_demo_smoke(request):
+    """On the bundled Chongqing data: the roll-ups add up to the city row (no fixed figures)."""
+    try:
+        conn = request.getfixturevalue("demo_db")
+    except RuntimeError as e:
+        pytest.skip(f"bundled demo data not available yet: {e}")
+    (city,) = local_rate(conn, "city")
+    assert city.total_value > 0 and 0 <= city.rate_value <= 1
+    # segment rows cover the same links (OEM buyers inside the city) as the city row
+    seg = local_rate(conn, "segment")
+    assert sum(r.total_value for r in seg) == pytest.approx(city.total_value)
+    assert sum(r.local_value for r in seg) == pytest.approx(city.local_value)
+    cq = [r for r in local_rate(conn, "district") if r.key.startswith("50")]
+    assert sum(r.total_count for r in cq) == city.total_count
+    assert local_rate(conn, "oem") and gaps(conn)
+    assert all(0 <= (p.hhi or 0) <= 1 for p in concentration(conn).pairs)

@@ -207,24 +207,23 @@ _PAIRS_SQL = f"""
 """
 
 _SINGLE_SQL = """
-    WITH f AS (
-        SELECT bl.model_id, bl.segment_id, s.enterprise_id AS ent, sum(l.annual_value) AS v
-        FROM bom_line bl
-        JOIN vehicle_model m ON m.id = bl.model_id
-        JOIN supply_link l ON l.buyer_site_id = m.site_id AND l.segment_id = bl.segment_id
-        JOIN site s ON s.id = l.supplier_site_id
-        GROUP BY bl.model_id, bl.segment_id, s.enterprise_id
+    WITH pl AS (
+        SELECT l.buyer_site_id, l.segment_id, s.enterprise_id AS ent, sum(l.annual_value) AS v
+        FROM supply_link l JOIN site s ON s.id = l.supplier_site_id
+        WHERE l.buyer_site_id IN (SELECT site_id FROM vehicle_model)
+        GROUP BY l.buyer_site_id, l.segment_id, s.enterprise_id
     ),
     one AS (
-        SELECT model_id, segment_id, any_value(ent) AS ent, sum(v) AS v
-        FROM f GROUP BY model_id, segment_id HAVING count(*) = 1
+        SELECT buyer_site_id, segment_id, any_value(ent) AS ent, sum(v) AS v
+        FROM pl GROUP BY buyer_site_id, segment_id HAVING count(*) = 1
     )
-    SELECT one.model_id, m.brand || ' ' || m.name AS model_name, m.oem_id, one.segment_id,
-           coalesce(sg.name_zh, one.segment_id) AS segment_name, one.ent AS supplier_id,
+    SELECT bl.model_id, m.brand || ' ' || m.name AS model_name, m.oem_id, bl.segment_id,
+           coalesce(sg.name_zh, bl.segment_id) AS segment_name, one.ent AS supplier_id,
            coalesce(e.short_name, e.name, one.ent) AS supplier_name, one.v AS value
-    FROM one JOIN vehicle_model m ON m.id = one.model_id
-    LEFT JOIN segment sg ON sg.id = one.segment_id LEFT JOIN enterprise e ON e.id = one.ent
-    ORDER BY value DESC, one.model_id, one.segment_id
+    FROM bom_line bl JOIN vehicle_model m ON m.id = bl.model_id
+    JOIN one ON one.buyer_site_id = m.site_id AND one.segment_id = bl.segment_id
+    LEFT JOIN segment sg ON sg.id = bl.segment_id LEFT JOIN enterprise e ON e.id = one.ent
+    ORDER BY value DESC, bl.model_id, bl.segment_id
 """
 
 
