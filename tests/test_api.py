@@ -415,3 +415,63 @@ def test_operation_ids_are_stable(client: TestClient) -> None:
         "auth-login",
         "users-create_user",
     } <= ids
+
+
+@pytest.fixture
+def writable(small_db: Path, tmp_path: Path) -> Iterator[TestClient]:
+    """A client over a private copy of the small store, for tests that write."""
+    import shutil
+
+    path = tmp_path / "w.duckdb"
+    shutil.copy(small_db, path)
+    with TestClient(create_app(ApiSettings(db=path))) as c:
+        yield c
+
+
+HEADER = "id,name,district_code,roles,source,status\n"
+
+
+def test_bad_upload_is_reported_row_by_row_and_writes_nothing(writable: TestClient) -> None:
+    h = token(writable, "analyst")
+    before = writable.get("/api/v1/imports/enterprises/export", params={"format": "csv"}, headers=h).content
+    # row 2 is fine, row 3 has an unknown role and an unknown district: the whole file must be refused
+    bad = HEADER + "x1,新企业甲,500112,Tier1,test,illustrative\nx2,新企业乙,999999,Tier9,test,illustrative\n"
+    files = {"file": ("企业.csv", bad.encode("utf-8"), "text/csv")}
+    check = writable.post("/api/v1/imports/enterprises/check", files=files, headers=h).json()
+    assert check["ok"] is False
+    assert sorted((p["row"], p["column"], p["value"]) for p in check["problems"]) == [
+        (3, "district_code", "999999"),
+        (3, "roles", "Tier9"),
+    ]
+    r = writable.post("/api/v1/imports/enterprises", files=files, headers=h)
+    assert r.status_code == 422
+    assert "未写入" in r.json()["detail"] and len(r.json()["problems"]) == 2
+    after = writable.get("/api/v1/imports/enterprises/export", params={"format": "csv"}, headers=h).content
+    assert after == before
+    assert writable.get("/api/v1/enterprises", params={"q": "新企业"}, headers=h).json()["count"] == 0
+
+
+def test_good_upload_is_checked_then_written_and_audited(writable: TestClient) -> None:
+    h = token(writable, "analyst")
+    good = HEADER + "x1,新企业甲,500112,Tier1,test,illustrative\n"
+    files = {"file": ("企业.csv", good.encode("utf-8"), "text/csv")}
+    check = writable.post("/api/v1/imports/enterprises/check", files=files, headers=h).json()
+    assert (check["ok"], check["rows"], check["inserted"], check["problems"]) == (True, 1, 1, [])
+    assert writable.get("/api/v1/enterprises", params={"q": "新企业"}, headers=h).json()["count"] == 0
+    r = writable.post("/api/v1/imports/enterprises", files=files, headers=h)
+    assert r.status_code == 200 and r.json()["inserted"] == 1
+    assert writable.get("/api/v1/enterprises", params={"q": "新企业甲"}, headers=h).json()["count"] == 1
+    log = writable.get("/api/v1/users/audit", headers=token(writable, "admin")).json()["data"]
+    commit = [e for e in log if e["action"] == "import.commit"]
+    assert len(commit) == 1 and commit[0]["username"] == "analyst" and '"inserted": 1' in commit[0]["detail"]
+
+
+def test_viewers_and_firms_cannot_import_or_export(writable: TestClient) -> None:
+    files = {"file": ("企业.csv", (HEADER + "x1,甲企业,500112,Tier1,t,illustrative\n").encode(), "text/csv")}
+    for user in ("view", "catl"):
+        h = token(writable, user)
+        assert writable.post("/api/v1/imports/enterprises", files=files, headers=h).status_code == 403
+        assert writable.get("/api/v1/imports/supply_links/export", headers=h).status_code == 403
+    h = token(writable, "view")
+    assert writable.get("/api/v1/imports/enterprises/template", headers=h).status_code == 200
+    assert writable.get("/api/v1/imports/nope/template", headers=h).status_code == 404

@@ -73,7 +73,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": _validation_message(exc)})
 
-    from chainbrain.api.routes import ROUTERS
+    from chainbrain.api.routes import ROUTERS, imports
+
+    app.add_exception_handler(imports.REJECTED, imports.rejected_handler)
 
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

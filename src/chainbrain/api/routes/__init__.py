@@ -5,6 +5,7 @@ from chainbrain.api.routes import (
     auth,
     districts,
     enterprises,
+    imports,
     segments,
     sites,
     supply_links,
@@ -22,4 +23,5 @@ ROUTERS = [
     supply_links.router,
     districts.router,
     analytics.router,
+    imports.router,
 ]

@@ -1,0 +1,224 @@
+"""数据导入: templates, a row-by-row check of an uploaded file, then an all-or-nothing write.
+
+The same :func:`chainbrain.io.import_file` as ``chainbrain import``: ``/check`` is its dry run (nothing is
+written, every problem is listed with its row, column and value); ``POST /imports/{table}`` writes the
+file only when it has no problem at all, in one transaction, and records the write in the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile, status
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel
+from starlette.background import BackgroundTask
+
+from chainbrain.api.accounts import audit
+from chainbrain.api.deps import AnalystUser, ConnDep, CurrentUser, SettingsDep, client_ip
+from chainbrain.api.routes.common import ERRORS, ErrorOut, Page
+from chainbrain.io import ImportRejected, Problem, export_table, import_file, registry
+from chainbrain.io.readers import ReadError
+
+router = APIRouter(prefix="/imports", tags=["imports"], responses=ERRORS)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+class TableOut(BaseModel):
+    name: str
+    title_zh: str
+
+
+class ProblemOut(BaseModel):
+    file: str
+    row: int | None
+    column: str | None
+    value: Any = None
+    reason: str
+
+
+class CheckOut(BaseModel):
+    """The validation report: ok is true only when every row passed; nothing was written."""
+
+    ok: bool
+    table: str
+    file: str
+    rows: int
+    inserted: int
+    updated: int
+    problems: list[ProblemOut]
+
+
+class ImportOut(BaseModel):
+    table: str
+    file: str
+    rows: int
+    inserted: int
+    updated: int
+
+
+class RejectedOut(ErrorOut):
+    problems: list[ProblemOut]
+
+
+def _spec(table: str) -> registry.TableIO:
+    try:
+        return registry.get(table)
+    except KeyError as e:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(e.args[0])) from e
+
+
+@contextmanager
+def _saved(upload: UploadFile, limit: int) -> Iterator[Path]:
+    """The upload in a private temporary file that keeps the user's file name (problems name the file)."""
+    name = _UNSAFE.sub("_", Path(upload.filename or "upload.csv").name)[-120:] or "upload.csv"
+    with tempfile.TemporaryDirectory(prefix="cb-upload-") as tmp:
+        path = Path(tmp) / name
+        size = 0
+        with path.open("wb") as out:
+            while chunk := upload.file.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise HTTPException(
+                        status.HTTP_413_CONTENT_TOO_LARGE,
+                        f"文件超过 {limit // (1024 * 1024)} MB，请拆分后分批导入",
+                    )
+                out.write(chunk)
+        yield path
+
+
+def _problems(problems: list[Problem]) -> list[ProblemOut]:
+    return [ProblemOut(**p.to_dict()) for p in problems]
+
+
+def _read_failed(file: str, e: ReadError) -> list[ProblemOut]:
+    return [ProblemOut(file=file, row=None, column=None, value=None, reason=str(e))]
+
+
+@router.get("")
+def read_tables(user: CurrentUser) -> Page[TableOut]:
+    """The tables that can be imported and exported."""
+    rows = [TableOut(name=n, title_zh=registry.get(n).title_zh) for n in registry.names()]
+    return Page(data=rows, count=len(rows))
+
+
+@router.get("/{table}/template", response_class=FileResponse, responses={200: {"content": {XLSX: {}}}})
+def read_template(table: str, conn: ConnDep, user: CurrentUser) -> FileResponse:
+    """The fill-in Excel template of a table (Chinese headers, notes, drop-downs)."""
+    spec = _spec(table)
+    tmp = Path(tempfile.mkdtemp(prefix="cb-template-"))
+    path = tmp / f"{spec.title_zh}导入模板.xlsx"
+    if spec.template_from_store is not None:
+        spec.template_from_store(path, conn)
+    else:
+        spec.template(path)
+    return FileResponse(path, media_type=XLSX, filename=path.name, background=BackgroundTask(_cleanup, tmp))
+
+
+def _cleanup(tmp: Path) -> None:
+    for p in tmp.iterdir():
+        p.unlink()
+    tmp.rmdir()
+
+
+@router.post("/{table}/check")
+def check_import(
+    table: str, file: UploadFile, conn: ConnDep, user: AnalystUser, settings: SettingsDep
+) -> CheckOut:
+    """Check an uploaded CSV / XLSX row by row and report every problem; nothing is written."""
+    spec = _spec(table)
+    with _saved(file, settings.max_upload_bytes) as path:
+        try:
+            r = import_file(conn, spec.name, path, dry_run=True)
+        except ImportRejected as e:
+            return CheckOut(
+                ok=False,
+                table=spec.name,
+                file=path.name,
+                rows=0,
+                inserted=0,
+                updated=0,
+                problems=_problems(e.problems),
+            )
+        except ReadError as e:
+            return CheckOut(
+                ok=False,
+                table=spec.name,
+                file=path.name,
+                rows=0,
+                inserted=0,
+                updated=0,
+                problems=_read_failed(path.name, e),
+            )
+    return CheckOut(
+        ok=True, table=r.table, file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated, problems=[]
+    )
+
+
+@router.post("/{table}", responses={422: {"model": RejectedOut, "description": "文件有问题，未写入任何数据"}})
+def create_import(
+    table: str, file: UploadFile, request: Request, conn: ConnDep, user: AnalystUser, settings: SettingsDep
+) -> ImportOut:
+    """Import an uploaded file: all rows in one transaction, or — if any row is wrong — none (422)."""
+    spec = _spec(table)
+    ip = client_ip(request)
+    with _saved(file, settings.max_upload_bytes) as path:
+        try:
+            r = import_file(conn, spec.name, path)
+        except (ImportRejected, ReadError) as e:
+            problems = _problems(e.problems) if isinstance(e, ImportRejected) else _read_failed(path.name, e)
+            audit(
+                conn, user, "import.rejected", spec.name, {"file": path.name, "problems": len(problems)}, ip
+            )
+            body = RejectedOut(
+                detail=f"导入被拒绝：{len(problems)} 个问题，未写入任何数据。请按问题清单修改后重新上传。",
+                problems=problems,
+            )
+            raise _Rejected(body) from e
+    audit(
+        conn,
+        user,
+        "import.commit",
+        spec.name,
+        {"file": r.file, "rows": r.rows, "inserted": r.inserted, "updated": r.updated},
+        ip,
+    )
+    return ImportOut(table=r.table, file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated)
+
+
+class _Rejected(HTTPException):
+    def __init__(self, body: RejectedOut) -> None:
+        super().__init__(422, body.detail)
+        self.body = body
+
+
+def rejected_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Send the full problem list with a rejected import (registered by the app)."""
+    assert isinstance(exc, _Rejected)
+    return JSONResponse(status_code=422, content=exc.body.model_dump(mode="json"))
+
+
+REJECTED = _Rejected
+
+
+@router.get("/{table}/export", response_class=FileResponse)
+def export_data(
+    table: str,
+    conn: ConnDep,
+    user: AnalystUser,
+    format: Literal["csv", "xlsx", "json"] = Query("xlsx", description="导出格式"),
+) -> FileResponse:
+    """Every row of a table as CSV (UTF-8 with BOM), XLSX or JSON (analysts and admins)."""
+    spec = _spec(table)
+    tmp = Path(tempfile.mkdtemp(prefix="cb-export-"))
+    path = tmp / f"{spec.title_zh}.{format}"
+    export_table(conn, spec.name, format, path)
+    media = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX, "json": "application/json"}[format]
+    return FileResponse(path, media_type=media, filename=path.name, background=BackgroundTask(_cleanup, tmp))
