@@ -14,7 +14,8 @@ Score = Σ weight × part, each 0–1 (:data:`WEIGHTS`):
 ``certs`` (0.15)     share of the required certifications the candidate holds (1 when none are required;
                      names compared without spaces or case: IATF 16949 = IATF16949).
 ``distance`` (0.10)  1 − d / 1000 km (floored at 0), d from the nearest supplying site to the delivery point (the
-                     receiving plant, else the delivery district's point); 0 when unknown.
+                     receiving plant, else the delivery district's point, else the buyer's first vehicle
+                     plant); 0 when unknown.
 ``local`` (0.10)     1 when a supplying site lies inside the boundary (local first), else 0.
 
 Candidates with neither segment fit nor any text match are dropped. Ties break on the firm id.
@@ -85,6 +86,7 @@ class _World:
         self.sites = {r["id"]: r for r in fetch_dicts(conn, "SELECT * FROM site")}
         self.district = {r["id"]: r for r in fetch_dicts(conn, "SELECT id, name, lon, lat FROM district")}
         self.ents = {r["id"]: r for r in fetch_dicts(conn, "SELECT * FROM enterprise")}
+        self.plants = {r[0] for r in conn.execute("SELECT DISTINCT site_id FROM vehicle_model").fetchall()}
         self.sites_of: dict[str, list[dict]] = {}
         for s in self.sites.values():
             self.sites_of.setdefault(s["enterprise_id"], []).append(s)
@@ -111,6 +113,9 @@ class _World:
         d = self.district.get(need.delivery_district or "")
         if d and d["lon"] is not None and d["lat"] is not None:
             return float(d["lon"]), float(d["lat"])
+        for s in self.sites_of.get(need.buyer_id, []):  # the buyer's first plant with a point
+            if s["id"] in self.plants and s["lon"] is not None and s["lat"] is not None:
+                return float(s["lon"]), float(s["lat"])
         return None
 
 
@@ -122,13 +127,8 @@ def _offer_cand(w: _World, o: Offer) -> _Cand:
     )
 
 
-def _profiles(conn: duckdb.DuckDBPyConnection, w: _World, need_seg: str, skip: set[str]) -> list[_Cand]:
-    shipped = dict(
-        conn.execute(
-            "SELECT supplier_site_id, sum(coalesce(volume, 0)) FROM supply_link WHERE segment_id = ? GROUP BY 1",
-            [need_seg],
-        ).fetchall()
-    )
+def _profiles(w: _World, skip: set[str]) -> list[_Cand]:
+    """One candidate per non-OEM firm that makes something and posted no open offer (spare set per need)."""
     out = []
     for eid, e in sorted(w.ents.items()):
         if eid in skip or "OEM" in (e["roles"] or []):
@@ -139,16 +139,38 @@ def _profiles(conn: duckdb.DuckDBPyConnection, w: _World, need_seg: str, skip: s
         )
         if not segs:
             continue
-        seg_sites = [s for s in sites if s["segment_id"] == need_seg]
-        caps = [s["capacity"] for s in seg_sites]
-        spare = None
-        if seg_sites and all(c is not None for c in caps):
-            spare = max(sum(caps) - sum(shipped.get(s["id"], 0.0) for s in seg_sites), 0.0)
         text = " ".join(
             [e["name"], e["short_name"] or "", e["note"] or "", *(w.seg_name.get(s, "") for s in segs)]
         )
-        out.append(_Cand(eid, w.name(eid), None, segs, text, spare, [], seg_sites or sites))
+        out.append(_Cand(eid, w.name(eid), None, segs, text, None, [], sites))
     return out
+
+
+class SupplierPool:
+    """Every supplier candidate and their BM25 index, built once and reused for many needs."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, boundary: str = "city") -> None:
+        self.conn = conn
+        self.boundary = parse_boundary(boundary)
+        self.world = _World(conn)
+        offers = list_offers(conn, state="open")
+        self.cands = [_offer_cand(self.world, o) for o in offers]
+        self.cands += _profiles(self.world, {o.supplier_id for o in offers})
+        self.index = Bm25Index([c.text for c in self.cands])
+        self._shipped: dict[str, dict[str, float]] = {}
+
+    def profile_view(self, c: _Cand, segment: str) -> tuple[float | None, list[dict]]:
+        """(spare, supplying sites) of a profile for ``segment``: its sites' capacity minus what they ship."""
+        if segment not in self._shipped:
+            self._shipped[segment] = dict(self.conn.execute(
+                "SELECT supplier_site_id, sum(coalesce(volume, 0)) FROM supply_link WHERE segment_id = ?"
+                " GROUP BY 1", [segment]).fetchall())  # fmt: skip
+        seg_sites = [s for s in c.sites if s["segment_id"] == segment]
+        caps = [s["capacity"] for s in seg_sites]
+        if not seg_sites or any(x is None for x in caps):
+            return None, seg_sites or c.sites
+        shipped = self._shipped[segment]
+        return max(sum(caps) - sum(shipped.get(s["id"], 0.0) for s in seg_sites), 0.0), seg_sites
 
 
 def _geo(sites: list[dict], point: tuple[float, float] | None, b: Any) -> tuple[bool, float | None]:
@@ -198,35 +220,39 @@ def rank_suppliers(
     top: int | None = 10,
     boundary: str = "city",
     weights: dict[str, float] | None = None,
+    pool: SupplierPool | None = None,
 ) -> list[Match]:
-    """Suppliers for a need (a :class:`Need` or a stored need id), best first (see the module)."""
+    """Suppliers for a need (a :class:`Need` or a stored need id), best first (see the module).
+
+    ``weights`` replaces :data:`WEIGHTS` (for ablations); ``pool`` reuses candidates across many needs.
+    """
     if isinstance(need, str):
         need = get_need(conn, need)
     wts = weights or WEIGHTS
-    b = parse_boundary(boundary)
-    w = _World(conn)
-    offers = [o for o in list_offers(conn, state="open") if o.supplier_id != need.buyer_id]
-    cands = [_offer_cand(w, o) for o in offers]
-    cands += _profiles(conn, w, need.segment_id, {o.supplier_id for o in offers} | {need.buyer_id})
+    pool = pool or SupplierPool(conn, boundary)
+    w, b = pool.world, pool.boundary
     query = " ".join([need.title, need.spec, w.seg_name.get(need.segment_id, "")])
-    raw = Bm25Index([c.text for c in cands]).scores(tokenize(query))
-    best_raw = max(raw, default=0.0)
+    raw = pool.index.scores(tokenize(query))
+    keep = [i for i, c in enumerate(pool.cands) if c.ent != need.buyer_id]
+    best_raw = max((raw[i] for i in keep), default=0.0)
     point = w.point(need)
     by_firm: dict[str, Match] = {}
-    for c, r in zip(cands, raw, strict=True):
+    for i in keep:
+        c = pool.cands[i]
         seg = w.seg_fit(need.segment_id, c.segments)
-        text = r / best_raw if best_raw > 0 else 0.0
+        text = raw[i] / best_raw if best_raw > 0 else 0.0
         if seg == 0 and text == 0:
             continue
-        local, km = _geo(c.sites, point, b)
-        parts = _parts(w, seg, _seg_txt(w, seg, need.segment_id), text, c.spare, need.annual_volume,
+        spare, sites = (c.spare, c.sites) if c.offer_id else pool.profile_view(c, need.segment_id)
+        local, km = _geo(sites, point, b)
+        parts = _parts(w, seg, _seg_txt(w, seg, need.segment_id), text, spare, need.annual_volume,
                        need.certifications, c.certs, local, km)  # fmt: skip
         for p in parts:
             p.weight = wts.get(p.key, 0.0)
             p.points = p.weight * p.value
         score = sum(p.points for p in parts)
         m = Match(c.ent, c.name, score, parts, offer_id=c.offer_id, local=local, distance_km=km,
-                  evidence={"sites": [s["id"] for s in c.sites], "offers": [c.offer_id] if c.offer_id else []})  # fmt: skip
+                  evidence={"sites": [s["id"] for s in sites], "offers": [c.offer_id] if c.offer_id else []})  # fmt: skip
         if c.ent not in by_firm or score > by_firm[c.ent].score:
             by_firm[c.ent] = m
     out = sorted(by_firm.values(), key=lambda m: (-m.score, m.id))

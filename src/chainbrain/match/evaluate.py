@@ -19,12 +19,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import duckdb
 
-from chainbrain.match.engine import rank_suppliers
+from chainbrain.data.invest.files import read_text, segment_terms
+from chainbrain.match.engine import SupplierPool, rank_suppliers
 from chainbrain.match.records import Need
 
 
@@ -66,11 +66,48 @@ class EvalReport:
 
 def load_cases(name: str = "match_eval.json") -> list[dict[str, Any]]:
     """The bundled evaluation cases."""
-    text = resources.files("chainbrain.data.invest").joinpath(name).read_text(encoding="utf-8")
+    text = read_text(name)
     try:
         return json.loads(text)["cases"]
     except (json.JSONDecodeError, KeyError) as e:
         raise ValueError(f"data/invest/{name} is not a valid evaluation set: {e}") from e
+
+
+def resolve_cases(conn: duckdb.DuckDBPyConnection, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Turn evaluation specs into cases: fill demo needs' text from the segment terms and resolve the rules.
+
+    ``relevant_rule`` may name ``segments`` (firms making one of them: a site or the main segment) or
+    ``supplies_to`` (firms supplying the need's segment to that buyer's sites). Cases whose buyer is not in
+    the store are left out.
+    """
+    names = dict(conn.execute("SELECT id, name_zh FROM segment").fetchall())
+    ents = {r[0] for r in conn.execute("SELECT id FROM enterprise").fetchall()}
+    out = []
+    for spec in specs:
+        need = dict(spec["need"])
+        if need["buyer_id"] not in ents:
+            continue
+        seg = need["segment_id"]
+        if "title" not in need:
+            words, certs = segment_terms().get(seg, ([], ["IATF 16949"]))
+            need["title"] = f"{names.get(seg, seg)}采购需求"
+            need["spec"] = "、".join(words)
+            need.setdefault("certifications", certs[:1])
+        rel = set(spec.get("relevant", []))
+        rule = spec.get("relevant_rule", {})
+        if rule.get("segments"):
+            segs = list(rule["segments"])
+            rel |= {r[0] for r in conn.execute(
+                "SELECT id FROM enterprise WHERE main_segment_id IN ? UNION"
+                " SELECT enterprise_id FROM site WHERE segment_id IN ?", [segs, segs]).fetchall()}  # fmt: skip
+        if rule.get("supplies_to"):
+            rel |= {r[0] for r in conn.execute(
+                "SELECT DISTINCT s.enterprise_id FROM supply_link l JOIN site b ON b.id = l.buyer_site_id"
+                " JOIN site s ON s.id = l.supplier_site_id WHERE b.enterprise_id = ? AND l.segment_id = ?",
+                [rule["supplies_to"], seg]).fetchall()}  # fmt: skip
+        rel.discard(need["buyer_id"])
+        out.append({"id": spec["id"], "kind": spec.get("kind", ""), "need": need, "relevant": sorted(rel)})
+    return out
 
 
 def evaluate(
@@ -82,10 +119,11 @@ def evaluate(
 ) -> EvalReport:
     """Rank suppliers for every case's need and score the rankings; ``ranker`` replaces the matcher (ablations)."""
     results = []
+    pool = SupplierPool(conn) if ranker is None else None
     for c in cases:
         need = Need.model_validate({"id": c["id"], **c["need"]})
         if ranker is None:
-            ranked = [m.id for m in rank_suppliers(conn, need, top=None)]
+            ranked = [m.id for m in rank_suppliers(conn, need, top=None, pool=pool)]
         else:
             ranked = ranker(conn, need)
         rel = list(c["relevant"])
