@@ -381,6 +381,7 @@ def test_whatif_by_hand(conn):
     assert w.city_before.rate_value == pytest.approx(3.86 / 8.66)
     assert w.city_after.rate_value == pytest.approx(7.06 / 8.66)
     assert w.city_after.rate_count == pytest.approx(5 / 8)
+    assert w.rate_value_gain == pytest.approx(3.2 / 8.66)
     o = {c.key: c for c in w.oems}
     assert o["OEM1"].rate_value_after == pytest.approx(5.5 / 6.7)
     assert o["OEM1"].rate_count_after == pytest.approx(3 / 5)

@@ -73,6 +73,8 @@ class WhatIfResult:
     displaced_value: float
     city_before: RateRow
     city_after: RateRow
+    #: city_after.rate_value − city_before.rate_value (a fraction: 0.012 = 1.2 个百分点)
+    rate_value_gain: float | None
     oems: list[OemChange] = field(default_factory=list)
     displaced_links: list[DisplacedLink] = field(default_factory=list)
     skipped_links: list[str] = field(default_factory=list)
@@ -208,6 +210,9 @@ def whatif(
         displaced_value=sum(d.value for d in displaced),
         city_before=before,
         city_after=after,
+        rate_value_gain=None
+        if before.rate_value is None or after.rate_value is None
+        else after.rate_value - before.rate_value,
         oems=oems,
         displaced_links=displaced,
         skipped_links=skipped,

@@ -222,7 +222,9 @@ def whatif_cmd(
         f"替代金额 {yi(w.displaced_value)} 亿元（{len(w.displaced_links)} 条供应关系）"
     )
     console.print(
-        f"{parse_boundary(b).label_zh}本地配套率(金额)：{_rate(before.rate_value)} → {_rate(after.rate_value)}；"
+        f"{parse_boundary(b).label_zh}本地配套率(金额)：{_rate(before.rate_value)} → {_rate(after.rate_value)}"
+        + (f"（提高 {w.rate_value_gain * 100:.2f} 个百分点）" if w.rate_value_gain is not None else "")
+        + "；"
         f"(数量)：{_rate(before.rate_count)} → {_rate(after.rate_count)}"
     )
     if w.skipped_links:
