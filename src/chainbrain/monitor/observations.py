@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from chainbrain.io.problems import ImportRejected, Problem
 from chainbrain.monitor.periods import PeriodError, parse_period, period_t
@@ -237,9 +238,29 @@ _WRITE_COLS = (
 
 def write_rows(conn: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> int:
     """Append checked rows (the caller owns the transaction)."""
-    sql = f"INSERT INTO observation ({', '.join(_WRITE_COLS)}) VALUES ({', '.join('?' for _ in _WRITE_COLS)})"
-    for r in rows:
-        conn.execute(sql, [r.get(c) for c in _WRITE_COLS])
+    if not rows:
+        return 0
+    batch = pa.table(
+        {
+            "target_id": pa.array([r["target_id"] for r in rows], pa.string()),
+            "period": pa.array([r["period"] for r in rows], pa.string()),
+            "value": pa.array([float(r["value"]) for r in rows], pa.float64()),
+            "unit": pa.array([r["unit"] for r in rows], pa.string()),
+            "raw": pa.array([None if r.get("raw") is None else float(r["raw"]) for r in rows], pa.float64()),
+            "correction": pa.array([bool(r.get("correction")) for r in rows], pa.bool_()),
+            "note": pa.array([r.get("note") for r in rows], pa.string()),
+            "source": pa.array([r["source"] for r in rows], pa.string()),
+            "as_of": pa.array([r["as_of"] for r in rows], pa.date32()),
+            "status": pa.array([r["status"] for r in rows], pa.string()),
+        }
+    )
+    cols = ", ".join(_WRITE_COLS)
+    # rows keep their order: ids (from the sequence) grow in the order the rows were given
+    conn.register("observation_batch", batch)
+    try:
+        conn.execute(f"INSERT INTO observation ({cols}) SELECT {cols} FROM observation_batch")
+    finally:
+        conn.unregister("observation_batch")
     return len(rows)
 
 

@@ -16,6 +16,7 @@ Kinds:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -23,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from chainbrain.store.records import fetch_dicts, transaction
+from chainbrain.store.records import fetch_dicts, insert_rows, transaction
 
 KINDS = ("level", "cumulative", "increase", "share", "range", "ratio")
 KIND_ZH = {
@@ -172,12 +173,11 @@ _COLUMNS = (
 
 def save_targets(conn: duckdb.DuckDBPyConnection, targets: list[Target]) -> int:
     """Insert or replace targets by id, in one transaction."""
-    placeholders = ", ".join("?" for _ in _COLUMNS)
-    sql = f"INSERT OR REPLACE INTO target ({', '.join(_COLUMNS)}) VALUES ({placeholders})"
+    rows = [asdict(t) for t in targets]
+    for r in rows:
+        r["as_of"] = dt.date.fromisoformat(r["as_of"]) if isinstance(r["as_of"], str) else r["as_of"]
     with transaction(conn):
-        for t in targets:
-            d = asdict(t)
-            conn.execute(sql, [d[c] for c in _COLUMNS])
+        insert_rows(conn, "target", rows, replace=True)
     return len(targets)
 
 
