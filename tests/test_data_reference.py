@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from chainbrain.data import district_geojson, load_reference
 from chainbrain.data.geo import contains
@@ -107,3 +108,15 @@ def test_echarts_ring_decoding_by_hand() -> None:
     expected = [(99 / 1024, 201 / 1024), (97 / 1024, 200 / 1024)]
     for (x, y), (ex, ey) in zip(ring[:2], expected, strict=True):
         assert abs(x - ex) < 1e-6 and abs(y - ey) < 1e-6
+
+
+def test_demo_loads_over_reference_but_not_twice(fresh_db: duckdb.DuckDBPyConnection) -> None:
+    from chainbrain.data import load_demo
+
+    load_reference(fresh_db)  # what `init` does first
+    counts = load_demo(fresh_db)
+    assert counts["districts"] == load_reference(fresh_db)["districts"]
+    n = fresh_db.execute("SELECT count(*) FROM enterprise").fetchone()
+    with pytest.raises(ValueError, match="enterprise"):
+        load_demo(fresh_db)
+    assert fresh_db.execute("SELECT count(*) FROM enterprise").fetchone() == n

@@ -13,7 +13,7 @@ import duckdb
 from chainbrain.data.demo import DEFAULT_SEED, Demo, build_demo
 from chainbrain.data.geo import district_geojson
 from chainbrain.data.reference import insert_reference
-from chainbrain.schema import TABLES
+from chainbrain.schema import SQL_TABLE, TABLES
 from chainbrain.store.records import insert_rows, transaction
 
 __all__ = ["DEFAULT_SEED", "Demo", "build_demo", "district_geojson", "load_demo", "load_reference"]
@@ -34,14 +34,28 @@ def _validate(table: str, rows: list[dict]) -> None:
             raise ValueError(f"demo {table} row {row.get('id')!r} is invalid: {e}") from e
 
 
+def _clashes(conn: duckdb.DuckDBPyConnection, demo: Demo) -> None:
+    for table, rows in demo.tables().items():
+        sql_name = SQL_TABLE[table]
+        row = conn.execute(
+            f"SELECT count(*), min(id) FROM {sql_name} WHERE list_contains(?, id)", [[r["id"] for r in rows]]
+        ).fetchone()
+        if row and row[0]:
+            raise ValueError(
+                f"数据库的 {sql_name} 表已有 {row[0]} 条与示例数据同编号的记录（如 {row[1]}）；请在新的数据库中载入示例数据"
+            )
+
+
 def load_demo(conn: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED) -> dict[str, int]:
     """Load the reference data and the Chongqing demo in one transaction; returns row counts per table.
 
-    The store must not hold demo rows yet (ids would clash); the reference tables are refreshed.
+    The reference tables are refreshed; the demo rows must not be there yet (a ``ValueError`` names the
+    first clash).
     """
     demo = build_demo(seed)
     for table, rows in demo.tables().items():
         _validate(table, rows)
+    _clashes(conn, demo)
     with transaction(conn):
         counts = insert_reference(conn)
         for table, rows in demo.tables().items():

@@ -199,5 +199,5 @@ def build_links(
                 continue
             for inp, ratio in INPUTS[segment]:
                 value = sales * ratio
-                b.buy(seller, inp, value, value / UNIT_VALUE.get(inp, 1000), kmax=2)
+                b.buy(seller, inp, value, value / UNIT_VALUE[inp], kmax=2)
     return b.links

