@@ -6,9 +6,11 @@ from chainbrain.api.routes import (
     districts,
     enterprises,
     imports,
+    observations,
     segments,
     sites,
     supply_links,
+    targets,
     users,
     vehicle_models,
 )
@@ -24,4 +26,6 @@ ROUTERS = [
     districts.router,
     analytics.router,
     imports.router,
+    targets.router,
+    observations.router,
 ]

@@ -1,0 +1,127 @@
+"""目标监测: the plans' targets with status, path and projection, the warning list and the briefing.
+
+Statuses, paths and projections come from :mod:`chainbrain.monitor`; briefings from :mod:`chainbrain.report`.
+Targets are public plan figures: every logged-in role reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+from starlette.background import BackgroundTask
+
+from chainbrain.api.deps import ConnDep, CurrentUser
+from chainbrain.api.routes.common import ERRORS, Page, not_found
+from chainbrain.monitor.observations import Observation, observations
+from chainbrain.monitor.registry import get_target
+from chainbrain.monitor.status import Assessment, assess, assess_all, summary, warnings
+from chainbrain.monitor.trajectory import Origin, required_at
+
+router = APIRouter(prefix="/targets", tags=["targets"], responses=ERRORS)
+
+AsOf = Query(None, description="评估日期（默认今天）")
+MEDIA = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class PathPoint(BaseModel):
+    """The required path at the end of a year (in the target's unit)."""
+
+    year: int
+    required: float
+
+
+class TargetDetail(BaseModel):
+    target: dict[str, Any]
+    assessment: Assessment
+    observations: list[Observation]
+    path: list[PathPoint]
+
+
+class Summary(BaseModel):
+    """Targets per status, in severity order: 滞后, 预警, 正常, 无数据, 达标."""
+
+    counts: dict[str, int]
+    total: int
+
+
+@router.get("")
+def read_targets(conn: ConnDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Page[Assessment]:
+    """Every target with its status (达标 / 正常 / 预警 / 滞后 / 无数据), latest value and projection."""
+    rows = assess_all(conn, as_of=as_of)
+    return Page(data=rows, count=len(rows))
+
+
+@router.get("/warnings")
+def read_warnings(conn: ConnDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Page[Assessment]:
+    """The warning list: 滞后 then 预警 targets, furthest behind first."""
+    rows = warnings(assess_all(conn, as_of=as_of))
+    return Page(data=rows, count=len(rows))
+
+
+@router.get("/summary")
+def read_summary(conn: ConnDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Summary:
+    """How many targets are in each status."""
+    rows = assess_all(conn, as_of=as_of)
+    return Summary(counts=summary(rows), total=len(rows))
+
+
+@router.get(
+    "/briefing", response_class=FileResponse, responses={200: {"content": {m: {} for m in MEDIA.values()}}}
+)
+def read_briefing(
+    conn: ConnDep,
+    user: CurrentUser,
+    format: Literal["docx", "xlsx"] = Query("docx", description="docx：Word 简报；xlsx：Excel 目标与观测"),
+    as_of: dt.date | None = AsOf,
+) -> FileResponse:
+    """Download the target briefing: Word (summary, warnings, all targets, charts, sources) or Excel."""
+    from chainbrain.report import FontMissing, write_docx, write_xlsx
+
+    tmp = Path(tempfile.mkdtemp(prefix="cb-briefing-"))
+    path = tmp / f"目标监测简报.{format}"
+    try:
+        (write_docx if format == "docx" else write_xlsx)(conn, path, as_of=as_of)
+    except FontMissing as e:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, f"服务器缺少中文字体，无法生成图表：{e}"
+        ) from e
+    return FileResponse(
+        path, media_type=MEDIA[format], filename=path.name, background=BackgroundTask(_cleanup, tmp)
+    )
+
+
+def _cleanup(tmp: Path) -> None:
+    for p in tmp.iterdir():
+        p.unlink()
+    tmp.rmdir()
+
+
+@router.get("/{target_id}")
+def read_target(
+    target_id: str, conn: ConnDep, user: CurrentUser, as_of: dt.date | None = AsOf
+) -> TargetDetail:
+    """One target: its citation, assessment, every observation (corrections too) and the required path."""
+    try:
+        target = get_target(conn, target_id)
+    except KeyError as e:
+        raise not_found("目标", target_id) from e
+    history = observations(conn, target_id, include_superseded=True)
+    a = assess(target, [o for o in history if not o.superseded], as_of=as_of)
+    path: list[PathPoint] = []
+    if a.origin is not None:
+        origin = Origin(**a.origin)
+        first = int(origin.t)
+        path = [
+            PathPoint(year=y, required=required_at(target, origin, float(y)))
+            for y in range(first, target.year + 1)
+        ]
+    return TargetDetail(target=target.public(), assessment=a, observations=history, path=path)
