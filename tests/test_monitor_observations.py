@@ -178,3 +178,12 @@ def test_local_rate_increase_is_measured_against_the_first_snapshot(db, monkeypa
         get_target(db, "yulian27_local_rate_increase"), observations(db, "yulian27_local_rate_increase")
     )
     assert a.origin == {"t": 2025.5, "value": 0.0, "basis": "首个快照（基准）"}
+
+
+def test_gbk_csv_with_chinese_headers(db, tmp_path):
+    path = tmp_path / "obs.csv"
+    text = "目标编号,期间,数值,来源,截至日期\nyulian27_exports,2026-09,955,市商务委,2026-10-20\n"
+    path.write_bytes(text.encode("gbk"))
+    rows, problems = registry.get("observations").validate(db, path, None)
+    assert problems == []
+    assert [(r["period"], r["value"], r["unit"]) for r in rows] == [("2026-09", 955.0, "亿元")]

@@ -98,3 +98,19 @@ def test_workbook_holds_all_targets_and_observations(demo_store, tmp_path):
     assert wb["观测"].max_row == 1 + n_obs == 1 + 219
     firms = next(r for r in wb["目标"].iter_rows(values_only=True) if r[0] == "yulian27_parts_firms")
     assert (firms[3], firms[7], firms[8]) == (1000, 543, 2024)
+
+
+def test_missing_cjk_font_names_the_debian_package(monkeypatch):
+    from matplotlib import font_manager
+
+    from chainbrain.report import charts
+
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    charts.cjk_font.cache_clear()
+    try:
+        with pytest.raises(charts.FontMissing, match="fonts-noto-cjk"):
+            charts.cjk_font()
+    finally:
+        monkeypatch.undo()
+        charts.cjk_font.cache_clear()
+    assert charts.cjk_font().startswith("Noto Sans CJK")

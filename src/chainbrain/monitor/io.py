@@ -9,6 +9,7 @@ verified), 更正 correction (是/否), 备注 note.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,12 @@ _NOTES = {
 
 def _read(path: Path) -> tuple[list[str], list[list[Any]]]:
     if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = [list(r) for r in csv.reader(f)]
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030")  # Excel on Chinese Windows saves CSV as GBK
+        rows = [list(r) for r in csv.reader(io.StringIO(text))]
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = load_workbook(path, read_only=True, data_only=True)
         ws = wb["观测数据"] if "观测数据" in wb.sheetnames else wb.worksheets[0]
