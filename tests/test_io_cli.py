@@ -128,3 +128,27 @@ def test_template_without_a_store(tmp_path):
     assert result.exit_code == 0, result.output
     assert load_workbook(tpl).sheetnames == ["车型", "示例", "说明"]
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_tables_registered_elsewhere_use_the_same_commands(db, tmp_path, monkeypatch):
+    from chainbrain.io import registry
+
+    def validate(conn, path, progress):
+        raise ValueError("只支持 .xlsx 文件")
+
+    spec = registry.TableIO(
+        name="fake",
+        title_zh="假表",
+        validate=validate,
+        write=lambda conn, rows: 0,
+        template=lambda path: None,
+        export=lambda conn: [{"k": "a", "v": 1}, {"k": "b", "v": 2}],
+    )
+    monkeypatch.setitem(registry._REGISTRY, "fake", spec)
+    result = runner.invoke(app, ["--db", str(db), "import", "fake", str(tmp_path / "x.xls")])
+    assert result.exit_code == 2
+    assert "只支持 .xlsx 文件" in " ".join(result.stderr.split())
+    result = runner.invoke(app, ["--db", str(db), "export", "fake", "-o", str(tmp_path / "f.csv")])
+    assert result.exit_code == 0, result.output
+    # columns are the keys the table's own export gives
+    assert (tmp_path / "f.csv").read_text(encoding="utf-8-sig").splitlines() == ["k,v", "a,1", "b,2"]

@@ -86,6 +86,9 @@ def import_cmd(
         else:
             _show_problems(e.problems)
         raise typer.Exit(2) from e
+    except (ValueError, OSError) as e:
+        # readers registered by other packages may raise instead of returning a problem
+        fail(f"无法读取 {file}：{e}", code=2)
     finally:
         conn.close()
     if as_json:

@@ -17,6 +17,7 @@ import duckdb
 from openpyxl import Workbook
 
 from chainbrain.io import registry
+from chainbrain.schema import SQL_TABLE
 from chainbrain.store.records import table_columns
 
 FORMATS = ("csv", "xlsx", "json")
@@ -72,10 +73,11 @@ def write_json(path: Path, table: str, columns: Sequence[str], rows: Sequence[di
 
 
 def _columns(conn: duckdb.DuckDBPyConnection, name: str, rows: Sequence[dict[str, Any]]) -> list[str]:
-    try:
+    """The store's columns for a chain-map table; for tables registered elsewhere, the keys their
+    ``export`` gives (none when they have no rows)."""
+    if name in SQL_TABLE:
         return table_columns(conn, name)
-    except KeyError:
-        return list(rows[0]) if rows else []
+    return list(rows[0]) if rows else []
 
 
 def export_table(conn: duckdb.DuckDBPyConnection, table: str, fmt: str, path: Path) -> int:
