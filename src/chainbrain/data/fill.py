@@ -84,6 +84,13 @@ SEGMENTS: dict[str, tuple[str, tuple[str, ...], tuple[float, float]]] = {
     "parts.chassis": ("Tier1", ("底盘部件", "机械制造", "汽车配件"), (1e5, 8e5)),
     "parts.electrical": ("Tier1", ("线束", "汽车电器"), (1e5, 1e6)),
     "parts.castings": ("Tier2", ("铸造", "锻造", "精密机械"), (2e3, 5e4)),
+    "services.recycling": ("service", ("再生资源", "电池回收科技"), (5e3, 5e4)),
+    "services.logistics": ("service", ("汽车物流", "供应链管理"), (1e4, 2e5)),
+    "services.export": ("service", ("国际贸易", "汽车进出口"), (1e4, 2e5)),
+    "services.finance": ("service", ("汽车金融服务", "融资租赁"), (1e4, 5e5)),
+    "services.maintenance": ("service", ("汽车服务", "新能源汽车售后服务"), (1e3, 2e4)),
+    "services.testing": ("service", ("检测技术", "汽车检测"), (1e3, 2e4)),
+    "v2x.cloud": ("service", ("云控科技", "车联网数据服务"), (10, 200)),
 }
 
 #: segment mixes (segment -> weight) for the three kinds of place the plans describe
@@ -129,6 +136,19 @@ CQ_LAYOUT: dict[str, tuple[float, dict[str, int], str | None]] = {
     "500230": (0.006, PARTS, None), "500156": (0.004, PARTS, None), "500235": (0.004, PARTS, None),
     "500240": (0.002, PARTS, None), "500241": (0.002, PARTS, None),
 }  # fmt: skip
+
+#: illustrative service firms in Chongqing (D4 一 “5大支撑”: 检测维保电池回收服务, 物流出口服务 …): district -> segments
+SERVICES: dict[str, tuple[str, ...]] = {
+    "500102": ("services.recycling",),
+    "500115": ("services.recycling",),
+    "500118": ("services.recycling", "services.testing"),
+    "500112": ("services.logistics", "services.maintenance", "v2x.cloud", "services.finance"),
+    "500106": ("services.logistics", "services.export"),
+    "500116": ("services.logistics",),
+    "500103": ("services.finance",),
+    "500105": ("services.export",),
+    "500107": ("services.maintenance",),
+}
 
 #: illustrative suppliers outside Chongqing: district -> segments (one firm each)
 OUTSIDE: dict[str, tuple[str, ...]] = {
@@ -267,7 +287,7 @@ def _firm(
     namer: _Namer, rng: random.Random, fid: str, district: str, segment: str, province_prefix: str
 ) -> dict[str, Any]:
     role = SEGMENTS[segment][0] if segment in SEGMENTS else "Tier2"
-    scale = {"Tier1": 60000, "Tier2": 25000, "Tier3": 15000}[role]
+    scale = {"Tier1": 60000, "Tier2": 25000, "Tier3": 15000, "service": 20000}[role]
     revenue = round(scale * rng.lognormvariate(0, 0.9), 1)
     return {
         "id": fid,
@@ -308,7 +328,8 @@ def _site(rng: random.Random, firm: dict[str, Any], segment: str, unit: str | No
 def generate(
     rng: random.Random, n_local: int, district_names: dict[str, str], units: dict[str, str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """``n_local`` illustrative Chongqing parts firms plus the outside suppliers; returns (firms, sites).
+    """``n_local`` illustrative Chongqing parts firms, a few service firms and the outside suppliers;
+    returns (firms, sites).
 
     Site lon/lat are left empty here: the caller places them inside the district.
     """
@@ -324,6 +345,12 @@ def generate(
             firm = _firm(namer, rng, f"fill{n:04d}", district, segment, "重庆")
             firms.append(firm)
             sites.append(_site(rng, firm, segment, units[segment], park if rng.random() < 0.6 else None))
+    for district in sorted(SERVICES):
+        for segment in SERVICES[district]:
+            n += 1
+            firm = _firm(namer, rng, f"fill{n:04d}", district, segment, "重庆")
+            firms.append(firm)
+            sites.append(_site(rng, firm, segment, units[segment], None))
     for district in sorted(OUTSIDE):
         prefix = "四川" if district.startswith("51") else ""
         for segment in OUTSIDE[district]:
