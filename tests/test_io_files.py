@@ -36,6 +36,9 @@ def test_template_has_notes_drop_downs_lists_and_guide(tmp_path):
     assert lists["E"].formula1 == f"'{LISTS_SHEET}'!$A$2:$A$3"
     assert lists["F"].showErrorMessage is False
     assert lists["O"].formula1 == '"已核实,示意,合成"'
+    # B = 统一社会信用代码 is a text column, so Excel keeps all 18 characters as typed; I = 营业收入 is not
+    assert ws.column_dimensions["B"].number_format == "@"
+    assert ws.column_dimensions["I"].number_format == "General"
     assert wb[LISTS_SHEET].sheet_state == "hidden"
     assert [r[0] for r in wb[LISTS_SHEET].iter_rows(min_row=2, values_only=True)] == ["500106", "500112"]
     assert wb["示例"]["B2"].value == "91500112MA5U00003P"

@@ -18,7 +18,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chainbrain.io.cells import choices_text
-from chainbrain.io.fields import BOOL, COLUMNS, ENUM, LIST, TITLE_ZH, Column, display_choices, required_fields
+from chainbrain.io.fields import (
+    BOOL,
+    COLUMNS,
+    ENUM,
+    LIST,
+    TEXT,
+    TITLE_ZH,
+    Column,
+    display_choices,
+    required_fields,
+)
 
 #: drop-downs and checks cover this many data rows
 TEMPLATE_ROWS = 5000
@@ -51,7 +61,11 @@ def _headers(ws: Worksheet, table: str) -> None:
         note = Comment(header_note(col, is_required), "chainbrain")
         note.width, note.height = 320, 160
         cell.comment = note
-        ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, 2 * len(col.zh) + 4))
+        dim = ws.column_dimensions[get_column_letter(j)]
+        dim.width = max(12, min(40, 2 * len(col.zh) + 4))
+        if col.kind == TEXT:
+            # text format keeps codes as typed: Excel would turn 18 digits into 9.15E+17 and drop digits
+            dim.number_format = "@"
     ws.freeze_panes = "A2"
 
 
