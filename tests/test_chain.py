@@ -496,3 +496,12 @@ def test_demo_smoke(request):
     assert sum(r.total_count for r in cq) == city.total_count
     assert local_rate(conn, "oem") and gaps(conn)
     assert all(0 <= (p.hhi or 0) <= 1 for p in concentration(conn).pairs)
+
+
+def test_empty_store():
+    conn = memory()
+    (city,) = local_rate(conn, "city")
+    assert (city.total_value, city.rate_value, city.rate_count) == (0.0, None, None)
+    assert local_rate(conn, "oem") == [] and gaps(conn) == []
+    c = concentration(conn)
+    assert c.pairs == [] and c.single_sourced_lines == []
