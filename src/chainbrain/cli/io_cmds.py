@@ -21,6 +21,9 @@ def _tables_help() -> str:
 
 TABLES_HELP = _tables_help()
 
+#: problems listed in the terminal table (all of them with --json)
+MAX_SHOWN = 200
+
 
 def _spec(table: str) -> registry.TableIO:
     try:
@@ -37,10 +40,12 @@ def _show_problems(problems: list[Problem]) -> None:
     table.add_column("列", overflow="fold")
     table.add_column("值", overflow="fold")
     table.add_column("原因", overflow="fold", ratio=1)
-    for p in problems:
+    for p in problems[:MAX_SHOWN]:
         cells = (p.file, p.row, p.column, p.value, p.reason)
         table.add_row(*("" if c is None else str(c) for c in cells))
     console.print(table)
+    if len(problems) > MAX_SHOWN:
+        console.print(f"仅显示前 {MAX_SHOWN} 个问题，共 {len(problems)} 个；加 --json 可得到全部。")
 
 
 def import_cmd(
