@@ -2,8 +2,9 @@
 
 Enterprises are ``verified``: the seed document and clause that name them are their source, and ``note``
 says which further facts (registered district, listing, …) are public knowledge rather than seed text.
-Credit codes are left empty: none is copied from memory. A site is ``verified`` only where the seed itself
-places it; other sites are ``illustrative`` approximations of where the firm works.
+Credit codes are left empty: none is copied from memory. A site is ``verified`` only where a seed names
+it (a plant, project or R&D centre); its district is the seed's only where ``placed`` is set (长安数智工厂,
+渝北区), otherwise the source says the district is approximate. Other sites are ``illustrative``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from chainbrain.data.sources import DOCUMENTS, cite
 
 SITE_SOURCE = "示意：厂址按公开资料近似，非种子文件内容"
+APPROX_DISTRICT = "（项目见种子文件；所在区县按公开资料近似）"
 PLACE_AS_OF = dt.date(2024, 12, 31)
 
 
@@ -71,7 +73,11 @@ def firm_rows(units: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[st
                     "segment_id": seg,
                     "capacity": s.get("capacity"),
                     "capacity_unit": units[seg] if s.get("capacity") is not None else None,
-                    "source": cite(s["doc"], s["clause"]) if verified else SITE_SOURCE,
+                    "source": (
+                        cite(s["doc"], s["clause"]) + ("" if s.get("placed") else APPROX_DISTRICT)
+                        if verified
+                        else SITE_SOURCE
+                    ),
                     "as_of": DOCUMENTS[s["doc"]].issued if verified else PLACE_AS_OF,
                     "status": "verified" if verified else "illustrative",
                 }
