@@ -109,3 +109,24 @@ export async function all<T>(path: string, params: Record<string, string | numbe
 }
 
 export const post = <T>(path: string, body: unknown) => api<T>(path, { method: 'POST', body: JSON.stringify(body) })
+
+export interface Assessment {
+  id: string; name: string; unit: string; kind: string; value: number; max: number | null; year: number
+  direction: string; document: string; clause: string; status: string; latest: number | null
+  latest_period: string | null; latest_status: string | null; n_obs: number; required_now: number | null
+  projected: number | null; projected_low: number | null; projected_high: number | null; method: string | null
+  reason: string; pace_gap: number | null; catch_up: { period: string; level: number }[]
+}
+
+export interface Observation {
+  id: number; target_id: string; period: string; value: number; unit: string; source: string; as_of: string
+  status: string; correction: boolean; superseded: boolean
+}
+
+export interface TargetDetail {
+  target: Record<string, unknown>; assessment: Assessment; observations: Observation[]; path: { year: number; required: number }[]
+}
+
+export interface Problem { file: string; row: number | null; column: string | null; value: unknown; reason: string }
+export interface CheckResult { ok: boolean; table: string; file: string; rows: number; inserted: number; updated: number; problems: Problem[] }
+export interface ImportTable { name: string; title_zh: string }

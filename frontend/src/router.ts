@@ -14,6 +14,8 @@ export const router = createRouter({
     { path: '/enterprises', component: () => import('./pages/EnterprisesPage.vue'), meta: { title: '企业库' } },
     { path: '/enterprises/:id', component: () => import('./pages/ProfilePage.vue'), meta: { title: '企业档案' } },
     { path: '/local-rate', component: () => import('./pages/LocalRatePage.vue'), meta: { title: '本地配套率' } },
+    { path: '/targets', component: () => import('./pages/TargetsPage.vue'), meta: { title: '目标监测' } },
+    { path: '/imports', component: () => import('./pages/ImportsPage.vue'), meta: { title: '数据导入' } },
   ],
 })
 
