@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
 from collections import defaultdict
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -21,6 +26,7 @@ SEED_NAMED = (
     "华为", "腾讯", "中国汽研", "招商车研", "信通院西部分院", "国家电网", "特来电", "星星充电", "奥动", "易易",
     "中石油重庆公司", "中石化重庆公司", "重燃集团",
 )  # fmt: skip
+ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("district", "segment", "enterprise", "site", "vehicle_model", "bom_line", "supply_link")
 
 
@@ -246,3 +252,20 @@ def test_demo_is_deterministic(
     for t in ("enterprise", "site", "supply_link"):
         assert dump_table(fresh_db, t) == dump_table(demo_db, t), t
     assert build_demo(seed=7).enterprises != build_demo().enterprises
+
+
+def _digest() -> str:
+    return hashlib.sha1(repr(build_demo().tables()).encode()).hexdigest()
+
+
+def test_demo_is_the_same_in_another_process() -> None:
+    # string hashing differs per process (PYTHONHASHSEED); nothing in the build may depend on it
+    code = (
+        "import hashlib; from chainbrain.data import build_demo; "
+        "print(hashlib.sha1(repr(build_demo().tables()).encode()).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT
+    )
+    assert out.stdout.strip() == _digest()

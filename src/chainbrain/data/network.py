@@ -190,7 +190,8 @@ def build_links(
         b.buy(
             plant_site, segment, value, volume, kmax=3, balance=plant_site["district_code"].startswith("50")
         )
-    graph = {seg: {i for i, _ in ins} for seg, ins in INPUTS.items()}
+    # lists, not sets: the order must not depend on string hashing, or another process draws differently
+    graph = {seg: [i for i, _ in ins] for seg, ins in INPUTS.items()}
     order = [seg for seg in reversed(list(TopologicalSorter(graph).static_order())) if seg in INPUTS]
     for segment in order:
         for seller in b.by_segment.get(segment, []):
