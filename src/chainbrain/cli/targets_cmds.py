@@ -119,6 +119,7 @@ def monitor_cmd(
             ("required_now", "路径要求(今)"),
             ("projected_s", "预测(目标年)"),
             ("target_s", "目标"),
+            ("next_s", "下期应达到"),
             ("reason", "依据"),
         ],
         [
@@ -127,6 +128,9 @@ def monitor_cmd(
                 "latest_s": f"{_num(a.latest)}（{a.latest_period}）" if a.latest is not None else "",
                 "projected_s": _num(a.projected),
                 "target_s": f"{_num(a.value)}{a.unit}（{a.year}）",
+                "next_s": f"{_num(a.catch_up[0]['level'])}（{a.catch_up[0]['period']}）"
+                if a.catch_up
+                else "",
             }
             for a in rows
         ],
