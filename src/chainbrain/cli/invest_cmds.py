@@ -102,7 +102,7 @@ def recommend_cmd(
         rows = [_cand_row(i, c) for i, c in enumerate(t.candidates, 1)]
         print_table(
             f"{t.name}（{t.segment_id}）— {flags}；市外采购 {t.outside_value / 1e8:,.2f} 亿元/年",
-            _CAND_COLS,
+            [c for c in _CAND_COLS if c[0] != "segment_id"],
             rows,
         )
         if explain:
@@ -582,15 +582,32 @@ def match_offer(ctx: typer.Context, offer_id: Annotated[str, typer.Argument(help
 
 
 @match_app.command("eval")
-def match_eval(ctx: typer.Context, k: Annotated[int, typer.Option("--k", help="precision@k 的 k")] = 5,
-               as_json: JsonOpt = False) -> None:  # fmt: skip
+def match_eval(
+    ctx: typer.Context,
+    k: Annotated[int, typer.Option("--k", help="precision@k 的 k")] = 5,
+    ablation: Annotated[bool, typer.Option("--ablation", help="同时比较各信号单独使用与基线")] = False,
+    as_json: JsonOpt = False,
+) -> None:
     """用内置评测集测匹配质量：precision@k 与 MRR（手写用例与示例数据用例分开报告）。
 
     Example:
         chainbrain --db cq.duckdb match eval --json
+        chainbrain --db cq.duckdb match eval --ablation
     """
     conn = open_store(ctx)
     cases = evaluate.resolve_cases(conn, evaluate.load_cases())
+    if ablation:
+        rows = evaluate.ablation(conn, cases, k=k)
+        if as_json:
+            print_json({"k": k, "data": rows})
+            return
+        flat = [{"variant": r["variant"], **{f"{kind}_{m}": round(r[kind][m], 3) for kind in ("hand", "demo", "all")
+                 for m in ("precision_at_k", "mrr")}} for r in rows]  # fmt: skip
+        cols = [("variant", "方案")] + [(f"{kind}_{m}", f"{zh}{mz}") for kind, zh in
+                (("hand", "手写"), ("demo", "示例"), ("all", "全部")) for m, mz in
+                (("precision_at_k", f" P@{k}"), ("mrr", " MRR"))]  # fmt: skip
+        print_table("匹配质量消融对比", cols, flat)
+        return
     out = {}
     for kind in ("hand", "demo", "all"):
         sub = [c for c in cases if kind == "all" or c["kind"] == kind]
