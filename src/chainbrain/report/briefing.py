@@ -62,9 +62,13 @@ def _summary(doc: Document, d: BriefingData) -> None:
         f"达标 {s['达标']} 项、正常 {s['正常']} 项、预警 {s['预警']} 项、滞后 {s['滞后']} 项、"
         f"尚无数据 {s['无数据']} 项。"
     )
-    if d.warnings:
-        worst = "、".join(a.name for a in d.warnings[:3])
-        doc.add_paragraph(f"需优先关注（按严重程度）：{worst}。")
+    open_ = [a for a in d.warnings if a.catch_up]
+    closed = [a for a in d.warnings if not a.catch_up]
+    if open_:
+        worst = "、".join(a.name for a in open_[:3])
+        doc.add_paragraph(f"尚在期内、需优先关注（按严重程度）：{worst}。")
+    if closed:
+        doc.add_paragraph(f"目标年份已结束而未达标的 {len(closed)} 项，列在预警表中供总结评估。")
 
 
 def _warnings(doc: Document, d: BriefingData) -> None:
@@ -94,7 +98,8 @@ def _warnings(doc: Document, d: BriefingData) -> None:
             steps = "、".join(f"{c['period']} {fmt(c['level'])}" for c in a.catch_up)
             doc.add_paragraph(f"{a.name}：{steps}（单位：{a.unit}）", style="List Bullet")
         else:
-            doc.add_paragraph(f"{a.name}：目标年份已结束，最终差距 {fmt(a.gap)}{a.unit}", style="List Bullet")
+            unit = "个百分点" if a.unit == "%" else a.unit
+            doc.add_paragraph(f"{a.name}：目标年份已结束，最终差距 {fmt(a.gap)}{unit}", style="List Bullet")
 
 
 def _all_targets(doc: Document, d: BriefingData) -> None:
