@@ -399,7 +399,9 @@ def criteria_cmd(as_json: JsonOpt = False) -> None:
         print_json({"data": rows, "count": len(rows)})
         return
     for r in rows:
-        r["verified"] = "已核对" if r["verified_here"] else ("不评估" if not r["assessed"] else "未核对原文")
+        r["verified"] = (
+            "已对照转载文本核对" if r["verified_here"] else ("不评估" if not r["assessed"] else "未核对原文")
+        )
         r["test"] = "；".join(r["tests"])
     cols = [("tier_zh", "层级"), ("name_zh", "条件"), ("band_zh", "适用"), ("test", "判定"), ("clause", "出处"),
             ("verified", "核对")]  # fmt: skip
