@@ -161,3 +161,15 @@ def test_bundled_data_round_trips_through_csv(demo_db, tmp_path):
         n = export_table(demo_db, table, "csv", tmp_path / f"{table}.csv")
         assert import_file(dst, table, tmp_path / f"{table}.csv").inserted == n
     assert snapshot(dst) == before
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_headers_are_unambiguous_and_cover_the_record(table):
+    from chainbrain.io.fields import normalize_header
+
+    seen: dict[str, str] = {}
+    for c in COLUMNS[table]:
+        for h in c.headers:
+            key = normalize_header(h)
+            assert seen.setdefault(key, c.field) == c.field, f"{table}: header {h!r} names two columns"
+    assert sorted(c.field for c in COLUMNS[table]) == sorted(TABLES[table].model_fields)
