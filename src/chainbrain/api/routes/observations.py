@@ -18,7 +18,10 @@ router = APIRouter(prefix="/observations", tags=["observations"], responses=ERRO
 
 class ObservationIn(BaseModel):
     target_id: str = Field(min_length=1, max_length=64)
-    period: str = Field(min_length=4, max_length=10, description="2025（年）、2025Q3（季度）或 2025-09（月）")
+    period: str = Field(
+        pattern=r"^(19|20|21)\d{2}(Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        description="2025（年）、2025Q3（季度）或 2025-09（月）",
+    )
     value: float
     source: str = Field(min_length=1, max_length=500, description="来源：文件、文号或网址")
     as_of: dt.date | None = None
