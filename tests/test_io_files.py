@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from chainbrain.io import export_table, import_file
+from chainbrain.io import ImportRejected, export_table, import_file
 from chainbrain.io.fields import COLUMNS, TITLE_ZH
 from chainbrain.io.readers import Sheet
 from chainbrain.io.templates import LISTS_SHEET, write_template
@@ -78,7 +78,7 @@ def test_filled_template_imports(tmp_path):
     assert (e7["as_of"], e7["status"]) == (dt.date(2025, 3, 1), "verified")
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
 def test_export_then_import_round_trip(fmt, tmp_path):
     src = base_store()
     before = snapshot(src)
@@ -173,3 +173,13 @@ def test_headers_are_unambiguous_and_cover_the_record(table):
             key = normalize_header(h)
             assert seen.setdefault(key, c.field) == c.field, f"{table}: header {h!r} names two columns"
     assert sorted(c.field for c in COLUMNS[table]) == sorted(TABLES[table].model_fields)
+
+
+def test_json_of_another_table_is_refused(tmp_path):
+    conn = base_store()
+    export_table(conn, "enterprises", "json", tmp_path / "e.json")
+    before = snapshot(conn)
+    with pytest.raises(ImportRejected) as err:
+        import_file(conn, "sites", tmp_path / "e.json")
+    assert err.value.problems[0].reason == "这是 enterprises 表的导出文件，不能导入 sites 表"
+    assert snapshot(conn) == before

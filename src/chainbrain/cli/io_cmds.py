@@ -51,7 +51,7 @@ def _show_problems(problems: list[Problem]) -> None:
 def import_cmd(
     ctx: typer.Context,
     table: Annotated[str, typer.Argument(help=TABLES_HELP, show_default=False)],
-    file: Annotated[Path, typer.Argument(help="CSV（UTF-8 或 GBK）或 XLSX 文件，中文或英文表头")],
+    file: Annotated[Path, typer.Argument(help="CSV（UTF-8 或 GBK）、XLSX 或 JSON 文件，中文或英文表头")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入")] = False,
 ) -> None:

@@ -129,7 +129,8 @@ def _to_enum(v: Any, vocab: str) -> str:
 
 
 def _to_list(v: Any, vocab: str | None) -> list[str]:
-    items = [x.strip() for x in _SPLIT.split(_to_text(v)) if x.strip()]
+    parts = [_to_text(x) for x in v] if isinstance(v, list) else _SPLIT.split(_to_text(v))
+    items = [x.strip() for x in parts if x.strip()]
     if vocab is None:
         return list(dict.fromkeys(items))
     out, bad = [], []

@@ -1,14 +1,16 @@
-"""Read a CSV or XLSX file into a header row and numbered data rows, without interpreting the values.
+"""Read a CSV, XLSX or JSON file into a header row and numbered data rows, without interpreting the values.
 
 CSV may be UTF-8 (with or without BOM) or GBK/GB18030 (what Excel in China saves). XLSX is read with
 openpyxl in read-only mode: the sheet named after the table (English or Chinese name), else the first.
-Row numbers are the ones a person sees: the header is row 1.
+JSON is what ``chainbrain export --format json`` writes (``{"table", "data": [...]}``) or a plain list of
+objects. Row numbers are the ones a person sees: the header is row 1 (in JSON, the n-th object is row n+1).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+JSON_SUFFIXES = (".json",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -110,6 +113,27 @@ def read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
         wb.close()
 
 
+def read_json(path: Path, table: str) -> Sheet:
+    text, encoding = decode_csv(path.read_bytes())
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ReadError(f"JSON 格式错误：第 {e.lineno} 行第 {e.colno} 列，{e.msg}") from e
+    if isinstance(doc, dict):
+        if doc.get("table") not in (None, table):
+            raise ReadError(f"这是 {doc['table']} 表的导出文件，不能导入 {table} 表")
+        doc = doc.get("data")
+    if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
+        raise ReadError('JSON 应为对象数组，或 {"data": [对象, …]}')
+    headers = list(dict.fromkeys(k for r in doc for k in r))
+    sheet = Sheet(path.name, headers, [], encoding=encoding)
+    for i, record in enumerate(doc, start=2):
+        cells = [_clean(record.get(h)) for h in headers]
+        if not all(_blank(c) for c in cells):
+            sheet.rows.append((i, cells))
+    return sheet
+
+
 def read_file(path: Path, table: str, title_zh: str) -> Sheet:
     """Read ``path`` by its suffix; raises :class:`ReadError` naming what is wrong."""
     if not path.exists():
@@ -119,6 +143,8 @@ def read_file(path: Path, table: str, title_zh: str) -> Sheet:
         return read_csv(path)
     if suffix in XLSX_SUFFIXES:
         return read_xlsx(path, table, title_zh)
+    if suffix in JSON_SUFFIXES:
+        return read_json(path, table)
     if suffix == ".xls":
         raise ReadError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV")
-    raise ReadError(f"不支持的文件类型 {suffix or '（无扩展名）'}，请使用 .csv 或 .xlsx")
+    raise ReadError(f"不支持的文件类型 {suffix or '（无扩展名）'}，请使用 .csv、.xlsx 或 .json")
