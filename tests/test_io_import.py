@@ -301,3 +301,23 @@ def test_districts_import_then_firms_may_use_them(tmp_path):
     assert import_file(conn, "enterprises", write_csv(tmp_path / "e.csv", ENT_HEADER, e)).inserted == 1
     ba = {r["id"]: r for r in dump_table(conn, "districts")}["500113"]
     assert (ba["yuxi"], ba["lon"], ba["region"]) == (False, 106.54, "中心城区")
+
+
+def test_xlsx_with_a_wrong_recorded_size_is_read_in_full(tmp_path):
+    import zipfile
+
+    wb = Workbook()
+    wb.active.title = "sites"
+    wb.active.append(["场所编号", "企业编号", "场所名称", "所在区县代码", "数据状态", "来源"])
+    wb.active.append(["S9", "E2", "乙三厂", "500106", "示意", "t"])
+    wb.save(tmp_path / "ok.xlsx")
+    # rewrite the sheet's <dimension ref="A1:F2"/> to claim a single cell, as some writers do
+    with zipfile.ZipFile(tmp_path / "ok.xlsx") as src, zipfile.ZipFile(tmp_path / "s.xlsx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:F2"/>' in data
+                data = data.replace(b'<dimension ref="A1:F2"/>', b'<dimension ref="A1"/>')
+            dst.writestr(item, data)
+    conn = base_store()
+    assert import_file(conn, "sites", tmp_path / "s.xlsx").inserted == 1

@@ -96,6 +96,8 @@ def read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
     try:
         by_name = {ws.title: ws for ws in wb.worksheets}
         ws = by_name.get(table) or by_name.get(title_zh) or wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # some writers (WPS, older tools) record a wrong sheet size; read all rows
         it = ws.iter_rows(values_only=True)
         header_row = next(it, None)
         if header_row is None:
