@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from chainbrain.chain.whatif import whatif
-from chainbrain.invest.attract import WEIGHTS, flat, recommend, strength
+from chainbrain.invest.attract import WEIGHTS, by_district, flat, recommend, strength
 from invest_cases import attract_store
 
 
@@ -103,3 +103,12 @@ def test_top_and_unknown_segment(conn):
     assert len(recommend(conn, top=1)[0].candidates) == 1
     with pytest.raises(ValueError, match="未知的产业链环节"):
         recommend(conn, segment="nope")
+
+
+def test_map_groups_candidates_by_suggested_district(conn):
+    groups = {g["district"]: g for g in by_district(recommend(conn))}
+    # battery packs fit 璧山 best (0.6), lidars 渝北 (1.0): see the two tests above
+    assert [c.enterprise_id for c in groups["500120"]["candidates"]] == ["catl", "bat2", "bat3"]
+    assert groups["500120"]["segments"] == ["battery.pack"] and groups["500120"]["parks"] == ["璧山高新区"]
+    assert groups["500112"]["count"] == 1 and groups["500112"]["total_score"] == pytest.approx(0.56625)
+    assert list(groups) == ["500120", "500112"]  # 0.7375 + 0.505 + 0.40 = 1.6425 > 0.56625

@@ -74,6 +74,13 @@ def test_district_list_and_export(attract_db, tmp_path):
     assert wb["环节缺口"].max_row == 1 + 2
 
 
+def test_map(attract_db):
+    data = json.loads(run(attract_db, "invest", "map", "--json").output)["data"]
+    # packs go to 璧山 (fit 0.6), lidars to 渝北 (fit 1.0): see test_invest_attract.py
+    assert [(g["district"], g["count"]) for g in data] == [("500120", 3), ("500112", 1)]
+    assert run(attract_db, "invest", "map").exit_code == 0
+
+
 def test_leads_commands(attract_db):
     assert (
         run(attract_db, "invest", "leads", "from-recommend", "--district", "500120", "--top", "2").exit_code
@@ -115,8 +122,14 @@ def test_need_offer_match_commands(tmp_path):
     assert r.exit_code == 0, r.output
     assert json.loads(run(db, "offer", "list", "--supplier", "s4", "--json").output)["count"] == 1
     assert json.loads(run(db, "need", "list", "--json").output)["count"] == 1
+    assert run(db, "offer", "close", "O2").exit_code == 0
+    assert (
+        "s2" not in [x["id"] for x in json.loads(run(db, "match", "need", nid, "--json").output)["data"]][:1]
+    )
     assert [x["id"] for x in json.loads(run(db, "match", "offer", "O1", "--json").output)["data"]] == [nid]
     r = run(db, "need", "add", "--buyer", "nobody", "--segment", "adas.lidar", "--title", "激光雷达")
     assert r.exit_code == 1 and "采购方企业 nobody 不存在" in r.output
+    r = run(db, "need", "close", "n-404")
+    assert r.exit_code == 1 and "采购需求 n-404 不存在" in r.output
     r = run(db, "match", "need", "n-404")
     assert r.exit_code == 1 and "采购需求 n-404 不存在" in r.output

@@ -21,6 +21,7 @@ from chainbrain.match.records import (
     list_needs,
     list_offers,
     norm_cert,
+    set_state,
 )
 from invest_cases import match_store
 
@@ -121,3 +122,15 @@ def test_evaluate_aggregates_by_hand(conn):
     real = evaluate(conn, [{"id": "c", "need": NEED, "relevant": ["s1", "s2"]}], k=5)
     # s1, s2 ranked 1st and 2nd: P@5 = 2/5, RR = 1
     assert (real.precision_at_k, real.mrr) == pytest.approx((0.4, 1.0))
+
+
+def test_closed_offers_and_needs_are_not_matched(conn):
+    set_state(conn, "offer", "O1", "closed")
+    # s1 falls back to its profile: same segment and site, but no certificate and no stated capacity
+    s1 = next(m for m in rank_suppliers(conn, Need(**NEED)) if m.id == "s1")
+    assert s1.offer_id is None and _p(s1)["certs"] == 0.0
+    add_need(conn, {"id": "N1", **NEED})
+    set_state(conn, "need", "N1", "closed")
+    assert rank_needs(conn, "O2") == []
+    with pytest.raises(MatchRecordError, match="供给能力 O9 不存在"):
+        set_state(conn, "offer", "O9", "closed")

@@ -141,6 +141,27 @@ def district_cmd(
     print_table(f"区县 {district} 招商清单", _CAND_COLS, [_cand_row(i, c) for i, c in enumerate(cands, 1)])
 
 
+@invest_app.command("map")
+def map_cmd(
+    ctx: typer.Context, top: TopOpt = 5, boundary: BoundaryOpt = "city", as_json: JsonOpt = False
+) -> None:
+    """招商地图：按建议落户区县汇总候选企业、园区与所补环节（供地图页使用）。
+
+    Example:
+        chainbrain --db cq.duckdb invest map --json
+    """
+    groups = attract.by_district(_recommend(ctx, None, None, boundary, top))
+    if as_json:
+        print_json({"data": groups, "count": len(groups)})
+        return
+    rows = [{"district": g["district"], "name": g["name"], "count": g["count"], "parks": "、".join(g["parks"]),
+             "segments": "、".join(g["segments"]), "top": "、".join(c.name for c in g["candidates"][:3])}
+            for g in groups]  # fmt: skip
+    cols = [("district", "代码"), ("name", "区县"), ("count", "候选数"), ("parks", "园区"), ("segments", "所补环节"),
+            ("top", "重点企业")]  # fmt: skip
+    print_table("招商地图（按建议落户区县）", cols, rows)
+
+
 @invest_app.command("export")
 def export_cmd(
     ctx: typer.Context,
@@ -467,6 +488,20 @@ def need_add(
     console.print(f"已发布需求 {n.id}；查看推荐：chainbrain match need {n.id}")
 
 
+@need_app.command("close")
+def need_close(ctx: typer.Context, need_id: Annotated[str, typer.Argument(help="需求编号")]) -> None:
+    """关闭一条采购需求（不再参与匹配）。
+
+    Example:
+        chainbrain --db cq.duckdb need close need-h01
+    """
+    try:
+        records.set_state(open_store(ctx), "need", need_id, "closed")
+    except records.MatchRecordError as e:
+        fail(str(e))
+    console.print(f"需求 {need_id} 已关闭")
+
+
 @need_app.command("list")
 def need_list(ctx: typer.Context,
               buyer: Annotated[str | None, typer.Option("--buyer", help="采购方企业编号")] = None,
@@ -512,6 +547,20 @@ def offer_add(
         fail(str(e))
         raise
     console.print(f"已发布供给 {o.id}；查看可对接需求：chainbrain match offer {o.id}")
+
+
+@offer_app.command("close")
+def offer_close(ctx: typer.Context, offer_id: Annotated[str, typer.Argument(help="供给编号")]) -> None:
+    """关闭一条供给能力（不再参与匹配）。
+
+    Example:
+        chainbrain --db cq.duckdb offer close offer-catl
+    """
+    try:
+        records.set_state(open_store(ctx), "offer", offer_id, "closed")
+    except records.MatchRecordError as e:
+        fail(str(e))
+    console.print(f"供给 {offer_id} 已关闭")
 
 
 @offer_app.command("list")

@@ -351,3 +351,38 @@ def flat(targets: list[SegmentTargets]) -> list[Candidate]:
     out = [c for t in targets for c in t.candidates]
     out.sort(key=lambda c: (-c.score, c.enterprise_id, c.segment_id))
     return out
+
+
+def by_district(targets: list[SegmentTargets]) -> list[dict[str, Any]]:
+    """The 招商地图: per suggested district, its candidates (best first) and the segments they would fill.
+
+    Each candidate sits in the district that fits its segment best (see :mod:`chainbrain.invest.fit`), so a
+    district's list is the firms chainbrain would steer there. Districts with most candidate points first.
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    for c in flat(targets):
+        if c.district is None:
+            continue
+        g = groups.setdefault(
+            c.district,
+            {
+                "district": c.district,
+                "name": c.district_name,
+                "parks": set(),
+                "segments": [],
+                "candidates": [],
+            },
+        )
+        g["candidates"].append(c)
+        if c.segment_id not in g["segments"]:
+            g["segments"].append(c.segment_id)
+        if c.park:
+            g["parks"].add(c.park)
+    out = []
+    for g in groups.values():
+        g["parks"] = sorted(g["parks"])
+        g["count"] = len(g["candidates"])
+        g["total_score"] = sum(c.score for c in g["candidates"])
+        out.append(g)
+    out.sort(key=lambda g: (-g["total_score"], g["district"]))
+    return out

@@ -163,3 +163,15 @@ def list_offers(
         [supplier, supplier, segment, segment, state, state],
     )
     return [Offer.model_validate(r) for r in rows]
+
+
+def set_state(conn: duckdb.DuckDBPyConnection, kind: str, record_id: str, state: str) -> None:
+    """Open or close a need (``kind="need"``) or an offer (``kind="offer"``); closed ones are not matched."""
+    if kind not in ("need", "offer"):
+        raise MatchRecordError(f"kind 应为 need 或 offer，实际为 {kind!r}")
+    if state not in ("open", "closed"):
+        raise MatchRecordError(f"状态应为 open 或 closed，实际为 {state!r}")
+    found = conn.execute(f"SELECT count(*) FROM {kind} WHERE id = ?", [record_id]).fetchone()
+    if not found or not found[0]:
+        raise MatchRecordError(f"{'采购需求' if kind == 'need' else '供给能力'} {record_id} 不存在")
+    conn.execute(f"UPDATE {kind} SET state = ? WHERE id = ?", [state, record_id])
