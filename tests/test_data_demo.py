@@ -137,6 +137,8 @@ def test_credit_codes_are_valid_and_unique(demo_db: duckdb.DuckDBPyConnection) -
         "SELECT id FROM segment WHERE parent_id NOT IN (SELECT id FROM segment)",
         # a site's capacity is in its segment's unit
         "SELECT s.id FROM site s JOIN segment g ON g.id = s.segment_id WHERE s.capacity_unit <> g.unit",
+        # no site sells more than it can make
+        "SELECT s.id FROM site s WHERE s.capacity < (SELECT sum(volume) FROM supply_link WHERE supplier_site_id = s.id)",
         # a supplier makes what it supplies
         "SELECT l.id FROM supply_link l JOIN site s ON s.id = l.supplier_site_id WHERE s.segment_id <> l.segment_id",
     ],

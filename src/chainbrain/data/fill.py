@@ -107,12 +107,12 @@ PARTS = {
     "parts.body": 14, "parts.interior": 10, "parts.chassis": 12, "parts.electrical": 7, "parts.castings": 14,
     "ice.engine": 2, "ice.transmission": 3, "lightweight.panel": 4, "lightweight.hss": 3, "motor": 5,
     "econtrol": 2, "edrive": 2, "small3.ebrake": 3, "small3.esteer": 3, "small3.eac": 3, "thermal": 4,
-    "rex": 2, "battery.pack": 2, "chassis.suspension": 3, "motor.lamination": 2, "fuelcell.h2tank": 1,
+    "rex": 2, "battery.pack": 1, "chassis.suspension": 3, "motor.lamination": 2, "fuelcell.h2tank": 1,
     "control.body": 2, "v2x.tbox": 1, "adas.camera": 1,
 }  # fmt: skip
 MATERIALS = {
     "battery.cathode": 5, "battery.anode": 4, "battery.separator": 3, "battery.electrolyte": 3,
-    "battery.lithium": 3, "battery.cell": 2, "battery.pack": 2, "lightweight.mgal": 5, "lightweight.cfrp": 2,
+    "battery.lithium": 3, "battery.cell": 2, "battery.pack": 1, "lightweight.mgal": 5, "lightweight.cfrp": 2,
     "motor.magnet": 2, "fuelcell.catalyst": 1, "fuelcell.membrane": 1, "parts.castings": 4, "parts.body": 3,
 }  # fmt: skip
 

@@ -5,7 +5,8 @@ confidence ``suggested``. The rules:
 
 * Each OEM plant buys each BOM segment from 1–3 supplier sites (about 30% single-sourced) drawn from the
   sites that make the segment: each draw is a Chongqing site (district code 50…) with chance ``P_LOCAL``
-  when both kinds exist, and within the kind the firms the seeds name weigh twice. The primary supplier's
+  when both kinds exist; within the kind the firms the seeds name weigh ``NAMED_WEIGHT`` and the buyer's
+  own firm's sites ``CAPTIVE_WEIGHT`` (squared for the primary supplier). The primary supplier's
   kind is steered instead: needs are taken largest first, and the primary is local while the running
   value-weighted local share is below ``TARGET_LOCAL`` (an illustrative level); the buyer's need is Σ volume × qty × unit value over
   the plant's models, split by shares that sum to 1 per buyer × segment.
@@ -13,6 +14,9 @@ confidence ``suggested``. The rules:
   motor/controller ← magnets/power chips, domain controller ← SoC/MCU …), every supplier site that sells
   buys its inputs: value = its sales × the input's value ratio × share, from 1–2 sites. ``INPUTS`` is
   acyclic, and every site makes one segment, so the supply graph is acyclic.
+* Draws favour sites with spare capacity (a site that cannot take the whole volume weighs less in proportion); a site
+  that still sells more than its capacity gets its capacity raised to what it sells at 70–90% utilisation,
+  so no site sells more than it can make.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ TARGET_LOCAL = 0.55
 P_LOCAL = 0.55
 #: the same for a buyer outside Chongqing
 P_LOCAL_OUTSIDE = 0.15
-NAMED_WEIGHT = 2.0
+NAMED_WEIGHT = 5.0
+#: weight of a buyer's own firm's site (长安's e-drive plant for 长安's car plants)
+CAPTIVE_WEIGHT = 10.0
 
 #: segment -> inputs it buys per 元 of its own sales: (input segment, value ratio)
 INPUTS: dict[str, tuple[tuple[str, float], ...]] = {
@@ -107,9 +113,21 @@ class _Builder:
         self.links: list[dict[str, Any]] = []
         self.sales: dict[str, float] = defaultdict(float)
         self.local_value = self.total_value = 0.0
+        self.spare: dict[str, float | None] = {s["id"]: s.get("capacity") for s in sites}
+
+    def _weight(self, buyer: dict[str, Any], site: dict[str, Any], volume: float) -> float:
+        """Named firms weigh ``NAMED_WEIGHT``, the buyer's own firm ``CAPTIVE_WEIGHT``; a site whose spare
+        capacity cannot take the whole volume weighs less in proportion."""
+        w = NAMED_WEIGHT if site["enterprise_id"] in self.named else 1.0
+        if site["enterprise_id"] == buyer["enterprise_id"]:
+            w *= CAPTIVE_WEIGHT
+        spare = self.spare.get(site["id"])
+        if spare is None or volume <= 0:
+            return w
+        return w * max(0.02, min(1.0, spare / volume))
 
     def _choose(
-        self, buyer: dict[str, Any], segment: str, kmax: int, first_local: bool | None = None
+        self, buyer: dict[str, Any], segment: str, volume: float, kmax: int, first_local: bool | None = None
     ) -> list[dict[str, Any]]:
         pool = [s for s in self.by_segment.get(segment, []) if s["id"] != buyer["id"]]
         if not pool:
@@ -126,7 +144,9 @@ class _Builder:
                 want_local = first_local
             group = [s for s in pool if s["district_code"].startswith("50") == want_local and s not in chosen]
             group = group or [s for s in pool if s not in chosen]
-            weights = [NAMED_WEIGHT if s["enterprise_id"] in self.named else 1.0 for s in group]
+            weights = [self._weight(buyer, s, volume) for s in group]
+            if not chosen:  # the primary supplier: the big, named, captive sites more so
+                weights = [w * w for w in weights]
             chosen.append(self.rng.choices(group, weights=weights)[0])
         return chosen
 
@@ -142,7 +162,7 @@ class _Builder:
         first_local = None
         if balance:  # steer the primary supplier so the running local share tracks TARGET_LOCAL
             first_local = self.local_value < TARGET_LOCAL * (self.total_value + value)
-        suppliers = self._choose(buyer, segment, kmax, first_local)
+        suppliers = self._choose(buyer, segment, volume, kmax, first_local)
         for s, share in zip(suppliers, _shares(self.rng, len(suppliers)), strict=True):
             v = round(value * share, 2)
             if balance:
@@ -166,6 +186,8 @@ class _Builder:
                 }
             )
             self.sales[s["id"]] += v
+            if self.spare.get(s["id"]) is not None:
+                self.spare[s["id"]] -= volume * share
 
 
 def build_links(
@@ -201,4 +223,16 @@ def build_links(
             for inp, ratio in INPUTS[segment]:
                 value = sales * ratio
                 b.buy(seller, inp, value, value / UNIT_VALUE[inp], kmax=2)
+    _fit_capacity(rng, sites, b.links)
     return b.links
+
+
+def _fit_capacity(rng: random.Random, sites: list[dict[str, Any]], links: list[dict[str, Any]]) -> None:
+    """Raise the capacity of any site that sells more than it can make to sold ÷ 0.7–0.9 (utilisation)."""
+    sold: dict[str, float] = defaultdict(float)
+    for link in links:
+        sold[link["supplier_site_id"]] += link["volume"]
+    for s in sorted(sites, key=lambda s: s["id"]):
+        volume = sold.get(s["id"], 0.0)
+        if volume > 0 and (s.get("capacity") is None or s["capacity"] < volume):
+            s["capacity"] = float(round(volume / rng.uniform(0.7, 0.9), -2 if volume > 1e4 else 0))
