@@ -38,3 +38,23 @@ def test_transaction_rolls_back_everything():
             insert_rows(conn, "enterprises", [row])
             insert_rows(conn, "enterprises", [row])  # duplicate id
     assert counts(conn)["enterprises"] == 0
+
+
+def test_replace_overwrites_by_id_and_keeps_defaults():
+    conn = memory()
+    base = dict(name="测试企业", district_code="500112", roles=["Tier1"], source="t", status="illustrative")
+    with transaction(conn):
+        insert_rows(conn, "enterprises", [dict(id="E1", credit_code="91500112MA5U00003P", **base)])
+    # enterprise has a second UNIQUE (credit_code): replace must still work
+    with transaction(conn):
+        insert_rows(
+            conn,
+            "enterprises",
+            [dict(id="E1", credit_code="91500112MA5U00003P", **{**base, "name": "新名"})],
+            replace=True,
+        )
+    rows = conn.execute("SELECT id, name, labels FROM enterprise").fetchall()
+    assert rows == [("E1", "新名", [])]
+    from chainbrain.store.records import existing_ids
+
+    assert existing_ids(conn, "enterprises", ["E1", "E2"]) == {"E1"}
