@@ -3,20 +3,21 @@
 Links between named firms are not public (DESIGN.md), so every link here is ``illustrative`` with
 confidence ``suggested``. The rules:
 
-* Each OEM plant buys each BOM segment from 1–3 supplier sites (about 30% single-sourced) drawn from the
-  sites that make the segment: each draw is a Chongqing site (district code 50…) with chance ``P_LOCAL``
-  when both kinds exist; within the kind the firms the seeds name weigh ``NAMED_WEIGHT`` and the buyer's
-  own firm's sites ``CAPTIVE_WEIGHT`` (squared for the primary supplier). The primary supplier's
-  kind is steered instead: needs are taken largest first, and the primary is local while the running
-  value-weighted local share is below ``TARGET_LOCAL`` (an illustrative level); the buyer's need is Σ volume × qty × unit value over
-  the plant's models, split by shares that sum to 1 per buyer × segment.
+* Each OEM plant buys each BOM segment from 1–3 supplier sites (about a third single-sourced) among
+  the sites that make the segment. Its need is Σ volume × qty × unit value over the plant's models, split
+  by shares that sum to 1 per buyer × segment.
+* Local or not: needs are taken largest first, and the primary supplier is a Chongqing site (district
+  code 50…) while the running value-weighted local share is below ``TARGET_LOCAL`` (an illustrative
+  level); further suppliers are Chongqing sites with chance ``P_LOCAL``.
+* Which site: the firms the seeds name weigh ``NAMED_WEIGHT``, the buyer's own firm's sites
+  ``CAPTIVE_WEIGHT``, and a site without the spare capacity for the whole volume weighs less in
+  proportion; the primary supplier's weights are squared.
 * Then, segment by segment down the input map ``INPUTS`` (pack ← cell ← cathode ← lithium salts, edrive ←
   motor/controller ← magnets/power chips, domain controller ← SoC/MCU …), every supplier site that sells
   buys its inputs: value = its sales × the input's value ratio × share, from 1–2 sites. ``INPUTS`` is
   acyclic, and every site makes one segment, so the supply graph is acyclic.
-* Draws favour sites with spare capacity (a site that cannot take the whole volume weighs less in proportion); a site
-  that still sells more than its capacity gets its capacity raised to what it sells at 70–90% utilisation,
-  so no site sells more than it can make.
+* Last, a site that still sells more than its capacity gets its capacity raised to what it sells at
+  70–90% utilisation, so no site sells more than it can make.
 """
 
 from __future__ import annotations
