@@ -59,11 +59,25 @@ def insert_rows(
     if not rows:
         return 0
     sql_name = SQL_TABLE.get(table, table)
+    present = set().union(*(r.keys() for r in rows))
     batch = _arrow(conn, sql_name, rows)
-    cols = ", ".join(batch.column_names)
-    verb = "INSERT OR REPLACE" if replace else "INSERT"
-    conn.execute(f"{verb} INTO {sql_name} ({cols}) SELECT {cols} FROM batch")
+    # columns no row mentions keep their DEFAULT (e.g. labels = [])
+    cols = ", ".join(c for c in batch.column_names if c in present)
+    if replace:
+        # DuckDB refuses INSERT OR REPLACE on tables with a second UNIQUE constraint: delete, then insert
+        ids = [str(r["id"]) for r in rows]
+        conn.execute(f"DELETE FROM {sql_name} WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    conn.execute(f"INSERT INTO {sql_name} ({cols}) SELECT {cols} FROM batch")
     return len(rows)
+
+
+def existing_ids(conn: duckdb.DuckDBPyConnection, table: str, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` are already in ``table``."""
+    sql_name = SQL_TABLE.get(table, table)
+    rows = conn.execute(
+        f"SELECT id FROM {sql_name} WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)]
+    ).fetchall()
+    return {r[0] for r in rows}
 
 
 class transaction:
