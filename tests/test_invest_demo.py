@@ -62,3 +62,11 @@ def test_demo_lead_funnel(demo):
     assert f["recommended"]["reached"] == {"lead": 8, "talks": 7, "signed": 4, "producing": 2, "supplying": 1}
     assert f["other"]["reached"]["talks"] == 1
     assert [c["lead_id"] for c in f["supplying_checks"]] == ["lead-thundersoft-yb"]
+
+
+def test_demo_rows_say_they_are_illustrative(demo):
+    for table in ("firm_attr", "offer", "need", "invest_lead", "invest_lead_event"):
+        n, bad = demo.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE status <> 'illustrative' OR source = '') FROM {table}"
+        ).fetchone()
+        assert n > 0 and bad == 0, table

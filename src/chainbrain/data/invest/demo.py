@@ -198,14 +198,21 @@ def leads(conn: duckdb.DuckDBPyConnection) -> tuple[list[dict], list[dict]]:
     return rows, events
 
 
-def load_demo_invest(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Add the illustrative 招商/培育/对接 rows to a store that holds the demo (after ``load_demo``)."""
+def load_demo_invest(conn: duckdb.DuckDBPyConnection, *, own_transaction: bool = True) -> dict[str, int]:
+    """Add the illustrative 招商/培育/对接 rows to a store that holds the demo (after ``load_demo``'s rows).
+
+    Runs in its own transaction; pass ``own_transaction=False`` when calling from inside another one (DuckDB
+    has no nested transactions). Returns row counts per table.
+    """
     lead_rows, lead_events = leads(conn)
+    rows = {
+        "firm_attr": firm_attrs(conn),
+        "offer": offers(conn),
+        "need": needs(conn),
+        "invest_lead": lead_rows,
+        "invest_lead_event": lead_events,
+    }
+    if not own_transaction:
+        return {t: insert_rows(conn, t, r) for t, r in rows.items()}
     with transaction(conn):
-        return {
-            "firm_attr": insert_rows(conn, "firm_attr", firm_attrs(conn)),
-            "offer": insert_rows(conn, "offer", offers(conn)),
-            "need": insert_rows(conn, "need", needs(conn)),
-            "invest_lead": insert_rows(conn, "invest_lead", lead_rows),
-            "invest_lead_event": insert_rows(conn, "invest_lead_event", lead_events),
-        }
+        return {t: insert_rows(conn, t, r) for t, r in rows.items()}
