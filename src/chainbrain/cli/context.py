@@ -18,6 +18,9 @@ from chainbrain.settings import get_settings
 from chainbrain.store import connect
 
 console = Console()
+if not console.is_terminal:
+    # piped or captured output (make demo | tee, CI logs): do not squeeze Chinese headers into 80 columns
+    console = Console(width=160)
 err_console = Console(stderr=True)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from chainbrain.cli.context import console, open_store, print_json, print_table
+from chainbrain.cli.context import console, fail, open_store, print_json, print_table
 from chainbrain.store.records import counts
 
 TABLE_ZH = {
@@ -17,6 +17,8 @@ TABLE_ZH = {
     "vehicle_models": "车型",
     "bom_lines": "BOM 行",
     "supply_links": "供应关系",
+    "targets": "规划目标",
+    "observations": "目标观测值",
 }
 
 
@@ -33,7 +35,14 @@ def init(
     if demo:
         from chainbrain.data import load_demo
 
-        load_demo(conn)
+        try:
+            load_demo(conn)
+        except ValueError as e:
+            fail(str(e), code=1)
+    else:
+        from chainbrain.data import load_reference
+
+        load_reference(conn)
     n = counts(conn)
     console.print(f"数据库已就绪：{ctx.obj.db_path}（企业 {n['enterprises']} 家，场所 {n['sites']} 个）")
 
@@ -49,6 +58,8 @@ def stats(
     """
     conn = open_store(ctx)
     n = counts(conn)
+    extra = counts(conn, ["target", "observation"])
+    n.update({"targets": extra["target"], "observations": extra["observation"]})
     if as_json:
         print_json(n)
         return

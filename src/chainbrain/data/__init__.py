@@ -20,9 +20,13 @@ __all__ = ["DEFAULT_SEED", "Demo", "build_demo", "district_geojson", "load_demo"
 
 
 def load_reference(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Insert or refresh the districts and the chain taxonomy in one transaction; returns row counts."""
+    """Insert or refresh the districts, the chain taxonomy and the plans' targets; returns row counts."""
+    from chainbrain.monitor.registry import load_targets
+
     with transaction(conn):
-        return insert_reference(conn)
+        counts = insert_reference(conn)
+    counts["targets"] = load_targets(conn)
+    return counts
 
 
 def _validate(table: str, rows: list[dict]) -> None:
@@ -60,4 +64,14 @@ def load_demo(conn: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED) -> dict
         counts = insert_reference(conn)
         for table, rows in demo.tables().items():
             counts[table] = insert_rows(conn, table, rows)
+    _load_extras(conn, counts)
     return counts
+
+
+def _load_extras(conn: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> None:
+    """Demo data of the other capabilities, which sits on the chain map just loaded (each idempotent)."""
+    from chainbrain.monitor.demo import load_demo_monitor
+
+    monitor = load_demo_monitor(conn)
+    counts["targets"] = monitor["targets"]
+    counts["observations"] = monitor["observations"] + monitor["snapshot"]
