@@ -180,7 +180,7 @@ def candidates(
     for f in firm_facts(conn).values():
         if not b.contains_code(f["district_code"]) or (district and f["district_code"] != district):
             continue
-        if list(f["roles"] or []) == ["OEM"] or "OEM" in (f["roles"] or []):
+        if "OEM" in (f["roles"] or []):
             continue
         if any(lab in f["labels"] for lab in _LABEL_OF_TIER[tier]):
             continue
