@@ -112,3 +112,15 @@ def test_map_groups_candidates_by_suggested_district(conn):
     assert groups["500120"]["segments"] == ["battery.pack"] and groups["500120"]["parks"] == ["璧山高新区"]
     assert groups["500112"]["count"] == 1 and groups["500112"]["total_score"] == pytest.approx(0.56625)
     assert list(groups) == ["500120", "500112"]  # 0.7375 + 0.505 + 0.40 = 1.6425 > 0.56625
+
+
+def test_radius_boundary_without_a_point_explains_the_missing_gain(conn):
+    # 璧山 (the best district for packs) has no point: whatif cannot place the plant within 50 km of p1
+    targets = {t.segment_id: t for t in recommend(conn, boundary="radius:50")}
+    catl = next(c for c in targets["battery.pack"].candidates if c.enterprise_id == "catl")
+    assert catl.gain is None and "没有坐标" in catl.parts[1].explain
+    # lidars: 渝北 is at p1 (0 km), so the thought plant is local to p1; loc1's site has no point, so under a
+    # radius L3 is an outside purchase too: 500 件 take L4 (300) and L3 (100) whole → 0 → 4亿 / 12亿
+    lid2 = targets["adas.lidar"].candidates[0]
+    wi = whatif(conn, "adas.lidar", 500.0, "500112", "radius:50")
+    assert lid2.gain == wi.city_after.rate_value - wi.city_before.rate_value == pytest.approx(4 / 12)

@@ -36,7 +36,7 @@ import duckdb
 from chainbrain.chain.boundary import parse_boundary
 from chainbrain.chain.gaps import gaps
 from chainbrain.chain.local_rate import links_sql
-from chainbrain.chain.whatif import WhatIfResult, whatif
+from chainbrain.chain.whatif import WhatIfError, WhatIfResult, whatif
 from chainbrain.invest.fit import DistrictFit, district_fits, segment_parents, segment_root
 from chainbrain.store.records import fetch_dicts
 
@@ -275,8 +275,12 @@ def _score(
     if capacity is None and f["units"] > 0:
         capacity, basis = f["units"], "现向本地整车供货量"
     wi: WhatIfResult | None = None
+    why_not = "产能未知，无法测算本地配套率提升"
     if capacity is not None and capacity > 0:
-        wi = whatif(conn, g.segment_id, capacity, best.district if best else None, b)
+        try:
+            wi = whatif(conn, g.segment_id, capacity, best.district if best else None, b)
+        except WhatIfError as err:  # e.g. a radius boundary and a district without a point
+            why_not = f"无法测算本地配套率提升：{err}"
     if wi is not None and wi.city_before.rate_value is not None and wi.city_after.rate_value is not None:
         gain = wi.city_after.rate_value - wi.city_before.rate_value
         add(
@@ -290,7 +294,7 @@ def _score(
         )
     else:
         gain = None
-        add("rate_gain", None, "比例", 0.0, "产能未知，无法测算本地配套率提升", {"sites": f["sites"]})
+        add("rate_gain", None, "比例", 0.0, why_not, {"sites": f["sites"]})
     share = f["link_value"] / v if v else 0.0
     add(
         "incumbent",
