@@ -124,3 +124,18 @@ def test_radius_boundary_without_a_point_explains_the_missing_gain(conn):
     lid2 = targets["adas.lidar"].candidates[0]
     wi = whatif(conn, "adas.lidar", 500.0, "500112", "radius:50")
     assert lid2.gain == wi.city_after.rate_value - wi.city_before.rate_value == pytest.approx(4 / 12)
+
+
+def test_district_fit_parts(conn):
+    from chainbrain.invest.fit import district_fits
+
+    # one buyer plant 1° of latitude north of 渝北's point: 6371.0088 km × π/180 = 111.195 km → 1 − 111.195/200
+    fits = {f.district: f for f in district_fits(conn, "adas.lidar", [("p1", 1e8, 106.6, 30.7)])}
+    yb = fits["500112"]
+    assert yb.policy == 1.0 and yb.park == 1.0 and yb.park_name == "两江新区"
+    assert yb.mean_km == pytest.approx(111.195, abs=0.01)
+    assert yb.fit == pytest.approx(0.5 + 0.3 * (1 - 111.195 / 200) + 0.2, abs=1e-4)
+    # 万州: batteries and materials only → no policy for lidars, no point, no park
+    assert fits["500101"].fit == 0.0
+    with pytest.raises(ValueError, match="不是重庆市的区县"):
+        district_fits(conn, "adas.lidar", [], ["320505"])
