@@ -41,10 +41,11 @@ def test_matching_quality_floor(demo):
     assert len(cases) == 24
     hand = evaluate(demo, [c for c in cases if c["kind"] == "hand"])
     every = evaluate(demo, cases)
-    # measured on the demo (docs/benchmarks.md, "Matching quality"): hand-written P@5 0.67, MRR 0.93;
-    # all 24 cases P@5 0.43, MRR 0.61. The floors leave room for the illustrative fill to be regenerated.
-    assert hand.precision_at_k >= 0.55 and hand.mrr >= 0.8
-    assert every.precision_at_k >= 0.35 and every.mrr >= 0.5
+    # measured on the demo (docs/benchmarks.md, "Matching quality"): hand-written P@5 0.60–0.67, MRR 0.93;
+    # all 24 cases P@5 0.40–0.51, MRR 0.61–0.70 over regenerations of the illustrative fill. The floors
+    # leave room for that drift and still fail if the text signal breaks (without it hand P@5 is 0.28).
+    assert hand.precision_at_k >= 0.5 and hand.mrr >= 0.8
+    assert every.precision_at_k >= 0.3 and every.mrr >= 0.5
 
 
 def test_cultivation_and_transformation_lists(demo):
