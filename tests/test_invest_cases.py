@@ -1,4 +1,4 @@
-"""Small hand-made stores for the 招商 / 培育 / 对接 tests (every figure chosen so the answers work out by hand)."""
+"""Small hand-made stores for the 招商 / 培育 / 对接 tests (no tests here: builders only; every figure is chosen so the answers work out by hand)."""
 
 from __future__ import annotations
 
