@@ -39,9 +39,17 @@ def _global(
 
 
 def _register() -> None:
-    from chainbrain.cli import chain_cmds, core, io_cmds, resilience_cmds, synth_cmds, targets_cmds
+    from chainbrain.cli import (
+        chain_cmds,
+        core,
+        invest_cmds,
+        io_cmds,
+        resilience_cmds,
+        synth_cmds,
+        targets_cmds,
+    )
 
-    for module in (core, io_cmds, chain_cmds, synth_cmds, targets_cmds, resilience_cmds):
+    for module in (core, io_cmds, chain_cmds, synth_cmds, targets_cmds, invest_cmds, resilience_cmds):
         module.register(app)
 
 

@@ -12,6 +12,7 @@ import duckdb
 
 from chainbrain.data.demo import DEFAULT_SEED, Demo, build_demo
 from chainbrain.data.geo import district_geojson
+from chainbrain.data.invest import load_demo_invest
 from chainbrain.data.reference import insert_reference
 from chainbrain.schema import SQL_TABLE, TABLES
 from chainbrain.store.records import insert_rows, transaction
@@ -64,6 +65,7 @@ def load_demo(conn: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED) -> dict
         counts = insert_reference(conn)
         for table, rows in demo.tables().items():
             counts[table] = insert_rows(conn, table, rows)
+        counts.update(load_demo_invest(conn, own_transaction=False))
     _load_extras(conn, counts)
     return counts
 
