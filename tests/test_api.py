@@ -487,3 +487,15 @@ def test_every_route_is_documented(client: TestClient) -> None:
         if f"`{method.upper()} {path}` | {op['operationId']} |" not in doc
     ]
     assert missing == [], "docs/api.md lacks these routes"
+
+
+def test_an_import_refreshes_the_cached_figures(writable: TestClient) -> None:
+    h = token(writable, "analyst")
+    assert writable.get("/api/v1/analytics/overview", headers=h).json()["enterprises"] == 3
+    files = {
+        "file": ("企业.csv", (HEADER + "x9,新企业丙,500112,Tier2,test,illustrative\n").encode(), "text/csv")
+    }
+    assert writable.post("/api/v1/imports/enterprises", files=files, headers=h).status_code == 200
+    # 3 firms + 1 imported Tier2 firm: 4 firms, 3 parts firms (catl, cdcell, x9)
+    ov = writable.get("/api/v1/analytics/overview", headers=h).json()
+    assert (ov["enterprises"], ov["parts_firms"]) == (4, 3)

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from chainbrain.api.cache import ResultCache, SessionCache
 from chainbrain.api.settings import ApiSettings
 from chainbrain.store import connect
 
@@ -68,6 +69,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.cache = ResultCache()
+    app.state.sessions = SessionCache()
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,6 +10,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from chainbrain.api.accounts import ANONYMOUS, User, user_for_token
+from chainbrain.api.cache import ResultCache
 from chainbrain.api.settings import ApiSettings
 
 SESSION_COOKIE = "cb_session"
@@ -37,6 +38,13 @@ def get_conn(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
 ConnDep = Annotated[duckdb.DuckDBPyConnection, Depends(get_conn)]
 
 
+def get_cache(request: Request) -> ResultCache:
+    return request.app.state.cache
+
+
+CacheDep = Annotated[ResultCache, Depends(get_cache)]
+
+
 def session_token(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
@@ -50,9 +58,14 @@ def session_token(
 TokenDep = Annotated[str | None, Depends(session_token)]
 
 
-def get_current_user(conn: ConnDep, settings: SettingsDep, token: TokenDep) -> User:
+def get_current_user(request: Request, conn: ConnDep, settings: SettingsDep, token: TokenDep) -> User:
     if token:
-        user = user_for_token(conn, token)
+        sessions = request.app.state.sessions
+        user = sessions.get(token)
+        if user is None:
+            user = user_for_token(conn, token)
+            if user is not None:
+                sessions.put(token, user)
         if user is not None:
             return user
         if not settings.allow_anonymous:

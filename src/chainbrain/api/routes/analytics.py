@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from chainbrain.api import queries
 from chainbrain.api.accounts import User
-from chainbrain.api.deps import AnalystUser, ConnDep, CurrentUser, sees_all_links
+from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links
 from chainbrain.api.routes.common import ERRORS, Page, forbidden
 from chainbrain.chain import (
     BoundaryError,
@@ -64,14 +64,14 @@ def _bad_input(e: ValueError) -> HTTPException:
 
 
 @router.get("/overview")
-def read_overview(conn: ConnDep, user: CurrentUser, boundary: str = BoundaryQ) -> Overview:
+def read_overview(conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ) -> Overview:
     """Key figures of the cluster and the city-wide local supporting rate."""
     try:
-        city = city_rate(conn, boundary)
+        city = cache.get(("city_rate", boundary), lambda: city_rate(conn, boundary))
     except BoundaryError as e:
         raise _bad_input(e) from e
     return Overview(
-        **queries.overview(conn),
+        **cache.get("overview", lambda: queries.overview(conn)),
         local_rate_value=city.rate_value,
         local_rate_count=city.rate_count,
         local_value=city.local_value,
@@ -91,6 +91,7 @@ def _own_keys(conn: ConnDep, user: User, by: str) -> set[str]:
 @router.get("/local-rate")
 def read_local_rate(
     conn: ConnDep,
+    cache: CacheDep,
     user: CurrentUser,
     by: Literal["oem", "model", "segment", "district", "city"] = Query("oem", description="汇总口径"),
     boundary: str = BoundaryQ,
@@ -100,7 +101,7 @@ def read_local_rate(
     if by in ("oem", "model") and user.role == "viewer":
         raise forbidden(FIRM_LEVEL_ZH)
     try:
-        rows = local_rate(conn, by, boundary, buyers)
+        rows = cache.get(("local_rate", by, boundary, buyers), lambda: local_rate(conn, by, boundary, buyers))
     except BoundaryError as e:
         raise _bad_input(e) from e
     if by in ("oem", "model") and not sees_all_links(user):
@@ -112,6 +113,7 @@ def read_local_rate(
 @router.get("/gaps")
 def read_gaps(
     conn: ConnDep,
+    cache: CacheDep,
     user: CurrentUser,
     boundary: str = BoundaryQ,
     buyers: Literal["oem", "all"] = Query("all", description="all：所有采购方；oem：只算整车企业"),
@@ -119,18 +121,20 @@ def read_gaps(
 ) -> Page[GapRow]:
     """补链: segments the area needs with too little local supply, ranked by outside purchases."""
     try:
-        rows = gaps(conn, boundary, buyers=buyers, top=top)
+        rows = cache.get(
+            ("gaps", boundary, buyers, top), lambda: gaps(conn, boundary, buyers=buyers, top=top)
+        )
     except BoundaryError as e:
         raise _bad_input(e) from e
     return Page(data=rows, count=len(rows))
 
 
 @router.get("/concentration")
-def read_concentration(conn: ConnDep, user: CurrentUser) -> Concentration:
+def read_concentration(conn: ConnDep, cache: CacheDep, user: CurrentUser) -> Concentration:
     """强链: supplier concentration (HHI) per OEM × segment and the single-sourced BOM lines."""
     if user.role == "viewer":
         raise forbidden(FIRM_LEVEL_ZH)
-    result = concentration(conn)
+    result = cache.get("concentration", lambda: concentration(conn))
     if not sees_all_links(user):
         own = user.enterprise_id
         result = Concentration(

@@ -75,10 +75,11 @@ def login(
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(response: Response, conn: ConnDep, token: TokenDep) -> None:
+def logout(request: Request, response: Response, conn: ConnDep, token: TokenDep) -> None:
     """End this session (the cookie is cleared; the token stops working)."""
     if token:
         end_session(conn, token)
+        request.app.state.sessions.drop(token)
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 

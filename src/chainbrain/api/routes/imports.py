@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from chainbrain.api.accounts import audit
-from chainbrain.api.deps import AnalystUser, ConnDep, CurrentUser, SettingsDep, client_ip
+from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, SettingsDep, client_ip
 from chainbrain.api.routes.common import ERRORS, ErrorOut, Page
 from chainbrain.io import ImportRejected, Problem, export_table, import_file, registry
 from chainbrain.io.readers import ReadError
@@ -164,7 +164,13 @@ def check_import(
 
 @router.post("/{table}", responses={422: {"model": RejectedOut, "description": "文件有问题，未写入任何数据"}})
 def create_import(
-    table: str, file: UploadFile, request: Request, conn: ConnDep, user: AnalystUser, settings: SettingsDep
+    table: str,
+    file: UploadFile,
+    request: Request,
+    conn: ConnDep,
+    cache: CacheDep,
+    user: AnalystUser,
+    settings: SettingsDep,
 ) -> ImportOut:
     """Import an uploaded file: all rows in one transaction, or — if any row is wrong — none (422)."""
     spec = _spec(table)
@@ -182,6 +188,7 @@ def create_import(
                 problems=problems,
             )
             raise _Rejected(body) from e
+    cache.invalidate()
     audit(
         conn,
         user,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from chainbrain.api.accounts import audit
-from chainbrain.api.deps import AnalystUser, ConnDep, CurrentUser, client_ip
+from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, client_ip
 from chainbrain.api.routes.common import ERRORS, Page
 from chainbrain.io import ImportRejected
 from chainbrain.monitor.observations import Observation, observations, observe
@@ -50,7 +50,7 @@ def read_observations(
 
 @router.post("", status_code=201)
 def create_observation(
-    body: ObservationIn, request: Request, conn: ConnDep, user: AnalystUser
+    body: ObservationIn, request: Request, conn: ConnDep, cache: CacheDep, user: AnalystUser
 ) -> ObservationWritten:
     """Record one observation (analysts and admins); a changed value needs ``correction``."""
     try:
@@ -69,6 +69,7 @@ def create_observation(
     except ImportRejected as e:
         reasons = "；".join(f"{p.column}（{p.value}）：{p.reason}" for p in e.problems)
         raise HTTPException(422, f"未记录：{reasons}") from e
+    cache.invalidate()
     audit(
         conn,
         user,

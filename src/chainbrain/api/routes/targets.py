@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
-from chainbrain.api.deps import ConnDep, CurrentUser
+from chainbrain.api.deps import CacheDep, ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page, not_found
 from chainbrain.monitor.observations import Observation, observations
 from chainbrain.monitor.registry import get_target
@@ -53,24 +53,33 @@ class Summary(BaseModel):
     total: int
 
 
+def _assessments(conn: ConnDep, cache: CacheDep, as_of: dt.date | None) -> list[Assessment]:
+    day = as_of or dt.date.today()  # statuses depend on the day they are assessed
+    return cache.get(("assess_all", day), lambda: assess_all(conn, as_of=day))
+
+
 @router.get("")
-def read_targets(conn: ConnDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Page[Assessment]:
+def read_targets(
+    conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
+) -> Page[Assessment]:
     """Every target with its status (达标 / 正常 / 预警 / 滞后 / 无数据), latest value and projection."""
-    rows = assess_all(conn, as_of=as_of)
+    rows = _assessments(conn, cache, as_of)
     return Page(data=rows, count=len(rows))
 
 
 @router.get("/warnings")
-def read_warnings(conn: ConnDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Page[Assessment]:
+def read_warnings(
+    conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
+) -> Page[Assessment]:
     """The warning list: 滞后 then 预警 targets, furthest behind first."""
-    rows = warnings(assess_all(conn, as_of=as_of))
+    rows = warnings(_assessments(conn, cache, as_of))
     return Page(data=rows, count=len(rows))
 
 
 @router.get("/summary")
-def read_summary(conn: ConnDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Summary:
+def read_summary(conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Summary:
     """How many targets are in each status."""
-    rows = assess_all(conn, as_of=as_of)
+    rows = _assessments(conn, cache, as_of)
     return Summary(counts=summary(rows), total=len(rows))
 
 
