@@ -1,0 +1,368 @@
+"""Time-to-recover (TTR) and time-to-survive (TTS) linear programs on HiGHS, built once per network.
+
+Each model passes its LP to HiGHS once; a scenario (a disrupted node set, a recovery time) changes only
+column bounds, and HiGHS re-solves from the basis it kept from the previous scenario (dual simplex warm
+start). The recovery time ``t`` is a column of its own, so every t-dependent right-hand side (``d_j t``,
+``c_j t``) is a coefficient of that column: TTR fixes ``t`` by its bounds, TTS maximises it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from chainbrain.resilience.network import Network, NetworkError
+
+INF = highspy.kHighsInf
+
+
+class SolveError(RuntimeError):
+    """HiGHS did not reach an optimum; the message carries HiGHS's own model status."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Column and row positions of the shared LP."""
+
+    n: int  # nodes: u_j at columns 0..n-1
+    m: int  # supply edges: y_e at columns n..n+m-1
+    finished: np.ndarray  # node index of each finished product; l at columns n+m..
+    t_col: int
+    delta: np.ndarray  # node index of each extra-stock column (empty unless asked for)
+    delta_start: int
+
+
+def build_lp(net: Network, *, with_delta: bool = False) -> tuple[highspy.HighsLp, Layout]:
+    """The LP matrix of the TTR / TTS formulation (see :class:`TimeToRecover`), columnwise for HiGHS."""
+    n, m = len(net.nodes), len(net.supply)
+    idx = net.index
+    finished = np.array([i for i, nd in enumerate(net.nodes) if nd.finished], dtype=np.int64)
+    f = len(finished)
+    t_col = n + m + f
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    row_lo: list[float] = []
+    row_hi: list[float] = []
+
+    def add(r: int, c: int, v: float) -> None:
+        rows.append(r)
+        cols.append(c)
+        vals.append(v)
+
+    # u_j r_kj - sum_{i in P_jk} y_ij <= 0  for each node j and material k of its BOM
+    bom_row: dict[tuple[str, str], int] = {}
+    for j, materials in net.bom.items():
+        for k, qty in materials.items():
+            r = len(row_lo)
+            bom_row[(j, k)] = r
+            row_lo.append(-INF)
+            row_hi.append(0.0)
+            add(r, idx[j], qty)
+    out_edges: dict[int, list[int]] = {}
+    for e_pos, e in enumerate(net.supply):
+        add(bom_row[(e.node, e.material)], n + e_pos, -1.0)
+        out_edges.setdefault(idx[e.supplier], []).append(e_pos)
+    # sum_j y_ij - u_i <= s_i  for each node i that ships
+    stock_row: dict[int, tuple[int, float]] = {}
+    for i, e_list in sorted(out_edges.items()):
+        r = len(row_lo)
+        row_lo.append(-INF)
+        row_hi.append(net.nodes[i].stock)
+        for e_pos in e_list:
+            add(r, n + e_pos, 1.0)
+        add(r, i, -1.0)
+        stock_row[i] = (r, -1.0)
+    # l_j + u_j - d_j t >= -s_j  for each finished product j
+    for pos, j in enumerate(finished):
+        nd = net.nodes[j]
+        r = len(row_lo)
+        row_lo.append(-nd.stock)
+        row_hi.append(INF)
+        add(r, n + m + pos, 1.0)
+        add(r, int(j), 1.0)
+        add(r, t_col, -float(nd.demand or 0.0))
+        stock_row[int(j)] = (r, 1.0)
+    # u_j - c_j t <= 0  where a capacity is given
+    for j, nd in enumerate(net.nodes):
+        if nd.capacity is not None:
+            r = len(row_lo)
+            row_lo.append(-INF)
+            row_hi.append(0.0)
+            add(r, j, 1.0)
+            add(r, t_col, -nd.capacity)
+    # optional extra stock columns: they enlarge s_j in the row where node j's stock sits
+    delta = np.array(sorted(stock_row), dtype=np.int64) if with_delta else np.zeros(0, dtype=np.int64)
+    delta_start = t_col + 1
+    for pos, j in enumerate(delta):
+        r, sign = stock_row[int(j)]
+        add(r, delta_start + pos, sign)
+    num_col = delta_start + len(delta)
+    order = np.lexsort((np.asarray(rows), np.asarray(cols)))
+    col_arr = np.asarray(cols, dtype=np.int64)[order]
+    lp = highspy.HighsLp()
+    lp.num_col_ = num_col
+    lp.num_row_ = len(row_lo)
+    lp.col_cost_ = np.zeros(num_col)
+    lp.col_lower_ = np.zeros(num_col)
+    lp.col_upper_ = np.full(num_col, INF)
+    lp.row_lower_ = np.asarray(row_lo, dtype=np.float64)
+    lp.row_upper_ = np.asarray(row_hi, dtype=np.float64)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(col_arr, np.arange(num_col + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = np.asarray(rows, dtype=np.int32)[order]
+    lp.a_matrix_.value_ = np.asarray(vals, dtype=np.float64)[order]
+    return lp, Layout(n, m, finished, t_col, delta, delta_start)
+
+
+class _NetworkLP:
+    """A HiGHS instance holding the network LP, with the disrupted set kept as column bounds."""
+
+    def __init__(self, network: Network, *, with_delta: bool = False, presolve: str = "off") -> None:
+        self.network = network
+        lp, self.layout = build_lp(network, with_delta=with_delta)
+        self._prepare(lp)
+        self.highs = highspy.Highs()
+        self.highs.silent()
+        self.highs.setOptionValue("presolve", presolve)
+        self.highs.setOptionValue("threads", 1)
+        self.highs.passModel(lp)
+        self._down = np.zeros(0, dtype=np.int32)
+        self.status = "未求解"
+
+    def _prepare(self, lp: highspy.HighsLp) -> None:
+        """Set costs and bounds for this model; called once before the LP is passed."""
+
+    def _nodes(self, disrupted: Iterable[str]) -> np.ndarray:
+        ids = [disrupted] if isinstance(disrupted, str) else list(disrupted)
+        try:
+            return np.array(sorted({self.network.index[d] for d in ids}), dtype=np.int32)
+        except KeyError as e:
+            raise NetworkError(f"网络中没有节点 {e.args[0]!r}") from e
+
+    def _disrupt(self, disrupted: Iterable[str]) -> None:
+        down = self._nodes(disrupted)
+        if self._down.size:  # restore the previous scenario's u bounds
+            k = self._down.size
+            self.highs.changeColsBounds(k, self._down, np.zeros(k), np.full(k, INF))
+        if down.size:
+            self.highs.changeColsBounds(down.size, down, np.zeros(down.size), np.zeros(down.size))
+        self._down = down
+
+    def _run(self) -> highspy.HighsModelStatus:
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        self.status = self.highs.modelStatusToString(status)
+        return status
+
+    def _fail(self, what: str) -> SolveError:
+        return SolveError(f"{what}未得到最优解，HiGHS 状态：{self.status}")
+
+
+class TimeToRecover(_NetworkLP):
+    """TTR model: the least profit lost while a node set is down for its recovery time.
+
+    Simchi-Levi, Schmidt, Wei, Zhang, Combs, Ge, Gusikhin, Sanders, Zhang, "Identifying risks and mitigating
+    disruptions in the automotive supply chain", *Interfaces* 45(5):375–390, 2015 (the Ford study).
+
+    Sets: V nodes (plants, supplier sites), each making one output; A ⊆ V finished products (nodes with
+    demand; they ship nothing); E supply edges (i, j, k): node i supplies material k to node j;
+    P_jk = {i : (i, j, k) ∈ E}; S ⊆ V the disrupted nodes.
+
+    Parameters: r_kj units of k per unit of j (BOM); s_i stock of i's output; d_j demand per day (j ∈ A);
+    c_j capacity per day (where given); f_j profit per unit of j (j ∈ A); t recovery time in days.
+
+    Variables: u_j ≥ 0 production of j over t; y_ij ≥ 0 shipments on (i, j, k); l_j ≥ 0 lost demand (j ∈ A).
+
+    Objective: minimise Σ_{j∈A} f_j l_j.
+
+    Constraints:
+        r_kj u_j ≤ Σ_{i∈P_jk} y_ij        for each j ∈ V and k in j's BOM
+        Σ_j y_ij ≤ u_i + s_i               for each i that ships
+        l_j + u_j + s_j ≥ d_j t            for each j ∈ A
+        u_j ≤ c_j t                        for each j with a capacity
+        u_j = 0                            for each j ∈ S
+
+    The optimum is the TTR loss of S; the performance impact PI of a node is the loss with S = {node}.
+    ``solve`` returns self with ``loss``; ``lost_units()`` gives l_j per finished product.
+    """
+
+    def __init__(self, network: Network, *, presolve: str = "off") -> None:
+        super().__init__(network, presolve=presolve)
+        self.loss: float | None = None
+        self.ttr: float | None = None
+
+    def _prepare(self, lp: highspy.HighsLp) -> None:
+        lay = self.layout
+        cost = np.zeros(lp.num_col_)
+        cost[lay.n + lay.m + np.arange(len(lay.finished))] = [
+            self.network.nodes[j].profit for j in lay.finished
+        ]
+        lp.col_cost_ = cost
+
+    def solve(self, disrupted: Iterable[str] | str = (), ttr: float | None = None) -> TimeToRecover:
+        """Minimum loss with ``disrupted`` down for ``ttr`` days (default: the largest ttr in the set)."""
+        t = ttr if ttr is not None else node_ttr(self.network, disrupted)
+        if t is None or t < 0:
+            raise NetworkError(f"恢复时间 ttr 须为非负数（节点 {disrupted!r} 未给出 ttr，或给出了负数）")
+        self._disrupt(disrupted)
+        self.highs.changeColBounds(self.layout.t_col, t, t)
+        if self._run() != highspy.HighsModelStatus.kOptimal:
+            raise self._fail("TTR 模型")
+        self.ttr = float(t)
+        self.loss = max(0.0, float(self.highs.getInfo().objective_function_value))
+        return self
+
+    def solution(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().col_value)
+
+    def lost_units(self) -> dict[str, float]:
+        """l_j of each finished product with a loss (units over the recovery time)."""
+        x = self.solution()
+        lay = self.layout
+        lost = x[lay.n + lay.m : lay.n + lay.m + len(lay.finished)]
+        return {
+            self.network.nodes[j].id: float(v) for j, v in zip(lay.finished, lost, strict=True) if v > 1e-9
+        }
+
+    def production(self) -> dict[str, float]:
+        """u_j of every node (units over the recovery time)."""
+        x = self.solution()
+        return {nd.id: float(x[i]) for i, nd in enumerate(self.network.nodes)}
+
+
+class TimeToSurvive(_NetworkLP):
+    """TTS model: the longest time demand is fully met while a node set is down (Simchi-Levi et al. 2015).
+
+    Same sets, parameters and constraints as :class:`TimeToRecover`, with l_j = 0 for every j ∈ A and t a
+    variable: maximise t. The constraints are linear in (u, y, t) because t multiplies only the constants
+    d_j and c_j, so the optimum is exact (no search over t).
+
+    Unboundedness (the disrupted set is not needed: ``tts`` is None) is decided exactly but without asking
+    the simplex to prove a primal ray, which HiGHS's dual simplex does slowly: t is capped at ``horizon``
+    days, and first a feasibility LP decides it: the LP is unbounded iff its recession cone has a direction
+    with t > 0, i.e. iff the same constraints with every stock set to 0 admit t = 1 (a steady state that
+    meets demand from production alone). That LP is a second HiGHS instance, also built once and
+    warm-started; only when it is infeasible is the (then bounded) TTS LP solved.
+    """
+
+    def __init__(self, network: Network, *, presolve: str = "off", horizon: float = 1e6) -> None:
+        self.horizon = horizon
+        super().__init__(network, presolve=presolve)
+        self.tts: float | None = None
+        self._steady: _SteadyState | None = None
+
+    def _prepare(self, lp: highspy.HighsLp) -> None:
+        lay = self.layout
+        cost = np.zeros(lp.num_col_)
+        cost[lay.t_col] = -1.0  # minimise -t
+        lp.col_cost_ = cost
+        upper = np.asarray(lp.col_upper_, dtype=np.float64).copy()
+        upper[lay.n + lay.m + np.arange(len(lay.finished))] = 0.0  # no lost demand
+        upper[lay.t_col] = self.horizon
+        lp.col_upper_ = upper
+
+    def solve(self, disrupted: Iterable[str] | str = ()) -> TimeToSurvive:
+        if self._steady is None:
+            self._steady = _SteadyState(self.network)
+        if self._steady.feasible(disrupted):
+            self.tts = None
+            return self
+        self._disrupt(disrupted)
+        if self._run() != highspy.HighsModelStatus.kOptimal:
+            raise self._fail("TTS 模型")
+        t = max(0.0, float(self.highs.getSolution().col_value[self.layout.t_col]))
+        if t >= self.horizon * (1 - 1e-9):
+            raise SolveError(f"TTS 超过 {self.horizon:g} 天（节点 {disrupted!r}）：请调大 horizon")
+        self.tts = t
+        return self
+
+
+class _SteadyState(_NetworkLP):
+    """Feasibility of t = 1 with every stock 0 and no lost demand: the recession test of the TTS LP."""
+
+    def _prepare(self, lp: highspy.HighsLp) -> None:
+        lay = self.layout
+        lower = np.asarray(lp.col_lower_, dtype=np.float64).copy()
+        upper = np.asarray(lp.col_upper_, dtype=np.float64).copy()
+        upper[lay.n + lay.m + np.arange(len(lay.finished))] = 0.0
+        lower[lay.t_col] = upper[lay.t_col] = 1.0
+        lp.col_lower_, lp.col_upper_ = lower, upper
+        row_lo = np.asarray(lp.row_lower_, dtype=np.float64)
+        row_hi = np.asarray(lp.row_upper_, dtype=np.float64)
+        lp.row_lower_ = np.where(np.isfinite(row_lo), 0.0, row_lo)
+        lp.row_upper_ = np.where(np.isfinite(row_hi), 0.0, row_hi)
+
+    def feasible(self, disrupted: Iterable[str] | str) -> bool:
+        self._disrupt(disrupted)
+        status = self._run()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return True
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return False
+        raise self._fail("TTS 稳态检验")
+
+
+class EmergencyStock(_NetworkLP):
+    """Least extra stock that keeps every demand met while a node set is down for t days (TTS ≥ t).
+
+    The TTS LP with t fixed and one more variable per stocking node, Δ_i ≥ 0, added to s_i; minimise Σ Δ_i
+    over the nodes allowed to hold it (by default the disrupted nodes: stock of their own output).
+    Infeasible (``extra`` None) when no amount of that stock keeps demand met, e.g. a finished product
+    whose own capacity is below its demand.
+    """
+
+    def __init__(self, network: Network, *, presolve: str = "off") -> None:
+        super().__init__(network, with_delta=True, presolve=presolve)
+        self.extra: float | None = None
+        self._open = np.zeros(0, dtype=np.int32)
+
+    def _prepare(self, lp: highspy.HighsLp) -> None:
+        lay = self.layout
+        cost = np.zeros(lp.num_col_)
+        cost[lay.delta_start :] = 1.0
+        lp.col_cost_ = cost
+        upper = np.asarray(lp.col_upper_, dtype=np.float64).copy()
+        upper[lay.n + lay.m + np.arange(len(lay.finished))] = 0.0
+        upper[lay.delta_start :] = 0.0
+        lp.col_upper_ = upper
+
+    def solve(
+        self, disrupted: Iterable[str] | str, ttr: float | None = None, at: Iterable[str] | None = None
+    ) -> EmergencyStock:
+        t = ttr if ttr is not None else node_ttr(self.network, disrupted)
+        if t is None or t < 0:
+            raise NetworkError(f"恢复时间 ttr 须为非负数（节点 {disrupted!r} 未给出 ttr）")
+        self._disrupt(disrupted)
+        self.highs.changeColBounds(self.layout.t_col, t, t)
+        where = self._nodes(disrupted if at is None else at)
+        pos = {int(j): p for p, j in enumerate(self.layout.delta)}
+        cols = np.array(
+            [self.layout.delta_start + pos[int(j)] for j in where if int(j) in pos], dtype=np.int32
+        )
+        if self._open.size:
+            self.highs.changeColsBounds(
+                self._open.size, self._open, np.zeros(self._open.size), np.zeros(self._open.size)
+            )
+        if cols.size:
+            self.highs.changeColsBounds(cols.size, cols, np.zeros(cols.size), np.full(cols.size, INF))
+        self._open = cols
+        status = self._run()
+        if status == highspy.HighsModelStatus.kOptimal:
+            self.extra = max(0.0, float(self.highs.getInfo().objective_function_value))
+        elif status == highspy.HighsModelStatus.kInfeasible:
+            self.extra = None
+        else:
+            raise self._fail("应急库存模型")
+        return self
+
+
+def node_ttr(net: Network, disrupted: Iterable[str] | str) -> float | None:
+    """The recovery time of a disrupted set: the longest ttr among its nodes (None if none has one)."""
+    ids = [disrupted] if isinstance(disrupted, str) else list(disrupted)
+    values = [net.node(d).ttr for d in ids]
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
