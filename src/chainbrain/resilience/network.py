@@ -58,6 +58,7 @@ class Network:
     bom: dict[str, dict[str, float]]
     supply: list[Supply]
     source: str = ""
+    notes: list[str] = field(default_factory=list)  # what a builder left out or assumed
     index: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from chainbrain.resilience.network import Network, NetworkError, Node, Supply
 
 
-def _flows(
+def equal_share_flows(
     nodes: dict[str, dict], bom: dict[str, dict[str, float]], supply: list[Supply]
 ) -> dict[str, float]:
     """Daily throughput of each node when every supplier of a material takes an equal share."""
@@ -73,7 +73,7 @@ def load_willems(path: str | Path, *, stock_days: float = 0.5, ttr_factor: float
     for frm, to in arcs:
         bom[to][frm] = 1.0
         supply.append(Supply(frm, to, frm))
-    flow = _flows(stages, bom, supply)
+    flow = equal_share_flows(stages, bom, supply)
     nodes = [
         Node(
             nid,
@@ -120,7 +120,7 @@ def layered(
                 bom[nid][material] = float(rng.randint(1, 3))
                 for s in rng.sample(members, k=rng.randint(1, len(members))):
                     supply.append(Supply(s, nid, material))
-    flow = _flows(raw, bom, supply)
+    flow = equal_share_flows(raw, bom, supply)
     nodes = []
     for nid, r in raw.items():
         base = flow[nid] or 1.0
