@@ -124,7 +124,7 @@ export interface Observation {
 }
 
 export interface TargetDetail {
-  target: Record<string, unknown>; assessment: Assessment; observations: Observation[]; path: { year: number; required: number }[]
+  target: Record<string, unknown>; assessment: Assessment; observations: (Observation & { t: number })[]; path: { year: number; required: number }[]
 }
 
 export interface Problem { file: string; row: number | null; column: string | null; value: unknown; reason: string }

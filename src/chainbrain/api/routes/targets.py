@@ -18,7 +18,7 @@ from starlette.background import BackgroundTask
 
 from chainbrain.api.deps import CacheDep, ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page, not_found
-from chainbrain.monitor.observations import Observation, observations
+from chainbrain.monitor.observations import observations
 from chainbrain.monitor.registry import get_target
 from chainbrain.monitor.status import Assessment, assess, assess_all, summary, warnings
 from chainbrain.monitor.trajectory import Origin, required_at
@@ -39,10 +39,26 @@ class PathPoint(BaseModel):
     required: float
 
 
+class ObservationPoint(BaseModel):
+    """An observation with ``t``, its decimal time on the path's axis (2025 → 2025.0, 2025Q3 → 2024.75)."""
+
+    id: int
+    period: str
+    t: float
+    value: float
+    unit: str
+    source: str
+    as_of: dt.date
+    status: str
+    correction: bool
+    superseded: bool
+
+
 class TargetDetail(BaseModel):
     target: dict[str, Any]
     assessment: Assessment
-    observations: list[Observation]
+    observations: list[ObservationPoint]
+    #: the required path at the end of each year (t = year), from its origin to the target year
     path: list[PathPoint]
 
 
@@ -133,4 +149,11 @@ def read_target(
             PathPoint(year=y, required=required_at(target, origin, float(y)))
             for y in range(first, target.year + 1)
         ]
-    return TargetDetail(target=target.public(), assessment=a, observations=history, path=path)
+    points = [
+        ObservationPoint(
+            id=o.id, period=o.period, t=o.t, value=o.value, unit=o.unit, source=o.source, as_of=o.as_of,
+            status=o.status, correction=o.correction, superseded=o.superseded,
+        )
+        for o in history
+    ]  # fmt: skip
+    return TargetDetail(target=target.public(), assessment=a, observations=points, path=path)
