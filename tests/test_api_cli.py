@@ -63,3 +63,17 @@ def test_user_add_refuses_with_a_reason(demo_db_copy: Path) -> None:
 def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     r = runner.invoke(_app(), ["--db", str(tmp_path / "none.duckdb"), "serve"])
     assert r.exit_code == 1 and "数据库文件不存在" in r.output
+
+
+def test_user_demo_adds_the_demo_users_once(demo_db_copy: Path) -> None:
+    app = _app()
+    db = ["--db", str(demo_db_copy)]
+    first = runner.invoke(app, [*db, "user", "demo"])
+    assert first.exit_code == 0, first.output
+    assert first.output.count("新增") == 4 and "chainbrain-admin" in first.output
+    again = runner.invoke(app, [*db, "user", "demo"])
+    assert again.output.count("已有") == 4 and "新增" not in again.output
+    conn = connect(demo_db_copy)
+    buyer = authenticate(conn, "changan", "chainbrain-changan")
+    assert buyer is not None and (buyer.role, buyer.enterprise_id) == ("enterprise", "changan")
+    conn.close()

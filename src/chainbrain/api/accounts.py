@@ -98,6 +98,32 @@ def create_user(
     return User(int(row[0]), username, role, enterprise_id, display_name)
 
 
+#: the demo store's users: (name, role, enterprise, password, display name). Passwords are public: demo only.
+DEMO_USERS = (
+    ("admin", "admin", None, "chainbrain-admin", "演示管理员"),
+    ("analyst", "analyst", None, "chainbrain-analyst", "市经济信息委汽车处（演示）"),
+    ("changan", "enterprise", "changan", "chainbrain-changan", "长安汽车采购（演示）"),
+    ("viewer", "viewer", None, "chainbrain-viewer", "领导大屏（演示）"),
+)
+
+
+def create_demo_users(conn: duckdb.DuckDBPyConnection) -> list[tuple[User, str]]:
+    """Add the demo users that do not exist yet; returns (user, password) of those added.
+
+    An enterprise demo user is added only when its firm is in the store.
+    """
+    added = []
+    for name, role, ent, password, display in DEMO_USERS:
+        if conn.execute("SELECT 1 FROM app_user WHERE username = ?", [name]).fetchone():
+            continue
+        if ent and not conn.execute("SELECT 1 FROM enterprise WHERE id = ?", [ent]).fetchone():
+            continue
+        added.append(
+            (create_user(conn, name, password, role, enterprise_id=ent, display_name=display), password)
+        )
+    return added
+
+
 def _user_from_row(row: tuple) -> User:
     return User(int(row[0]), row[1], row[2], row[3], row[4])
 

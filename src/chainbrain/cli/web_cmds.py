@@ -74,6 +74,45 @@ def user_add(
     )
 
 
+@user_app.command("demo")
+def user_demo(ctx: typer.Context) -> None:
+    """添加演示用户（管理员、分析员、长安汽车企业用户、只读用户）并显示登录方式；密码公开，仅用于演示库。
+
+    Example:
+        chainbrain --db demo.duckdb user demo
+    """
+    from chainbrain.api.accounts import DEMO_USERS, ROLE_ZH, audit, create_demo_users
+
+    conn = open_store(ctx)
+    added = {u.username for u, _ in create_demo_users(conn)}
+    for name in sorted(added):
+        audit(conn, None, "user.create", f"user:{name}", {"via": "cli", "demo": True})
+    rows = [
+        {
+            "username": n,
+            "password": p,
+            "role_zh": ROLE_ZH[r],
+            "enterprise_id": e or "",
+            "new": "新增" if n in added else "已有",
+        }
+        for n, r, e, p, _ in DEMO_USERS
+    ]
+    print_table(
+        "演示用户（密码公开，仅用于演示数据库）",
+        [
+            ("username", "用户名"),
+            ("password", "密码"),
+            ("role_zh", "角色"),
+            ("enterprise_id", "所属企业"),
+            ("new", ""),
+        ],
+        rows,
+    )
+    console.print(
+        "启动网页端：chainbrain --db <数据库> serve，然后在浏览器打开 http://127.0.0.1:8000/ 用上表账号登录"
+    )
+
+
 @user_app.command("list")
 def user_list(
     ctx: typer.Context,
