@@ -499,3 +499,9 @@ def test_an_import_refreshes_the_cached_figures(writable: TestClient) -> None:
     # 3 firms + 1 imported Tier2 firm: 4 firms, 3 parts firms (catl, cdcell, x9)
     ov = writable.get("/api/v1/analytics/overview", headers=h).json()
     assert (ov["enterprises"], ov["parts_firms"]) == (4, 3)
+
+
+def test_cookie_is_secure_over_https(small_db: Path) -> None:
+    with TestClient(create_app(ApiSettings(db=small_db)), base_url="https://testserver") as c:
+        r = c.post("/api/v1/auth/login", json={"username": "view", "password": PASSWORDS["view"]})
+        assert "Secure" in r.headers["set-cookie"]
