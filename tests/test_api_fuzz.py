@@ -6,6 +6,7 @@ past its role check. A bounded number of examples per route keeps it well under 
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ ADMIN = ("fuzz-admin", "fuzz-admin-pass")
 # is chosen (and opened, by the lifespan) in the fixture below.
 # Until then it points at an empty scratch store in the temp directory, opened only to read the schema.
 _SCRATCH = Path(tempfile.mkdtemp(prefix="cb-fuzz-")) / "schema-only.duckdb"
+atexit.register(shutil.rmtree, _SCRATCH.parent, True)
 APP = create_app(ApiSettings(db=_SCRATCH))
 # logout would end the fuzzer's own session; briefings render charts (slow) and are tested elsewhere
 schema = (
