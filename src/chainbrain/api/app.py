@@ -57,6 +57,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             yield
         finally:
             app.state.conn.close()
+            del app.state.conn  # no DuckDB object outlives the app's run
 
     app = FastAPI(
         title="chainbrain 产业大脑 API",
