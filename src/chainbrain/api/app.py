@@ -52,12 +52,18 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.conn = connect(settings.db)
+        # a test client may run the lifespan inside another run: restore the outer connection after it
+        outer = getattr(app.state, "conn", None)
+        conn = connect(settings.db)
+        app.state.conn = conn
         try:
             yield
         finally:
-            app.state.conn.close()
-            del app.state.conn  # no DuckDB object outlives the app's run
+            conn.close()
+            if outer is not None:
+                app.state.conn = outer
+            else:
+                del app.state.conn  # no DuckDB object outlives the app's run
 
     app = FastAPI(
         title="chainbrain 产业大脑 API",
