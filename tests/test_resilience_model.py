@@ -207,3 +207,19 @@ def test_against_scipy_on_random_networks(seed: int) -> None:
         assert (got is None) == (want is None)
         if want is not None:
             assert got == pytest.approx(want, rel=1e-6, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_screened_sweep_equals_plain_solves(seed: int) -> None:
+    # Screening (answers reused from earlier solutions) must give the same numbers as solving every scenario.
+    from chainbrain.resilience.sweep import sweep
+
+    network = layered(60, layers=4, seed=seed, finished_share=0.15)
+    rows = {r["node"]: r for r in sweep(network, ttr=9.0)}
+    m, s = TimeToRecover(network), TimeToSurvive(network)
+    for nd in network.nodes:
+        assert rows[nd.id]["loss"] == pytest.approx(m.solve(nd.id, 9.0).loss, rel=1e-6, abs=1e-6)
+        want = s.solve(nd.id).tts
+        assert (rows[nd.id]["tts"] is None) == (want is None)
+        if want is not None:
+            assert rows[nd.id]["tts"] == pytest.approx(want, rel=1e-6, abs=1e-6)

@@ -152,6 +152,10 @@ class _NetworkLP:
             self.highs.changeColsBounds(down.size, down, np.zeros(down.size), np.zeros(down.size))
         self._down = down
 
+    def _zero_u(self) -> np.ndarray:
+        """Which nodes produce nothing in the current solution (u_j ≤ 1e-9)."""
+        return np.asarray(self.highs.getSolution().col_value[: self.layout.n]) <= 1e-9
+
     def _run(self) -> highspy.HighsModelStatus:
         self.highs.run()
         status = self.highs.getModelStatus()
@@ -188,12 +192,20 @@ class TimeToRecover(_NetworkLP):
 
     The optimum is the TTR loss of S; the performance impact PI of a node is the loss with S = {node}.
     ``solve`` returns self with ``loss``; ``lost_units()`` gives l_j per finished product.
+
+    ``screen=True`` (sweeps) skips solves whose answer is already known, exactly: any optimal solution
+    found at the same t whose loss equals the undisrupted loss L0(t) stays feasible, hence optimal, for
+    every S whose nodes all produce nothing in it, so such an S has loss L0(t) without a solve.
     """
 
-    def __init__(self, network: Network, *, presolve: str = "off") -> None:
+    def __init__(self, network: Network, *, presolve: str = "off", screen: bool = False) -> None:
         super().__init__(network, presolve=presolve)
         self.loss: float | None = None
         self.ttr: float | None = None
+        self.screen = screen
+        self.screened = 0  # scenarios answered without a solve
+        self._base: dict[float, tuple[float, np.ndarray]] = {}
+        self._pending: tuple[Iterable[str] | str, float] | None = None
 
     def _prepare(self, lp: highspy.HighsLp) -> None:
         lay = self.layout
@@ -208,15 +220,36 @@ class TimeToRecover(_NetworkLP):
         t = ttr if ttr is not None else node_ttr(self.network, disrupted)
         if t is None or t < 0:
             raise NetworkError(f"恢复时间 ttr 须为非负数（节点 {disrupted!r} 未给出 ttr，或给出了负数）")
+        self._pending = None
+        if not self.screen:
+            self.loss = self._solve_now(disrupted, t)
+            return self
+        base = self._base.get(float(t))
+        if base is None:
+            base = (self._solve_now((), t), self._zero_u())
+            self._base[float(t)] = base
+        down = self._nodes(disrupted)
+        if base[1][down].all():
+            self.loss, self._pending = base[0], (disrupted, t)
+            self.screened += 1
+            return self
+        self.loss = self._solve_now(disrupted, t)
+        if abs(self.loss - base[0]) <= 1e-9 * max(1.0, abs(base[0])):
+            base[1][:] |= self._zero_u()
+        return self
+
+    def _solve_now(self, disrupted: Iterable[str] | str, t: float) -> float:
         self._disrupt(disrupted)
         self.highs.changeColBounds(self.layout.t_col, t, t)
         if self._run() != highspy.HighsModelStatus.kOptimal:
             raise self._fail("TTR 模型")
         self.ttr = float(t)
-        self.loss = max(0.0, float(self.highs.getInfo().objective_function_value))
-        return self
+        return max(0.0, float(self.highs.getInfo().objective_function_value))
 
     def solution(self) -> np.ndarray:
+        if self._pending is not None:  # the last answer was screened: solve it now
+            self._solve_now(*self._pending)
+            self._pending = None
         return np.asarray(self.highs.getSolution().col_value)
 
     def lost_units(self) -> dict[str, float]:
@@ -247,13 +280,45 @@ class TimeToSurvive(_NetworkLP):
     with t > 0, i.e. iff the same constraints with every stock set to 0 admit t = 1 (a steady state that
     meets demand from production alone). That LP is a second HiGHS instance, also built once and
     warm-started; only when it is infeasible is the (then bounded) TTS LP solved.
+
+    ``screen=True`` (sweeps) answers the steady-state test without a solve when it is already known,
+    exactly: a steady state found for one scenario is feasible for every S whose nodes all produce
+    nothing in it (→ None); and if the undisrupted network has no steady state, no S has one.
     """
 
-    def __init__(self, network: Network, *, presolve: str = "off", horizon: float = 1e6) -> None:
+    def __init__(
+        self, network: Network, *, presolve: str = "off", horizon: float = 1e6, screen: bool = False
+    ) -> None:
         self.horizon = horizon
         super().__init__(network, presolve=presolve)
         self.tts: float | None = None
+        self.screen = screen
+        self.screened = 0
         self._steady: _SteadyState | None = None
+        self._steady_zero: np.ndarray | None = None  # nodes idle in some steady state found so far
+        self._no_steady = False  # the undisrupted network has no steady state
+
+    def _steady_feasible(self, disrupted: Iterable[str] | str) -> bool:
+        if self._steady is None:
+            self._steady = _SteadyState(self.network)
+        if not self.screen:
+            return self._steady.feasible(disrupted)
+        if self._steady_zero is None and not self._no_steady:
+            if self._steady.feasible(()):
+                self._steady_zero = self._steady._zero_u()
+            else:
+                self._no_steady = True
+        if self._no_steady:
+            self.screened += 1
+            return False
+        assert self._steady_zero is not None
+        if self._steady_zero[self._nodes(disrupted)].all():
+            self.screened += 1
+            return True
+        if self._steady.feasible(disrupted):
+            self._steady_zero |= self._steady._zero_u()
+            return True
+        return False
 
     def _prepare(self, lp: highspy.HighsLp) -> None:
         lay = self.layout
@@ -266,9 +331,7 @@ class TimeToSurvive(_NetworkLP):
         lp.col_upper_ = upper
 
     def solve(self, disrupted: Iterable[str] | str = ()) -> TimeToSurvive:
-        if self._steady is None:
-            self._steady = _SteadyState(self.network)
-        if self._steady.feasible(disrupted):
+        if self._steady_feasible(disrupted):
             self.tts = None
             return self
         self._disrupt(disrupted)

@@ -55,7 +55,7 @@ def scenarios(
 
 def run_chunk(net: Network, chunk: Sequence[Scenario]) -> list[dict[str, Any]]:
     """Solve a chunk of scenarios with one TTR and one TTS model built once (the worker's unit of work)."""
-    ttr_model, tts_model = TimeToRecover(net), TimeToSurvive(net)
+    ttr_model, tts_model = TimeToRecover(net, screen=True), TimeToSurvive(net, screen=True)
     rows = []
     for sc in chunk:
         loss = ttr_model.solve(sc.nodes, sc.ttr).loss
