@@ -58,3 +58,16 @@ def test_replace_overwrites_by_id_and_keeps_defaults():
     from chainbrain.store.records import existing_ids
 
     assert existing_ids(conn, "enterprises", ["E1", "E2"]) == {"E1"}
+
+
+def test_a_missing_lower_migration_still_runs(tmp_path):
+    path = tmp_path / "x.duckdb"
+    conn = connect(path)
+    (first,) = conn.execute("SELECT min(version) FROM schema_migrations").fetchone()
+    # pretend the store never ran its first migration's bookkeeping but has later ones
+    conn.execute("DELETE FROM schema_migrations WHERE version = ?", [first])
+    conn.execute("CREATE TABLE IF NOT EXISTS probe (x INTEGER)")
+    conn.close()
+    conn = duckdb.connect(str(path))
+    with pytest.raises(StoreError):  # 001 re-runs and fails on tables that exist: proves it was attempted
+        migrate(conn)
