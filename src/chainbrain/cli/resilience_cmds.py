@@ -131,7 +131,16 @@ def sweep_cmd(
         print_json({"data": data, "count": len(data)})
         return
     risky = {r["node"] for r in actions.at_risk(rows)}
-    shown = [{**r, "risk": "是" if r["node"] in risky else "", "tts": _num(r["tts"])} for r in data[:top]]
+    names = {nd.id: nd.meta.get("name", "") for nd in net.nodes}
+    shown = [
+        {
+            **r,
+            "name": names.get(r["node"], ""),
+            "risk": "是" if r["node"] in risky else "",
+            "tts": _num(r["tts"]),
+        }
+        for r in data[:top]
+    ]
     print_table(
         f"韧性排名（共 {len(data)} 个情景，TTS < TTR 的 {len(risky)} 个）",
         [

@@ -11,7 +11,10 @@ How each LP parameter is read (all per day; the store holds per-year figures):
   outgoing link volume when both are known, else 1 per unit.
 - **demand** of a vehicle plant = Σ annual_volume / 365 of its models; plants ship nothing, so a link
   with a vehicle plant as supplier is left out (listed in ``notes``).
-- **capacity** = site capacity / 365 when given (assumed in the segment's unit), else not limited.
+- **capacity** = site capacity / 365 when given (assumed in the segment's unit), else not limited; but
+  never below the site's equal-share daily throughput: the supply links record deliveries that happen in
+  normal times, so the undisrupted network must meet demand (otherwise every scenario would carry the
+  same baseline loss and REI would rank nothing). Sites raised this way are counted in ``notes``.
 - **profit** per vehicle (元) = volume-weighted price (万元 × 10⁴) × margin, margin from ``model_margin``
   (migration 003) or :data:`DEFAULT_MARGIN`.
 - **stock** and **ttr** from ``site_resilience`` (migration 003), else the illustrative defaults in
@@ -114,7 +117,7 @@ def network_from_store(conn: duckdb.DuckDBPyConnection, *, margin: float = DEFAU
         raw[sid] = {"demand": demand}
     flow = equal_share_flows(raw, bom, supply)
     nodes = []
-    used_defaults = 0
+    used_defaults = raised = 0
     for sid in ids:
         s = sites[sid]
         ttr_default, cover_days = KIND_DEFAULTS.get(s["kind"] or "", FALLBACK_DEFAULT)
@@ -122,10 +125,15 @@ def network_from_store(conn: duckdb.DuckDBPyConnection, *, margin: float = DEFAU
             used_defaults += 1
         stock = s["stock"] if s["stock"] is not None else round(cover_days * flow[sid], 3)
         ttr = s["ttr_days"] if s["ttr_days"] is not None else ttr_default
+        capacity = None
+        if s["capacity"] is not None:
+            capacity = s["capacity"] / 365.0
+            if capacity < flow[sid] * (1 - 1e-9):
+                capacity, raised = flow[sid], raised + 1
         nodes.append(
             Node(
                 sid,
-                capacity=s["capacity"] / 365.0 if s["capacity"] is not None else None,
+                capacity=capacity,
                 stock=stock,
                 demand=raw[sid]["demand"],
                 profit=_profit(plants.get(sid, []), margin),
@@ -144,6 +152,10 @@ def network_from_store(conn: duckdb.DuckDBPyConnection, *, margin: float = DEFAU
         )
     if used_defaults:
         notes.append(f"{used_defaults} 个场所未登记库存/恢复时间，使用按环节类别的示意默认值（illustrative）")
+    if raised:
+        notes.append(
+            f"{raised} 个场所的登记产能低于其正常供货量，已按正常供货量计（产能单位可能与 BOM 用量单位不一致）"
+        )
     return Network(nodes, dict(bom), supply, source="store", notes=notes)
 
 

@@ -19,6 +19,14 @@ from chainbrain.resilience.network import Network, NetworkError
 INF = highspy.kHighsInf
 
 
+_DEFINITE = (
+    highspy.HighsModelStatus.kOptimal,
+    highspy.HighsModelStatus.kInfeasible,
+    highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
+
+
 class SolveError(RuntimeError):
     """HiGHS did not reach an optimum; the message carries HiGHS's own model status."""
 
@@ -159,6 +167,16 @@ class _NetworkLP:
     def _run(self) -> highspy.HighsModelStatus:
         self.highs.run()
         status = self.highs.getModelStatus()
+        # numerical trouble from the kept basis: solve again from scratch, then with the interior-point solver
+        for option, value in (("presolve", "off"), ("solver", "ipm")):
+            if status in _DEFINITE:
+                break
+            default = self.highs.getOptionValue(option)[1]
+            self.highs.clearSolver()
+            self.highs.setOptionValue(option, value)
+            self.highs.run()
+            self.highs.setOptionValue(option, default)
+            status = self.highs.getModelStatus()
         self.status = self.highs.modelStatusToString(status)
         return status
 
