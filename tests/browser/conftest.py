@@ -62,10 +62,14 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    # on CI (and under `make test`) a missing browser or build is a failure, not a reason to skip
+    missing = (
+        pytest.fail if os.environ.get("CI") or os.environ.get("CHAINBRAIN_REQUIRE_BROWSER") else pytest.skip
+    )
     if not (static_dir() / "index.html").exists():
-        pytest.skip("前端未构建：cd frontend && npm ci && npm run build")
+        missing("前端未构建：cd frontend && npm ci && npm run build")
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"没有 Chromium（{CHROMIUM}）：apt-get install chromium")
+        missing(f"没有 Chromium（{CHROMIUM}）：apt-get install chromium")
     path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
     shutil.copy(demo_db_file, path)
     conn = connect(path)

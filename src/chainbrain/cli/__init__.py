@@ -47,9 +47,19 @@ def _register() -> None:
         resilience_cmds,
         synth_cmds,
         targets_cmds,
+        web_cmds,
     )
 
-    for module in (core, io_cmds, chain_cmds, synth_cmds, targets_cmds, invest_cmds, resilience_cmds):
+    for module in (
+        core,
+        io_cmds,
+        chain_cmds,
+        synth_cmds,
+        targets_cmds,
+        invest_cmds,
+        resilience_cmds,
+        web_cmds,
+    ):
         module.register(app)
 
 
