@@ -87,6 +87,7 @@ class Boundary:
     def local_link_sql(self, buyer: str, supplier: str) -> str:
         """SQL: the supplier site is local to the buyer site (never NULL)."""
         if self.kind == "radius":
+            assert self.radius_km is not None, "a radius boundary always carries radius_km"
             d = haversine_sql(f"{buyer}.lon", f"{buyer}.lat", f"{supplier}.lon", f"{supplier}.lat")
             return f"coalesce({d} <= {float(self.radius_km)!r}, false)"
         return prefix_sql(f"{supplier}.district_code", self.area_prefixes)
@@ -98,6 +99,7 @@ class Boundary:
         plants; the site is local when it lies within the radius of at least one of them.
         """
         if self.kind == "radius":
+            assert self.radius_km is not None, "a radius boundary always carries radius_km"
             d = haversine_sql("p.lon", "p.lat", f"{site}.lon", f"{site}.lat")
             return f"EXISTS (SELECT 1 FROM {plants} p WHERE {d} <= {float(self.radius_km)!r})"
         return prefix_sql(f"{site}.district_code", self.area_prefixes)

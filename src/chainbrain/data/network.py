@@ -187,8 +187,9 @@ class _Builder:
                 }
             )
             self.sales[s["id"]] += v
-            if self.spare.get(s["id"]) is not None:
-                self.spare[s["id"]] -= volume * share
+            spare = self.spare.get(s["id"])
+            if spare is not None:
+                self.spare[s["id"]] = spare - volume * share
 
 
 def build_links(

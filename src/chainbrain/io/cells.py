@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from pydantic_core import ErrorDetails
+
 from chainbrain.io.fields import (
     BOOL,
     DATE,
@@ -133,7 +135,8 @@ def _to_list(v: Any, vocab: str | None) -> list[str]:
     items = [x.strip() for x in parts if x.strip()]
     if vocab is None:
         return list(dict.fromkeys(items))
-    out, bad = [], []
+    out: list[str] = []
+    bad: list[str] = []
     for item in items:
         canonical = _LOOKUPS[vocab].get(item.lower())
         (out if canonical is not None else bad).append(canonical if canonical is not None else item)
@@ -175,7 +178,7 @@ def _num(v: Any) -> Any:
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def translate_error(err: dict[str, Any]) -> str:
+def translate_error(err: ErrorDetails) -> str:
     """A pydantic v2 error (one item of ``ValidationError.errors()``) as a zh-CN reason."""
     kind = err.get("type", "")
     ctx = {k: _num(v) for k, v in (err.get("ctx") or {}).items()}

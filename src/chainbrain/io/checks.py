@@ -237,7 +237,7 @@ def supply_cycles(ctx: CheckContext) -> list[Problem]:
     for a, b in edges:
         succ.setdefault(a, []).append(b)
     comp = _components(list(succ), succ)
-    out = []
+    out: list[Problem] = []
     for r in linked:
         s, b = r.data["supplier_site_id"], r.data["buyer_site_id"]
         if s == b or comp.get(s) is None or comp.get(s) != comp.get(b):

@@ -93,8 +93,8 @@ def parse_row(
                 continue  # a whole-record rule that the checks across rows apply to every row
             if field is not None and (field in bad or field not in written):
                 continue  # already reported, or its column is missing (reported once, on the header)
-            header, raw = written[field] if field is not None else (None, None)
-            problems.append(Problem(file, row, header, raw, translate_error(err)))
+            column, cell = written[field] if field is not None else (None, None)
+            problems.append(Problem(file, row, column, cell, translate_error(err)))
             if field is not None:
                 data.pop(field, None)
         return ParsedRow(row, data, written, valid=False), problems
