@@ -186,11 +186,10 @@ def recommend(
     b = parse_boundary(boundary)
     parents = segment_parents(conn)
     links = _outside_links(conn, b)
-    total = float(
-        conn.execute(f"SELECT coalesce(sum(value), 0) FROM ({links_sql(b, 'oem')}) WHERE in_area").fetchone()[
-            0
-        ]
-    )
+    row = conn.execute(
+        f"SELECT coalesce(sum(value), 0) FROM ({links_sql(b, 'oem')}) WHERE in_area"
+    ).fetchone()
+    total = float(row[0]) if row else 0.0
     by_seg: dict[str, list[dict]] = {}
     for lk in links:
         by_seg.setdefault(lk["segment_id"], []).append(lk)

@@ -77,13 +77,13 @@ def add_lead(
     status: str = "illustrative",
 ) -> str:
     """Open a lead at stage 线索; returns its id."""
-    if not conn.execute("SELECT count(*) FROM enterprise WHERE id = ?", [enterprise_id]).fetchone()[0]:
+    found = conn.execute("SELECT count(*) FROM enterprise WHERE id = ?", [enterprise_id]).fetchone()
+    if not found or not found[0]:
         raise LeadError(f"企业 {enterprise_id} 不存在")
-    if (
-        segment_id
-        and not conn.execute("SELECT count(*) FROM segment WHERE id = ?", [segment_id]).fetchone()[0]
-    ):
-        raise LeadError(f"产业链环节 {segment_id} 不存在")
+    if segment_id:
+        found = conn.execute("SELECT count(*) FROM segment WHERE id = ?", [segment_id]).fetchone()
+        if not found or not found[0]:
+            raise LeadError(f"产业链环节 {segment_id} 不存在")
     lid = lead_id or "lead-" + uuid.uuid4().hex[:10]
     day = date or dt.date.today()
     row = {"id": lid, "enterprise_id": enterprise_id, "segment_id": segment_id, "district_code": district_code,
@@ -144,7 +144,7 @@ def _leads(conn: duckdb.DuckDBPyConnection, where: str = "", params: list | None
     out = []
     for r in rows:
         h = hist.get(r["id"], [])
-        last = h[-1] if h else {"stage": "lead", "date": None}
+        last: dict[str, Any] = h[-1] if h else {"stage": "lead", "date": None}
         out.append(Lead(r["id"], r["enterprise_id"], r["name"] or r["enterprise_id"], r["segment_id"],
                         r["district_code"], r["park"], r["owner"], bool(r["recommended"]), r["rec_score"],
                         r["rec_rank"], last["stage"], STAGE_ZH[last["stage"]], last["date"], h))  # fmt: skip

@@ -120,9 +120,9 @@ def template(path: Path) -> None:
     dv_target = DataValidation(type="list", formula1=f"=目标清单!$A$2:$A${n}", allow_blank=False)
     dv_status = DataValidation(type="list", formula1=f'"{",".join(STATUSES)}"', allow_blank=True)
     dv_corr = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
-    for dv, col in ((dv_target, "A"), (dv_status, "G"), (dv_corr, "H")):
+    for dv, letter in ((dv_target, "A"), (dv_status, "G"), (dv_corr, "H")):
         ws.add_data_validation(dv)
-        dv.add(f"{col}2:{col}1000")
+        dv.add(f"{letter}2:{letter}1000")
     notes = wb.create_sheet("说明")
     notes.append(["列", "填写说明"])
     for k in keys:

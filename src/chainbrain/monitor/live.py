@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -109,7 +110,7 @@ def snapshot(conn: duckdb.DuckDBPyConnection, *, as_of: dt.date | None = None) -
     as_of = as_of or dt.date.today()
     period = f"{as_of.year}-{as_of.month:02d}"
     results: list[SnapshotResult] = []
-    rows = []
+    rows: list[dict[str, Any]] = []
     status = store_status(conn)
     for t in list_targets(conn):
         if not t.live:
@@ -130,6 +131,7 @@ def snapshot(conn: duckdb.DuckDBPyConnection, *, as_of: dt.date | None = None) -
             raw = measured
             if refs:
                 ref = min(refs, key=lambda o: (o.t, o.id))
+                assert ref.raw is not None, "refs holds only observations with a raw value"
                 value = measured - ref.raw
                 note += f"；基准为 {ref.period} 快照 {ref.raw:.2f}"
             else:

@@ -161,7 +161,8 @@ def check_rows(
                 bad("as_of", raw.get("as_of"), "截至日期应为 YYYY-MM-DD")
         period = None
         try:
-            period = parse_period(raw.get("period") if raw.get("period") is not None else "")
+            written_period = raw.get("period")
+            period = parse_period(written_period if written_period is not None else "")
         except PeriodError as e:
             bad("period", raw.get("period"), str(e))
         unit = str(raw.get("unit") or "").strip()
