@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -21,7 +22,7 @@ TITLE = "重庆市智能网联新能源汽车规划目标监测简报"
 BODY_FONT = "宋体"
 
 
-def _fonts(doc: Document) -> None:
+def _fonts(doc: WordDocument) -> None:
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(10.5)
@@ -32,7 +33,7 @@ def _fonts(doc: Document) -> None:
 
 
 def _table(
-    doc: Document, header: list[str], rows: list[list[str]], widths: list[float] | None = None
+    doc: WordDocument, header: list[str], rows: list[list[str]], widths: list[float] | None = None
 ) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -53,7 +54,7 @@ def _table(
                     r.font.size = Pt(8.5)
 
 
-def _summary(doc: Document, d: BriefingData) -> None:
+def _summary(doc: WordDocument, d: BriefingData) -> None:
     s = d.summary
     total = len(d.assessments)
     doc.add_heading("一、总体情况", level=1)
@@ -71,7 +72,7 @@ def _summary(doc: Document, d: BriefingData) -> None:
         doc.add_paragraph(f"目标年份已结束而未达标的 {len(closed)} 项，列在预警表中供总结评估。")
 
 
-def _warnings(doc: Document, d: BriefingData) -> None:
+def _warnings(doc: WordDocument, d: BriefingData) -> None:
     doc.add_heading("二、预警与滞后目标", level=1)
     if not d.warnings:
         doc.add_paragraph("当前没有预警或滞后目标。")
@@ -102,7 +103,7 @@ def _warnings(doc: Document, d: BriefingData) -> None:
             doc.add_paragraph(f"{a.name}：目标年份已结束，最终差距 {fmt(a.gap)}{unit}", style="List Bullet")
 
 
-def _all_targets(doc: Document, d: BriefingData) -> None:
+def _all_targets(doc: WordDocument, d: BriefingData) -> None:
     doc.add_heading("三、全部目标一览", level=1)
     rows = []
     for a in d.assessments:
@@ -127,7 +128,7 @@ def _all_targets(doc: Document, d: BriefingData) -> None:
     )
 
 
-def _charts(doc: Document, d: BriefingData) -> int:
+def _charts(doc: WordDocument, d: BriefingData) -> int:
     doc.add_heading("四、预警与滞后目标走势", level=1)
     n = 0
     for a in d.warnings:
@@ -144,9 +145,9 @@ def _charts(doc: Document, d: BriefingData) -> int:
     return n
 
 
-def _sources(doc: Document, d: BriefingData) -> None:
+def _sources(doc: WordDocument, d: BriefingData) -> None:
     doc.add_heading("五、数据来源与说明", level=1)
-    docs = {}
+    docs: dict[str, tuple[str, str]] = {}
     for t in d.targets:
         docs.setdefault(t.document, (t.document_status, t.source))
     for title, (status, source) in docs.items():
