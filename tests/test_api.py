@@ -499,6 +499,8 @@ def test_an_import_refreshes_the_cached_figures(writable: TestClient) -> None:
     # 3 firms + 1 imported Tier2 firm: 4 firms, 3 parts firms (catl, cdcell, x9)
     ov = writable.get("/api/v1/analytics/overview", headers=h).json()
     assert (ov["enterprises"], ov["parts_firms"]) == (4, 3)
+    # Chongqing parts firms: catl (巴南区 500113) and x9 (500112); cdcell sits in Chengdu (510104)
+    assert ov["local_parts_firms"] == 2
 
 
 def test_cookie_is_secure_over_https(small_db: Path) -> None:

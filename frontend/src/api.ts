@@ -5,7 +5,8 @@ export interface Page<T> { data: T[]; count: number }
 export interface User { id: number; username: string; role: string; role_zh: string; enterprise_id: string | null; display_name: string | null }
 
 export interface Overview {
-  enterprises: number; oems: number; parts_firms: number; chain_leaders: number; specialised: number
+  enterprises: number; oems: number; parts_firms: number; local_parts_firms: number
+  unverified_enterprises: number; unverified_links: number; chain_leaders: number; specialised: number
   sites: number; vehicle_models: number; nev_volume: number; supply_links: number; segments: number
   local_rate_value: number | null; local_rate_count: number | null; local_value: number; total_value: number; boundary: string
 }

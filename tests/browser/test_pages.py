@@ -41,7 +41,14 @@ def test_pages_show_the_api_figures(login: Any, server: Any) -> None:
     ov = server.api("analyst", "/analytics/overview")
     _visit(page, server, "cockpit")
     assert page.inner_text("[data-test=fig-enterprises]").startswith(str(ov["enterprises"]))  # type: ignore[attr-defined]
-    assert page.inner_text("[data-test=fig-parts]").startswith(str(ov["parts_firms"]))  # type: ignore[attr-defined]
+    assert page.inner_text("[data-test=fig-parts]").startswith(str(ov["local_parts_firms"]))  # type: ignore[attr-defined]
+    assert ov["local_parts_firms"] == 543  # seed 001: 智能网联新能源汽车零部件企业达到543家 (2024)
+    # the demo is mostly illustrative: the cockpit says so, with the API's own counts
+    caveat = page.inner_text("[data-test=data-caveat]")
+    assert (
+        f"{ov['unverified_enterprises']} 家企业" in caveat
+        and f"{ov['unverified_links']} 条供应关系" in caveat
+    )  # type: ignore[index]
     assert page.inner_text("[data-test=fig-local-rate]") == f"{ov['local_rate_value'] * 100:.1f}%"  # type: ignore[attr-defined]
     summary = server.api("analyst", "/targets/summary")
     counts = page.inner_text("[data-test=target-counts]")  # type: ignore[attr-defined]

@@ -44,7 +44,10 @@ class Overview(BaseModel):
 
     enterprises: int
     oems: int
-    parts_firms: int
+    parts_firms: int = Field(description="零部件企业（一、二、三级供应商），含市外")
+    local_parts_firms: int = Field(description="重庆（区划代码 50 开头）的零部件企业，即规划“零部件企业”口径")
+    unverified_enterprises: int = Field(description="数据状态为示意或合成的企业数")
+    unverified_links: int = Field(description="数据状态为示意或合成的供应关系数")
     chain_leaders: int
     specialised: int
     sites: int
