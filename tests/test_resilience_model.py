@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from chainbrain.resilience.model import EmergencyStock, TimeToRecover, TimeToSurvive
+from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
 from chainbrain.resilience.network import Network, from_dict
 from chainbrain.resilience.samples import layered
+from chainbrain.resilience.stock import EmergencyStock
 
 
 def net(nodes: list[dict], bom: list[tuple[str, str, float]], supply: list[tuple[str, str, str]]) -> Network:

@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from chainbrain.resilience.model import EmergencyStock, TimeToRecover, TimeToSurvive, node_ttr
+from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, node_ttr
 from chainbrain.resilience.network import Network, NetworkError, Supply
+from chainbrain.resilience.stock import EmergencyStock
 
 LOCAL_PREFIX = "50"  # 重庆市 district codes start with 50
 
