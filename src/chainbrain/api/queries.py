@@ -19,14 +19,32 @@ _SUBTREE = (
 )
 
 
-def _page(sql: str, params: list[Any], page: int, size: int) -> str:
-    params.extend([size, (page - 1) * size])
-    return sql + " LIMIT ? OFFSET ?"
+class _Filter:
+    """WHERE conditions and their parameters, built up one optional filter at a time."""
 
+    def __init__(self) -> None:
+        self.where: list[str] = []
+        self.params: list[Any] = []
+        self.prefix = ""
 
-def _count(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> int:
-    row = conn.execute(f"SELECT count(*) FROM ({sql}) AS x", list(params)).fetchone()
-    return int(row[0]) if row else 0
+    def add(self, condition: str, *params: Any) -> None:
+        self.where.append(condition)
+        self.params.extend(params)
+
+    def subtree(self, segment: str, condition: str) -> None:
+        """Keep rows whose ``condition`` holds for ``sub``, the segment and every segment below it."""
+        self.prefix = _SUBTREE + " "
+        self.add(condition, segment)
+
+    def page(
+        self, conn: duckdb.DuckDBPyConnection, select: str, order_by: str, page: int, size: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of ``select`` under these filters in ``order_by`` order, and how many rows match in all."""
+        sql = self.prefix + select + (" WHERE " + " AND ".join(self.where) if self.where else "")
+        row = conn.execute(f"SELECT count(*) FROM ({sql}) AS x", self.params).fetchone()
+        total = int(row[0]) if row else 0
+        paged = f"{sql} ORDER BY {order_by} LIMIT ? OFFSET ?"
+        return fetch_dicts(conn, paged, [*self.params, size, (page - 1) * size]), total
 
 
 def segments(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -75,37 +93,30 @@ def search_enterprises(
     ``segment`` matches the firm's main segment or any of its sites' segments, with sub-segments;
     ``district`` matches the registered seat or any site.
     """
-    where: list[str] = []
-    params: list[Any] = []
-    prefix = ""
+    f = _Filter()
     if segment:
-        prefix = _SUBTREE + " "
-        params.append(segment)
-        where.append(
+        f.subtree(
+            segment,
             "(e.main_segment_id IN (SELECT id FROM sub) OR EXISTS (SELECT 1 FROM site t"
-            " WHERE t.enterprise_id = e.id AND t.segment_id IN (SELECT id FROM sub)))"
+            " WHERE t.enterprise_id = e.id AND t.segment_id IN (SELECT id FROM sub)))",
         )
     if q:
         like = f"%{q.strip()}%"
-        where.append("(e.name ILIKE ? OR e.short_name ILIKE ? OR e.id ILIKE ? OR e.credit_code ILIKE ?)")
-        params.extend([like] * 4)
-    if district:
-        where.append(
-            "(e.district_code = ? OR EXISTS (SELECT 1 FROM site t WHERE t.enterprise_id = e.id"
-            " AND t.district_code = ?))"
+        f.add(
+            "(e.name ILIKE ? OR e.short_name ILIKE ? OR e.id ILIKE ? OR e.credit_code ILIKE ?)", *[like] * 4
         )
-        params.extend([district, district])
+    if district:
+        f.add(
+            "(e.district_code = ? OR EXISTS (SELECT 1 FROM site t WHERE t.enterprise_id = e.id"
+            " AND t.district_code = ?))",
+            district,
+            district,
+        )
     if role:
-        where.append("list_contains(e.roles, ?)")
-        params.append(role)
+        f.add("list_contains(e.roles, ?)", role)
     if label:
-        where.append("list_contains(e.labels, ?)")
-        params.append(label)
-    sql = prefix + _ENT_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    total = _count(conn, sql, params)
-    ordered = sql + " ORDER BY e.revenue DESC NULLS LAST, e.id"
-    rows = fetch_dicts(conn, _page(ordered, params, page, size), params)
-    return rows, total
+        f.add("list_contains(e.labels, ?)", label)
+    return f.page(conn, _ENT_SELECT, "e.revenue DESC NULLS LAST, e.id", page, size)
 
 
 def enterprise(conn: duckdb.DuckDBPyConnection, enterprise_id: str) -> dict[str, Any] | None:
@@ -131,28 +142,27 @@ def sites(
     page: int = 1,
     size: int = 50,
 ) -> tuple[list[dict[str, Any]], int]:
-    where: list[str] = []
-    params: list[Any] = []
-    prefix = ""
+    f = _Filter()
     if segment:
-        prefix = _SUBTREE + " "
-        params.append(segment)
-        where.append("t.segment_id IN (SELECT id FROM sub)")
+        f.subtree(segment, "t.segment_id IN (SELECT id FROM sub)")
     if enterprise:
-        where.append("t.enterprise_id = ?")
-        params.append(enterprise)
+        f.add("t.enterprise_id = ?", enterprise)
     if district:
-        where.append("t.district_code = ?")
-        params.append(district)
-    sql = prefix + _SITE_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    total = _count(conn, sql, params)
-    rows = fetch_dicts(conn, _page(sql + " ORDER BY t.id", params, page, size), params)
-    return rows, total
+        f.add("t.district_code = ?", district)
+    return f.page(conn, _SITE_SELECT, "t.id", page, size)
 
 
 def site(conn: duckdb.DuckDBPyConnection, site_id: str) -> dict[str, Any] | None:
     rows = fetch_dicts(conn, _SITE_SELECT + " WHERE t.id = ?", [site_id])
     return rows[0] if rows else None
+
+
+_MODEL_SELECT = (
+    "SELECT m.id, m.oem_id, e.name AS oem_name, e.short_name AS oem_short_name, m.site_id,"
+    " t.name AS site_name, t.district_code, m.brand, m.name, m.powertrain, m.annual_volume, m.price,"
+    " m.year, m.source, m.as_of, m.status FROM vehicle_model m JOIN enterprise e ON e.id = m.oem_id"
+    " LEFT JOIN site t ON t.id = m.site_id"
+)
 
 
 def vehicle_models(
@@ -163,23 +173,12 @@ def vehicle_models(
     page: int = 1,
     size: int = 50,
 ) -> tuple[list[dict[str, Any]], int]:
-    where: list[str] = []
-    params: list[Any] = []
+    f = _Filter()
     if oem:
-        where.append("m.oem_id = ?")
-        params.append(oem)
+        f.add("m.oem_id = ?", oem)
     if powertrain:
-        where.append("m.powertrain = ?")
-        params.append(powertrain)
-    sql = (
-        "SELECT m.id, m.oem_id, e.name AS oem_name, e.short_name AS oem_short_name, m.site_id,"
-        " t.name AS site_name, t.district_code, m.brand, m.name, m.powertrain, m.annual_volume, m.price,"
-        " m.year, m.source, m.as_of, m.status FROM vehicle_model m JOIN enterprise e ON e.id = m.oem_id"
-        " LEFT JOIN site t ON t.id = m.site_id" + (" WHERE " + " AND ".join(where) if where else "")
-    )
-    total = _count(conn, sql, params)
-    rows = fetch_dicts(conn, _page(sql + " ORDER BY m.annual_volume DESC, m.id", params, page, size), params)
-    return rows, total
+        f.add("m.powertrain = ?", powertrain)
+    return f.page(conn, _MODEL_SELECT, "m.annual_volume DESC, m.id", page, size)
 
 
 _LINK_SELECT = (
@@ -207,26 +206,16 @@ def supply_links(
     size: int = 50,
 ) -> tuple[list[dict[str, Any]], int]:
     """Supply links, biggest first. ``involving`` keeps links where that firm is buyer or supplier."""
-    where: list[str] = []
-    params: list[Any] = []
-    prefix = ""
+    f = _Filter()
     if segment:
-        prefix = _SUBTREE + " "
-        params.append(segment)
-        where.append("l.segment_id IN (SELECT id FROM sub)")
+        f.subtree(segment, "l.segment_id IN (SELECT id FROM sub)")
     if involving:
-        where.append("(bs.enterprise_id = ? OR ss.enterprise_id = ?)")
-        params.extend([involving, involving])
+        f.add("(bs.enterprise_id = ? OR ss.enterprise_id = ?)", involving, involving)
     if buyer:
-        where.append("bs.enterprise_id = ?")
-        params.append(buyer)
+        f.add("bs.enterprise_id = ?", buyer)
     if supplier:
-        where.append("ss.enterprise_id = ?")
-        params.append(supplier)
-    sql = prefix + _LINK_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    total = _count(conn, sql, params)
-    rows = fetch_dicts(conn, _page(sql + " ORDER BY l.annual_value DESC, l.id", params, page, size), params)
-    return rows, total
+        f.add("ss.enterprise_id = ?", supplier)
+    return f.page(conn, _LINK_SELECT, "l.annual_value DESC, l.id", page, size)
 
 
 def supply_link(conn: duckdb.DuckDBPyConnection, link_id: str) -> dict[str, Any] | None:
