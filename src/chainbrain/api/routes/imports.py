@@ -98,7 +98,10 @@ def _problems(problems: list[Problem]) -> list[ProblemOut]:
     return [ProblemOut(**p.to_dict()) for p in problems]
 
 
-def _read_failed(file: str, e: ReadError) -> list[ProblemOut]:
+def _rejection(file: str, e: ImportRejected | ReadError) -> list[ProblemOut]:
+    """The problems that stopped an import: each bad row, or the one reason the file could not be read."""
+    if isinstance(e, ImportRejected):
+        return _problems(e.problems)
     return [ProblemOut(file=file, row=None, column=None, value=None, reason=str(e))]
 
 
@@ -137,7 +140,7 @@ def check_import(
     with _saved(file, settings.max_upload_bytes) as path:
         try:
             r = import_file(conn, spec.name, path, dry_run=True)
-        except ImportRejected as e:
+        except (ImportRejected, ReadError) as e:
             return CheckOut(
                 ok=False,
                 table=spec.name,
@@ -145,17 +148,7 @@ def check_import(
                 rows=0,
                 inserted=0,
                 updated=0,
-                problems=_problems(e.problems),
-            )
-        except ReadError as e:
-            return CheckOut(
-                ok=False,
-                table=spec.name,
-                file=path.name,
-                rows=0,
-                inserted=0,
-                updated=0,
-                problems=_read_failed(path.name, e),
+                problems=_rejection(path.name, e),
             )
     return CheckOut(
         ok=True, table=r.table, file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated, problems=[]
@@ -179,7 +172,7 @@ def create_import(
         try:
             r = import_file(conn, spec.name, path)
         except (ImportRejected, ReadError) as e:
-            problems = _problems(e.problems) if isinstance(e, ImportRejected) else _read_failed(path.name, e)
+            problems = _rejection(path.name, e)
             audit(
                 conn, user, "import.rejected", spec.name, {"file": path.name, "problems": len(problems)}, ip
             )
