@@ -19,6 +19,12 @@ _SUBTREE = (
 )
 
 
+def _one(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict[str, Any] | None:
+    """The first row of ``sql``, or None when there is none (a profile route then answers 404)."""
+    rows = fetch_dicts(conn, sql, params)
+    return rows[0] if rows else None
+
+
 class _Filter:
     """WHERE conditions and their parameters, built up one optional filter at a time."""
 
@@ -120,8 +126,7 @@ def search_enterprises(
 
 
 def enterprise(conn: duckdb.DuckDBPyConnection, enterprise_id: str) -> dict[str, Any] | None:
-    rows = fetch_dicts(conn, _ENT_SELECT + " WHERE e.id = ?", [enterprise_id])
-    return rows[0] if rows else None
+    return _one(conn, _ENT_SELECT + " WHERE e.id = ?", [enterprise_id])
 
 
 _SITE_SELECT = (
@@ -153,8 +158,7 @@ def sites(
 
 
 def site(conn: duckdb.DuckDBPyConnection, site_id: str) -> dict[str, Any] | None:
-    rows = fetch_dicts(conn, _SITE_SELECT + " WHERE t.id = ?", [site_id])
-    return rows[0] if rows else None
+    return _one(conn, _SITE_SELECT + " WHERE t.id = ?", [site_id])
 
 
 _MODEL_SELECT = (
@@ -219,8 +223,7 @@ def supply_links(
 
 
 def supply_link(conn: duckdb.DuckDBPyConnection, link_id: str) -> dict[str, Any] | None:
-    rows = fetch_dicts(conn, _LINK_SELECT + " WHERE l.id = ?", [link_id])
-    return rows[0] if rows else None
+    return _one(conn, _LINK_SELECT + " WHERE l.id = ?", [link_id])
 
 
 def districts(conn: duckdb.DuckDBPyConnection, *, city_only: bool = True) -> list[dict[str, Any]]:
