@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, NoReturn
 
 import duckdb
 import typer
@@ -16,6 +18,11 @@ from rich.table import Table
 
 from chainbrain.settings import get_settings
 from chainbrain.store import connect
+
+#: options several command groups share, spelled and explained the same everywhere
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+TopOpt = Annotated[int, typer.Option("--top", help="每个列表最多显示的条数")]
+DistrictOpt = Annotated[str | None, typer.Option("--district", help="区县代码（6位），如 500111 大足区")]
 
 console = Console()
 if not console.is_terminal:
@@ -42,9 +49,28 @@ def open_store(ctx: typer.Context, *, must_exist: bool = True) -> duckdb.DuckDBP
     return connect(path)
 
 
-def fail(message: str, *, code: int = 1) -> None:
+def fail(message: str, *, code: int = 1) -> NoReturn:
     err_console.print(f"[bold red]错误：[/]{message}")
     raise typer.Exit(code)
+
+
+@contextmanager
+def reported(*errors: type[Exception]) -> Iterator[None]:
+    """Turn the library's own ``errors`` raised inside the block into a Chinese error line and exit 1."""
+    try:
+        yield
+    except errors as e:
+        fail(str(e))
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    """An optional ``--date YYYY-MM-DD`` option as a date; a malformed one fails with exit 1."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail(f"日期 {text!r} 应为 YYYY-MM-DD")
 
 
 def _default(o: Any) -> Any:
@@ -61,6 +87,25 @@ def _default(o: Any) -> Any:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=_default, indent=2) + "\n")
+
+
+def print_data(items: Sequence[Any], **extra: Any) -> None:
+    """A list as ``{"data": [...], "count": n, **extra}`` JSON, the shape every ``--json`` list uses."""
+    print_json({"data": items, "count": len(items), **extra})
+
+
+def print_list(
+    items: Sequence[Any],
+    as_json: bool,
+    title: str,
+    columns: Sequence[tuple[str, str]],
+    row: Callable[[Any], dict[str, Any]],
+) -> None:
+    """``items`` as ``--json`` data, or as a Rich table of ``row(item)`` for each item."""
+    if as_json:
+        print_data(items)
+    else:
+        print_table(title, columns, [row(x) for x in items])
 
 
 def print_table(
