@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from chainbrain.chain import (
-    BoundaryError,
     WhatIfError,
     concentration,
     gaps,
@@ -16,8 +15,7 @@ from chainbrain.chain import (
     whatif,
 )
 from chainbrain.chain.local_rate import BUYERS, BY
-from chainbrain.cli.context import console, fail, open_store, pct, print_json, print_table, yi
-from chainbrain.settings import get_settings
+from chainbrain.cli.context import boundary_text, console, fail, open_store, pct, print_json, print_table, yi
 
 chain_app = typer.Typer(help="产业链图谱分析：本地配套率、补链缺口、供应集中度、新增本地供应商推演。")
 
@@ -30,15 +28,6 @@ BoundaryOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-
-
-def _boundary(text: str | None) -> str:
-    value = text if text is not None else get_settings().boundary
-    try:
-        return parse_boundary(value).text
-    except BoundaryError as e:
-        fail(f"--boundary {e}")
-        raise  # unreachable: fail() exits
 
 
 def _n(v: float) -> str:
@@ -67,7 +56,7 @@ def local_rate_cmd(
         fail(f"--by 应为 {' | '.join(BY)}，实际为 {by!r}")
     if buyers not in BUYERS:
         fail(f"--buyers 应为 {' | '.join(BUYERS)}，实际为 {buyers!r}")
-    b = _boundary(boundary)
+    b = boundary_text(boundary)
     rows = [r.to_dict() for r in local_rate(open_store(ctx), by, b, buyers)]
     if as_json:
         print_json({"data": rows, "count": len(rows)})
@@ -109,7 +98,7 @@ def gaps_cmd(
         chainbrain --db cq.duckdb chain gaps --top 15
         chainbrain --db cq.duckdb chain gaps --boundary chengyu --json
     """
-    b = _boundary(boundary)
+    b = boundary_text(boundary)
     rows = [g.to_dict() for g in gaps(open_store(ctx), b, top=top)]
     if as_json:
         print_json({"data": rows, "count": len(rows)})
@@ -207,7 +196,7 @@ def whatif_cmd(
     Example:
         chainbrain --db cq.duckdb chain whatif --segment battery.pack --capacity 200000 --district 500112
     """
-    b = _boundary(boundary)
+    b = boundary_text(boundary)
     try:
         w = whatif(open_store(ctx), segment, capacity, district=district, boundary=b)
     except WhatIfError as e:

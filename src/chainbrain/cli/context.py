@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from chainbrain.chain.boundary import BoundaryError, parse_boundary
 from chainbrain.settings import get_settings
 from chainbrain.store import connect
 
@@ -61,6 +62,14 @@ def reported(*errors: type[Exception]) -> Iterator[None]:
         yield
     except errors as e:
         fail(str(e))
+
+
+def boundary_text(text: str | None) -> str:
+    """A ``--boundary`` value in canonical form (None: the configured default); a bad one fails with exit 1."""
+    try:
+        return parse_boundary(text if text is not None else get_settings().boundary).text
+    except BoundaryError as e:
+        fail(f"--boundary {e}")
 
 
 def parse_day(text: str | None) -> dt.date | None:

@@ -12,12 +12,12 @@ from typing import Annotated, Any
 
 import typer
 
-from chainbrain.chain.boundary import BoundaryError, parse_boundary
 from chainbrain.cli import cultivate_cmds, match_cmds
 from chainbrain.cli.context import (
     DistrictOpt,
     JsonOpt,
     TopOpt,
+    boundary_text,
     console,
     fail,
     open_store,
@@ -36,13 +36,6 @@ invest_app.add_typer(leads_app, name="leads")
 
 BoundaryOpt = Annotated[str, typer.Option("--boundary", help="本地边界：city、chengyu 或 radius:公里数")]
 FLAG_ZH = attract.FLAG_ZH
-
-
-def _b(text: str) -> str:
-    try:
-        return parse_boundary(text).text
-    except BoundaryError as e:
-        fail(f"--boundary {e}")
 
 
 def _cand_row(i: int, c: attract.Candidate) -> dict[str, Any]:
@@ -64,7 +57,7 @@ def _recommend(
 ) -> list:
     with reported(ValueError):
         return attract.recommend(
-            open_store(ctx), segment=segment, district=district, boundary=_b(boundary), top=top
+            open_store(ctx), segment=segment, district=district, boundary=boundary_text(boundary), top=top
         )
 
 
