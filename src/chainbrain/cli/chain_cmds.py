@@ -201,7 +201,6 @@ def whatif_cmd(
         w = whatif(open_store(ctx), segment, capacity, district=district, boundary=b)
     except WhatIfError as e:
         fail(str(e))
-        raise  # unreachable: fail() exits
     if as_json:
         print_json(w.to_dict())
         return

@@ -30,7 +30,6 @@ def _spec(table: str) -> registry.TableIO:
         return registry.get(table)
     except KeyError as e:
         fail(str(e.args[0]), code=2)
-        raise  # unreachable: fail() exits
 
 
 def _show_problems(problems: list[Problem]) -> None:

@@ -38,7 +38,6 @@ def synth(
         report = synthesize(conn, firms, seed=seed, links=links)
     except SynthError as e:
         fail(str(e))
-        raise  # unreachable: fail() exits
     finally:
         conn.close()
     if as_json:

@@ -30,7 +30,6 @@ def _date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError as e:
         fail(f"--as-of 应为 YYYY-MM-DD，实际为 {text!r}（{e}）", code=2)
-        raise  # unreachable: fail() exits
 
 
 def _num(v: float | None) -> str:
