@@ -1,0 +1,246 @@
+"""招商 and 培育: ranked candidates with their score parts, the district teams' Excel list, the lead funnel,
+专精特新 / 小巨人 candidates checked clause by clause, and transformation candidates.
+
+Numbers come from :mod:`chainbrain.invest`. Every logged-in role reads these aggregates; what a firm buys or
+sells (per-firm supply-link values, link ids) and a firm's revenue and head count are shown only to roles that
+may see that firm (:func:`chainbrain.api.deps.sees_firm`), exactly as on the enterprise profile. The Excel
+export carries the full evidence and is for admins and analysts.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+from starlette.background import BackgroundTask
+
+from chainbrain.api.accounts import User
+from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links, sees_firm
+from chainbrain.api.routes.common import ERRORS, Page
+from chainbrain.invest import attract, cultivate, leads, transform
+from chainbrain.invest.criteria import TIER_ZH
+
+router = APIRouter(prefix="/invest", tags=["invest"], responses=ERRORS)
+cultivate_router = APIRouter(prefix="/cultivate", tags=["cultivate"], responses=ERRORS)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+District = Query(None, pattern=r"^\d{6}$", description="区县代码（6位）：按该区县的匹配度重新打分")
+HIDDEN = "仅分析员可见"
+#: columns of the 招商清单 sheet: the same as ``chainbrain invest export``
+CAND_COLS = [("rank", "序"), ("segment_id", "环节"), ("name", "企业"), ("score", "得分"),
+             ("outside_value", "市外采购"), ("rate_gain", "配套率提升"), ("incumbent", "已供货"),
+             ("strength", "实力"), ("district_fit", "区县匹配"), ("gain", "提升(百分点)"),
+             ("district", "建议区县"), ("park", "建议园区")]  # fmt: skip
+
+
+class Recommendations(BaseModel):
+    """Flagged segments, each with its ranked candidates; ``weights`` are the score parts' weights."""
+
+    data: list[dict[str, Any]]
+    count: int
+    weights: dict[str, float]
+
+
+class Funnel(BaseModel):
+    """How many recommended (and other) leads reached each stage; 本地供货 checked against the store."""
+
+    district: str | None
+    stages: list[dict[str, str]]
+    recommended: dict[str, Any]
+    other: dict[str, Any]
+    supplying_checks: list[dict[str, Any]]
+
+
+class CultivateList(BaseModel):
+    """Candidates for a tier, each criterion met / missed / unknown; ``progress`` is labels held vs. goal."""
+
+    tier: str
+    tier_zh: str
+    data: list[dict[str, Any]]
+    count: int
+    progress: list[dict[str, Any]]
+
+
+def _recommend(conn: ConnDep, cache: CacheDep, segment: str | None, district: str | None, top: int) -> list:
+    def compute() -> list[attract.SegmentTargets]:
+        return attract.recommend(conn, segment=segment, district=district, top=top)
+
+    try:
+        return cache.get(("invest.recommend", segment, district, top), compute)
+    except ValueError as e:
+        raise HTTPException(422, f"参数 segment 不正确：{e}") from e
+
+
+def _redact_part(p: dict[str, Any], firm_visible: bool) -> dict[str, Any]:
+    """A score part without per-firm link values and link ids, and without revenue unless the firm is visible."""
+    p["evidence"] = {k: v for k, v in p["evidence"].items() if k != "links"}
+    if p["key"] == "incumbent" and p["raw"]:
+        p["raw"] = None
+        p["explain"] = f"已从市外向本地整车供货（金额{HIDDEN}）"
+    if p["key"] == "strength" and not firm_visible:
+        p["explain"] = re.sub(r"营收 [\d,\.]+ 亿元", f"营收{HIDDEN}", p["explain"])
+    return p
+
+
+def _segment_view(t: attract.SegmentTargets, user: User) -> dict[str, Any]:
+    d = t.to_dict()  # a deep copy: the cached result stays whole for the next user
+    if sees_all_links(user):
+        return d
+    d["outside_links"] = []
+    for c in d["candidates"]:
+        c["parts"] = [_redact_part(p, sees_firm(user, c["enterprise_id"])) for p in c["parts"]]
+    return d
+
+
+@router.get("/recommendations")
+def read_recommendations(
+    conn: ConnDep,
+    cache: CacheDep,
+    user: CurrentUser,
+    segment: str | None = Query(None, description="只看一个环节，如 battery.pack"),
+    district: str | None = District,
+    top: int = Query(5, ge=1, le=100, description="每个环节最多列出的候选企业数"),
+) -> Recommendations:
+    """补链强链招商推荐: per gap or weak segment, outside firms ranked by a score in named parts with evidence."""
+    targets = _recommend(conn, cache, segment, district, top)
+    rows = [_segment_view(t, user) for t in targets]
+    return Recommendations(data=rows, count=len(rows), weights=attract.WEIGHTS)
+
+
+def cand_row(i: int, c: attract.Candidate) -> dict[str, Any]:
+    """One row of the 招商清单 sheet (score ×100, gain in percentage points, parts 0–1)."""
+    row = {"rank": i, "segment_id": c.segment_id, "enterprise_id": c.enterprise_id, "name": c.name,
+           "score": round(c.score * 100, 1), "district": c.district_name, "park": c.park,
+           "gain": None if c.gain is None else round(c.gain * 100, 2)}  # fmt: skip
+    row.update({p.key: round(p.value, 2) for p in c.parts})
+    return row
+
+
+def write_xlsx(targets: list[attract.SegmentTargets], path: Path) -> int:
+    """The district team's workbook (招商清单, 得分依据, 环节缺口); returns the number of candidates."""
+    from openpyxl import Workbook
+
+    cands = attract.flat(targets)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "招商清单"
+    ws.append([h for _, h in CAND_COLS])
+    for i, c in enumerate(cands, 1):
+        r = cand_row(i, c)
+        ws.append([r.get(k) for k, _ in CAND_COLS])
+    ws2 = wb.create_sheet("得分依据")
+    ws2.append(["企业", "环节", "分项", "取值", "权重", "得分", "说明", "数据依据"])
+    for c in cands:
+        for p in c.parts:
+            ev = "；".join(f"{k}: {', '.join(v)}" for k, v in p.evidence.items() if v)
+            ws2.append([c.name, c.segment_id, p.name_zh, round(p.value, 4), p.weight, round(p.points * 100, 2),
+                        p.explain, ev])  # fmt: skip
+    ws3 = wb.create_sheet("环节缺口")
+    ws3.append(["环节", "名称", "问题", "市外采购(亿元/年)", "产能缺口", "供应关系"])
+    for t in targets:
+        ws3.append([t.segment_id, t.name, "、".join(attract.FLAG_ZH[f] for f in t.flags),
+                    round(t.outside_value / 1e8, 2), t.shortfall, ", ".join(t.outside_links)])  # fmt: skip
+    wb.save(path)
+    return len(cands)
+
+
+@router.get("/recommendations.xlsx", response_class=FileResponse, responses={200: {"content": {XLSX: {}}}})
+def read_recommendations_xlsx(
+    conn: ConnDep,
+    cache: CacheDep,
+    user: AnalystUser,
+    district: str | None = District,
+    top: int = Query(10, ge=1, le=100, description="每个环节最多列出的候选企业数"),
+) -> FileResponse:
+    """The district team's 招商清单 as Excel (the same workbook as ``chainbrain invest export``)."""
+    targets = _recommend(conn, cache, None, district, top)
+    tmp = Path(tempfile.mkdtemp(prefix="cb-invest-"))
+    path = tmp / f"{district or '全市'}招商清单.xlsx"
+    write_xlsx(targets, path)
+    return FileResponse(path, media_type=XLSX, filename=path.name, background=BackgroundTask(_cleanup, tmp))
+
+
+def _cleanup(tmp: Path) -> None:
+    for p in tmp.iterdir():
+        p.unlink()
+    tmp.rmdir()
+
+
+@router.get("/leads")
+def read_leads(
+    conn: ConnDep,
+    user: CurrentUser,
+    district: str | None = Query(None, description="招商区县代码"),
+    stage: str | None = Query(
+        None, description="当前阶段：线索/洽谈/签约/投产/本地供货/终止（或 lead、talks …）"
+    ),
+) -> Page[dict[str, Any]]:
+    """招商线索 with their stage history (线索 → 洽谈 → 签约 → 投产 → 本地供货), dates and owners."""
+    try:
+        items = leads.list_leads(conn, district=district, stage=stage)
+    except leads.LeadError as e:
+        raise HTTPException(422, f"参数 stage 不正确：{e}") from e
+    return Page(data=[asdict(x) for x in items], count=len(items))
+
+
+@router.get("/leads/funnel")
+def read_funnel(
+    conn: ConnDep, user: CurrentUser, district: str | None = Query(None, description="招商区县代码")
+) -> Funnel:
+    """推荐效果: how many recommended and other leads reached each stage; 本地供货 checked in the store."""
+    f = leads.funnel(conn, district=district)
+    if not sees_all_links(user):  # the supply links behind a confirmed 本地供货 are confidential
+        f["supplying_checks"] = [{**c, "local_links": []} for c in f["supplying_checks"]]
+    return Funnel(**f)
+
+
+def _assessment_view(a: cultivate.Assessment, user: User) -> dict[str, Any]:
+    d = asdict(a)
+    if not sees_firm(user, a.enterprise_id):
+        for c in d["checks"]:
+            c["values"] = {k: (HIDDEN if k in ("revenue", "employees") and v is not None else v)
+                           for k, v in c["values"].items()}  # fmt: skip
+    return d
+
+
+def _tier(conn: ConnDep, user: User, tier: str, district: str | None, top: int) -> CultivateList:
+    items = cultivate.candidates(conn, tier, district=district, top=top)
+    rows = [_assessment_view(a, user) for a in items]
+    return CultivateList(
+        tier=tier, tier_zh=TIER_ZH[tier], data=rows, count=len(rows), progress=cultivate.progress(conn)
+    )
+
+
+TopQ = Query(20, ge=1, le=500, description="最多列出的企业数")
+DistrictQ = Query(None, description="区县代码（6位）")
+
+
+@cultivate_router.get("/zjtx")
+def read_zjtx(
+    conn: ConnDep, user: CurrentUser, district: str | None = DistrictQ, top: int = TopQ
+) -> CultivateList:
+    """专精特新 candidates, each MIIT 2022 criterion met / missed / lacking data (缺数据), with its clause."""
+    return _tier(conn, user, "zjtx", district, top)
+
+
+@cultivate_router.get("/xjr")
+def read_xjr(
+    conn: ConnDep, user: CurrentUser, district: str | None = DistrictQ, top: int = TopQ
+) -> CultivateList:
+    """专精特新"小巨人" candidates, each criterion met / missed / lacking data, with its clause."""
+    return _tier(conn, user, "xjr", district, top)
+
+
+@cultivate_router.get("/transform")
+def read_transform(
+    conn: ConnDep, user: CurrentUser, district: str | None = DistrictQ, top: int = TopQ
+) -> Page[dict[str, Any]]:
+    """Traditional parts firms that could move to new-energy segments: the segments, scores and reasons."""
+    items = transform.candidates(conn, district=district, top=top)
+    return Page(data=[asdict(c) for c in items], count=len(items))

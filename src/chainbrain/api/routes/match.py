@@ -1,0 +1,175 @@
+"""供需对接: needs (采购需求) and offers (供给能力), and the ranked, explained matches of each.
+
+Rankings come from :func:`chainbrain.match.rank_suppliers` and :func:`chainbrain.match.rank_needs`.
+Admins and analysts read and post everything. An enterprise user posts needs and offers only for its own
+firm, lists only its own, and sees matches only for its own; the spare capacity of another firm's profile
+is worked out from that firm's supply-link volumes, so its figures are left out of the explanation. Viewers
+have no access here. Every post is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from pydantic import BaseModel, Field
+
+from chainbrain.api.accounts import User, audit
+from chainbrain.api.deps import CacheDep, ConnDep, client_ip, require_roles, sees_all_links
+from chainbrain.api.routes.common import ERRORS, Page, forbidden
+from chainbrain.match import engine, records
+
+router = APIRouter(tags=["match"], responses=ERRORS)
+
+MatchUser = Annotated[User, Depends(require_roles("admin", "analyst", "enterprise"))]
+TopQ = Query(10, ge=1, le=100, description="最多列出的条数")
+HIDDEN_CAPACITY = "富余产能按该企业厂区产能与在供数量估算（明细仅分析员可见）"
+
+
+class NeedIn(BaseModel):
+    """A need as posted: the buyer is the poster's firm for an enterprise user."""
+
+    buyer_id: str = Field(min_length=1, description="采购方企业编号")
+    segment_id: str = Field(min_length=1, description="产业链环节编号")
+    title: str = Field(min_length=2, max_length=200, description="标题")
+    spec: str = Field("", max_length=4000, description="技术要求")
+    annual_volume: float | None = Field(None, ge=0, description="年需求量")
+    volume_unit: str | None = Field(None, max_length=20)
+    certifications: list[str] = Field(default_factory=list, description="资质要求，如 IATF 16949")
+    delivery_district: str | None = Field(None, pattern=r"^\d{6}$", description="交付区县代码")
+    buyer_site_id: str | None = Field(None, description="收货厂区编号")
+    need_by: dt.date | None = None
+
+
+class OfferIn(BaseModel):
+    """An offer as posted: the supplier is the poster's firm for an enterprise user."""
+
+    supplier_id: str = Field(min_length=1, description="供应商企业编号")
+    segment_ids: list[str] = Field(min_length=1, description="环节编号")
+    title: str = Field(min_length=2, max_length=200, description="标题")
+    text: str = Field("", max_length=4000, description="产品与能力描述")
+    capacity: float | None = Field(None, ge=0, description="年产能")
+    committed: float | None = Field(None, ge=0, description="其中已占用")
+    capacity_unit: str | None = Field(None, max_length=20)
+    certifications: list[str] = Field(default_factory=list)
+    site_ids: list[str] = Field(default_factory=list, description="供货厂区编号")
+
+
+class Matches(BaseModel):
+    """Ranked answers, best first, each with its score parts and explanation; ``weights`` of the parts."""
+
+    data: list[dict[str, Any]]
+    count: int
+    weights: dict[str, float]
+
+
+def _own(user: User, firm: str, what: str) -> None:
+    if not sees_all_links(user) and user.enterprise_id != firm:
+        raise forbidden(f"企业用户只能{what}本企业（{user.enterprise_id}）的记录，不能{what} {firm} 的")
+
+
+def _scope(user: User, asked: str | None) -> str | None:
+    """The firm whose records a list shows: an enterprise user's own, whatever was asked."""
+    if sees_all_links(user):
+        return asked
+    if asked is not None and asked != user.enterprise_id:
+        raise forbidden(f"企业用户只能查看本企业（{user.enterprise_id}）的记录")
+    return user.enterprise_id
+
+
+def _bad(e: records.MatchRecordError) -> HTTPException:
+    code = status.HTTP_404_NOT_FOUND if "不存在" in str(e) else 422
+    return HTTPException(code, str(e))
+
+
+@router.get("/needs")
+def read_needs(
+    conn: ConnDep,
+    user: MatchUser,
+    buyer: str | None = Query(None, description="采购方企业编号（企业用户只能是本企业）"),
+    segment: str | None = Query(None, description="环节编号"),
+    state: str | None = Query(None, pattern="^(open|closed)$", description="open 或 closed"),
+) -> Page[records.Need]:
+    """采购需求, newest first; an enterprise user sees only its own firm's."""
+    items = records.list_needs(conn, buyer=_scope(user, buyer), segment=segment, state=state)
+    return Page(data=items, count=len(items))
+
+
+@router.post("/needs", status_code=status.HTTP_201_CREATED)
+def create_need(
+    body: NeedIn, request: Request, conn: ConnDep, cache: CacheDep, user: MatchUser
+) -> records.Need:
+    """Post a need (an enterprise user only for its own firm); then ``GET /needs/{id}/matches`` ranks suppliers."""
+    _own(user, body.buyer_id, "发布")
+    data = body.model_dump() | {"posted_at": dt.date.today(), "source": f"用户发布：{user.username}"}
+    try:
+        need = records.add_need(conn, data)
+    except records.MatchRecordError as e:
+        raise HTTPException(422, str(e)) from e
+    cache.invalidate()
+    audit(conn, user, "need.create", f"need:{need.id}", need.model_dump(mode="json"), client_ip(request))
+    return need
+
+
+@router.get("/offers")
+def read_offers(
+    conn: ConnDep,
+    user: MatchUser,
+    supplier: str | None = Query(None, description="供应商企业编号（企业用户只能是本企业）"),
+    segment: str | None = Query(None, description="环节编号"),
+    state: str | None = Query(None, pattern="^(open|closed)$", description="open 或 closed"),
+) -> Page[records.Offer]:
+    """供给能力, newest first; an enterprise user sees only its own firm's."""
+    items = records.list_offers(conn, supplier=_scope(user, supplier), segment=segment, state=state)
+    return Page(data=items, count=len(items))
+
+
+@router.post("/offers", status_code=status.HTTP_201_CREATED)
+def create_offer(
+    body: OfferIn, request: Request, conn: ConnDep, cache: CacheDep, user: MatchUser
+) -> records.Offer:
+    """Post an offer (an enterprise user only for its own firm); ``GET /offers/{id}/matches`` ranks needs."""
+    _own(user, body.supplier_id, "发布")
+    data = body.model_dump() | {"posted_at": dt.date.today(), "source": f"用户发布：{user.username}"}
+    try:
+        offer = records.add_offer(conn, data)
+    except records.MatchRecordError as e:
+        raise HTTPException(422, str(e)) from e
+    cache.invalidate()
+    audit(conn, user, "offer.create", f"offer:{offer.id}", offer.model_dump(mode="json"), client_ip(request))
+    return offer
+
+
+def _match_view(m: engine.Match, user: User) -> dict[str, Any]:
+    d = asdict(m)
+    if not sees_all_links(user) and m.offer_id is None and m.need_id is None and m.id != user.enterprise_id:
+        for p in d["parts"]:
+            if p["key"] == "capacity" and "富余产能" in p["explain"]:
+                p["explain"] = HIDDEN_CAPACITY
+    return d
+
+
+@router.get("/needs/{need_id}/matches")
+def read_need_matches(need_id: str, conn: ConnDep, user: MatchUser, top: int = TopQ) -> Matches:
+    """Suppliers for a need, best first (local first), each part of the score explained."""
+    try:
+        need = records.get_need(conn, need_id)
+    except records.MatchRecordError as e:
+        raise _bad(e) from e
+    _own(user, need.buyer_id, "查看")
+    items = engine.rank_suppliers(conn, need, top=top)
+    return Matches(data=[_match_view(m, user) for m in items], count=len(items), weights=engine.WEIGHTS)
+
+
+@router.get("/offers/{offer_id}/matches")
+def read_offer_matches(offer_id: str, conn: ConnDep, user: MatchUser, top: int = TopQ) -> Matches:
+    """Open needs an offer could answer, best first, scored with the same parts."""
+    try:
+        offer = records.get_offer(conn, offer_id)
+    except records.MatchRecordError as e:
+        raise _bad(e) from e
+    _own(user, offer.supplier_id, "查看")
+    items = engine.rank_needs(conn, offer, top=top)
+    return Matches(data=[_match_view(m, user) for m in items], count=len(items), weights=engine.WEIGHTS)
