@@ -131,3 +131,59 @@ export interface TargetDetail {
 export interface Problem { file: string; row: number | null; column: string | null; value: unknown; reason: string }
 export interface CheckResult { ok: boolean; table: string; file: string; rows: number; inserted: number; updated: number; problems: Problem[] }
 export interface ImportTable { name: string; title_zh: string }
+
+// 招商 / 培育 / 供需对接
+export interface ScorePart {
+  key: string; name_zh: string; raw: number | null; unit: string; value: number; weight: number; points: number
+  explain: string; evidence: Record<string, string[]>
+}
+export interface InvestCandidate {
+  enterprise_id: string; name: string; home_district: string; segment_id: string; capacity: number | null
+  capacity_basis: string; district: string | null; district_name: string | null; park: string | null; score: number
+  parts: ScorePart[]; rate_before: number | null; rate_after: number | null; gain: number | null
+}
+export interface SegmentTargets {
+  segment_id: string; name: string; flags: string[]; outside_value: number; shortfall: number; unit: string | null
+  outside_links: string[]; candidates: InvestCandidate[]
+}
+export interface Recommendations { data: SegmentTargets[]; count: number; weights: Record<string, number> }
+export interface Lead {
+  id: string; enterprise_id: string; name: string; segment_id: string | null; district_code: string | null; park: string | null
+  owner: string | null; recommended: boolean; stage: string; stage_zh: string; stage_date: string | null
+  history: { stage: string; stage_zh: string; date: string | null; owner: string | null; note: string | null }[]
+}
+export interface Funnel {
+  district: string | null; stages: { stage: string; stage_zh: string }[]
+  recommended: { leads: number; moved: number; reached: Record<string, number> }
+  other: { leads: number; moved: number; reached: Record<string, number> }
+}
+export interface CriterionCheck {
+  key: string; name_zh: string; status: 'met' | 'missed' | 'unknown'; values: Record<string, unknown>; tests: string[]
+  clause: string; reason: string
+}
+export interface TierAssessment {
+  enterprise_id: string; name: string; district_code: string; tier: string; checks: CriterionCheck[]
+  met: string[]; missed: string[]; unknown: string[]; score: number; attr_source: string | null; attr_status: string | null
+}
+export interface CultivateList {
+  tier: string; tier_zh: string; data: TierAssessment[]; count: number
+  progress: { tier: string; tier_zh: string; count: number; target: number; unit: string }[]
+}
+export interface TransformCandidate {
+  enterprise_id: string; name: string; district_code: string; segments: string[]; capabilities: string[]; score: number
+  targets: { segment_id: string; name: string; score: number; evidence: number; pull: number; outside_value: number; reasons: string[] }[]
+}
+export interface Need {
+  id: string; buyer_id: string; segment_id: string; title: string; spec: string; annual_volume: number | null
+  certifications: string[]; delivery_district: string | null; state: string; posted_at: string | null; status: string
+}
+export interface Offer {
+  id: string; supplier_id: string; segment_ids: string[]; title: string; text: string; capacity: number | null
+  committed: number | null; certifications: string[]; state: string; posted_at: string | null; status: string
+}
+export interface MatchPart { key: string; name_zh: string; value: number; weight: number; points: number; explain: string }
+export interface Match {
+  id: string; name: string; score: number; parts: MatchPart[]; offer_id: string | null; need_id: string | null
+  local: boolean; distance_km: number | null; evidence: Record<string, string[]>
+}
+export interface Matches { data: Match[]; count: number; weights: Record<string, number> }

@@ -15,6 +15,9 @@ export const router = createRouter({
     { path: '/enterprises/:id', component: () => import('./pages/ProfilePage.vue'), meta: { title: '企业档案' } },
     { path: '/local-rate', component: () => import('./pages/LocalRatePage.vue'), meta: { title: '本地配套率' } },
     { path: '/targets', component: () => import('./pages/TargetsPage.vue'), meta: { title: '目标监测' } },
+    { path: '/invest', component: () => import('./pages/InvestPage.vue'), meta: { title: '招商' } },
+    { path: '/cultivate', component: () => import('./pages/CultivatePage.vue'), meta: { title: '培育' } },
+    { path: '/match', component: () => import('./pages/MatchPage.vue'), meta: { title: '供需对接' } },
     { path: '/imports', component: () => import('./pages/ImportsPage.vue'), meta: { title: '数据导入' } },
   ],
 })
