@@ -195,3 +195,27 @@ def test_funnel_counts_are_the_leads_reached(client: TestClient, heads: dict) ->
     # every lead has reached 线索; a later stage counts only leads whose history got there
     assert f["recommended"]["reached"]["lead"] == len(rec)
     assert client.get(f"{V1}/invest/leads?stage=nope", headers=h).status_code == 422
+
+
+def test_buyer_sees_other_firms_spare_capacity_only_as_a_share(client: TestClient, heads: dict) -> None:
+    need = NEED | {"segment_id": "battery.pack", "title": "磷酸铁锂电池包", "spec": "CTP 磷酸铁锂电池包",
+                   "annual_volume": 100000}  # fmt: skip
+    h = heads["changan-buyer"]
+    need_id = client.post(f"{V1}/needs", json=need, headers=h).json()["id"]
+    mine = client.get(f"{V1}/needs/{need_id}/matches", headers=h).json()["data"]
+    full = client.get(f"{V1}/needs/{need_id}/matches", headers=heads["analyst"]).json()["data"]
+    assert [m["id"] for m in mine] == [m["id"] for m in full]
+    cap_full = [next(p for p in m["parts"] if p["key"] == "capacity") for m in full]
+    cap_mine = [next(p for p in m["parts"] if p["key"] == "capacity") for m in mine]
+    # the analyst reads the figures: "富余产能 19,164,954，需求 100,000"
+    assert any(p["explain"].startswith("富余产能 ") and "需求 100,000" in p["explain"] for p in cap_full)
+    for a, b in zip(cap_full, cap_mine, strict=True):
+        assert a["value"] == b["value"]
+        if a["explain"].startswith("富余产能"):
+            assert (
+                not any(ch.isdigit() for ch in b["explain"].replace("100%", ""))
+                or "约为需求量的" in b["explain"]
+            )
+            assert "需求 100,000" not in b["explain"]
+            # a share of 1 reads 足以满足需求; 0.912 reads 约为需求量的 91%
+            assert ("足以满足需求" in b["explain"]) == (a["value"] >= 1)

@@ -2,8 +2,9 @@
 
 Rankings come from :func:`chainbrain.match.rank_suppliers` and :func:`chainbrain.match.rank_needs`.
 Admins and analysts read and post everything. An enterprise user posts needs and offers only for its own
-firm, lists only its own, and sees matches only for its own; the spare capacity of another firm's profile
-is worked out from that firm's supply-link volumes, so its figures are left out of the explanation. Viewers
+firm, lists only its own, and sees matches only for its own; another firm's spare capacity is its capacity
+minus what it already ships (its supply-link volumes), so the explanation gives it only as a share of the
+need's volume. Viewers
 have no access here. Every post is written to the audit log.
 """
 
@@ -25,7 +26,7 @@ router = APIRouter(tags=["match"], responses=ERRORS)
 
 MatchUser = Annotated[User, Depends(require_roles("admin", "analyst", "enterprise"))]
 TopQ = Query(10, ge=1, le=100, description="最多列出的条数")
-HIDDEN_CAPACITY = "富余产能按该企业厂区产能与在供数量估算（明细仅分析员可见）"
+HIDDEN_CAPACITY = "产能与在供数量仅分析员可见"
 
 
 class NeedIn(BaseModel):
@@ -143,11 +144,14 @@ def create_offer(
 
 
 def _match_view(m: engine.Match, user: User) -> dict[str, Any]:
+    """A match as ``user`` may see it: another firm's spare capacity only as a share of the need's volume."""
     d = asdict(m)
-    if not sees_all_links(user) and m.offer_id is None and m.need_id is None and m.id != user.enterprise_id:
-        for p in d["parts"]:
-            if p["key"] == "capacity" and "富余产能" in p["explain"]:
-                p["explain"] = HIDDEN_CAPACITY
+    if sees_all_links(user) or m.need_id is not None or m.id == user.enterprise_id:
+        return d
+    for p in d["parts"]:
+        if p["key"] == "capacity" and p["explain"].startswith("富余产能"):
+            enough = "足以满足需求" if p["value"] >= 1 else f"约为需求量的 {p['value']:.0%}"
+            p["explain"] = f"富余产能{enough}（{HIDDEN_CAPACITY}）"
     return d
 
 
