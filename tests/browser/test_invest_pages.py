@@ -71,3 +71,23 @@ def test_buyer_posts_a_need_and_sees_ranked_explained_suppliers(login: Any, serv
     # the new need is in 我的需求
     assert "前向激光雷达" in page.inner_text("[data-test=my-needs]")
     assert console.errors == []
+
+
+def test_buyer_posts_an_offer_and_sees_needs_it_could_answer(login: Any, server: Any) -> None:
+    page, console = login("changan-buyer")
+    _visit(page, server, "match")
+    page.click("[data-test=offer-tab]")
+    page.click("[data-test=offer-segments]")
+    page.keyboard.type("battery.pack")
+    page.locator(".el-select-dropdown__item:visible", has_text="battery.pack").first.click()
+    page.keyboard.press("Escape")
+    page.fill("input[data-test=offer-title]", "磷酸铁锂电池包")
+    page.click("[data-test=offer-submit]")
+    page.wait_for_selector("[data-test=need-posted]:has-text('已发布供给')", timeout=20_000)
+    offer_id = page.inner_text("[data-test=need-posted]").split()[-1]
+    assert [o["id"] for o in server.api("changan-buyer", "/offers")["data"]] == [offer_id]
+    want = server.api("changan-buyer", f"/offers/{offer_id}/matches", top=10)["data"]
+    page.wait_for_selector("[data-test=match-table] .el-table__row", timeout=20_000)
+    assert page.locator("[data-test=match-name]").all_inner_texts() == [m["name"] for m in want]
+    assert "磷酸铁锂电池包" in page.inner_text("[data-test=my-offers]")
+    assert console.errors == []
