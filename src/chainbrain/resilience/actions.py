@@ -60,7 +60,7 @@ def backups(
     spare = spare_capacity(net, t)
     buyer_edges = net.buyers_of(node_id)
     existing = {(e.supplier, e.node, e.material) for e in net.supply}
-    out = []
+    out: list[dict[str, Any]] = []
     for cand in net.nodes:
         if (
             cand.id == node_id
@@ -94,7 +94,7 @@ def backups(
                 "tts_after": TimeToSurvive(trial).solve(node_id).tts,
             }
         )
-    out.sort(key=lambda r: (not r["local"], -r["loss_averted"], r["backup"]))
+    out.sort(key=lambda r: (not r["local"], -float(r["loss_averted"]), str(r["backup"])))
     return out[:limit]
 
 
@@ -139,7 +139,7 @@ def choke_points(net: Network, *, local_prefix: str = LOCAL_PREFIX) -> list[dict
             if len(only) == 1:
                 dependents[(material, only[0])].append(nd.id)
     ttr_model = TimeToRecover(net)
-    out = []
+    out: list[dict[str, Any]] = []
     for (material, supplier), plants in sorted(dependents.items()):
         sup = net.node(supplier)
         t = sup.ttr
@@ -154,7 +154,7 @@ def choke_points(net: Network, *, local_prefix: str = LOCAL_PREFIX) -> list[dict
                 "loss": ttr_model.solve(supplier, t).loss if t is not None else None,
             }
         )
-    out.sort(key=lambda r: (-(r["loss"] or 0.0), r["segment"]))
+    out.sort(key=lambda r: (-float(r["loss"] or 0.0), str(r["segment"])))
     return out
 
 

@@ -95,12 +95,12 @@ def build_lp(net: Network, *, with_delta: bool = False) -> tuple[highspy.HighsLp
         add(r, t_col, -float(nd.demand or 0.0))
         stock_row[int(j)] = (r, 1.0)
     # u_j - c_j t <= 0  where a capacity is given
-    for j, nd in enumerate(net.nodes):
+    for col, nd in enumerate(net.nodes):
         if nd.capacity is not None:
             r = len(row_lo)
             row_lo.append(-INF)
             row_hi.append(0.0)
-            add(r, j, 1.0)
+            add(r, col, 1.0)
             add(r, t_col, -nd.capacity)
     # optional extra stock columns: they enlarge s_j in the row where node j's stock sits
     delta = np.array(sorted(stock_row), dtype=np.int64) if with_delta else np.zeros(0, dtype=np.int64)
