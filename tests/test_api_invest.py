@@ -219,3 +219,30 @@ def test_buyer_sees_other_firms_spare_capacity_only_as_a_share(client: TestClien
             assert "需求 100,000" not in b["explain"]
             # a share of 1 reads 足以满足需求; 0.912 reads 约为需求量的 91%
             assert ("足以满足需求" in b["explain"]) == (a["value"] >= 1)
+
+
+def test_score_parts_trace_to_their_links(client: TestClient, heads: dict) -> None:
+    """The 元 figures of a candidate's parts are the sums of the supply links its evidence names."""
+    body = client.get(f"{V1}/invest/recommendations?top=5", headers=heads["analyst"]).json()
+    cur = client.app.state.conn.cursor()
+
+    def total(ids: list[str]) -> float:
+        row = cur.execute(
+            "SELECT coalesce(sum(annual_value), 0) FROM supply_link WHERE id IN ?", [ids]
+        ).fetchone()
+        return float(row[0]) if row else 0.0
+
+    checked = 0
+    for t in body["data"]:
+        # the segment's outside purchases are its outside links' values, and so is the outside_value part's raw
+        assert t["outside_value"] == pytest.approx(total(t["outside_links"]))
+        for c in t["candidates"]:
+            parts = {p["key"]: p for p in c["parts"]}
+            assert parts["outside_value"]["raw"] == pytest.approx(t["outside_value"])
+            inc = parts["incumbent"]
+            if inc["evidence"].get("links"):
+                # incumbent value = Σ the firm's links; its 0–1 value = that share of the segment's outside value
+                assert inc["raw"] == pytest.approx(total(inc["evidence"]["links"]))
+                assert inc["value"] == pytest.approx(inc["raw"] / t["outside_value"])
+                checked += 1
+    assert checked > 0
