@@ -5,24 +5,30 @@ Run: .venv/bin/python scripts/gen_cli_docs.py   (tests/test_cli_docs.py fails wh
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
+from typing import Any
 
-import click
 import typer.main
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _walk(cmd: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
+def is_group(cmd: Any) -> bool:
+    """Typer ships its own click; a group is a command with sub-commands."""
+    return isinstance(getattr(cmd, "commands", None), dict)
+
+
+def _walk(cmd: Any, path: list[str]) -> list[tuple[list[str], Any]]:
     out = [(path, cmd)]
-    if isinstance(cmd, click.Group):
+    if is_group(cmd):
         for name in sorted(cmd.commands):
             out.extend(_walk(cmd.commands[name], [*path, name]))
     return out
 
 
-def commands() -> list[tuple[list[str], click.Command]]:
+def commands() -> list[tuple[list[str], Any]]:
     from chainbrain.cli import app
 
     root = typer.main.get_command(app)
@@ -37,18 +43,18 @@ def render() -> str:
         "",
     ]
     for path, cmd in commands():
-        ctx = click.Context(cmd, info_name=" ".join(path))
+        ctx = cmd.context_class(cmd, info_name=" ".join(path))
         lines.append(f"## `{' '.join(path)}`")
         lines.append("")
         lines.append("```text")
         formatter = ctx.make_formatter()
         formatter.width = 100
-        click.Command.format_usage(cmd, ctx, formatter)
-        if cmd.help:
+        cmd.format_usage(ctx, formatter)
+        if cmd.help:  # verbatim, so Example: blocks keep their lines
             formatter.write_paragraph()
-            formatter.write_text(cmd.help)
+            formatter.write(inspect.cleandoc(cmd.help) + "\n")
         cmd.format_options(ctx, formatter)
-        if isinstance(cmd, click.Group):
+        if is_group(cmd):
             cmd.format_commands(ctx, formatter)
         lines.append(formatter.getvalue().rstrip())
         lines.append("```")
