@@ -246,3 +246,17 @@ def test_score_parts_trace_to_their_links(client: TestClient, heads: dict) -> No
                 assert inc["value"] == pytest.approx(inc["raw"] / t["outside_value"])
                 checked += 1
     assert checked > 0
+
+
+def test_invest_map_puts_each_candidate_in_its_best_district(client: TestClient, heads: dict) -> None:
+    h = heads["analyst"]
+    rec = client.get(f"{V1}/invest/recommendations?top=3", headers=h).json()["data"]
+    groups = client.get(f"{V1}/invest/map?top=3", headers=h).json()["data"]
+    placed = [c for t in rec for c in t["candidates"] if c["district"] is not None]
+    assert sum(g["count"] for g in groups) == len(placed)
+    for g in groups:
+        assert g["count"] == len(g["candidates"])
+        assert all(c["district"] == g["district"] for c in g["candidates"])
+        assert g["total_score"] == pytest.approx(sum(c["score"] for c in g["candidates"]))
+    totals = [g["total_score"] for g in groups]
+    assert totals == sorted(totals, reverse=True)  # districts with most candidate points first

@@ -146,6 +146,10 @@ export interface SegmentTargets {
   segment_id: string; name: string; flags: string[]; outside_value: number; shortfall: number; unit: string | null
   outside_links: string[]; candidates: InvestCandidate[]
 }
+export interface DistrictGroup {
+  district: string; name: string | null; parks: string[]; segments: string[]; count: number; total_score: number
+  candidates: InvestCandidate[]
+}
 export interface Recommendations { data: SegmentTargets[]; count: number; weights: Record<string, number> }
 export interface Lead {
   id: string; enterprise_id: string; name: string; segment_id: string | null; district_code: string | null; park: string | null

@@ -34,6 +34,10 @@ def test_three_pages_load_without_console_errors(login: Any, server: Any, user: 
     _visit(page, server, "invest")
     first = page.locator("[data-test=invest-table] .el-table__body .el-table__row").first
     assert f"{best * 100:.1f}" in first.inner_text()
+    # the 招商地图 lists the API's districts, best first
+    groups = server.api(user, "/invest/map", top=5)["data"]
+    shown = page.locator("[data-test=invest-map] .el-table__body .el-table__row")
+    assert shown.count() == len(groups) > 0 and groups[0]["name"] in shown.first.inner_text()
     # only analysts get the Excel list with the full evidence
     assert page.locator("[data-test=invest-xlsx]").count() == (1 if user == "analyst" else 0)
 

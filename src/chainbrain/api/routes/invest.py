@@ -113,6 +113,39 @@ def read_recommendations(
     return Recommendations(data=rows, count=len(rows), weights=attract.WEIGHTS)
 
 
+class DistrictGroup(BaseModel):
+    """One district of the 招商地图: the firms chainbrain would steer there, best first."""
+
+    district: str
+    name: str | None
+    parks: list[str]
+    segments: list[str]
+    count: int
+    total_score: float
+    candidates: list[dict[str, Any]]
+
+
+@router.get("/map")
+def read_invest_map(
+    conn: ConnDep,
+    cache: CacheDep,
+    user: CurrentUser,
+    top: int = Query(5, ge=1, le=100, description="每个环节最多计入的候选企业数"),
+) -> Page[DistrictGroup]:
+    """招商地图: per suggested district, its candidates (each where its segment fits best) and their segments."""
+    by_key = {(c["segment_id"], c["enterprise_id"]): c for t in _recommend(conn, cache, None, None, top)
+              for c in _segment_view(t, user)["candidates"]}  # fmt: skip
+    groups = attract.by_district(_recommend(conn, cache, None, None, top))
+    rows = [
+        DistrictGroup(
+            **{k: g[k] for k in ("district", "name", "parks", "segments", "count", "total_score")},
+            candidates=[by_key[(c.segment_id, c.enterprise_id)] for c in g["candidates"]],
+        )
+        for g in groups
+    ]
+    return Page(data=rows, count=len(rows))
+
+
 def cand_row(i: int, c: attract.Candidate) -> dict[str, Any]:
     """One row of the 招商清单 sheet (score ×100, gain in percentage points, parts 0–1)."""
     row = {"rank": i, "segment_id": c.segment_id, "enterprise_id": c.enterprise_id, "name": c.name,
