@@ -29,6 +29,7 @@ from chainbrain.cli.context import (
     reported,
 )
 from chainbrain.invest import attract, leads
+from chainbrain.invest.export import CAND_COLS, cand_row, write_xlsx
 
 invest_app = typer.Typer(help="招商引资：补链强链候选企业推荐、区县招商清单、招商线索跟踪与导出。")
 leads_app = typer.Typer(help="招商线索：线索 → 洽谈 → 签约 → 投产 → 本地供货。")
@@ -36,20 +37,6 @@ invest_app.add_typer(leads_app, name="leads")
 
 BoundaryOpt = Annotated[str, typer.Option("--boundary", help="本地边界：city、chengyu 或 radius:公里数")]
 FLAG_ZH = attract.FLAG_ZH
-
-
-def _cand_row(i: int, c: attract.Candidate) -> dict[str, Any]:
-    row = {"rank": i, "segment_id": c.segment_id, "enterprise_id": c.enterprise_id, "name": c.name,
-           "score": round(c.score * 100, 1), "district": c.district_name, "park": c.park,
-           "gain": None if c.gain is None else round(c.gain * 100, 2)}  # fmt: skip
-    row.update({p.key: round(p.value, 2) for p in c.parts})
-    return row
-
-
-_CAND_COLS = [("rank", "序"), ("segment_id", "环节"), ("name", "企业"), ("score", "得分"),
-              ("outside_value", "市外采购"), ("rate_gain", "配套率提升"), ("incumbent", "已供货"),
-              ("strength", "实力"), ("district_fit", "区县匹配"), ("gain", "提升(百分点)"),
-              ("district", "建议区县"), ("park", "建议园区")]  # fmt: skip
 
 
 def _recommend(
@@ -83,10 +70,10 @@ def recommend_cmd(
         return
     for t in targets:
         flags = "、".join(FLAG_ZH[f] for f in t.flags)
-        rows = [_cand_row(i, c) for i, c in enumerate(t.candidates, 1)]
+        rows = [cand_row(i, c) for i, c in enumerate(t.candidates, 1)]
         print_table(
             f"{t.name}（{t.segment_id}）— {flags}；市外采购 {t.outside_value / 1e8:,.2f} 亿元/年",
-            [c for c in _CAND_COLS if c[0] != "segment_id"],
+            [c for c in CAND_COLS if c[0] != "segment_id"],
             rows,
         )
         if explain:
@@ -122,7 +109,7 @@ def district_cmd(
         print_json({"district": district, "gaps": [{k: v for k, v in t.to_dict().items() if k != "candidates"}
                                                    for t in targets], "data": cands, "count": len(cands)})  # fmt: skip
         return
-    print_table(f"区县 {district} 招商清单", _CAND_COLS, [_cand_row(i, c) for i, c in enumerate(cands, 1)])
+    print_table(f"区县 {district} 招商清单", CAND_COLS, [cand_row(i, c) for i, c in enumerate(cands, 1)])
 
 
 def _map_row(g: dict[str, Any]) -> dict[str, Any]:
@@ -158,30 +145,9 @@ def export_cmd(
     Example:
         chainbrain --db cq.duckdb invest export 大足区招商清单.xlsx --district 500111
     """
-    from openpyxl import Workbook
-
     targets = _recommend(ctx, None, district, boundary, top)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "招商清单"
-    ws.append([h for _, h in _CAND_COLS])
-    for i, c in enumerate(attract.flat(targets), 1):
-        r = _cand_row(i, c)
-        ws.append([r.get(k) for k, _ in _CAND_COLS])
-    ws2 = wb.create_sheet("得分依据")
-    ws2.append(["企业", "环节", "分项", "取值", "权重", "得分", "说明", "数据依据"])
-    for c in attract.flat(targets):
-        for p in c.parts:
-            ev = "；".join(f"{k}: {', '.join(v)}" for k, v in p.evidence.items() if v)
-            ws2.append([c.name, c.segment_id, p.name_zh, round(p.value, 4), p.weight, round(p.points * 100, 2),
-                        p.explain, ev])  # fmt: skip
-    ws3 = wb.create_sheet("环节缺口")
-    ws3.append(["环节", "名称", "问题", "市外采购(亿元/年)", "产能缺口", "供应关系"])
-    for t in targets:
-        ws3.append([t.segment_id, t.name, "、".join(FLAG_ZH[f] for f in t.flags), round(t.outside_value / 1e8, 2),
-                    t.shortfall, ", ".join(t.outside_links)])  # fmt: skip
     try:
-        wb.save(path)
+        write_xlsx(targets, path)
     except OSError as e:
         fail(f"无法写入 {path}：{e}")
     console.print(

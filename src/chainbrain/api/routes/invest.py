@@ -25,6 +25,7 @@ from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, see
 from chainbrain.api.routes.common import ERRORS, Page
 from chainbrain.invest import attract, cultivate, leads, transform
 from chainbrain.invest.criteria import TIER_ZH
+from chainbrain.invest.export import write_xlsx
 
 router = APIRouter(prefix="/invest", tags=["invest"], responses=ERRORS)
 cultivate_router = APIRouter(prefix="/cultivate", tags=["cultivate"], responses=ERRORS)
@@ -33,10 +34,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 District = Query(None, pattern=r"^\d{6}$", description="区县代码（6位）：按该区县的匹配度重新打分")
 HIDDEN = "仅分析员可见"
 #: columns of the 招商清单 sheet: the same as ``chainbrain invest export``
-CAND_COLS = [("rank", "序"), ("segment_id", "环节"), ("name", "企业"), ("score", "得分"),
-             ("outside_value", "市外采购"), ("rate_gain", "配套率提升"), ("incumbent", "已供货"),
-             ("strength", "实力"), ("district_fit", "区县匹配"), ("gain", "提升(百分点)"),
-             ("district", "建议区县"), ("park", "建议园区")]  # fmt: skip
 
 
 class Recommendations(BaseModel):
@@ -144,43 +141,6 @@ def read_invest_map(
         for g in groups
     ]
     return Page(data=rows, count=len(rows))
-
-
-def cand_row(i: int, c: attract.Candidate) -> dict[str, Any]:
-    """One row of the 招商清单 sheet (score ×100, gain in percentage points, parts 0–1)."""
-    row = {"rank": i, "segment_id": c.segment_id, "enterprise_id": c.enterprise_id, "name": c.name,
-           "score": round(c.score * 100, 1), "district": c.district_name, "park": c.park,
-           "gain": None if c.gain is None else round(c.gain * 100, 2)}  # fmt: skip
-    row.update({p.key: round(p.value, 2) for p in c.parts})
-    return row
-
-
-def write_xlsx(targets: list[attract.SegmentTargets], path: Path) -> int:
-    """The district team's workbook (招商清单, 得分依据, 环节缺口); returns the number of candidates."""
-    from openpyxl import Workbook
-
-    cands = attract.flat(targets)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "招商清单"
-    ws.append([h for _, h in CAND_COLS])
-    for i, c in enumerate(cands, 1):
-        r = cand_row(i, c)
-        ws.append([r.get(k) for k, _ in CAND_COLS])
-    ws2 = wb.create_sheet("得分依据")
-    ws2.append(["企业", "环节", "分项", "取值", "权重", "得分", "说明", "数据依据"])
-    for c in cands:
-        for p in c.parts:
-            ev = "；".join(f"{k}: {', '.join(v)}" for k, v in p.evidence.items() if v)
-            ws2.append([c.name, c.segment_id, p.name_zh, round(p.value, 4), p.weight, round(p.points * 100, 2),
-                        p.explain, ev])  # fmt: skip
-    ws3 = wb.create_sheet("环节缺口")
-    ws3.append(["环节", "名称", "问题", "市外采购(亿元/年)", "产能缺口", "供应关系"])
-    for t in targets:
-        ws3.append([t.segment_id, t.name, "、".join(attract.FLAG_ZH[f] for f in t.flags),
-                    round(t.outside_value / 1e8, 2), t.shortfall, ", ".join(t.outside_links)])  # fmt: skip
-    wb.save(path)
-    return len(cands)
 
 
 @router.get("/recommendations.xlsx", response_class=FileResponse, responses={200: {"content": {XLSX: {}}}})
