@@ -55,6 +55,11 @@ class Criterion:
     note: str = ""
     band_zh: str = field(default="")
 
+    @property
+    def cited_clause(self) -> str:
+        """The clause, saying so when its threshold could not be checked against the original text."""
+        return self.clause if self.verified_here else f"{self.clause}（阈值未经原文核对）"
+
 
 _SME = (Atom("employees", "<", 1000, "人"), Atom("revenue", "<", 40000, "万元"))
 
@@ -130,7 +135,7 @@ def criteria_table() -> list[dict]:
                 "band_zh": c.band_zh,
                 "tests": [f"{a.field} {a.op} {a.threshold}{a.unit}" for a in c.atoms],
                 "combine": c.combine,
-                "clause": c.clause if c.clause == SME_RULE else f"{MEASURES} {c.clause}",
+                "clause": c.cited_clause if c.clause == SME_RULE else f"{MEASURES} {c.cited_clause}",
                 "verified_here": c.verified_here,
                 "assessed": c.assessed,
                 "note": c.note,

@@ -120,7 +120,7 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
     tests = [f"{a.field} {a.op} {a.threshold}{a.unit}" for a in c.atoms]
     values = {a.field: facts.get(a.field) for a in c.atoms}
     if not c.assessed:
-        return Check(c.key, c.name_zh, "unknown", values, tests, c.clause, c.note)
+        return Check(c.key, c.name_zh, "unknown", values, tests, c.cited_clause, c.note)
     statuses = [_atom(a, facts) for a in c.atoms]
     reason = ""
     for i, a in enumerate(c.atoms):
@@ -137,7 +137,7 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
             a.field for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
         )
     name = f"{c.name_zh}（{c.band_zh}）" if c.band_zh else c.name_zh
-    return Check(c.key, name, status, values, tests, c.clause, reason)
+    return Check(c.key, name, status, values, tests, c.cited_clause, reason)
 
 
 def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Assessment:
@@ -152,7 +152,7 @@ def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Asse
         if len(banded) == 1:
             checks.append(_check(banded[0], facts, int(year)))
         else:  # a tiered test and the revenue is unknown: the band cannot be chosen
-            checks.append(Check(key, lines[0].name_zh, "unknown", {"revenue": None}, [], lines[0].clause,
+            checks.append(Check(key, lines[0].name_zh, "unknown", {"revenue": None}, [], lines[0].cited_clause,
                                 "缺少营业收入，无法确定适用的研发投入档位"))  # fmt: skip
     out = Assessment(facts["id"], facts["name"], facts["district_code"], tier, checks)
     for ch in checks:
