@@ -83,11 +83,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": _validation_message(exc)})
 
-    from chainbrain.api.routes import ROUTERS, imports, invest, match
+    from chainbrain.api.routes import ROUTERS, imports, invest, match, resilience
 
     app.add_exception_handler(imports.REJECTED, imports.rejected_handler)
 
-    for router in [*ROUTERS, invest.router, invest.cultivate_router, match.router]:
+    for router in [*ROUTERS, invest.router, invest.cultivate_router, match.router, resilience.router]:
         app.include_router(router, prefix=API_PREFIX)
 
     static = static_dir()
