@@ -191,3 +191,29 @@ export interface Match {
   local: boolean; distance_km: number | null; evidence: Record<string, string[]>
 }
 export interface Matches { data: Match[]; count: number; weights: Record<string, number> }
+
+// 供应链韧性 (TTR / TTS stress test)
+export interface RiskRow {
+  node: string; name: string; firm: string | null; district: string | null; segment: string | null
+  ttr: number; loss: number; tts: number | null; rei: number; at_risk: boolean
+}
+export interface RiskListing { data: RiskRow[]; count: number; notes: string[] }
+export interface AtRiskRow extends RiskRow { extra_stock: number | null }
+export interface Backup {
+  backup: string; name: string; district: string | null; local: boolean; spare_per_day: number | null
+  loss_before: number; loss_after: number; loss_averted: number; tts_after: number | null
+}
+export interface NodeActions extends AtRiskRow { backups: Backup[] }
+export interface ChokePoint {
+  segment: string; supplier?: string; supplier_name?: string; district: string | null; oems: string[]
+  ttr: number | null; loss: number | null
+}
+export interface DistrictScenario {
+  district: string; district_name: string; ttr: number | null; sites: number; loss: number; tts: number | null
+  oems: { node: string; name: string; firm: string | null; units: number }[]
+}
+export interface NetNode {
+  id: string; name: string; firm: string | null; segment: string | null; district: string | null
+  local: boolean; finished: boolean; rei: number
+}
+export interface NetworkView { nodes: NetNode[]; edges: { source: string; target: string; material: string }[]; count: number }
