@@ -16,6 +16,7 @@ Who sees what:
 from __future__ import annotations
 
 import math
+import threading
 from typing import Annotated, Any
 
 import duckdb
@@ -36,6 +37,8 @@ router = APIRouter(prefix="/resilience", tags=["resilience"], responses=ERRORS)
 
 FirmUser = Annotated[User, Depends(require_roles("admin", "analyst", "enterprise"))]
 MAX_TTR_DAYS = 365.0
+#: one sweep at a time: the page asks for ranking, at-risk list and network at once, and each needs the sweep
+_SWEEP_LOCK = threading.Lock()
 VIEWER_ONLY_AGGREGATES = "只读用户仅可查看汇总结果（区县情景、按环节的卡脖子点），不可查看单个场所的风险"
 
 
@@ -95,7 +98,8 @@ def _ranking(conn: duckdb.DuckDBPyConnection, cache: ResultCache) -> list[dict[s
             )
         return out
 
-    return cache.get("resilience:ranking", compute)
+    with _SWEEP_LOCK:  # the others wait and then read the cached result
+        return cache.get("resilience:ranking", compute)
 
 
 def _visible_nodes(net: Network, user: User) -> set[str] | None:
