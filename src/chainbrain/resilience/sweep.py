@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
+from chainbrain.resilience.decompose import Decomposition
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, node_ttr
 from chainbrain.resilience.network import Network, NetworkError
 
@@ -54,12 +55,27 @@ def scenarios(
 
 
 def run_chunk(net: Network, chunk: Sequence[Scenario]) -> list[dict[str, Any]]:
-    """Solve a chunk of scenarios with one TTR and one TTS model built once (the worker's unit of work)."""
-    ttr_model, tts_model = TimeToRecover(net, screen=True), TimeToSurvive(net, screen=True)
+    """Solve a chunk of scenarios (the worker's unit of work).
+
+    A scenario whose non-free nodes (:mod:`chainbrain.resilience.decompose`) are a small part of the network
+    is solved exactly on that sub-network; the others share one TTR and one TTS model of the whole network,
+    built on first use and re-solved warm.
+    """
+    dec = Decomposition(net)
+    full: tuple[TimeToRecover, TimeToSurvive] | None = None
     rows = []
     for sc in chunk:
-        loss = ttr_model.solve(sc.nodes, sc.ttr).loss
-        tts = tts_model.solve(sc.nodes).tts
+        sub = dec.subnetwork(sc.nodes)
+        if sub is None:
+            if full is None:
+                full = TimeToRecover(net, screen=True), TimeToSurvive(net, screen=True)
+            loss = full[0].solve(sc.nodes, sc.ttr).loss
+            tts = full[1].solve(sc.nodes).tts
+        elif not any(nd.finished for nd in sub.nodes):  # no demand depends on S: nothing is lost, ever
+            loss, tts = 0.0, None
+        else:
+            loss = TimeToRecover(sub).solve(sc.nodes, sc.ttr).loss
+            tts = TimeToSurvive(sub).solve(sc.nodes).tts
         rows.append({"node": sc.name, "ttr": sc.ttr, "loss": loss, "tts": tts, "members": len(sc.nodes)})
     return rows
 

@@ -1,0 +1,139 @@
+"""Exact decomposition of a TTR / TTS scenario onto the nodes a disruption can actually limit.
+
+A node is *free* when it can produce any amount at no stock: it is not disrupted, has no capacity, and
+each material of its BOM has at least one free supplier. On an acyclic network this is decided in
+topological order (suppliers first), so it is the least fixpoint and is well-founded: every free node has,
+for each material, a supplier that was found free before it.
+
+Theorem. Let N be the non-free nodes for a disrupted set S. The TTR loss of S at any t equals the optimum of
+the same LP written on N only, where a BOM material of a node in N that has a free supplier is dropped
+(its input is unlimited) and every other material keeps its supply edges (all from N); edges from N to free
+nodes are dropped. Hence the TTS of S (the largest t with zero loss, None when every t has zero loss) is the
+TTS of that sub-LP too.
+
+Proof. (sub ≤ full) Restrict an optimal full solution to N: every row of the sub-LP is a row of the full LP
+with some nonnegative terms left out on the supply side of a ``≤`` shipment row (edges to free nodes) or a
+whole BOM row removed, so the restriction is feasible, and its loss is the full loss minus the loss of free
+finished products (≥ 0). (full ≤ sub) Take an optimal sub-LP solution and extend it: free nodes get
+u = their requirement, processed from the last found free to the first: the requirement of a free node is
+its own demand d_j t (if finished) plus what nodes of N or later free nodes ask of it; each free node asks
+r_kj u_j of material k from one supplier found free before it. No free node has a capacity, so every row
+holds: shipments equal production, stock is not even needed, and free finished products lose nothing.
+Nodes of N receive from free suppliers exactly what the sub-LP used on dropped materials (some free supplier
+can deliver any amount) and ship nothing to free nodes. The extended solution is feasible for the full LP
+with the same loss. ∎
+
+When S leaves most nodes non-free (e.g. every node has a capacity, as in the synthetic layered networks),
+:meth:`Decomposition.subnetwork` returns None and the caller solves the full LP.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable
+
+from chainbrain.resilience.network import Network, NetworkError, Node, Supply
+
+
+class Decomposition:
+    """Free / non-free nodes of one network, and the sub-network of a disrupted set (built on request)."""
+
+    def __init__(self, network: Network, *, max_share: float = 0.5) -> None:
+        self.network = network
+        self.max_share = max_share
+        idx = network.index
+        n = len(network.nodes)
+        self._suppliers: list[dict[str, list[int]]] = [{} for _ in range(n)]
+        self._buyers: list[list[int]] = [[] for _ in range(n)]
+        for nid, materials in network.bom.items():
+            for k in materials:
+                self._suppliers[idx[nid]][k] = []
+        for e in network.supply:
+            i, j = idx[e.supplier], idx[e.node]
+            self._suppliers[j][e.material].append(i)
+            self._buyers[i].append(j)
+        self._rank = self._topological_rank()
+        self.base_free = self._free_set(set())
+        self._base_non_free = {j for j, free in enumerate(self.base_free) if not free}
+
+    def _topological_rank(self) -> list[int]:
+        n = len(self.network.nodes)
+        indeg = [len({i for sup in self._suppliers[j].values() for i in sup}) for j in range(n)]
+        ready = [j for j in range(n) if indeg[j] == 0]
+        heapq.heapify(ready)
+        rank = [0] * n
+        pos = 0
+        seen: set[tuple[int, int]] = set()
+        while ready:
+            i = heapq.heappop(ready)
+            rank[i] = pos
+            pos += 1
+            for j in self._buyers[i]:
+                if (i, j) in seen:  # one supplier may sell j several materials
+                    continue
+                seen.add((i, j))
+                indeg[j] -= 1
+                if indeg[j] == 0:
+                    heapq.heappush(ready, j)
+        return rank
+
+    def _is_free(self, j: int, non_free: set[int]) -> bool:
+        if j in non_free or self.network.nodes[j].capacity is not None:
+            return False
+        return all(any(i not in non_free for i in sup) for sup in self._suppliers[j].values())
+
+    def _free_set(self, down: set[int]) -> list[bool]:
+        order = sorted(range(len(self.network.nodes)), key=self._rank.__getitem__)
+        non_free = set(down)
+        for j in order:
+            if not self._is_free(j, non_free):
+                non_free.add(j)
+        return [j not in non_free for j in range(len(self.network.nodes))]
+
+    def non_free(self, disrupted: Iterable[str] | str) -> set[int]:
+        """Indices of the nodes that are not free once ``disrupted`` is down."""
+        ids = [disrupted] if isinstance(disrupted, str) else list(disrupted)
+        try:
+            down = {self.network.index[d] for d in ids}
+        except KeyError as e:
+            raise NetworkError(f"网络中没有节点 {e.args[0]!r}") from e
+        out = self._base_non_free | down
+        heap = [(self._rank[j], j) for d in down for j in self._buyers[d]]
+        heapq.heapify(heap)
+        while heap:  # only buyers of newly non-free nodes can change, and they come later in the order
+            _, j = heapq.heappop(heap)
+            if j in out or self._is_free(j, out):
+                continue
+            out.add(j)
+            for b in self._buyers[j]:
+                heapq.heappush(heap, (self._rank[b], b))
+        return out
+
+    def subnetwork(self, disrupted: Iterable[str] | str) -> Network | None:
+        """The network on the non-free nodes (see the module docstring), or None when it is too large."""
+        keep = self.non_free(disrupted)
+        if len(keep) > self.max_share * len(self.network.nodes):
+            return None
+        net = self.network
+        nodes = [net.nodes[j] for j in sorted(keep)]
+        bom: dict[str, dict[str, float]] = defaultdict(dict)
+        supply: list[Supply] = []
+        for j in sorted(keep):
+            nid = net.nodes[j].id
+            for k, sup in self._suppliers[j].items():
+                if all(i in keep for i in sup):
+                    bom[nid][k] = net.bom[nid][k]
+                    supply.extend(Supply(net.nodes[i].id, nid, k) for i in sup)
+        return _unchecked(nodes, dict(bom), supply, f"{net.source} (sub-network)")
+
+
+def _unchecked(
+    nodes: list[Node], bom: dict[str, dict[str, float]], supply: list[Supply], source: str
+) -> Network:
+    """A Network without re-validation: a sub-network of a valid network is valid by construction (its
+    edges and BOM materials are a subset, every kept material keeps all its suppliers, acyclic stays so)."""
+    sub = Network.__new__(Network)
+    sub.nodes, sub.bom, sub.supply, sub.source, sub.notes = nodes, bom, supply, source, []
+    sub.index = {nd.id: i for i, nd in enumerate(nodes)}
+    return sub

@@ -1,0 +1,115 @@
+"""Exact decomposition of a scenario onto its non-free nodes: hand-worked sets, and equality with the full LP."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+
+import pytest
+
+from chainbrain.resilience.decompose import Decomposition
+from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
+from chainbrain.resilience.network import Network, from_dict
+from chainbrain.resilience.samples import layered, load_willems
+from chainbrain.resilience.sweep import Scenario, run_chunk
+
+WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
+
+# R1, R2 raw (no capacity); A needs material "r" from R1 or R2; B needs "a" from A only; C has a capacity;
+# P (finished) needs "b" from B and "c" from C; Q (finished) needs "a" from A.
+DOC = {
+    "nodes": [
+        {"id": "R1", "stock": 1},
+        {"id": "R2"},
+        {"id": "A"},
+        {"id": "B", "stock": 2},
+        {"id": "C", "capacity": 5},
+        {"id": "P", "demand": 2},
+        {"id": "Q", "demand": 1},
+    ],
+    "bom": [
+        {"node": "A", "material": "r", "qty": 1},
+        {"node": "B", "material": "a", "qty": 1},
+        {"node": "P", "material": "b", "qty": 1},
+        {"node": "P", "material": "c", "qty": 1},
+        {"node": "Q", "material": "a", "qty": 1},
+    ],
+    "supply": [
+        {"supplier": "R1", "node": "A", "material": "r"},
+        {"supplier": "R2", "node": "A", "material": "r"},
+        {"supplier": "A", "node": "B", "material": "a"},
+        {"supplier": "B", "node": "P", "material": "b"},
+        {"supplier": "C", "node": "P", "material": "c"},
+        {"supplier": "A", "node": "Q", "material": "a"},
+    ],
+}
+
+
+def names(dec: Decomposition, down: set[str]) -> set[str]:
+    return {dec.network.nodes[j].id for j in dec.non_free(down)}
+
+
+def test_non_free_sets_by_hand() -> None:
+    dec = Decomposition(from_dict(DOC))
+    # undisrupted: C has a capacity, so C and P (needs c from C only) are not free; the rest are
+    assert names(dec, set()) == {"C", "P"}
+    # R1 down: A still gets r from R2, so only R1 joins
+    assert names(dec, {"R1"}) == {"R1", "C", "P"}
+    # A down: B (a only from A), Q (a only from A) lose their only supplier; P was already non-free
+    assert names(dec, {"A"}) == {"A", "B", "Q", "C", "P"}
+    # R1 and R2 down: A has no free supplier of r, and everything downstream follows
+    assert names(dec, {"R1", "R2"}) == {"R1", "R2", "A", "B", "Q", "C", "P"}
+
+
+def test_sub_network_of_b_by_hand() -> None:
+    # B down for t = 10: sub-network {B, C, P}; P's material b comes only from B (stock 2), c from C
+    # (capacity 5/day, plenty). P makes at most 2 units against demand 2 × 10 = 20 → loses 18 (profit 1).
+    # TTS: 2 units of stock cover demand 2/day for 1 day.
+    dec = Decomposition(from_dict(DOC))
+    sub = dec.subnetwork({"B"})
+    assert sub is not None and {nd.id for nd in sub.nodes} == {"B", "C", "P"}
+    assert TimeToRecover(sub).solve("B", 10).loss == pytest.approx(18.0, abs=1e-6)
+    assert TimeToSurvive(sub).solve("B").tts == pytest.approx(1.0, abs=1e-6)
+    full = from_dict(DOC)
+    assert TimeToRecover(full).solve("B", 10).loss == pytest.approx(18.0, abs=1e-6)
+    assert TimeToSurvive(full).solve("B").tts == pytest.approx(1.0, abs=1e-6)
+
+
+def partly_uncapacitated(n: int, seed: int) -> Network:
+    """A layered network where about 95% of the nodes lose their capacity, so decomposition applies."""
+    base = layered(n, layers=4, seed=seed, finished_share=0.15)
+    rng = random.Random(seed)
+    nodes = [dataclasses.replace(nd, capacity=None) if rng.random() < 0.95 else nd for nd in base.nodes]
+    return Network(nodes, base.bom, base.supply, source=base.source)
+
+
+def assert_same_as_full(network: Network, todo: list[Scenario]) -> None:
+    rows = run_chunk(network, todo)
+    for sc, row in zip(todo, rows, strict=True):
+        want_loss = TimeToRecover(network).solve(sc.nodes, sc.ttr).loss
+        want_tts = TimeToSurvive(network).solve(sc.nodes).tts
+        assert row["loss"] == pytest.approx(want_loss, rel=1e-6, abs=1e-6), sc
+        assert (row["tts"] is None) == (want_tts is None), sc
+        if want_tts is not None:
+            assert row["tts"] == pytest.approx(want_tts, rel=1e-6, abs=1e-6), sc
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_decomposed_sweep_equals_full_lp_on_random_networks(seed: int) -> None:
+    network = partly_uncapacitated(60, seed)
+    rng = random.Random(seed)
+    ids = [nd.id for nd in network.nodes]
+    todo = [Scenario(i, (i,), 9.0) for i in ids]
+    todo += [Scenario(f"pair{k}", tuple(rng.sample(ids, 2)), 7.0) for k in range(10)]
+    dec = Decomposition(network)
+    assert any(dec.subnetwork(sc.nodes) is not None for sc in todo)  # the sub-network path is exercised
+    assert_same_as_full(network, todo)
+
+
+@pytest.mark.skipif(not WILLEMS.is_dir(), reason="Willems data set not present")
+@pytest.mark.parametrize("chain", ["08", "20"])
+def test_decomposed_sweep_equals_full_lp_on_willems(chain: str) -> None:
+    network = load_willems(WILLEMS / f"{chain}.csv")
+    todo = [Scenario(nd.id, (nd.id,), float(nd.ttr or 1.0)) for nd in network.nodes]
+    assert_same_as_full(network, todo)
