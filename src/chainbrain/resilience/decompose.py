@@ -137,3 +137,15 @@ def _unchecked(
     sub.nodes, sub.bom, sub.supply, sub.source, sub.notes = nodes, bom, supply, source, []
     sub.index = {nd.id: i for i, nd in enumerate(nodes)}
     return sub
+
+
+def no_steady_state(sub: Network) -> bool:
+    """True when a sub-network from :meth:`Decomposition.subnetwork` provably has no steady state.
+
+    Without capacities in the sub-network, every node of it is non-free only because of the disrupted set:
+    by induction in topological order, with zero stock a disrupted node makes nothing and a node with a
+    material whose suppliers all make nothing gets no input, so every node makes nothing. A finished
+    product with positive demand then cannot meet it at t = 1 with zero stock: the TTS LP is bounded.
+    (With a capacity the reason a node is non-free may be its capacity, and the LP test is needed.)
+    """
+    return all(nd.capacity is None for nd in sub.nodes) and any(nd.demand for nd in sub.nodes)

@@ -305,7 +305,13 @@ class TimeToSurvive(_NetworkLP):
     """
 
     def __init__(
-        self, network: Network, *, presolve: str = "off", horizon: float = 1e6, screen: bool = False
+        self,
+        network: Network,
+        *,
+        presolve: str = "off",
+        horizon: float = 1e6,
+        screen: bool = False,
+        bounded: bool = False,
     ) -> None:
         self.horizon = horizon
         super().__init__(network, presolve=presolve)
@@ -314,9 +320,13 @@ class TimeToSurvive(_NetworkLP):
         self.screened = 0
         self._steady: _SteadyState | None = None
         self._steady_zero: np.ndarray | None = None  # nodes idle in some steady state found so far
-        self._no_steady = False  # the undisrupted network has no steady state
+        # bounded=True: the caller has proved no scenario of this model has a steady state (TTS finite)
+        self._no_steady = bounded  # the undisrupted network has no steady state
 
     def _steady_feasible(self, disrupted: Iterable[str] | str) -> bool:
+        if self._no_steady:
+            self.screened += 1
+            return False
         if self._steady is None:
             self._steady = _SteadyState(self.network)
         if not self.screen:

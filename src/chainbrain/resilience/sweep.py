@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
-from chainbrain.resilience.decompose import Decomposition
+from chainbrain.resilience.decompose import Decomposition, no_steady_state
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, node_ttr
 from chainbrain.resilience.network import Network, NetworkError
 
@@ -71,11 +71,11 @@ def run_chunk(net: Network, chunk: Sequence[Scenario]) -> list[dict[str, Any]]:
                 full = TimeToRecover(net, screen=True), TimeToSurvive(net, screen=True)
             loss = full[0].solve(sc.nodes, sc.ttr).loss
             tts = full[1].solve(sc.nodes).tts
-        elif not any(nd.finished for nd in sub.nodes):  # no demand depends on S: nothing is lost, ever
+        elif not any(nd.demand for nd in sub.nodes):  # no demand depends on S: nothing is lost, ever
             loss, tts = 0.0, None
         else:
             loss = TimeToRecover(sub).solve(sc.nodes, sc.ttr).loss
-            tts = TimeToSurvive(sub).solve(sc.nodes).tts
+            tts = TimeToSurvive(sub, bounded=no_steady_state(sub)).solve(sc.nodes).tts
         rows.append({"node": sc.name, "ttr": sc.ttr, "loss": loss, "tts": tts, "members": len(sc.nodes)})
     return rows
 
