@@ -54,6 +54,29 @@ def scenarios(
     return out
 
 
+class ScenarioSolver:
+    """TTR loss and TTS of one scenario after another on one network (see :func:`run_chunk`)."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        self.dec = Decomposition(net)
+        self._full: tuple[TimeToRecover, TimeToSurvive] | None = None
+
+    def solve(self, sc: Scenario) -> dict[str, Any]:
+        sub = self.dec.subnetwork(sc.nodes)
+        if sub is None:
+            if self._full is None:
+                self._full = TimeToRecover(self.net, screen=True), TimeToSurvive(self.net, screen=True)
+            loss = self._full[0].solve(sc.nodes, sc.ttr).loss
+            tts = self._full[1].solve(sc.nodes).tts
+        elif not any(nd.demand for nd in sub.nodes):  # no demand depends on S: nothing is lost, ever
+            loss, tts = 0.0, None
+        else:
+            loss = TimeToRecover(sub).solve(sc.nodes, sc.ttr).loss
+            tts = TimeToSurvive(sub, bounded=no_steady_state(sub)).solve(sc.nodes).tts
+        return {"node": sc.name, "ttr": sc.ttr, "loss": loss, "tts": tts, "members": len(sc.nodes)}
+
+
 def run_chunk(net: Network, chunk: Sequence[Scenario]) -> list[dict[str, Any]]:
     """Solve a chunk of scenarios (the worker's unit of work).
 
@@ -61,23 +84,8 @@ def run_chunk(net: Network, chunk: Sequence[Scenario]) -> list[dict[str, Any]]:
     is solved exactly on that sub-network; the others share one TTR and one TTS model of the whole network,
     built on first use and re-solved warm.
     """
-    dec = Decomposition(net)
-    full: tuple[TimeToRecover, TimeToSurvive] | None = None
-    rows = []
-    for sc in chunk:
-        sub = dec.subnetwork(sc.nodes)
-        if sub is None:
-            if full is None:
-                full = TimeToRecover(net, screen=True), TimeToSurvive(net, screen=True)
-            loss = full[0].solve(sc.nodes, sc.ttr).loss
-            tts = full[1].solve(sc.nodes).tts
-        elif not any(nd.demand for nd in sub.nodes):  # no demand depends on S: nothing is lost, ever
-            loss, tts = 0.0, None
-        else:
-            loss = TimeToRecover(sub).solve(sc.nodes, sc.ttr).loss
-            tts = TimeToSurvive(sub, bounded=no_steady_state(sub)).solve(sc.nodes).tts
-        rows.append({"node": sc.name, "ttr": sc.ttr, "loss": loss, "tts": tts, "members": len(sc.nodes)})
-    return rows
+    solver = ScenarioSolver(net)
+    return [solver.solve(sc) for sc in chunk]
 
 
 def _chunks(items: Sequence[Scenario], size: int) -> list[list[Scenario]]:
