@@ -33,6 +33,8 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 
+import numpy as np
+
 from chainbrain.resilience.network import Network, NetworkError, Node, Supply
 
 
@@ -53,6 +55,13 @@ class Decomposition:
             i, j = idx[e.supplier], idx[e.node]
             self._suppliers[j][e.material].append(i)
             self._buyers[i].append(j)
+        # (node, material) pairs and their suppliers, flat, for the vectorised sub-network test
+        self._pairs = [(j, k, sup) for j in range(n) for k, sup in self._suppliers[j].items()]
+        self._pair_node = np.array([j for j, _, _ in self._pairs], dtype=np.int64)
+        flat = [i for _, _, sup in self._pairs for i in sup]
+        self._pair_sup = np.array(flat, dtype=np.int64)
+        sizes = np.array([len(sup) for _, _, sup in self._pairs], dtype=np.int64)
+        self._pair_start = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
         self._rank = self._topological_rank()
         self.base_free = self._free_set(set())
         self._base_non_free = {j for j, free in enumerate(self.base_free) if not free}
@@ -119,12 +128,15 @@ class Decomposition:
         nodes = [net.nodes[j] for j in sorted(keep)]
         bom: dict[str, dict[str, float]] = defaultdict(dict)
         supply: list[Supply] = []
-        for j in sorted(keep):
-            nid = net.nodes[j].id
-            for k, sup in self._suppliers[j].items():
-                if all(i in keep for i in sup):
-                    bom[nid][k] = net.bom[nid][k]
-                    supply.extend(Supply(net.nodes[i].id, nid, k) for i in sup)
+        if self._pairs:
+            mask = np.zeros(len(net.nodes), dtype=bool)
+            mask[list(keep)] = True
+            outside = np.add.reduceat((~mask[self._pair_sup]).astype(np.int64), self._pair_start)
+            for p in np.flatnonzero(mask[self._pair_node] & (outside == 0)):
+                j, k, sup = self._pairs[p]  # a material of a kept node with no free supplier
+                nid = net.nodes[j].id
+                bom[nid][k] = net.bom[nid][k]
+                supply.extend(Supply(net.nodes[i].id, nid, k) for i in sup)
         return _unchecked(nodes, dict(bom), supply, f"{net.source} (sub-network)")
 
 
