@@ -121,6 +121,8 @@ class Decomposition:
 
     def subnetwork(self, disrupted: Iterable[str] | str) -> Network | None:
         """The network on the non-free nodes (see the module docstring), or None when it is too large."""
+        if len(self._base_non_free) > self.max_share * len(self.network.nodes):
+            return None  # e.g. every node has a capacity: no scenario can be cut down enough
         keep = self.non_free(disrupted)
         if len(keep) > self.max_share * len(self.network.nodes):
             return None
