@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from chainbrain.resilience.decompose import Decomposition
+import numpy as np
+
+from chainbrain.resilience.decompose import Decomposition, SubLPs
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
 from chainbrain.resilience.network import Network, from_dict
 from chainbrain.resilience.samples import layered, load_willems
-from chainbrain.resilience.sweep import Scenario, run_chunk
+from chainbrain.resilience.sweep import Scenario, ScenarioSolver, run_chunk
 
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
 
@@ -74,6 +76,71 @@ def test_sub_network_of_b_by_hand() -> None:
     full = from_dict(DOC)
     assert TimeToRecover(full).solve("B", 10).loss == pytest.approx(18.0, abs=1e-6)
     assert TimeToSurvive(full).solve("B").tts == pytest.approx(1.0, abs=1e-6)
+
+
+def test_sub_lp_on_a_superset_by_hand() -> None:
+    # B down again, cut on U = {R1, A, B, C, P}, which holds the non-free set {B, C, P} and two free nodes.
+    # A's material r has a supplier outside U (R2), so it is dropped: A can make anything. B's material a
+    # comes only from A (inside U): kept. R1 ships to A inside U but A needs nothing of it any more.
+    # Same answers as on {B, C, P}: loss 18 over 10 days, TTS 1 day.
+    net = from_dict(DOC)
+    cuts = SubLPs(net)
+    mask = np.array([nd.id in {"R1", "A", "B", "C", "P"} for nd in net.nodes])
+    sub, build = cuts.cut(mask)
+    assert [nd.id for nd in sub.nodes] == ["R1", "A", "B", "C", "P"]
+    lp, layout = build()
+    # rows: BOM (B, a), (P, b), (P, c); shipments of R1, A, B, C — R1's edge to A went with A's material r,
+    # so R1's row is left as -u ≤ stock, which always holds; finished P; capacity C
+    assert layout.bom_rows == 3 and layout.m == 3 and lp.num_row_ == 3 + 4 + 1 + 1
+    assert TimeToRecover(sub, built=build).solve("B", 10).loss == pytest.approx(18.0, abs=1e-6)
+    assert TimeToSurvive(sub, built=build).solve("B").tts == pytest.approx(1.0, abs=1e-6)
+    # the least set cut the same way gives the same LP size as Decomposition.subnetwork builds
+    least = np.array([nd.id in {"B", "C", "P"} for nd in net.nodes])
+    small, small_build = cuts.cut(least)
+    assert small_build()[0].num_col_ == TimeToRecover(Decomposition(net).subnetwork({"B"})).layout.t_col + 1
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_sub_lp_on_random_supersets_equals_full_lp(seed: int) -> None:
+    network = partly_uncapacitated(60, seed)
+    rng = random.Random(seed)
+    dec, cuts = Decomposition(network), SubLPs(network)
+    checked = 0
+    for nd in rng.sample(network.nodes, 15):
+        keep = dec.non_free(nd.id)
+        extra = set(rng.sample(range(len(network.nodes)), 10))  # free nodes thrown in
+        mask = np.zeros(len(network.nodes), dtype=bool)
+        mask[list(keep | extra)] = True
+        sub, build = cuts.cut(mask)
+        ttr = float(nd.ttr or 5.0)
+        loss = TimeToRecover(sub, built=build).solve(nd.id, ttr).loss
+        tts = TimeToSurvive(sub, built=build).solve(nd.id).tts
+        want_tts = TimeToSurvive(network).solve(nd.id).tts
+        assert loss == pytest.approx(TimeToRecover(network).solve(nd.id, ttr).loss, rel=1e-6, abs=1e-6)
+        assert (tts is None) == (want_tts is None)
+        if want_tts is not None:
+            assert tts == pytest.approx(want_tts, rel=1e-6, abs=1e-6)
+        checked += 1
+    assert checked == 15
+
+
+def test_grouped_sub_lps_equal_full_lp() -> None:
+    # group_min=1: every scenario whose non-free set equals another's but for the disrupted node shares a
+    # warm sub-LP on the union of their sets
+    network = partly_uncapacitated(60, 31)
+    todo = [Scenario(nd.id, (nd.id,), float(nd.ttr or 5.0)) for nd in network.nodes]
+    solver = ScenarioSolver(network, group_min=1)
+    rows = solver.solve_all(todo)
+    keys = {frozenset(solver.dec.non_free(sc.nodes) - {network.index[sc.nodes[0]]}) for sc in todo}
+    assert len(keys) < len(todo)  # some scenarios did share
+    for sc, row in zip(todo, rows, strict=True):
+        want_tts = TimeToSurvive(network).solve(sc.nodes).tts
+        assert row["loss"] == pytest.approx(
+            TimeToRecover(network).solve(sc.nodes, sc.ttr).loss, rel=1e-6, abs=1e-6
+        ), sc
+        assert (row["tts"] is None) == (want_tts is None), sc
+        if want_tts is not None:
+            assert row["tts"] == pytest.approx(want_tts, rel=1e-6, abs=1e-6), sc
 
 
 def partly_uncapacitated(n: int, seed: int) -> Network:

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -163,3 +164,105 @@ def no_steady_state(sub: Network) -> bool:
     (With a capacity the reason a node is non-free may be its capacity, and the LP test is needed.)
     """
     return all(nd.capacity is None for nd in sub.nodes) and any(nd.demand for nd in sub.nodes)
+
+
+class SubLPs:
+    """Sub-LPs of a network cut out of its whole LP with array operations (no per-scenario Python build).
+
+    For a node set U that contains every non-free node of a scenario, :meth:`cut` gives the LP on U in
+    which a BOM material of a node of U keeps its row and supply edges when all its suppliers are in U and
+    is dropped otherwise. Its optimum is the whole network's at every t, for the same reason as in the
+    module docstring, for any such U, not only the least one: a dropped material has a supplier outside U,
+    and every node outside U is free. (U ≤ whole: the restriction of a whole solution to U is feasible for
+    the sub-LP, whose rows are rows of the whole LP with terms on the relaxing side left out. Whole ≤ U:
+    extend a sub-LP solution through the free nodes, in reverse topological order: each free node — outside
+    U, or inside it and asked for more than the sub-LP solution ships — raises its production by what it is
+    asked and asks its materials of one free supplier each; free nodes have no capacity, so every row holds
+    and the loss is unchanged.) So one sub-LP on the union of several scenarios' non-free sets serves all of
+    them, each with its own disrupted bounds: a sweep re-solves it warm.
+    """
+
+    def __init__(self, network: Network) -> None:
+        from chainbrain.resilience.model import build_lp
+
+        self.network = network
+        lp, self.layout = build_lp(network)
+        a = lp.a_matrix_
+        self._start = np.asarray(a.start_, dtype=np.int64)
+        self._index = np.asarray(a.index_, dtype=np.int64)
+        self._value = np.asarray(a.value_, dtype=np.float64)
+        self._cost = np.asarray(lp.col_cost_, dtype=np.float64)
+        self._lower = np.asarray(lp.col_lower_, dtype=np.float64)
+        self._upper = np.asarray(lp.col_upper_, dtype=np.float64)
+        self._row_lo = np.asarray(lp.row_lower_, dtype=np.float64)
+        self._row_hi = np.asarray(lp.row_upper_, dtype=np.float64)
+        idx = network.index
+        self._sup = np.array([idx[e.supplier] for e in network.supply], dtype=np.int64)
+        self.capacitated = np.array([nd.capacity is not None for nd in network.nodes], dtype=bool)
+        self.demanding = np.array([bool(nd.demand) for nd in network.nodes], dtype=bool)
+
+    def bounded(self, keep: np.ndarray) -> bool:
+        """:func:`no_steady_state` of the sub-network on the non-free set ``keep`` (a node mask)."""
+        return not self.capacitated[keep].any() and bool(self.demanding[keep].any())
+
+    def cut(self, keep: np.ndarray) -> tuple[Network, Callable[[], tuple[Any, Any]]]:
+        """The sub-network's nodes (as a Network without edges) and a factory of fresh copies of its LP."""
+        from chainbrain.resilience.model import Layout
+
+        lay = self.layout
+        outside = np.bincount(lay.edge_row, weights=~keep[self._sup], minlength=lay.bom_rows)
+        row_keep = keep[lay.row_node]
+        row_keep[: lay.bom_rows] &= outside == 0
+        y_keep = row_keep[lay.edge_row]
+        fin_keep = keep[lay.finished]
+        col_keep = np.concatenate((keep, y_keep, fin_keep, [True]))
+        cols = np.flatnonzero(col_keep)
+        starts, ends = self._start[cols], self._start[cols + 1]
+        lengths = ends - starts
+        pos = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(
+            int(lengths.sum())
+        )
+        rows = self._index[pos]
+        ok = row_keep[rows]
+        new_row = np.cumsum(row_keep) - 1
+        entry_col = np.repeat(np.arange(len(cols)), lengths)[ok]
+        start = np.searchsorted(entry_col, np.arange(len(cols) + 1)).astype(np.int32)
+        index = new_row[rows[ok]].astype(np.int32)
+        value = self._value[pos[ok]]
+        cost, lower, upper = self._cost[cols], self._lower[cols], self._upper[cols]
+        row_lo, row_hi = self._row_lo[row_keep], self._row_hi[row_keep]
+        sub_of = np.cumsum(keep) - 1
+        n_sub, m_sub = int(keep.sum()), int(y_keep.sum())
+        finished = sub_of[lay.finished[fin_keep]]
+        t_col = n_sub + m_sub + len(finished)
+        layout = Layout(
+            n_sub,
+            m_sub,
+            finished,
+            t_col,
+            np.zeros(0, dtype=np.int64),
+            t_col + 1,
+            sub_of[lay.row_node[row_keep]],
+            int(row_keep[: lay.bom_rows].sum()),
+            new_row[lay.edge_row[y_keep]],
+        )
+
+        def build() -> tuple[Any, Any]:
+            import highspy
+
+            lp = highspy.HighsLp()
+            lp.num_col_ = len(cols)
+            lp.num_row_ = len(row_lo)
+            lp.col_cost_ = cost.copy()
+            lp.col_lower_ = lower.copy()
+            lp.col_upper_ = upper.copy()
+            lp.row_lower_ = row_lo.copy()
+            lp.row_upper_ = row_hi.copy()
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = start
+            lp.a_matrix_.index_ = index
+            lp.a_matrix_.value_ = value
+            return lp, layout
+
+        nodes = [self.network.nodes[j] for j in np.flatnonzero(keep)]
+        return _unchecked(nodes, {}, [], f"{self.network.source} (sub-network)"), build

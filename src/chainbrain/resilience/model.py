@@ -8,8 +8,8 @@ start). The recovery time ``t`` is a column of its own, so every t-dependent rig
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -41,6 +41,13 @@ class Layout:
     t_col: int
     delta: np.ndarray  # node index of each extra-stock column (empty unless asked for)
     delta_start: int
+    # row owners, for cutting sub-LPs out of this one (chainbrain.resilience.decompose.SubLPs)
+    row_node: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # node of each row
+    bom_rows: int = 0  # rows 0..bom_rows-1 are BOM rows
+    edge_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # BOM row of each edge
+
+
+Built = Callable[[], "tuple[highspy.HighsLp, Layout]"]  # a fresh copy of a prebuilt LP on each call
 
 
 def build_lp(net: Network, *, with_delta: bool = False) -> tuple[highspy.HighsLp, Layout]:
@@ -63,21 +70,27 @@ def build_lp(net: Network, *, with_delta: bool = False) -> tuple[highspy.HighsLp
 
     # u_j r_kj - sum_{i in P_jk} y_ij <= 0  for each node j and material k of its BOM
     bom_row: dict[tuple[str, str], int] = {}
+    row_node: list[int] = []
     for j, materials in net.bom.items():
         for k, qty in materials.items():
             r = len(row_lo)
             bom_row[(j, k)] = r
+            row_node.append(idx[j])
             row_lo.append(-INF)
             row_hi.append(0.0)
             add(r, idx[j], qty)
     out_edges: dict[int, list[int]] = {}
+    bom_rows = len(row_lo)
+    edge_row = np.zeros(m, dtype=np.int64)
     for e_pos, e in enumerate(net.supply):
-        add(bom_row[(e.node, e.material)], n + e_pos, -1.0)
+        edge_row[e_pos] = bom_row[(e.node, e.material)]
+        add(int(edge_row[e_pos]), n + e_pos, -1.0)
         out_edges.setdefault(idx[e.supplier], []).append(e_pos)
     # sum_j y_ij - u_i <= s_i  for each node i that ships
     stock_row: dict[int, tuple[int, float]] = {}
     for i, e_list in sorted(out_edges.items()):
         r = len(row_lo)
+        row_node.append(i)
         row_lo.append(-INF)
         row_hi.append(net.nodes[i].stock)
         for e_pos in e_list:
@@ -88,6 +101,7 @@ def build_lp(net: Network, *, with_delta: bool = False) -> tuple[highspy.HighsLp
     for pos, j in enumerate(finished):
         nd = net.nodes[j]
         r = len(row_lo)
+        row_node.append(int(j))
         row_lo.append(-nd.stock)
         row_hi.append(INF)
         add(r, n + m + pos, 1.0)
@@ -98,6 +112,7 @@ def build_lp(net: Network, *, with_delta: bool = False) -> tuple[highspy.HighsLp
     for col, nd in enumerate(net.nodes):
         if nd.capacity is not None:
             r = len(row_lo)
+            row_node.append(col)
             row_lo.append(-INF)
             row_hi.append(0.0)
             add(r, col, 1.0)
@@ -123,20 +138,38 @@ def build_lp(net: Network, *, with_delta: bool = False) -> tuple[highspy.HighsLp
     lp.a_matrix_.start_ = np.searchsorted(col_arr, np.arange(num_col + 1)).astype(np.int32)
     lp.a_matrix_.index_ = np.asarray(rows, dtype=np.int32)[order]
     lp.a_matrix_.value_ = np.asarray(vals, dtype=np.float64)[order]
-    return lp, Layout(n, m, finished, t_col, delta, delta_start)
+    layout = Layout(
+        n, m, finished, t_col, delta, delta_start, np.asarray(row_node, dtype=np.int64), bom_rows, edge_row
+    )
+    return lp, layout
 
 
 class _NetworkLP:
     """A HiGHS instance holding the network LP, with the disrupted set kept as column bounds."""
 
-    def __init__(self, network: Network, *, with_delta: bool = False, presolve: str = "off") -> None:
+    def __init__(
+        self,
+        network: Network,
+        *,
+        with_delta: bool = False,
+        presolve: str = "off",
+        built: Built | None = None,
+        highs: highspy.Highs | None = None,
+    ) -> None:
+        """``built``: the LP already cut out for ``network`` (a sub-network of a sweep), instead of building it;
+        ``highs``: a HiGHS instance to reuse (its previous model is dropped), as a sweep does for small sub-LPs."""
         self.network = network
-        lp, self.layout = build_lp(network, with_delta=with_delta)
+        self._built = built
+        lp, self.layout = built() if built is not None else build_lp(network, with_delta=with_delta)
         self._prepare(lp)
-        self.highs = highspy.Highs()
-        self.highs.silent()
+        if highs is None:
+            highs = highspy.Highs()
+            highs.silent()
+            highs.setOptionValue("threads", 1)
+        else:
+            highs.clearModel()
+        self.highs = highs
         self.highs.setOptionValue("presolve", presolve)
-        self.highs.setOptionValue("threads", 1)
         self.highs.passModel(lp)
         self._down = np.zeros(0, dtype=np.int32)
         self.status = "未求解"
@@ -216,8 +249,16 @@ class TimeToRecover(_NetworkLP):
     every S whose nodes all produce nothing in it, so such an S has loss L0(t) without a solve.
     """
 
-    def __init__(self, network: Network, *, presolve: str = "off", screen: bool = False) -> None:
-        super().__init__(network, presolve=presolve)
+    def __init__(
+        self,
+        network: Network,
+        *,
+        presolve: str = "off",
+        screen: bool = False,
+        built: Built | None = None,
+        highs: highspy.Highs | None = None,
+    ) -> None:
+        super().__init__(network, presolve=presolve, built=built, highs=highs)
         self.loss: float | None = None
         self.ttr: float | None = None
         self.screen = screen
@@ -312,9 +353,11 @@ class TimeToSurvive(_NetworkLP):
         horizon: float = 1e6,
         screen: bool = False,
         bounded: bool = False,
+        built: Built | None = None,
+        highs: highspy.Highs | None = None,
     ) -> None:
         self.horizon = horizon
-        super().__init__(network, presolve=presolve)
+        super().__init__(network, presolve=presolve, built=built, highs=highs)
         self.tts: float | None = None
         self.screen = screen
         self.screened = 0
@@ -328,7 +371,7 @@ class TimeToSurvive(_NetworkLP):
             self.screened += 1
             return False
         if self._steady is None:
-            self._steady = _SteadyState(self.network)
+            self._steady = _SteadyState(self.network, built=self._built)
         if not self.screen:
             return self._steady.feasible(disrupted)
         if self._steady_zero is None and not self._no_steady:

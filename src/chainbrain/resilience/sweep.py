@@ -13,7 +13,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
-from chainbrain.resilience.decompose import Decomposition, no_steady_state
+import numpy as np
+
+from chainbrain.resilience.decompose import Decomposition, SubLPs
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, node_ttr
 from chainbrain.resilience.network import Network, NetworkError
 
@@ -57,38 +59,107 @@ def scenarios(
 class ScenarioSolver:
     """TTR loss and TTS of one scenario after another on one network (see :func:`run_chunk`)."""
 
-    def __init__(self, net: Network) -> None:
+    def __init__(self, net: Network, *, group_min: int = 100) -> None:
         self.net = net
         self.dec = Decomposition(net, max_share=0.9)
+        self.group_min = group_min  # non-free sets at least this large share warm sub-LPs
+        self._cuts: SubLPs | None = None
         self._full: tuple[TimeToRecover, TimeToSurvive] | None = None
+        self._highs: tuple[Any, Any] | None = None  # reused by every sub-LP (one scenario or group at a time)
+        self.times: list[float] = []  # seconds per scenario of the last solve_all (shared builds: the first)
+
+    def _keep(self, sc: Scenario) -> set[int] | None:
+        n = len(self.net.nodes)
+        if len(self.dec._base_non_free) > self.dec.max_share * n:
+            return None  # e.g. every node has a capacity: no scenario can be cut down enough
+        keep = self.dec.non_free(sc.nodes)
+        return keep if len(keep) <= self.dec.max_share * n else None
+
+    def _mask(self, keep: set[int]) -> np.ndarray:
+        mask = np.zeros(len(self.net.nodes), dtype=bool)
+        mask[list(keep)] = True
+        return mask
+
+    def _models(self, union: set[int], bounded: bool, presolve: str) -> tuple[TimeToRecover, TimeToSurvive]:
+        if self._cuts is None:
+            self._cuts = SubLPs(self.net)
+        sub, build = self._cuts.cut(self._mask(union))
+        if self._highs is None:
+            self._highs = (
+                TimeToRecover(sub, built=build).highs,
+                TimeToSurvive(sub, bounded=True, built=build).highs,
+            )
+        return (
+            TimeToRecover(sub, presolve=presolve, built=build, highs=self._highs[0]),
+            TimeToSurvive(sub, presolve=presolve, bounded=bounded, built=build, highs=self._highs[1]),
+        )
+
+    def _row(self, sc: Scenario, loss: float, tts: float | None) -> dict[str, Any]:
+        return {"node": sc.name, "ttr": sc.ttr, "loss": loss, "tts": tts, "members": len(sc.nodes)}
 
     def solve(self, sc: Scenario) -> dict[str, Any]:
-        sub = self.dec.subnetwork(sc.nodes)
-        if sub is None:
-            if self._full is None:
-                self._full = TimeToRecover(self.net, screen=True), TimeToSurvive(self.net, screen=True)
-            loss = self._full[0].solve(sc.nodes, sc.ttr).loss
-            tts = self._full[1].solve(sc.nodes).tts
-        elif not any(nd.demand for nd in sub.nodes):  # no demand depends on S: nothing is lost, ever
-            loss, tts = 0.0, None
-        else:
-            presolve = (
-                "choose" if len(sub.nodes) > 50 else "off"
-            )  # a cold solve: presolve pays off when large
-            loss = TimeToRecover(sub, presolve=presolve).solve(sc.nodes, sc.ttr).loss
-            tts = TimeToSurvive(sub, presolve=presolve, bounded=no_steady_state(sub)).solve(sc.nodes).tts
-        return {"node": sc.name, "ttr": sc.ttr, "loss": loss, "tts": tts, "members": len(sc.nodes)}
+        return self.solve_all([sc])[0]
+
+    def solve_all(self, todo: Sequence[Scenario]) -> list[dict[str, Any]]:
+        """Rows in the order of ``todo``.
+
+        A scenario whose non-free nodes (:mod:`chainbrain.resilience.decompose`) are at most 90% of the
+        network is solved exactly on a sub-LP cut out of the whole LP; scenarios whose large non-free sets
+        are equal but for the disrupted nodes share one sub-LP on the union of their sets (exact too, see
+        :class:`~chainbrain.resilience.decompose.SubLPs`), re-solved warm. The others share one TTR and one
+        TTS model of the whole network, built on first use and re-solved warm.
+        """
+        import time
+
+        keeps = [self._keep(sc) for sc in todo]
+        groups: dict[frozenset[int], list[int]] = {}
+        for i, (sc, keep) in enumerate(zip(todo, keeps, strict=True)):
+            if keep is not None and len(keep) >= self.group_min:
+                down = {self.net.index[d] for d in sc.nodes}
+                groups.setdefault(frozenset(keep - down), []).append(i)
+        rows: list[dict[str, Any] | None] = [None] * len(todo)
+        self.times = [0.0] * len(todo)
+        for i, sc in enumerate(todo):
+            if rows[i] is not None:
+                continue
+            t0 = time.perf_counter()
+            keep = keeps[i]
+            if keep is None:
+                if self._full is None:
+                    self._full = TimeToRecover(self.net, screen=True), TimeToSurvive(self.net, screen=True)
+                loss = self._full[0].solve(sc.nodes, sc.ttr).loss
+                rows[i] = self._row(sc, loss or 0.0, self._full[1].solve(sc.nodes).tts)
+                self.times[i] = time.perf_counter() - t0
+                continue
+            if self._cuts is None:
+                self._cuts = SubLPs(self.net)
+            demanding = self._cuts.demanding
+            members = [i]
+            if len(keep) >= self.group_min:
+                down = {self.net.index[d] for d in sc.nodes}
+                members = groups[frozenset(keep - down)]
+            union: set[int] = set().union(*(keeps[k] or set() for k in members))
+            live = [k for k in members if demanding[list(keeps[k] or ())].any()]
+            for k in members:
+                if k not in live:  # no demand depends on S: nothing is lost, ever
+                    rows[k] = self._row(todo[k], 0.0, None)
+            if live:
+                bounded = all(self._cuts.bounded(self._mask(keeps[k] or set())) for k in live)
+                presolve = "choose" if len(live) == 1 and len(union) > 50 else "off"
+                ttr_model, tts_model = self._models(union, bounded, presolve)
+                for k in live:
+                    t1 = time.perf_counter()
+                    other = todo[k]
+                    loss = ttr_model.solve(other.nodes, other.ttr).loss
+                    rows[k] = self._row(other, loss or 0.0, tts_model.solve(other.nodes).tts)
+                    self.times[k] = time.perf_counter() - t1
+            self.times[i] = time.perf_counter() - t0 - sum(self.times[k] for k in members if k != i)
+        return [r for r in rows if r is not None]
 
 
 def run_chunk(net: Network, chunk: Sequence[Scenario]) -> list[dict[str, Any]]:
-    """Solve a chunk of scenarios (the worker's unit of work).
-
-    A scenario whose non-free nodes (:mod:`chainbrain.resilience.decompose`) are at most 90% of the network
-    is solved exactly on that sub-network (cold, presolved when over 50 nodes); the others share one TTR and one TTS model of the whole network,
-    built on first use and re-solved warm.
-    """
-    solver = ScenarioSolver(net)
-    return [solver.solve(sc) for sc in chunk]
+    """Solve a chunk of scenarios (the worker's unit of work) with one :class:`ScenarioSolver`."""
+    return ScenarioSolver(net).solve_all(chunk)
 
 
 def _chunks(items: Sequence[Scenario], size: int) -> list[list[Scenario]]:
