@@ -6,9 +6,8 @@ import dataclasses
 import random
 from pathlib import Path
 
-import pytest
-
 import numpy as np
+import pytest
 
 from chainbrain.resilience.decompose import Decomposition, SubLPs
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
