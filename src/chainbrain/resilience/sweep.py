@@ -8,6 +8,7 @@ disrupted node: the re-solve then starts from a nearly optimal basis.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from chainbrain.resilience.decompose import Decomposition, SubLPs
+from chainbrain.resilience.local import LocalSolver, NoSteadyState, steady_state
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, node_ttr
 from chainbrain.resilience.network import Network, NetworkError
 
@@ -59,8 +61,14 @@ def scenarios(
 class ScenarioSolver:
     """TTR loss and TTS of one scenario after another on one network (see :func:`run_chunk`)."""
 
-    def __init__(self, net: Network, *, group_min: int = 100) -> None:
+    def __init__(
+        self, net: Network, *, group_min: int = 100, base: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> None:
+        """``base``: a steady state of ``net`` (:func:`~chainbrain.resilience.local.steady_state`) for the
+        local method; computed on first need when not given."""
         self.net = net
+        self._base = base
+        self._local: LocalSolver | None | bool = None  # False: the network has no steady state
         self.dec = Decomposition(net, max_share=0.9)
         self.group_min = group_min  # non-free sets at least this large share warm sub-LPs
         self._cuts: SubLPs | None = None
@@ -74,6 +82,14 @@ class ScenarioSolver:
             return None  # e.g. every node has a capacity: no scenario can be cut down enough
         keep = self.dec.non_free(sc.nodes)
         return keep if len(keep) <= self.dec.max_share * n else None
+
+    def _local_solver(self) -> LocalSolver | None:
+        if self._local is None:
+            try:
+                self._local = LocalSolver(self.net, self._base)
+            except NoSteadyState:
+                self._local = False
+        return self._local if isinstance(self._local, LocalSolver) else None
 
     def _mask(self, keep: set[int]) -> np.ndarray:
         mask = np.zeros(len(self.net.nodes), dtype=bool)
@@ -106,8 +122,10 @@ class ScenarioSolver:
         A scenario whose non-free nodes (:mod:`chainbrain.resilience.decompose`) are at most 90% of the
         network is solved exactly on a sub-LP cut out of the whole LP; scenarios whose large non-free sets
         are equal but for the disrupted nodes share one sub-LP on the union of their sets (exact too, see
-        :class:`~chainbrain.resilience.decompose.SubLPs`), re-solved warm. The others share one TTR and one
-        TTS model of the whole network, built on first use and re-solved warm.
+        :class:`~chainbrain.resilience.decompose.SubLPs`), re-solved warm. The others (e.g. every node has a
+        capacity) are first solved on a certified region around S (:mod:`chainbrain.resilience.local`) and,
+        when the region grows past a few hundred nodes, by one TTR and one TTS model of the whole network,
+        built on first use and re-solved warm.
         """
         import time
 
@@ -125,6 +143,12 @@ class ScenarioSolver:
             t0 = time.perf_counter()
             keep = keeps[i]
             if keep is None:
+                local = self._local_solver()
+                answer = local.solve(sc.nodes, sc.ttr) if local else None
+                if answer is not None:
+                    rows[i] = self._row(sc, *answer)
+                    self.times[i] = time.perf_counter() - t0
+                    continue
                 if self._full is None:
                     self._full = TimeToRecover(self.net, screen=True), TimeToSurvive(self.net, screen=True)
                 loss = self._full[0].solve(sc.nodes, sc.ttr).loss
@@ -157,9 +181,39 @@ class ScenarioSolver:
         return [r for r in rows if r is not None]
 
 
-def run_chunk(net: Network, chunk: Sequence[Scenario]) -> list[dict[str, Any]]:
-    """Solve a chunk of scenarios (the worker's unit of work) with one :class:`ScenarioSolver`."""
-    return ScenarioSolver(net).solve_all(chunk)
+_WORKER: dict[str, ScenarioSolver] = {}  # per process: the solver of the sweep now running, kept warm
+
+
+def run_chunk(
+    net: Network,
+    chunk: Sequence[Scenario],
+    base: tuple[np.ndarray, np.ndarray] | None = None,
+    key: str | None = None,
+) -> list[dict[str, Any]]:
+    """Solve a chunk of scenarios (the worker's unit of work) with one :class:`ScenarioSolver`.
+
+    With ``key`` (one per sweep), a worker process keeps its solver — whole-network models already solved,
+    the local method's tables — from one chunk to the next of the same sweep, instead of building them cold
+    for every chunk.
+    """
+    if key is None:
+        return ScenarioSolver(net, base=base).solve_all(chunk)
+    solver = _WORKER.get(key)
+    if solver is None:
+        _WORKER.clear()
+        solver = _WORKER[key] = ScenarioSolver(net, base=base)
+    return solver.solve_all(chunk)
+
+
+def sweep_base(net: Network) -> tuple[np.ndarray, np.ndarray] | None:
+    """The steady state workers share, when the sweep will need the local method (else None)."""
+    dec = Decomposition(net, max_share=0.9)
+    if len(dec._base_non_free) <= dec.max_share * len(net.nodes):
+        return None  # the decomposition cuts every scenario down; no whole-network fallback expected
+    try:
+        return steady_state(net)
+    except NoSteadyState:
+        return None
 
 
 def _chunks(items: Sequence[Scenario], size: int) -> list[list[Scenario]]:
@@ -200,13 +254,15 @@ def sweep(
     if ray_address is not None:
         rows = _ray_run(net, chunks, ray_address, progress)
     elif workers == 1 or len(chunks) == 1:
+        solver = ScenarioSolver(net)
         for chunk in chunks:
-            rows.extend(run_chunk(net, chunk))
+            rows.extend(solver.solve_all(chunk))
             if progress:
                 progress(len(chunk))
     else:
+        base, key = sweep_base(net), uuid.uuid4().hex
         with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1, len(chunks))) as pool:
-            futures = {pool.submit(run_chunk, net, chunk): len(chunk) for chunk in chunks}
+            futures = {pool.submit(run_chunk, net, chunk, base, key): len(chunk) for chunk in chunks}
             for fut in as_completed(futures):
                 rows.extend(fut.result())
                 if progress:
@@ -230,7 +286,8 @@ def _ray_run(
         raise RayUnavailable(f"无法连接 Ray 集群 {address}：{e}") from e
     task = ray.remote(run_chunk)
     net_ref = ray.put(net)
-    pending = {task.remote(net_ref, c): len(c) for c in chunks}
+    base, key = sweep_base(net), uuid.uuid4().hex
+    pending = {task.remote(net_ref, c, base, key): len(c) for c in chunks}
     rows: list[dict[str, Any]] = []
     while pending:
         done, _ = ray.wait(list(pending), num_returns=1)

@@ -1,0 +1,375 @@
+"""Exact local re-optimisation of a scenario around the disrupted set, certified by LP duality.
+
+On a network where every node may have a capacity, the free-node decomposition
+(:mod:`chainbrain.resilience.decompose`) cannot cut a scenario down, yet a single node's failure is
+usually absorbed near it: its buyers switch to other suppliers with spare capacity, which draw a little more
+from theirs, and the rest of the network runs as before. This module solves the scenario on a small region
+N around the disrupted set S and proves the answer is the answer of the whole network.
+
+Base. A *steady state* (v, w): daily production v_j and shipments w_e that meet every demand from
+production alone (zero stock), within capacity. When the undisrupted network has one, ``t·(v, w)`` is a
+feasible TTR solution with zero loss at every t, and (v, w, τ = 0) is an optimal solution of the TTS LP in
+the Charnes–Cooper form below; in both the optimum is 0 and the zero vector is an optimal dual.
+
+Restricted LP R_N. Variables: u_j (or v_j), l_j of nodes in N, shipments on every edge with an end in N,
+and (TTS) τ. Every other variable is fixed at its base value. Rows: the rows of the nodes in N (they hold only
+free variables), and the *boundary rows* — the BOM rows of outside buyers of N and the shipment rows of
+outside suppliers of N — with their fixed terms moved to the right-hand side and an elastic variable of cost
+M, so R_N is always feasible unless the rows of N alone are (then the whole LP is infeasible too).
+
+Theorem. If an optimal solution of R_N uses no elastic variable and an optimal dual of R_N is zero on
+every boundary row, the optimum of R_N is the optimum of the whole scenario LP.
+
+Proof. Primal: the R_N solution with every other variable at its base value is feasible for the whole LP:
+rows of N and boundary rows hold in R_N (elastic zero), every other row holds unchanged in the base (for
+TTS, τ ≥ 0 only relaxes them, as its coefficient there is a stock ≥ 0 on the side that grows). Its
+objective is R_N's optimum. Dual: put R_N's duals on the rows of N and zero on every other row, and bound
+the whole LP from below by its Lagrangian, Σ over rows of dual × bound + Σ over columns of the least of
+(reduced cost × x) over x's bounds. A column of R_N touches only rows of N and boundary rows, so its reduced
+cost is the one in R_N (τ also meets rows outside, whose dual is zero); a column outside R_N touches only
+rows with dual zero, so its reduced cost is its
+cost (0, or a profit ≥ 0) and, being bounded below by 0, it adds 0. Boundary rows add 0. So the bound is R_N's
+dual objective (its elastic columns add 0: reduced cost M ≥ 0 at 0), which equals R_N's optimum; weak
+duality closes the gap. ∎
+
+When the test fails, the nodes of the boundary rows that carry an elastic or a nonzero dual join N and R_N is
+solved again; past ``max_nodes`` the caller falls back to the whole LP. Three LPs are solved in turn, each only when needed:
+
+* the steady-state test: the TTS LP below with τ = 0. Feasible (certified by the primal extension alone,
+  as its optimum 0 is a lower bound) → TTS unbounded and no loss at any t; the rows of N alone infeasible →
+  TTS finite.
+* TTS (Charnes–Cooper, τ = 1/t, v = u/t, w = y/t): minimise τ subject to r_kj v_j ≤ Σ w, Σ_j w_ij ≤ v_i +
+  s_i τ, v_j + s_j τ ≥ d_j, 0 ≤ v ≤ c, v_S = 0, τ ≥ 0. TTS = 1/τ*, unbounded (None) when τ* = 0, and 0
+  when the LP is infeasible (a finished product without stock cut off at once).
+* TTR at a fixed t, asked only when TTS < t: for t ≤ TTS zero loss is feasible (the zero-loss set of t
+  is an interval [0, TTS] containing 0), so the loss is 0 without a solve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import highspy
+import numpy as np
+
+from chainbrain.resilience.model import build_lp
+from chainbrain.resilience.network import Network, NetworkError
+
+INF = highspy.kHighsInf
+_TOL = 1e-9
+
+
+class NoSteadyState(RuntimeError):
+    """The undisrupted network cannot meet demand from production alone: the local method does not apply."""
+
+
+def steady_state(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """A steady state (v per node, w per supply edge) that meets every demand at zero stock.
+
+    The LP minimises total production, so a vertex is returned: materials are drawn from as few suppliers as
+    possible and the others keep their whole capacity spare (and produce nothing, which lets a sweep answer
+    their own scenarios without a solve). Raises :class:`NoSteadyState` when there is none.
+    """
+    lp, lay = build_lp(net)
+    n, m = lay.n, lay.m
+    lower = np.asarray(lp.col_lower_, dtype=np.float64).copy()
+    upper = np.asarray(lp.col_upper_, dtype=np.float64).copy()
+    upper[n + m + np.arange(len(lay.finished))] = 0.0  # no lost demand
+    lower[lay.t_col] = upper[lay.t_col] = 1.0  # rates per day
+    lp.col_lower_, lp.col_upper_ = lower, upper
+    row_lo = np.asarray(lp.row_lower_, dtype=np.float64)
+    row_hi = np.asarray(lp.row_upper_, dtype=np.float64)
+    lp.row_lower_ = np.where(np.isfinite(row_lo), 0.0, row_lo)  # zero stock
+    lp.row_upper_ = np.where(np.isfinite(row_hi), 0.0, row_hi)
+    cost = np.zeros(lp.num_col_)
+    cost[:n] = 1.0
+    lp.col_cost_ = cost
+    h = _highs()
+    h.passModel(lp)
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        raise NoSteadyState("未受扰动的网络无法仅靠生产持续满足需求")
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise NoSteadyState(f"稳态求解未得到最优解：{h.modelStatusToString(status)}")
+    x = np.maximum(np.asarray(h.getSolution().col_value), 0.0)
+    return x[:n], x[n : n + m]
+
+
+def _highs() -> highspy.Highs:
+    h = highspy.Highs()
+    h.silent()
+    h.setOptionValue("threads", 1)
+    return h
+
+
+def _lp(
+    num_col: int,
+    cost: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    row_lo: list[float],
+    row_hi: list[float],
+    rows: list[int],
+    cols: list[int],
+    vals: list[float],
+) -> highspy.HighsLp:
+    order = np.lexsort((np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)))
+    col_arr = np.asarray(cols, dtype=np.int64)[order]
+    lp = highspy.HighsLp()
+    lp.num_col_ = num_col
+    lp.num_row_ = len(row_lo)
+    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
+    lp.col_lower_ = np.asarray(lower, dtype=np.float64)
+    lp.col_upper_ = np.asarray(upper, dtype=np.float64)
+    lp.row_lower_ = np.asarray(row_lo, dtype=np.float64)
+    lp.row_upper_ = np.asarray(row_hi, dtype=np.float64)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(col_arr, np.arange(num_col + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = np.asarray(rows, dtype=np.int32)[order]
+    lp.a_matrix_.value_ = np.asarray(vals, dtype=np.float64)[order]
+    return lp
+
+
+class LocalSolver:
+    """TTS and TTR of scenarios on certified local regions (see the module docstring).
+
+    ``solve(disrupted, ttr)`` returns ``(loss, tts)`` or None when the region grew past ``max_nodes`` (the
+    caller then solves the whole LP). Raises :class:`NoSteadyState` at construction when the method does not
+    apply.
+    """
+
+    def __init__(
+        self,
+        net: Network,
+        base: tuple[np.ndarray, np.ndarray] | None = None,
+        *,
+        max_nodes: int | None = None,
+        penalty: float = 1e4,
+    ) -> None:
+        self.net = net
+        n, m = len(net.nodes), len(net.supply)
+        self.v, self.w = base if base is not None else steady_state(net)
+        # past a few hundred nodes a region costs more than re-solving the whole LP warm (measured on the
+        # 20,000-node synthetic network, docs/benchmarks.md)
+        self.max_nodes = max_nodes if max_nodes is not None else min(400, max(50, n // 4))
+        self.penalty = penalty
+        idx = net.index
+        self.sup = np.array([idx[e.supplier] for e in net.supply], dtype=np.int64)
+        self.buy = np.array([idx[e.node] for e in net.supply], dtype=np.int64)
+        self.cap = np.array([np.inf if nd.capacity is None else nd.capacity for nd in net.nodes])
+        self.stock = np.array([nd.stock for nd in net.nodes])
+        self.demand = np.array([nd.demand or 0.0 for nd in net.nodes])
+        self.finished = np.array([nd.finished for nd in net.nodes])
+        self.profit = np.array([nd.profit for nd in net.nodes])
+        # BOM rows (node, material): qty and supply edges
+        self.brow_node: list[int] = []
+        self.brow_qty: list[float] = []
+        self.brow_edges: list[list[int]] = []
+        self.node_brows: list[list[int]] = [[] for _ in range(n)]
+        where: dict[tuple[str, str], int] = {}
+        for nid, materials in net.bom.items():
+            for k, qty in materials.items():
+                where[(nid, k)] = len(self.brow_node)
+                self.node_brows[idx[nid]].append(len(self.brow_node))
+                self.brow_node.append(idx[nid])
+                self.brow_qty.append(qty)
+                self.brow_edges.append([])
+        self.edge_brow = np.zeros(m, dtype=np.int64)
+        self.out_edges: list[list[int]] = [[] for _ in range(n)]
+        for e_pos, e in enumerate(net.supply):
+            r = where[(e.node, e.material)]
+            self.brow_edges[r].append(e_pos)
+            self.edge_brow[e_pos] = r
+            self.out_edges[idx[e.supplier]].append(e_pos)
+        self.regions: list[int] = []  # final region size of each local solve (for benchmarks)
+
+    def solve(self, disrupted: Iterable[str] | str, ttr: float) -> tuple[float, float | None] | None:
+        ids = [disrupted] if isinstance(disrupted, str) else list(disrupted)
+        try:
+            down = {self.net.index[d] for d in ids}
+        except KeyError as e:
+            raise NetworkError(f"网络中没有节点 {e.args[0]!r}") from e
+        if all(self.v[j] <= _TOL for j in down):
+            return 0.0, None  # the base never uses S: it stays feasible, nothing is lost, ever
+        steady = self._region_solve(down, None, steady=True)
+        if steady is None:
+            return None
+        if steady[0] <= _TOL:
+            return 0.0, None  # a steady state without S: TTS unbounded, no loss at any t
+        tts = self._region_solve(down, None)
+        if tts is None:
+            return None
+        tau = tts[0]
+        t_max = 0.0 if np.isinf(tau) else 1.0 / tau
+        if t_max >= 1e6:
+            return None  # beyond the whole model's horizon: let it report that
+        if ttr <= t_max:
+            return 0.0, t_max
+        loss = self._region_solve(down, ttr)
+        if loss is None:
+            return None
+        return max(0.0, loss[0]), t_max
+
+    def _region_solve(self, down: set[int], t: float | None, *, steady: bool = False) -> tuple[float] | None:
+        """Optimum of the TTS (t None: min τ; inf when infeasible) or TTR (loss at t) LP, or None.
+
+        ``steady``: the TTS LP with τ = 0 (a steady state without S): 0 when there is one, inf when not."""
+        region = _Region(self, down, t)
+        if steady:
+            region.h.changeColBounds(0, 0.0, 0.0)
+        grow = set(down)
+        while grow:
+            if len(region.nodes) + len(grow) > self.max_nodes:
+                return None
+            region.add(grow)
+            result = region.solve()
+            if isinstance(result, float):
+                self.regions.append(len(region.nodes))
+                return (result,)
+            grow = result
+        return None
+
+
+class _Region:
+    """R_N kept in one HiGHS instance: nodes join, their rows turn internal, re-solved warm."""
+
+    def __init__(self, ls: LocalSolver, down: set[int], t: float | None) -> None:
+        self.ls = ls
+        self.down = down
+        self.tts = t is None
+        self.scale = 1.0 if t is None else float(t)
+        self.h = _highs()
+        self.h.setOptionValue("presolve", "off")
+        self.nodes: set[int] = set()
+        self.edge_col: dict[int, int] = {}
+        self.brow_row: dict[int, int] = {}  # BOM row -> LP row
+        self.ship_row: dict[int, int] = {}  # node -> LP row of its shipments
+        self.row_node: list[int] = []
+        self.elastic: dict[int, int] = {}  # LP row -> elastic column, while the row is a boundary row
+        self.ncol = 0
+        if self.tts:
+            self.h.addCol(1.0, 0.0, INF, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
+            self.ncol = 1  # tau is column 0
+
+    def _new_row(self, node: int, lo: float, hi: float, idx: list[int], val: list[float]) -> int:
+        row = len(self.row_node)
+        self.h.addRow(lo, hi, len(idx), np.asarray(idx, dtype=np.int32), np.asarray(val, dtype=np.float64))
+        self.row_node.append(node)
+        return row
+
+    def _new_col(self, cost: float, hi: float, idx: list[int], val: list[float]) -> int:
+        self.h.addCol(
+            cost, 0.0, hi, len(idx), np.asarray(idx, dtype=np.int32), np.asarray(val, dtype=np.float64)
+        )
+        self.ncol += 1
+        return self.ncol - 1
+
+    def _ensure_brow(self, r: int) -> int:
+        row = self.brow_row.get(r)
+        if row is None:
+            row = self.brow_row[r] = self._new_row(self.ls.brow_node[r], -INF, INF, [], [])
+        return row
+
+    def _ensure_ship(self, a: int) -> int:
+        row = self.ship_row.get(a)
+        if row is None:
+            s = self.ls.stock[a]
+            idx, val = ([0], [-s]) if self.tts and s else ([], [])
+            row = self.ship_row[a] = self._new_row(a, -INF, INF, idx, val)
+        return row
+
+    def add(self, joining: set[int]) -> None:
+        ls = self.ls
+        new = joining - self.nodes
+        self.nodes |= new
+        edges: set[int] = set()
+        for j in new:
+            for r in ls.node_brows[j]:
+                edges.update(ls.brow_edges[r])
+            edges.update(ls.out_edges[j])
+        edges -= self.edge_col.keys()
+        touched_b: set[int] = set()
+        touched_s: set[int] = set()
+        for j in sorted(new):
+            touched_b.update(ls.node_brows[j])
+            if ls.out_edges[j]:
+                touched_s.add(j)
+        for e in edges:
+            touched_b.add(int(ls.edge_brow[e]))
+            touched_s.add(int(ls.sup[e]))
+        for r in sorted(touched_b):
+            self._ensure_brow(r)
+        for a in sorted(touched_s):
+            self._ensure_ship(a)
+        for j in sorted(new):  # u_j: -q in its BOM rows, -1 in its shipment row, +1 in its finished row
+            idx = [self.brow_row[r] for r in ls.node_brows[j]]
+            val = [-ls.brow_qty[r] for r in ls.node_brows[j]]
+            if ls.out_edges[j]:
+                idx.append(self.ship_row[j])
+                val.append(-1.0)
+            fin = -1
+            if ls.finished[j]:
+                if self.tts:  # u_j + s_j tau >= d_j
+                    s = ls.stock[j]
+                    fin = self._new_row(j, ls.demand[j], INF, [0] if s else [], [s] if s else [])
+                else:  # l_j + u_j >= d_j t - s_j
+                    fin = self._new_row(j, ls.demand[j] * self.scale - ls.stock[j], INF, [], [])
+                    self._new_col(ls.profit[j], INF, [fin], [1.0])
+                idx.append(fin)
+                val.append(1.0)
+            self._new_col(0.0, 0.0 if j in self.down else ls.cap[j] * self.scale, idx, val)
+        for e in sorted(edges):  # y_e: +1 in the buyer's BOM row and in the supplier's shipment row
+            self.edge_col[e] = self._new_col(
+                0.0, INF, [self.brow_row[int(ls.edge_brow[e])], self.ship_row[int(ls.sup[e])]], [1.0, 1.0]
+            )
+        # bounds of every row whose free terms changed; boundary rows get (or keep) an elastic column
+        penalty = ls.penalty
+        for r in touched_b:
+            row = self.brow_row[r]
+            b = ls.brow_node[r]
+            if b in self.nodes:  # sum y - q u_b >= 0
+                self.h.changeRowBounds(row, 0.0, INF)
+                self._drop_elastic(row)
+                continue
+            fixed = sum(ls.w[e] for e in ls.brow_edges[r] if e not in self.edge_col)
+            need = self.scale * (ls.brow_qty[r] * ls.v[b] - fixed)
+            self.h.changeRowBounds(row, need if need > _TOL else -INF, INF)
+            if row not in self.elastic:
+                self.elastic[row] = self._new_col(penalty, INF, [row], [1.0])
+        for a in touched_s:
+            row = self.ship_row[a]
+            extra = 0.0 if self.tts else ls.stock[a]
+            if a in self.nodes:  # sum y - u_a (- s_a tau) <= s_a (TTR) / 0 (TTS)
+                self.h.changeRowBounds(row, -INF, extra)
+                self._drop_elastic(row)
+                continue
+            fixed = sum(ls.w[e] for e in ls.out_edges[a] if e not in self.edge_col)
+            self.h.changeRowBounds(row, -INF, self.scale * (ls.v[a] - fixed) + extra)
+            if row not in self.elastic:
+                self.elastic[row] = self._new_col(penalty, INF, [row], [-1.0])
+
+    def _drop_elastic(self, row: int) -> None:
+        col = self.elastic.pop(row, None)
+        if col is not None:
+            self.h.changeColBounds(col, 0.0, 0.0)
+
+    def solve(self) -> float | set[int]:
+        """R_N's optimum when certified exact, else the nodes to add (empty set never returned)."""
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            if self.tts:
+                return float("inf")  # the rows of N alone are infeasible: TTS = 0
+            raise NetworkError("TTR 局部模型不可行（不应出现）")
+        if status != highspy.HighsModelStatus.kOptimal:
+            return set(range(len(self.ls.net.nodes)))  # give up locally: the caller falls back
+        sol = self.h.getSolution()
+        x = np.asarray(sol.col_value)
+        duals = np.asarray(sol.row_dual)
+        obj = float(self.h.getInfo().objective_function_value)
+        used = {self.row_node[row] for row, col in self.elastic.items() if x[col] > _TOL}
+        if obj <= _TOL and not used:
+            return obj  # zero is a lower bound: the primal extension alone proves it
+        grow = used | {self.row_node[row] for row in self.elastic if abs(duals[row]) > _TOL}
+        return grow if grow else obj

@@ -1,0 +1,116 @@
+"""Local re-optimisation certified by duality: hand-worked cases and equality with the whole LP."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from chainbrain.resilience.local import LocalSolver, NoSteadyState, steady_state
+from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
+from chainbrain.resilience.network import Network, from_dict
+from chainbrain.resilience.samples import layered
+from chainbrain.resilience.sweep import Scenario, ScenarioSolver, sweep
+
+
+def two_suppliers(cap: float) -> Network:
+    # A1, A2 raw, each `cap` per day; P (finished, demand 6/day, capacity 10, profit 2) needs one unit of
+    # material a per unit, from A1 or A2. Stocks: A1 3 units, A2 none, P 5 units. Every node has a
+    # capacity, so the free-node decomposition cannot cut any scenario down.
+    return from_dict(
+        {
+            "nodes": [
+                {"id": "A1", "capacity": cap, "stock": 3, "ttr": 10},
+                {"id": "A2", "capacity": cap, "ttr": 10},
+                {"id": "P", "capacity": 10, "stock": 5, "demand": 6, "profit": 2, "ttr": 10},
+            ],
+            "bom": [{"node": "P", "material": "a", "qty": 1}],
+            "supply": [
+                {"supplier": "A1", "node": "P", "material": "a"},
+                {"supplier": "A2", "node": "P", "material": "a"},
+            ],
+        }
+    )
+
+
+def test_absorbed_disruption_by_hand() -> None:
+    # capacity 10 each: either supplier alone covers 6/day for ever, so losing either loses nothing
+    net = two_suppliers(10)
+    local = LocalSolver(net)
+    assert local.solve("A1", 10) == (0.0, None)
+    assert local.solve("A2", 10) == (0.0, None)
+    # P itself down for 10 days: its 5 units cover 5/6 of a day; loss (6 × 10 − 5) × 2 = 110
+    loss, tts = local.solve("P", 10)  # type: ignore[misc]
+    assert loss == pytest.approx(110.0, abs=1e-6)
+    assert tts == pytest.approx(5 / 6, rel=1e-6)
+
+
+def test_finite_tts_by_hand() -> None:
+    # capacity 4 each: the base needs both. A1 down: A2 gives 4/day, A1's 3 units and P's 5 units cover
+    # the other 2/day for (3 + 5) / 2 = 4 days. Over 10 days P lacks 6 × 10 − (4 × 10 + 3 + 5) = 12 units,
+    # profit 2 → 24. A2 down: A1 gives 4/day + its own 3 units, P 5 units: the same 4 days and 24.
+    net = two_suppliers(4)
+    base_v, _ = steady_state(net)
+    assert base_v[net.index["A1"]] + base_v[net.index["A2"]] == pytest.approx(6.0)
+    local = LocalSolver(net)
+    for node in ("A1", "A2"):
+        loss, tts = local.solve(node, 10)  # type: ignore[misc]
+        assert tts == pytest.approx(4.0, rel=1e-6)
+        assert loss == pytest.approx(24.0, rel=1e-6)
+        # the same as the whole models
+        assert TimeToSurvive(net).solve(node).tts == pytest.approx(4.0, rel=1e-6)
+        assert TimeToRecover(net).solve(node, 10).loss == pytest.approx(24.0, rel=1e-6)
+    # within its TTS nothing is lost, without a TTR solve
+    assert local.solve("A1", 3) == (0.0, pytest.approx(4.0, rel=1e-6))
+
+
+def test_no_steady_state_is_refused() -> None:
+    # capacity 2 each cannot meet 6/day: the method does not apply and the sweep uses the whole models
+    net = two_suppliers(2)
+    with pytest.raises(NoSteadyState):
+        LocalSolver(net)
+    rows = {r["node"]: r for r in sweep(net)}
+    assert rows["A1"]["tts"] == pytest.approx(TimeToSurvive(net).solve("A1").tts, rel=1e-6)
+
+
+@pytest.mark.parametrize(("seed", "max_nodes"), [(41, 400), (42, 400), (43, 12)])
+def test_local_answers_equal_the_whole_lp_on_capacitated_networks(seed: int, max_nodes: int) -> None:
+    net = layered(240, layers=4, seed=seed, finished_share=0.1)  # every node has a capacity
+    rng = random.Random(seed)
+    ids = [nd.id for nd in net.nodes]
+    local = LocalSolver(net, max_nodes=max_nodes)
+    ttr_model, tts_model = TimeToRecover(net), TimeToSurvive(net)
+    answered = fell_back = 0
+    for sc in [(i,) for i in ids] + [tuple(rng.sample(ids, 2)) for _ in range(10)]:
+        t = float(rng.randint(3, 40))
+        got = local.solve(sc, t)
+        if got is None:
+            fell_back += 1
+            continue
+        answered += 1
+        want_tts = tts_model.solve(sc).tts
+        assert got[0] == pytest.approx(ttr_model.solve(sc, t).loss, rel=1e-6, abs=1e-6), sc
+        assert (got[1] is None) == (want_tts is None), sc
+        if want_tts is not None:
+            assert got[1] == pytest.approx(want_tts, rel=1e-6, abs=1e-6), sc
+    assert answered > 100  # most scenarios are answered locally (idle nodes, absorbed or short repairs)
+    if max_nodes < 50:
+        assert fell_back > 0  # the cap is honoured: the caller then solves the whole LP
+
+
+def test_sweep_uses_the_local_method_and_agrees_with_the_whole_lp() -> None:
+    net = layered(150, layers=4, seed=44, finished_share=0.1)
+    todo = [Scenario(nd.id, (nd.id,), float(nd.ttr or 5.0)) for nd in net.nodes]
+    solver = ScenarioSolver(net)
+    rows = solver.solve_all(todo)
+    assert solver._local_solver() is not None and solver._local_solver().regions  # type: ignore[union-attr]
+    parallel = {r["node"]: r for r in sweep(net, workers=2)}
+    for sc, row in zip(todo, rows, strict=True):
+        want_tts = TimeToSurvive(net).solve(sc.nodes).tts
+        assert row["loss"] == pytest.approx(
+            TimeToRecover(net).solve(sc.nodes, sc.ttr).loss, rel=1e-6, abs=1e-6
+        )
+        assert (row["tts"] is None) == (want_tts is None)
+        if want_tts is not None:
+            assert row["tts"] == pytest.approx(want_tts, rel=1e-6, abs=1e-6)
+        assert parallel[sc.name]["loss"] == pytest.approx(row["loss"], rel=1e-6, abs=1e-6)
