@@ -57,6 +57,10 @@ from chainbrain.resilience.network import Network, NetworkError
 
 INF = highspy.kHighsInf
 _TOL = 1e-9
+# A boundary row's dual counts as zero only below this: TTS duals are dτ/d(units), and with τ ~ 1e-2 and
+# rows of 1e5 units a dual of 1e-9 still moves τ by 1e-4 (seen on the demo store's network).
+_DUAL_ZERO = 1e-13
+_OBJ_ZERO = 1e-12
 
 
 class NoSteadyState(RuntimeError):
@@ -195,7 +199,7 @@ class LocalSolver:
         steady = self._region_solve(down, None, steady=True)
         if steady is None:
             return None
-        if steady[0] <= _TOL:
+        if steady[0] <= _OBJ_ZERO:
             return 0.0, None  # a steady state without S: TTS unbounded, no loss at any t
         tts = self._region_solve(down, None)
         if tts is None:
@@ -241,6 +245,10 @@ class _Region:
         self.scale = 1.0 if t is None else float(t)
         self.h = _highs()
         self.h.setOptionValue("presolve", "off")
+        # the certificate reads zero duals, so the duals must be right to well below the default 1e-7: a
+        # TTS objective τ ~ 1e-2 against rows of 1e5 units makes a 1e-8 reduced-cost error matter
+        self.h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        self.h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         self.nodes: set[int] = set()
         self.edge_col: dict[int, int] = {}
         self.brow_row: dict[int, int] = {}  # BOM row -> LP row
@@ -369,7 +377,7 @@ class _Region:
         duals = np.asarray(sol.row_dual)
         obj = float(self.h.getInfo().objective_function_value)
         used = {self.row_node[row] for row, col in self.elastic.items() if x[col] > _TOL}
-        if obj <= _TOL and not used:
+        if obj <= _OBJ_ZERO and not used:
             return obj  # zero is a lower bound: the primal extension alone proves it
-        grow = used | {self.row_node[row] for row in self.elastic if abs(duals[row]) > _TOL}
+        grow = used | {self.row_node[row] for row in self.elastic if abs(duals[row]) > _DUAL_ZERO}
         return grow if grow else obj
