@@ -358,10 +358,6 @@ class TimeToSurvive(_NetworkLP):
     ) -> None:
         self.horizon = horizon
         super().__init__(network, presolve=presolve, built=built, highs=highs)
-        # t multiplies every demand and capacity: with the default 1e-7 tolerances the optimum t drifted by
-        # up to 4e-5 (relative) on the demo store's network, whose rows hold 1e5 units
-        self.highs.setOptionValue("primal_feasibility_tolerance", 1e-10)
-        self.highs.setOptionValue("dual_feasibility_tolerance", 1e-10)
         self.tts: float | None = None
         self.screen = screen
         self.screened = 0
