@@ -5,11 +5,13 @@ upstream stage's output; illustrative stock / ttr, see chainbrain.resilience.sam
 synthetic layered network (default 20,000 nodes).
 
 For each network:
-- sweep: every node's scenario solved in turn (ttr order) as ``sweep`` does it (``ScenarioSolver``: exact
-  decomposition onto the nodes the disruption can limit, full warm models for the rest), timed per
-  scenario; the total is the serial sweep time. ``--full-warm`` also times the previous method (one
-  TimeToRecover + one TimeToSurvive model of the whole network, re-solved warm) for comparison. For the synthetic network the parallel
-  ``sweep(workers=W)`` wall time is measured too.
+- sweep: every node's scenario solved in turn (ttr order) as ``sweep`` does it (``ScenarioSolver.solve_all``:
+  exact decomposition onto the nodes the disruption can limit, sub-LPs cut out of the whole LP and shared
+  warm by scenarios with the same large non-free set; on capacitated networks a region around the disrupted
+  node certified exact by LP duality; one warm whole-network model pair for the rest), timed per scenario;
+  the total is the serial sweep time. ``--full-warm`` also times the earlier method (one TimeToRecover + one
+  TimeToSurvive model of the whole network, re-solved warm) for comparison. For the synthetic network the
+  parallel ``sweep(workers=W)`` wall time is measured.
 - rebuild: for a sample of nodes, build both LPs from scratch (fresh HiGHS, default presolve) and solve
   cold; the median per node × node count is the extrapolated rebuild time (stated as extrapolated).
 

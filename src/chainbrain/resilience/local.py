@@ -189,6 +189,8 @@ class LocalSolver:
         self.regions: list[int] = []  # final region size of each local solve (for benchmarks)
 
     def solve(self, disrupted: Iterable[str] | str, ttr: float) -> tuple[float, float | None] | None:
+        """``(loss over ttr days, TTS or None when unbounded)`` of the disrupted set, exact, or None when a
+        region grew past ``max_nodes``."""
         ids = [disrupted] if isinstance(disrupted, str) else list(disrupted)
         try:
             down = {self.net.index[d] for d in ids}
