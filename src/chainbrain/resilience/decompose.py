@@ -67,6 +67,12 @@ class Decomposition:
         self.base_free = self._free_set(set())
         self._base_non_free = {j for j, free in enumerate(self.base_free) if not free}
 
+    @property
+    def cuts_down(self) -> bool:
+        """False when the undisrupted non-free set already exceeds ``max_share`` of the network (e.g. every
+        node has a capacity): then no scenario can be cut down enough."""
+        return len(self._base_non_free) <= self.max_share * len(self.network.nodes)
+
     def _topological_rank(self) -> list[int]:
         n = len(self.network.nodes)
         indeg = [len({i for sup in self._suppliers[j].values() for i in sup}) for j in range(n)]
@@ -121,9 +127,11 @@ class Decomposition:
         return out
 
     def subnetwork(self, disrupted: Iterable[str] | str) -> Network | None:
-        """The network on the non-free nodes (see the module docstring), or None when it is too large."""
-        if len(self._base_non_free) > self.max_share * len(self.network.nodes):
-            return None  # e.g. every node has a capacity: no scenario can be cut down enough
+        """The network on the non-free nodes (see the module docstring), or None when it is too large.
+
+        The readable form of the least cut; sweeps take the same LP from :class:`SubLPs` (tested equal)."""
+        if not self.cuts_down:
+            return None
         keep = self.non_free(disrupted)
         if len(keep) > self.max_share * len(self.network.nodes):
             return None

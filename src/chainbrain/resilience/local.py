@@ -107,34 +107,6 @@ def _highs() -> highspy.Highs:
     return h
 
 
-def _lp(
-    num_col: int,
-    cost: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    row_lo: list[float],
-    row_hi: list[float],
-    rows: list[int],
-    cols: list[int],
-    vals: list[float],
-) -> highspy.HighsLp:
-    order = np.lexsort((np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)))
-    col_arr = np.asarray(cols, dtype=np.int64)[order]
-    lp = highspy.HighsLp()
-    lp.num_col_ = num_col
-    lp.num_row_ = len(row_lo)
-    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
-    lp.col_lower_ = np.asarray(lower, dtype=np.float64)
-    lp.col_upper_ = np.asarray(upper, dtype=np.float64)
-    lp.row_lower_ = np.asarray(row_lo, dtype=np.float64)
-    lp.row_upper_ = np.asarray(row_hi, dtype=np.float64)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.searchsorted(col_arr, np.arange(num_col + 1)).astype(np.int32)
-    lp.a_matrix_.index_ = np.asarray(rows, dtype=np.int32)[order]
-    lp.a_matrix_.value_ = np.asarray(vals, dtype=np.float64)[order]
-    return lp
-
-
 class LocalSolver:
     """TTS and TTR of scenarios on certified local regions (see the module docstring).
 

@@ -78,8 +78,8 @@ class ScenarioSolver:
 
     def _keep(self, sc: Scenario) -> set[int] | None:
         n = len(self.net.nodes)
-        if len(self.dec._base_non_free) > self.dec.max_share * n:
-            return None  # e.g. every node has a capacity: no scenario can be cut down enough
+        if not self.dec.cuts_down:
+            return None
         keep = self.dec.non_free(sc.nodes)
         return keep if len(keep) <= self.dec.max_share * n else None
 
@@ -208,7 +208,7 @@ def run_chunk(
 def sweep_base(net: Network) -> tuple[np.ndarray, np.ndarray] | None:
     """The steady state workers share, when the sweep will need the local method (else None)."""
     dec = Decomposition(net, max_share=0.9)
-    if len(dec._base_non_free) <= dec.max_share * len(net.nodes):
+    if dec.cuts_down:
         return None  # the decomposition cuts every scenario down; no whole-network fallback expected
     try:
         return steady_state(net)
