@@ -50,7 +50,7 @@ def test_finite_tts_by_hand() -> None:
     # the other 2/day for (3 + 5) / 2 = 4 days. Over 10 days P lacks 6 × 10 − (4 × 10 + 3 + 5) = 12 units,
     # profit 2 → 24. A2 down: A1 gives 4/day + its own 3 units, P 5 units: the same 4 days and 24.
     net = two_suppliers(4)
-    base_v, _ = steady_state(net)
+    base_v = steady_state(net).v
     assert base_v[net.index["A1"]] + base_v[net.index["A2"]] == pytest.approx(6.0)
     local = LocalSolver(net)
     for node in ("A1", "A2"):

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
 
 from chainbrain.resilience.network import Network, NetworkError
+
+if TYPE_CHECKING:
+    from chainbrain.resilience.local import Steady
 
 INF = highspy.kHighsInf
 
@@ -247,6 +251,10 @@ class TimeToRecover(_NetworkLP):
     ``screen=True`` (sweeps) skips solves whose answer is already known, exactly: any optimal solution
     found at the same t whose loss equals the undisrupted loss L0(t) stays feasible, hence optimal, for
     every S whose nodes all produce nothing in it, so such an S has loss L0(t) without a solve.
+    ``from_base=True`` (with ``screen``) starts each scenario from the undisrupted optimum's basis at the same
+    t instead of the previous scenario's, which may be far from it; ``base`` (a steady state of the whole
+    network with its basis, :func:`chainbrain.resilience.local.steady_state`) is where the undisrupted
+    solve at each t starts.
     """
 
     def __init__(
@@ -255,11 +263,16 @@ class TimeToRecover(_NetworkLP):
         *,
         presolve: str = "off",
         screen: bool = False,
+        from_base: bool = False,
+        base: Steady | None = None,
         built: Built | None = None,
         highs: highspy.Highs | None = None,
     ) -> None:
         super().__init__(network, presolve=presolve, built=built, highs=highs)
         self.loss: float | None = None
+        self.from_base = from_base and screen
+        self._steady_base = base
+        self._base_basis: dict[float, highspy.HighsBasis] = {}
         self.ttr: float | None = None
         self.screen = screen
         self.screened = 0  # scenarios answered without a solve
@@ -285,13 +298,19 @@ class TimeToRecover(_NetworkLP):
             return self
         base = self._base.get(float(t))
         if base is None:
+            if self._steady_base is not None:
+                self.highs.setBasis(self._steady_base.basis())
             base = (self._solve_now((), t), self._zero_u())
             self._base[float(t)] = base
+            if self.from_base:
+                self._base_basis[float(t)] = self.highs.getBasis()
         down = self._nodes(disrupted)
         if base[1][down].all():
             self.loss, self._pending = base[0], (disrupted, t)
             self.screened += 1
             return self
+        if float(t) in self._base_basis:
+            self.highs.setBasis(self._base_basis[float(t)])
         self.loss = self._solve_now(disrupted, t)
         if abs(self.loss - base[0]) <= 1e-9 * max(1.0, abs(base[0])):
             base[1][:] |= self._zero_u()
@@ -343,6 +362,10 @@ class TimeToSurvive(_NetworkLP):
     ``screen=True`` (sweeps) answers the steady-state test without a solve when it is already known,
     exactly: a steady state found for one scenario is feasible for every S whose nodes all produce
     nothing in it (→ None); and if the undisrupted network has no steady state, no S has one.
+
+    ``from_base=True`` starts each TTS solve from the basis of the undisrupted network's TTS optimum
+    (solved once) rather than the previous scenario's: on the 20,000-node synthetic network a scenario
+    with a large TTS then takes a few hundred pivots instead of tens of thousands.
     """
 
     def __init__(
@@ -353,10 +376,13 @@ class TimeToSurvive(_NetworkLP):
         horizon: float = 1e6,
         screen: bool = False,
         bounded: bool = False,
+        from_base: bool = False,
         built: Built | None = None,
         highs: highspy.Highs | None = None,
     ) -> None:
         self.horizon = horizon
+        self.from_base = from_base
+        self._base_basis: highspy.HighsBasis | None = None
         super().__init__(network, presolve=presolve, built=built, highs=highs)
         self.tts: float | None = None
         self.screen = screen
@@ -401,10 +427,23 @@ class TimeToSurvive(_NetworkLP):
         upper[lay.t_col] = self.horizon
         lp.col_upper_ = upper
 
-    def solve(self, disrupted: Iterable[str] | str = ()) -> TimeToSurvive:
-        if self._steady_feasible(disrupted):
+    def known_steady(self, disrupted: Iterable[str] | str) -> bool:
+        """True when a steady state found so far (screening) already leaves every node of the set idle."""
+        zero = self._steady_zero
+        return zero is not None and bool(zero[self._nodes(disrupted)].all())
+
+    def solve(self, disrupted: Iterable[str] | str = (), *, steady: bool | None = None) -> TimeToSurvive:
+        """``steady``: whether a steady state without the set exists, when the caller has proved it."""
+        if steady if steady is not None else self._steady_feasible(disrupted):
             self.tts = None
             return self
+        if self.from_base:
+            if self._base_basis is None:
+                self._disrupt(())
+                if self._run() == highspy.HighsModelStatus.kOptimal:
+                    self._base_basis = self.highs.getBasis()
+            else:
+                self.highs.setBasis(self._base_basis)
         self._disrupt(disrupted)
         if self._run() != highspy.HighsModelStatus.kOptimal:
             raise self._fail("TTS 模型")
@@ -416,28 +455,56 @@ class TimeToSurvive(_NetworkLP):
 
 
 class _SteadyState(_NetworkLP):
-    """Feasibility of t = 1 with every stock 0 and no lost demand: the recession test of the TTS LP."""
+    """The recession test of the TTS LP: can demand be met at t = 1 with every stock 0 (a steady state)?
+
+    Solved as a phase-1 LP that is always feasible — lost demand l_j per day is allowed and its sum is
+    minimised — so the answer is its optimum (0: a steady state exists) and HiGHS never has to prove
+    infeasibility, after which a kept basis is of no use. A scenario starts from the previous scenario's
+    optimum when that was a steady state reached in few pivots (still optimal once its nodes are back),
+    else from the undisrupted network's optimal basis. Measured on the 20,000-node synthetic network: a
+    single node's failure takes tens to a few hundred dual simplex pivots from either; starting from a
+    scenario with a deficit took thousands, and never going back to the base basis lets the start drift
+    (2.7× slower per scenario), while going back every time pays a refactorisation each (2×).
+    """
+
+    RESET_PIVOTS = 100  # a scenario that took more pivots sends the next one back to the base basis
+
+    # optimum at or below this (units per day, summed over finished products) is a steady state: HiGHS's own
+    # primal feasibility tolerance is 1e-7 per row
+    TOL = 1e-7
 
     def _prepare(self, lp: highspy.HighsLp) -> None:
         lay = self.layout
         lower = np.asarray(lp.col_lower_, dtype=np.float64).copy()
+        lower[lay.t_col] = 1.0
         upper = np.asarray(lp.col_upper_, dtype=np.float64).copy()
-        upper[lay.n + lay.m + np.arange(len(lay.finished))] = 0.0
-        lower[lay.t_col] = upper[lay.t_col] = 1.0
+        upper[lay.t_col] = 1.0
         lp.col_lower_, lp.col_upper_ = lower, upper
         row_lo = np.asarray(lp.row_lower_, dtype=np.float64)
         row_hi = np.asarray(lp.row_upper_, dtype=np.float64)
         lp.row_lower_ = np.where(np.isfinite(row_lo), 0.0, row_lo)
         lp.row_upper_ = np.where(np.isfinite(row_hi), 0.0, row_hi)
+        cost = np.zeros(lp.num_col_)
+        cost[lay.n + lay.m + np.arange(len(lay.finished))] = 1.0  # lost demand per day
+        lp.col_cost_ = cost
+        self._base_basis: highspy.HighsBasis | None = None
+        self._from_base = False  # the last scenario had a deficit: start the next from the base basis
 
     def feasible(self, disrupted: Iterable[str] | str) -> bool:
+        if self._base_basis is None:
+            self._disrupt(())
+            if self._run() != highspy.HighsModelStatus.kOptimal:
+                raise self._fail("TTS 稳态检验")
+            self._base_basis = self.highs.getBasis()
+        elif self._from_base:
+            self.highs.setBasis(self._base_basis)
         self._disrupt(disrupted)
-        status = self._run()
-        if status == highspy.HighsModelStatus.kOptimal:
-            return True
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return False
-        raise self._fail("TTS 稳态检验")
+        if self._run() != highspy.HighsModelStatus.kOptimal:
+            raise self._fail("TTS 稳态检验")
+        info = self.highs.getInfo()
+        steady = float(info.objective_function_value) <= self.TOL
+        self._from_base = not steady or info.simplex_iteration_count > self.RESET_PIVOTS
+        return steady
 
 
 def node_ttr(net: Network, disrupted: Iterable[str] | str) -> float | None:

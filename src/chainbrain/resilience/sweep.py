@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from chainbrain.resilience.decompose import Decomposition, SubLPs
-from chainbrain.resilience.local import LocalSolver, NoSteadyState, steady_state
+from chainbrain.resilience.local import LocalSolver, NoSteadyState, Steady, steady_state
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, node_ttr
 from chainbrain.resilience.network import Network, NetworkError
 
@@ -62,12 +62,18 @@ class ScenarioSolver:
     """TTR loss and TTS of one scenario after another on one network (see :func:`run_chunk`)."""
 
     def __init__(
-        self, net: Network, *, group_min: int = 100, base: tuple[np.ndarray, np.ndarray] | None = None
+        self,
+        net: Network,
+        *,
+        group_min: int = 100,
+        base: Steady | None = None,
+        local_nodes: int | None = None,
     ) -> None:
         """``base``: a steady state of ``net`` (:func:`~chainbrain.resilience.local.steady_state`) for the
         local method; computed on first need when not given."""
         self.net = net
         self._base = base
+        self.local_nodes = local_nodes  # the local method's region cap (None: its default)
         self._local: LocalSolver | None | bool = None  # False: the network has no steady state
         self.dec = Decomposition(net, max_share=0.9)
         self.group_min = group_min  # non-free sets at least this large share warm sub-LPs
@@ -86,7 +92,7 @@ class ScenarioSolver:
     def _local_solver(self) -> LocalSolver | None:
         if self._local is None:
             try:
-                self._local = LocalSolver(self.net, self._base)
+                self._local = LocalSolver(self.net, self._base, max_nodes=self.local_nodes)
             except NoSteadyState:
                 self._local = False
         return self._local if isinstance(self._local, LocalSolver) else None
@@ -109,6 +115,26 @@ class ScenarioSolver:
             TimeToRecover(sub, presolve=presolve, built=build, highs=self._highs[0]),
             TimeToSurvive(sub, presolve=presolve, bounded=bounded, built=build, highs=self._highs[1]),
         )
+
+    def _solve_whole(self, sc: Scenario) -> tuple[float, float | None]:
+        """A scenario the decomposition cannot cut: a steady state already found without S, else a certified
+        local region, else the whole network's models (TTS first: the loss is 0 when TTS ≥ ttr)."""
+        if self._full is not None and self._full[1].known_steady(sc.nodes):
+            return 0.0, None
+        local = self._local_solver()
+        answer = local.solve(sc.nodes, sc.ttr) if local else None
+        if answer is not None:
+            return answer
+        if self._full is None:
+            base = local.base if local else None
+            self._full = (
+                TimeToRecover(self.net, screen=True, from_base=True, base=base),
+                TimeToSurvive(self.net, screen=True, from_base=True),
+            )
+        tts = self._full[1].solve(sc.nodes, steady=local.steady if local else None).tts
+        if tts is None or tts >= sc.ttr:
+            return 0.0, tts  # zero loss is feasible for every t up to the TTS
+        return self._full[0].solve(sc.nodes, sc.ttr).loss or 0.0, tts
 
     def _row(self, sc: Scenario, loss: float, tts: float | None) -> dict[str, Any]:
         return {"node": sc.name, "ttr": sc.ttr, "loss": loss, "tts": tts, "members": len(sc.nodes)}
@@ -143,16 +169,7 @@ class ScenarioSolver:
             t0 = time.perf_counter()
             keep = keeps[i]
             if keep is None:
-                local = self._local_solver()
-                answer = local.solve(sc.nodes, sc.ttr) if local else None
-                if answer is not None:
-                    rows[i] = self._row(sc, *answer)
-                    self.times[i] = time.perf_counter() - t0
-                    continue
-                if self._full is None:
-                    self._full = TimeToRecover(self.net, screen=True), TimeToSurvive(self.net, screen=True)
-                loss = self._full[0].solve(sc.nodes, sc.ttr).loss
-                rows[i] = self._row(sc, loss or 0.0, self._full[1].solve(sc.nodes).tts)
+                rows[i] = self._row(sc, *self._solve_whole(sc))
                 self.times[i] = time.perf_counter() - t0
                 continue
             if self._cuts is None:
@@ -187,7 +204,7 @@ _WORKER: dict[str, ScenarioSolver] = {}  # per process: the solver of the sweep 
 def run_chunk(
     net: Network,
     chunk: Sequence[Scenario],
-    base: tuple[np.ndarray, np.ndarray] | None = None,
+    base: Steady | None = None,
     key: str | None = None,
 ) -> list[dict[str, Any]]:
     """Solve a chunk of scenarios (the worker's unit of work) with one :class:`ScenarioSolver`.
@@ -205,7 +222,7 @@ def run_chunk(
     return solver.solve_all(chunk)
 
 
-def sweep_base(net: Network) -> tuple[np.ndarray, np.ndarray] | None:
+def sweep_base(net: Network) -> Steady | None:
     """The steady state workers share, when the sweep will need the local method (else None)."""
     dec = Decomposition(net, max_share=0.9)
     if dec.cuts_down:
