@@ -461,7 +461,8 @@ class _SteadyState(_NetworkLP):
     minimised — so the answer is its optimum (0: a steady state exists) and HiGHS never has to prove
     infeasibility, after which a kept basis is of no use. A scenario starts from the previous scenario's
     optimum when that was a steady state reached in few pivots (still optimal once its nodes are back),
-    else from the undisrupted network's optimal basis. Measured on the 20,000-node synthetic network: a
+    else from the undisrupted network's optimal basis once that has been solved (a screened
+    :class:`TimeToSurvive` solves it first). Measured on the 20,000-node synthetic network: a
     single node's failure takes tens to a few hundred dual simplex pivots from either; starting from a
     scenario with a deficit took thousands, and never going back to the base basis lets the start drift
     (2.7× slower per scenario), while going back every time pays a refactorisation each (2×).
@@ -488,21 +489,18 @@ class _SteadyState(_NetworkLP):
         cost[lay.n + lay.m + np.arange(len(lay.finished))] = 1.0  # lost demand per day
         lp.col_cost_ = cost
         self._base_basis: highspy.HighsBasis | None = None
-        self._from_base = False  # the last scenario had a deficit: start the next from the base basis
+        self._from_base = False  # the last scenario had a deficit or took long: the next starts from the base
 
     def feasible(self, disrupted: Iterable[str] | str) -> bool:
-        if self._base_basis is None:
-            self._disrupt(())
-            if self._run() != highspy.HighsModelStatus.kOptimal:
-                raise self._fail("TTS 稳态检验")
-            self._base_basis = self.highs.getBasis()
-        elif self._from_base:
+        if self._from_base and self._base_basis is not None:
             self.highs.setBasis(self._base_basis)
         self._disrupt(disrupted)
         if self._run() != highspy.HighsModelStatus.kOptimal:
             raise self._fail("TTS 稳态检验")
         info = self.highs.getInfo()
         steady = float(info.objective_function_value) <= self.TOL
+        if self._base_basis is None and not self._down.size:
+            self._base_basis = self.highs.getBasis()  # the undisrupted optimum
         self._from_base = not steady or info.simplex_iteration_count > self.RESET_PIVOTS
         return steady
 
