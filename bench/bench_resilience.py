@@ -176,9 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                 el = time.perf_counter() - t0
                 print(f"  … {done[0]}/{len(net.nodes)} scenarios, {el:.0f} s", file=sys.stderr, flush=True)
 
-        result = sweep(
-            net, workers=args.workers, chunk_size=max(1, len(net.nodes) // (args.workers * 20)), progress=tick
-        )
+        result = sweep(net, workers=args.workers, progress=tick)
         wall = time.perf_counter() - t0
         finite = sum(r["tts"] is not None for r in result)
         print(
