@@ -73,23 +73,19 @@ class Steady:
     """A steady state of the undisrupted network and the HiGHS basis of that optimum.
 
     ``col_status`` / ``row_status``: HiGHS basis status codes over :func:`~chainbrain.resilience.model.build_lp`'s
-    columns and rows. The whole-network models of a sweep start from this basis (one refactorisation)
-    instead of solving their own undisrupted LPs cold (seconds to tens of seconds at 20,000 nodes).
+    columns and rows. A sweep's whole-network TTR model starts its undisrupted solve at each new t from this
+    basis instead of from whatever scenario came before. (The steady-state and TTS models do not: from this
+    min-production vertex, capacities tight almost everywhere, their scenarios took twice the pivots.)
     """
 
     v: np.ndarray  # daily production per node
     w: np.ndarray  # daily shipment per supply edge
     col_status: np.ndarray
     row_status: np.ndarray
-    t_col: int  # the t column (fixed at 1 day here)
 
-    def basis(self, *, t_upper: bool = False) -> highspy.HighsBasis:
-        """The basis; ``t_upper``: with the t column at its upper bound (the TTS LP's undisrupted optimum)."""
-        cols = [highspy.HighsBasisStatus(int(c)) for c in self.col_status]
-        if t_upper:
-            cols[self.t_col] = highspy.HighsBasisStatus.kUpper
+    def basis(self) -> highspy.HighsBasis:
         b = highspy.HighsBasis()
-        b.col_status = cols
+        b.col_status = [highspy.HighsBasisStatus(int(c)) for c in self.col_status]
         b.row_status = [highspy.HighsBasisStatus(int(r)) for r in self.row_status]
         b.valid = True
         return b
@@ -131,7 +127,6 @@ def steady_state(net: Network) -> Steady:
         x[n : n + m],
         np.array([int(c) for c in basis.col_status], dtype=np.int8),
         np.array([int(r) for r in basis.row_status], dtype=np.int8),
-        lay.t_col,
     )
 
 

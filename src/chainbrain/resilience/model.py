@@ -470,9 +470,11 @@ class _SteadyState(_NetworkLP):
 
     RESET_PIVOTS = 100  # a scenario that took more pivots sends the next one back to the base basis
 
-    # optimum at or below this (units per day, summed over finished products) is a steady state: HiGHS's own
-    # primal feasibility tolerance is 1e-7 per row
+    # an optimum (lost units per day, summed over finished products) at or below TOL, or below REL_TOL × the
+    # total daily demand, is a steady state: HiGHS's own primal feasibility tolerance is 1e-7 per row, and a
+    # deficit that small would make the TTS longer than any horizon
     TOL = 1e-7
+    REL_TOL = 1e-9
 
     def _prepare(self, lp: highspy.HighsLp) -> None:
         lay = self.layout
@@ -488,6 +490,8 @@ class _SteadyState(_NetworkLP):
         cost = np.zeros(lp.num_col_)
         cost[lay.n + lay.m + np.arange(len(lay.finished))] = 1.0  # lost demand per day
         lp.col_cost_ = cost
+        demand = sum(float(self.network.nodes[j].demand or 0.0) for j in lay.finished)
+        self._tol = max(self.TOL, self.REL_TOL * demand)
         self._base_basis: highspy.HighsBasis | None = None
         self._from_base = False  # the last scenario had a deficit or took long: the next starts from the base
 
@@ -498,7 +502,7 @@ class _SteadyState(_NetworkLP):
         if self._run() != highspy.HighsModelStatus.kOptimal:
             raise self._fail("TTS 稳态检验")
         info = self.highs.getInfo()
-        steady = float(info.objective_function_value) <= self.TOL
+        steady = float(info.objective_function_value) <= self._tol
         if self._base_basis is None and not self._down.size:
             self._base_basis = self.highs.getBasis()  # the undisrupted optimum
         self._from_base = not steady or info.simplex_iteration_count > self.RESET_PIVOTS
