@@ -18,8 +18,8 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	touch $@
 
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
-	# npm ci refuses this lock: npm here leaves other platforms' optional packages out of it
-	cd frontend && npm install --no-audit --no-fund --loglevel=error
+	# npm ci installs exactly the committed lock and never rewrites it (make setup keeps the tree clean)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 
 # the dashboard, built into the package's static files
 $(STATIC): frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
