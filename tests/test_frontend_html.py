@@ -222,6 +222,14 @@ def test_frontend_renders_no_string_as_html() -> None:
     assert findings == [], "\n".join(map(str, findings))
 
 
+def test_the_page_shell_has_no_inline_script() -> None:
+    """The Content-Security-Policy (``script-src 'self'``) would block it: scripts come from files."""
+    shell = (SRC.parent / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", shell, re.S | re.I)
+    assert scripts and all("src=" in attrs and not body.strip() for attrs, body in scripts)
+    assert not re.search(r"\son[a-z]+\s*=", shell, re.I)  # no inline event handler either
+
+
 def test_the_map_tooltip_escapes_the_district_name() -> None:
     src = (SRC / "pages" / "MapPage.vue").read_text(encoding="utf-8")
     tooltips = [(k, v) for _, k, v in _script_formatters("MapPage.vue", src) if "tooltip" in k]
