@@ -81,3 +81,9 @@ class SessionCache:
     def drop(self, token: str) -> None:
         with self._lock:
             self._data.pop(token, None)
+
+    def drop_user(self, user_id: int) -> None:
+        """Forget every token of one user (sessions revoked, password changed, user deactivated)."""
+        with self._lock:
+            for token in [t for t, (_, user) in self._data.items() if getattr(user, "id", None) == user_id]:
+                del self._data[token]
