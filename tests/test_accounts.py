@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 
 import duckdb
 import pytest
@@ -15,6 +16,7 @@ from chainbrain.api.accounts import (
     AccountError,
     AccountNotFound,
     LoginThrottled,
+    User,
     WrongPassword,
     authenticate,
     change_password,
@@ -28,6 +30,7 @@ from chainbrain.api.accounts import (
     revoke_sessions,
     user_for_token,
 )
+from chainbrain.api.cache import SessionCache
 from chainbrain.api.passwords import password_problem
 from chainbrain.store import migrate
 from chainbrain.store.connection import _migrations
@@ -291,3 +294,18 @@ def test_migration_006_on_case_twins() -> None:
     with pytest.raises(AccountConflict):
         create_user(conn, "aDmin", GOOD, "admin")
     conn.close()
+
+
+def test_a_lookup_that_raced_a_revocation_is_not_cached() -> None:
+    cache = SessionCache()
+    user, other = User(7, "zhangsan", "analyst", None), User(8, "lisi", "viewer", None)
+    cache.put("t1", user)
+    cache.put("t2", other)
+    before = time.monotonic()  # a request reads token t3 from the store ...
+    cache.drop_user(7)  # ... an admin revokes the user's sessions ...
+    cache.put("t3", user, before)  # ... and the request's stale answer arrives
+    assert (cache.get("t1"), cache.get("t3"), cache.get("t2")) == (None, None, other)
+    # a lookup made after the revocation (a new login) is cached as usual
+    time.sleep(0.01)
+    cache.put("t4", user, time.monotonic())
+    assert cache.get("t4") == user

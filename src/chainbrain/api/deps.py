@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -86,9 +87,10 @@ def get_current_user(
         sessions = request.app.state.sessions
         user = sessions.get(token)
         if user is None:
+            looked_up_at = time.monotonic()
             user = user_for_token(conn, token)
             if user is not None:
-                sessions.put(token, user)
+                sessions.put(token, user, looked_up_at)
         if user is not None:
             return user
         if not settings.allow_anonymous:
