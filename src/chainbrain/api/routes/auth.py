@@ -61,7 +61,7 @@ class LoginOut(BaseModel):
 def throttled(e: LoginThrottled, settings: ApiSettings, username: str) -> HTTPException:
     """The 429 for a refused login, saying whose count tripped and how long to wait."""
     minutes = max(1, settings.login_window_s // 60)
-    who = f"用户 {username[:64]}" if e.by_name else "此地址"
+    who = f"用户 {username[:64]} " if e.by_name else "此地址"
     return HTTPException(
         status.HTTP_429_TOO_MANY_REQUESTS,
         f"{who}登录失败次数过多（{e.failures} 次），请 {minutes} 分钟后再试",
