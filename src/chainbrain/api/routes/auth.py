@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
@@ -58,7 +59,7 @@ class LoginOut(BaseModel):
     user: UserOut
 
 
-def throttled(e: LoginThrottled, settings: ApiSettings, username: str) -> HTTPException:
+def _throttled(e: LoginThrottled, settings: ApiSettings, username: str) -> HTTPException:
     """The 429 for a refused login, saying whose count tripped and how long to wait."""
     minutes = max(1, settings.login_window_s // 60)
     who = f"用户 {username[:64]} " if e.by_name else "此地址"
@@ -69,7 +70,7 @@ def throttled(e: LoginThrottled, settings: ApiSettings, username: str) -> HTTPEx
     )
 
 
-def reserve_attempt(conn: ConnDep, settings: ApiSettings, username: str, ip: str) -> str:
+def _reserve_attempt(conn: duckdb.DuckDBPyConnection, settings: ApiSettings, username: str, ip: str) -> str:
     """Reserve one password check for ``username`` from ``ip`` under the login limits, or raise the 429."""
     try:
         return reserve_login_attempt(
@@ -81,7 +82,7 @@ def reserve_attempt(conn: ConnDep, settings: ApiSettings, username: str, ip: str
             window_s=settings.login_window_s,
         )
     except LoginThrottled as e:
-        raise throttled(e, settings, username) from e
+        raise _throttled(e, settings, username) from e
 
 
 LIMITED: dict[int | str, dict[str, Any]] = {429: {"model": ErrorOut, "description": "失败次数过多"}}
@@ -97,7 +98,7 @@ def login(
     if problem:
         raise HTTPException(status.HTTP_403_FORBIDDEN, problem)
     ip = client_ip(request)
-    attempt = reserve_attempt(conn, settings, body.username, ip)
+    attempt = _reserve_attempt(conn, settings, body.username, ip)
     user = authenticate(conn, body.username, body.password)
     if user is None:
         audit(conn, None, "auth.login_failed", detail={"username": body.username}, ip=ip)
@@ -163,7 +164,7 @@ def update_password(
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "请先登录（POST /api/v1/auth/login）")
     ip = client_ip(request)
     # checking the current password is a password guess like a login: same limits, same count
-    attempt = reserve_attempt(conn, settings, user.username, ip)
+    attempt = _reserve_attempt(conn, settings, user.username, ip)
     try:
         _, revoked = accounts.change_password(
             conn, user.username, body.new_password, old_password=body.old_password
