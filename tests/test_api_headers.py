@@ -59,7 +59,7 @@ def assert_hardened(headers: object, what: str) -> None:
         assert "'unsafe-inline'" not in sources or directive == "style-src", (what, directive)
     assert h.get("x-content-type-options") == "nosniff", what  # type: ignore[attr-defined]
     assert h.get("x-frame-options") == "DENY", what  # type: ignore[attr-defined]
-    assert h.get("referrer-policy") == "no-referrer", what  # type: ignore[attr-defined]
+    assert h.get("referrer-policy") == "same-origin", what  # type: ignore[attr-defined]
 
 
 def test_api_answers_are_hardened_and_never_cached(client: TestClient, token: str) -> None:

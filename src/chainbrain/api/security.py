@@ -5,7 +5,7 @@ The headers (one ASGI middleware, so file downloads and streamed bodies get them
 - ``Content-Security-Policy``: scripts, connections, fonts and frames only from this origin — no inline
   script, no ``eval``, no ``javascript:`` URL, no plug-ins, no framing; inline *styles* stay allowed
   (Element Plus and ECharts set them), images may also be ``data:`` URLs (icons).
-- ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``.
+- ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: same-origin`` (the Referer reaches this origin only, where the CSRF check reads it when Origin is absent).
 - ``Cache-Control: no-store`` on everything under the API prefix: the answers carry confidential figures
   (revenue, supply links) that no shared or browser cache may keep after a logout.
 
@@ -44,7 +44,7 @@ HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
 }
 
 DOCS_URL = "/docs"
