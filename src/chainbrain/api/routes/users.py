@@ -21,8 +21,8 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=8, max_length=256)
     role: Literal["admin", "analyst", "enterprise", "viewer"]
-    enterprise_id: str | None = None
-    display_name: str | None = None
+    enterprise_id: str | None = Field(None, max_length=64)
+    display_name: str | None = Field(None, max_length=100)
 
 
 class AuditOut(BaseModel):
