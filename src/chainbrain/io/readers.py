@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,9 @@ UNSAFE_XML = (
     "Excel 文件内含 XML 实体声明（DTD/ENTITY，可能是实体膨胀“XML 炸弹”或外部实体 XXE 攻击），已拒绝读取；"
     "正常的 Excel 文件不含此类声明，请在 Excel 或 WPS 中另存为新的 .xlsx 后重新上传"
 )
+
+
+_BAD_LITERAL = re.compile(r": '(.*)'$")
 
 
 def xml_read_error(e: BaseException) -> ReadError | None:
@@ -153,10 +157,22 @@ def _read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
         while headers and headers[-1] == "":
             headers.pop()
         sheet = Sheet(f"{path.name}[{ws.title}]", headers, [])
-        for i, cells in enumerate(it, start=2):
-            if all(_blank(c) for c in cells):
-                continue
-            sheet.rows.append((i, [_clean(c) for c in cells]))
+        done = 1  # the last row read
+        try:
+            for row, cells in enumerate(it, start=2):
+                done = row
+                if all(_blank(c) for c in cells):
+                    continue
+                sheet.rows.append((row, [_clean(c) for c in cells]))
+        except ValueError as e:
+            if xml_read_error(e) is not None:
+                raise
+            # a numeric cell whose text is no number (``<v>INF</v>``): openpyxl cannot convert it
+            m = _BAD_LITERAL.search(str(e))
+            value = m.group(1) if m else str(e)
+            raise ReadError(
+                f"工作表 {ws.title} 第 {done + 1} 行有数值单元格无法读取（{value}），应为有限数值"
+            ) from e
         return sheet
     finally:
         wb.close()
