@@ -156,3 +156,6 @@ def test_user_create_body_is_bounded(client: TestClient) -> None:
     h = _auth(client, "admin")
     body = {"username": "newone", "password": "long-enough-pw", "role": "viewer", "display_name": "名" * 101}
     assert client.post("/api/v1/users", json=body, headers=h).status_code == 422
+    # an empty firm id is no firm: refused by the body's bounds, not by the store's CHECK constraint (500)
+    body = {"username": "newone", "password": "long-enough-pw", "role": "viewer", "enterprise_id": ""}
+    assert client.post("/api/v1/users", json=body, headers=h).status_code == 422

@@ -21,7 +21,7 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=8, max_length=256)
     role: Literal["admin", "analyst", "enterprise", "viewer"]
-    enterprise_id: str | None = Field(None, max_length=64)
+    enterprise_id: str | None = Field(None, min_length=1, max_length=64)
     display_name: str | None = Field(None, max_length=100)
 
 
