@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from chainbrain.api import ApiSettings, create_app
 from chainbrain.api.routes.imports import MAX_NAME_BYTES, upload_name
-from chainbrain.io.readers import UnsafeFileError, read_xlsx
+from chainbrain.io.readers import ReadError, UnsafeFileError, read_xlsx
 from test_api import PASSWORDS, build_store
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -207,3 +207,20 @@ def test_long_file_name_with_bad_rows_is_reported_under_the_cut_name(client: Tes
 )
 def test_upload_name_by_hand(name: str | None, expected: str) -> None:
     assert upload_name(name) == expected
+
+
+def test_broken_xml_is_a_plain_read_problem(tmp_path: Path, client: TestClient) -> None:
+    """Malformed (not hostile) XML: the file cannot be read — 422 with the reason, never 500."""
+    broken = crafted_xlsx(
+        "xl/worksheets/sheet1.xml", b'<?xml version="1.0"?><worksheet><sheetData><row r="1">'
+    )
+    path = tmp_path / "坏.xlsx"
+    path.write_bytes(broken)
+    with pytest.raises(ReadError, match="XML 无法解析") as e:
+        read_xlsx(path, "enterprises", "企业")
+    assert not isinstance(e.value, UnsafeFileError)
+    r = client.post(
+        "/api/v1/imports/enterprises", files={"file": ("坏.xlsx", broken, XLSX)}, headers=_auth(client)
+    )
+    assert r.status_code == 422, r.text
+    assert "XML 无法解析" in r.json()["problems"][0]["reason"]
