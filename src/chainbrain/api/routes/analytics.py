@@ -30,6 +30,7 @@ from chainbrain.chain import (
     local_rate,
     whatif,
 )
+from chainbrain.schema.numbers import FiniteFloat
 
 router = APIRouter(prefix="/analytics", tags=["analytics"], responses=ERRORS)
 
@@ -149,7 +150,7 @@ def read_concentration(conn: ConnDep, cache: CacheDep, user: CurrentUser) -> Con
 
 class WhatIfIn(BaseModel):
     segment: str = Field(min_length=1, max_length=64, description="产业链环节编号")
-    capacity: float = Field(gt=0, le=1e12, description="新增本地产能（环节单位/年）")
+    capacity: FiniteFloat = Field(gt=0, le=1e12, description="新增本地产能（环节单位/年）")
     district: str | None = Field(None, pattern=r"^\d{6}$", description="新供应商所在区县代码")
     boundary: str = Field("city", max_length=40)
 
