@@ -134,13 +134,14 @@ export interface ImportTable { name: string; title_zh: string }
 
 // 招商 / 培育 / 供需对接
 export interface ScorePart {
-  key: string; name_zh: string; raw: number | null; unit: string; value: number; weight: number; points: number
-  explain: string; evidence: Record<string, string[]>
+  // value and points are null when the part is withheld from this role (withheld says so)
+  key: string; name_zh: string; raw: number | null; unit: string; value: number | null; weight: number; points: number | null
+  explain: string; evidence: Record<string, string[]>; withheld: string | null
 }
 export interface InvestCandidate {
   enterprise_id: string; name: string; home_district: string; segment_id: string; capacity: number | null
   capacity_basis: string; district: string | null; district_name: string | null; park: string | null; score: number
-  parts: ScorePart[]; rate_before: number | null; rate_after: number | null; gain: number | null
+  parts: ScorePart[]; rate_before: number | null; rate_after: number | null; gain: number | null; score_note: string | null
 }
 export interface SegmentTargets {
   segment_id: string; name: string; flags: string[]; outside_value: number; shortfall: number; unit: string | null
@@ -162,12 +163,12 @@ export interface Funnel {
   other: { leads: number; moved: number; reached: Record<string, number> }
 }
 export interface CriterionCheck {
-  key: string; name_zh: string; status: 'met' | 'missed' | 'unknown'; values: Record<string, unknown>; tests: string[]
-  clause: string; reason: string
+  key: string; name_zh: string; status: 'met' | 'missed' | 'unknown' | 'withheld'; values: Record<string, unknown>; tests: string[]
+  clause: string; reason: string; band_zh: string
 }
 export interface TierAssessment {
   enterprise_id: string; name: string; district_code: string; tier: string; checks: CriterionCheck[]
-  met: string[]; missed: string[]; unknown: string[]; score: number; attr_source: string | null; attr_status: string | null
+  met: string[]; missed: string[]; unknown: string[]; withheld: string[]; score: number; attr_source: string | null; attr_status: string | null
 }
 export interface CultivateList {
   tier: string; tier_zh: string; data: TierAssessment[]; count: number

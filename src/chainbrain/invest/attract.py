@@ -61,17 +61,22 @@ SIZE_EMPLOYEES = 10_000.0
 
 @dataclass
 class Part:
-    """One named part of a score: the raw figure, its 0–1 value, weight, points, and the ids it came from."""
+    """One named part of a score: the raw figure, its 0–1 value, weight, points, and the ids it came from.
+
+    ``value`` and ``points`` are None only in a role's view that withholds the part (``withheld`` then says
+    why, see :mod:`chainbrain.invest.visibility`); :func:`recommend` always fills them.
+    """
 
     key: str
     name_zh: str
     raw: float | None
     unit: str
-    value: float
+    value: float | None
     weight: float
-    points: float
+    points: float | None
     explain: str
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    withheld: str | None = None
 
 
 @dataclass
@@ -90,6 +95,8 @@ class Candidate:
     rate_before: float | None = None
     rate_after: float | None = None
     gain: float | None = None
+    #: set in a role's view whose score leaves withheld parts out (see :mod:`chainbrain.invest.visibility`)
+    score_note: str | None = None
 
 
 @dataclass
@@ -316,7 +323,7 @@ def _score(
         "",
         st,
         f"{rev}；标签：{'、'.join(labels) or '无'}（规模 {size:.2f}，标签 {lab:.2f}）",
-        {"enterprises": [e["id"]]},
+        {"enterprises": [e["id"]], "labels": labels},
     )
     if best is not None:
         add(
@@ -341,7 +348,7 @@ def _score(
         district=best.district if best else None,
         district_name=best.name if best else None,
         park=best.park_name if best else None,
-        score=sum(p.points for p in parts),
+        score=sum(p.points or 0.0 for p in parts),
         parts=parts,
         rate_before=wi.city_before.rate_value if wi else None,
         rate_after=wi.city_after.rate_value if wi else None,

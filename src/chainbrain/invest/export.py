@@ -14,12 +14,17 @@ CAND_COLS = [("rank", "序"), ("segment_id", "环节"), ("name", "企业"), ("sc
              ("district", "建议区县"), ("park", "建议园区")]  # fmt: skip
 
 
+def _round(x: float | None, digits: int, scale: float = 1.0) -> float | None:
+    """``x × scale`` rounded; None (a part withheld from the reader) stays None."""
+    return None if x is None else round(x * scale, digits)
+
+
 def cand_row(i: int, c: attract.Candidate) -> dict[str, Any]:
     """One candidate as a row: rank, score ×100, gain in percentage points, score parts 0–1."""
     row = {"rank": i, "segment_id": c.segment_id, "enterprise_id": c.enterprise_id, "name": c.name,
            "score": round(c.score * 100, 1), "district": c.district_name, "park": c.park,
            "gain": None if c.gain is None else round(c.gain * 100, 2)}  # fmt: skip
-    row.update({p.key: round(p.value, 2) for p in c.parts})
+    row.update({p.key: _round(p.value, 2) for p in c.parts})
     return row
 
 
@@ -44,7 +49,7 @@ def write_xlsx(targets: list[attract.SegmentTargets], path: Path) -> int:
     for c in cands:
         for p in c.parts:
             ev = "；".join(f"{k}: {', '.join(v)}" for k, v in p.evidence.items() if v)
-            ws2.append([c.name, c.segment_id, p.name_zh, round(p.value, 4), p.weight, round(p.points * 100, 2),
+            ws2.append([c.name, c.segment_id, p.name_zh, _round(p.value, 4), p.weight, _round(p.points, 2, 100),
                         p.explain, ev])  # fmt: skip
     ws3 = wb.create_sheet("环节缺口")
     ws3.append(["环节", "名称", "问题", "市外采购(亿元/年)", "产能缺口", "供应关系"])
