@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from chainbrain.invest import attract
+from chainbrain.io.safe import append
 
 #: columns of the 招商清单 sheet and of the CLI's tables: (row key, 中文表头)
 CAND_COLS = [("rank", "序"), ("segment_id", "环节"), ("name", "企业"), ("score", "得分"),
@@ -31,6 +32,8 @@ def cand_row(i: int, c: attract.Candidate) -> dict[str, Any]:
 def write_xlsx(targets: list[attract.SegmentTargets], path: Path) -> int:
     """Write the workbook (招商清单, 得分依据, 环节缺口); return the number of candidates.
 
+    Every text cell goes through :func:`chainbrain.io.safe.append`: a firm or park name is never a formula.
+
     Raises ``OSError`` when the file cannot be written.
     """
     from openpyxl import Workbook
@@ -40,21 +43,21 @@ def write_xlsx(targets: list[attract.SegmentTargets], path: Path) -> int:
     ws = wb.active
     assert ws is not None, "a new openpyxl workbook always has an active sheet"
     ws.title = "招商清单"
-    ws.append([h for _, h in CAND_COLS])
+    append(ws, [h for _, h in CAND_COLS])
     for i, c in enumerate(cands, 1):
         r = cand_row(i, c)
-        ws.append([r.get(k) for k, _ in CAND_COLS])
+        append(ws, [r.get(k) for k, _ in CAND_COLS])
     ws2 = wb.create_sheet("得分依据")
-    ws2.append(["企业", "环节", "分项", "取值", "权重", "得分", "说明", "数据依据"])
+    append(ws2, ["企业", "环节", "分项", "取值", "权重", "得分", "说明", "数据依据"])
     for c in cands:
         for p in c.parts:
             ev = "；".join(f"{k}: {', '.join(v)}" for k, v in p.evidence.items() if v)
-            ws2.append([c.name, c.segment_id, p.name_zh, _round(p.value, 4), p.weight, _round(p.points, 2, 100),
+            append(ws2, [c.name, c.segment_id, p.name_zh, _round(p.value, 4), p.weight, _round(p.points, 2, 100),
                         p.explain, ev])  # fmt: skip
     ws3 = wb.create_sheet("环节缺口")
-    ws3.append(["环节", "名称", "问题", "市外采购(亿元/年)", "产能缺口", "供应关系"])
+    append(ws3, ["环节", "名称", "问题", "市外采购(亿元/年)", "产能缺口", "供应关系"])
     for t in targets:
-        ws3.append([t.segment_id, t.name, "、".join(attract.FLAG_ZH[f] for f in t.flags),
+        append(ws3, [t.segment_id, t.name, "、".join(attract.FLAG_ZH[f] for f in t.flags),
                     round(t.outside_value / 1e8, 2), t.shortfall, ", ".join(t.outside_links)])  # fmt: skip
     wb.save(path)
     return len(cands)
