@@ -173,9 +173,11 @@ def test_a_firm_reads_its_own_figures_in_the_list(client: TestClient, heads: dic
     ref = next(c for c in full["battery.pack"]["candidates"] if c["enterprise_id"] == OWN)
 
     def figures(c: dict) -> list[tuple]:
-        return [(p["key"], p["raw"], p["value"], p["points"], p["explain"]) for p in c["parts"]]
+        # the parts made of the firm's own figures; the others are about every firm's purchases
+        return [(p["key"], p["raw"], p["value"], p["points"], p["explain"]) for p in c["parts"]
+                if p["key"] in ("strength", "incumbent")]  # fmt: skip
 
-    assert figures(own) == figures(ref) and own["score"] == ref["score"] and own["score_note"] is None
+    assert figures(own) == figures(ref) and "企业实力" not in own["score_note"]
     assert _derive_revenue(own, firms[OWN]["labels"]) == pytest.approx(firms[OWN]["revenue"])
     other = next(c for c in mine["battery.pack"]["candidates"] if c["enterprise_id"] != OWN)
     assert _derive_revenue(other, firms[other["enterprise_id"]]["labels"]) is None
@@ -201,40 +203,66 @@ def test_attraction_map_totals_are_the_visible_scores(client: TestClient, heads:
     )
 
 
-def test_rate_gain_from_shipped_volume_is_withheld() -> None:
-    """A capacity taken from the units a firm ships to local OEMs is a supply-link figure: its gain goes too."""
+def test_public_scores_by_hand() -> None:
+    """Two segments, one withheld (few firms): the parts a reader gets, worked out by hand."""
 
-    def part(key: str, value: float, raw: float | None = None, ev: dict | None = None) -> Part:
-        return Part(key, key, raw, "", value, WEIGHTS[key], WEIGHTS[key] * value, "x", ev or {})
+    def part(
+        key: str, value: float, raw: float | None = None, ev: dict | None = None, **detail: float
+    ) -> Part:
+        w = WEIGHTS[key]
+        return Part(
+            key,
+            key,
+            raw,
+            "",
+            value,
+            w,
+            w * value,
+            "x，距采购整车厂平均 12 公里，园区 P",
+            ev or {},
+            detail=detail,
+        )
 
-    def cand(eid: str, basis: str, gain: float) -> Candidate:
+    def cand(eid: str, seg: str, v: float, basis: str) -> Candidate:
         parts = [
-            part("outside_value", 1.0, 5e8, {"links": ["l1", "l2"]}),
-            part("rate_gain", gain, gain / 10, {"links": ["l1"], "sites": ["s"]}),
+            part("outside_value", v / 8e8, v, {"links": ["l1", "l2"]}),
+            part("rate_gain", 0.9, 0.09, {"links": ["l1"], "sites": ["s"]}),
             part("incumbent", 0.6, 3e8, {"links": ["l2"]}),
-            part("strength", 0.5, 0.5, {"enterprises": [eid], "labels": ["上市"]}),
-            part("district_fit", 0.8, 0.8),
+            part("strength", 0.5, 0.5, {"enterprises": [eid], "labels": ["上市"]}, size=0.6, labels=0.4),
+            part("district_fit", 0.74, 0.74, policy=1.0, proximity=0.8, park=0.5),
         ]
-        score = sum(p.points or 0.0 for p in parts)
-        return Candidate(eid, eid, "440300", "seg", 12000.0, basis, "500112", "渝北区", None, score, parts,
-                         0.5, 0.5 + gain / 10, gain / 10)  # fmt: skip
+        return Candidate(eid, eid, "440300", seg, 12000.0, basis, "500112", "渝北区", None,
+                         sum(p.points or 0.0 for p in parts), parts, 0.5, 0.59, 0.09)  # fmt: skip
 
-    shipped = cand("a", "现向本地整车供货量", 0.9)
-    own_site = cand("b", "外地工厂产能", 0.2)
-    t = SegmentTargets("seg", "环节", ["missing"], 5e8, 0.0, "套", ["l1", "l2"], [shipped, own_site])
-    out = visibility.public_targets([t], lambda eid: False, top=None)[0]
-    a, b = ({c.enterprise_id: c for c in out.candidates}[k] for k in ("a", "b"))
-    ra = next(p for p in a.parts if p.key == "rate_gain")
-    assert ra.raw is ra.value is ra.points is None and a.capacity is None and a.gain is a.rate_after is None
-    assert "供货量" in (a.score_note or "")
-    rb = next(p for p in b.parts if p.key == "rate_gain")
-    assert rb.value == 0.2 and b.capacity == 12000.0
-    # hand sums: a keeps outside_value 0.25 + district_fit 0.15 × 0.8; b also keeps rate_gain 0.30 × 0.2
-    assert a.score == pytest.approx(0.25 + 0.12)
-    assert b.score == pytest.approx(0.25 + 0.06 + 0.12)
-    assert [c.enterprise_id for c in out.candidates] == ["b", "a"]  # re-ranked on what is shown
-    assert t.candidates[0].score == pytest.approx(0.25 + 0.27 + 0.09 + 0.075 + 0.12)  # the input is untouched
-    assert t.outside_links == ["l1", "l2"] and out.outside_links == []
+    few = SegmentTargets(
+        "few", "少", ["missing"], 8e8, 0.0, "套", ["l1"], [cand("a", "few", 8e8, "现向本地整车供货量")]
+    )
+    many = SegmentTargets(
+        "many", "多", ["short"], 4e8, 0.0, "套", ["l2"], [cand("b", "many", 4e8, "外地工厂产能")]
+    )
+    out = visibility.public_targets([few, many], lambda eid: eid == "b", None, {"few"})
+    a, b = out[1].candidates[0], out[0].candidates[0]
+    pa = {p.key: p for p in a.parts}
+    pb = {p.key: p for p in b.parts}
+    # "few" is withheld: its V_s, and the largest V_s shown is many's 4e8, so b's outside part is 4e8/4e8 = 1
+    assert out[1].outside_value is None and pa["outside_value"].value is None
+    assert pb["outside_value"].value == 1.0 and out[0].outside_value == 4e8
+    for c in (a, b):  # the rate gain is a sum of displaced links: withheld for everyone but analysts
+        assert (
+            {p.key: p for p in c.parts}["rate_gain"].points is None
+            and c.gain is None
+            and c.rate_after is None
+        )
+    # district fit without the purchase-weighted distance: 0.5 × 1 + 0.2 × 0.5 = 0.6
+    assert pa["district_fit"].value == pytest.approx(0.6) and "公里" not in pa["district_fit"].explain
+    # a (not visible) loses strength and incumbent, and its capacity (the volume it ships); b (its own user) keeps them
+    assert pa["strength"].value is None and pa["incumbent"].raw is None and a.capacity is None
+    assert pb["strength"].value == 0.5 and pb["incumbent"].raw == 3e8 and b.capacity == 12000.0
+    assert a.score == pytest.approx(0.15 * 0.6)
+    assert b.score == pytest.approx(0.25 * 1.0 + 0.15 * 0.6 + 0.15 * 0.5 + 0.15 * 0.6)
+    assert [t.segment_id for t in out] == ["many", "few"]  # ranked on the visible scores
+    assert "l2" in pb["incumbent"].evidence["links"] and "links" not in pb["outside_value"].evidence
+    assert few.outside_value == 8e8 and few.candidates[0].parts[0].value == 1.0  # the input is untouched
 
 
 def _cultivate(client: TestClient, h: dict, tier: str, top: int = 500) -> list[dict]:
@@ -303,3 +331,94 @@ def test_directory_order_does_not_rank_by_revenue(client: TestClient, heads: dic
         seen = ids(who)
         assert sorted(seen) == sorted(full)
         assert seen == sorted(seen)  # by id, which says nothing about revenue
+
+
+def _contributors(client: TestClient, by: str, oem_only: bool) -> dict[str, tuple[int, int, int]]:
+    """key → (buyer firms, local supplier firms, outside supplier firms), counted here from the raw tables."""
+    key = {"segment": "l.segment_id", "district": "b.district_code"}[by]
+    area = "" if by == "district" else "AND b.district_code LIKE '50%'"
+    cur = client.app.state.conn.cursor()
+    rows = cur.execute(
+        f"SELECT {key}, count(DISTINCT b.enterprise_id),"
+        " count(DISTINCT s.enterprise_id) FILTER (WHERE s.district_code LIKE '50%'),"
+        " count(DISTINCT s.enterprise_id) FILTER (WHERE NOT s.district_code LIKE '50%')"
+        " FROM supply_link l JOIN site b ON b.id = l.buyer_site_id JOIN site s ON s.id = l.supplier_site_id"
+        " JOIN enterprise e ON e.id = b.enterprise_id"
+        f" WHERE (NOT ? OR list_contains(e.roles, 'OEM')) {area} GROUP BY 1",
+        [oem_only],
+    ).fetchall()
+    cur.close()
+    return {k: (n, loc, out) for k, n, loc, out in rows}
+
+
+def _few(c: tuple[int, int, int]) -> bool:
+    return c[0] < 3 or c[1] in (1, 2) or c[2] in (1, 2)
+
+
+def test_district_rates_do_not_give_an_oems_rate(client: TestClient, heads: dict) -> None:
+    oems = client.get(f"{V1}/analytics/local-rate?by=oem", headers=heads["analyst"]).json()["data"]
+    per_oem = {(r["local_value"], r["total_value"]) for r in oems}
+    full = client.get(f"{V1}/analytics/local-rate?by=district", headers=heads["analyst"]).json()
+    assert full["note"] is None and all(r["total_value"] is not None for r in full["data"])
+    # six of the demo's eight OEM districts have one OEM: their rows are that OEM's row
+    assert len({(r["local_value"], r["total_value"]) for r in full["data"]} & per_oem) >= 5
+    city = client.get(f"{V1}/analytics/local-rate?by=city", headers=heads["analyst"]).json()["data"][0]
+    counts = _contributors(client, "district", oem_only=True)
+    for who in READERS:
+        body = client.get(f"{V1}/analytics/local-rate?by=district", headers=heads[who]).json()
+        shown = [r for r in body["data"] if not r["withheld"]]
+        hidden = [r for r in body["data"] if r["withheld"]]
+        assert hidden and "少于3家企业" in body["note"]
+        assert all(r["total_value"] is r["rate_value"] is r["local_value"] is None for r in hidden)
+        for r in shown:
+            assert not _few(counts[r["key"]]) and (r["local_value"], r["total_value"]) not in per_oem
+        # the city total minus the rows shown is what the withheld rows share: never a single OEM's
+        rest = city["total_value"] - sum(r["total_value"] for r in shown)
+        assert all(rest != pytest.approx(t) for _, t in per_oem) and len(hidden) != 1
+        assert [r["key"] for r in hidden] == sorted(r["key"] for r in hidden)
+        assert body["data"][: len(shown)] == shown  # the rows shown first, the withheld ones after, by key
+
+
+def test_gaps_and_segment_rates_withhold_one_or_two_supplier_values(client: TestClient, heads: dict) -> None:
+    counts = _contributors(client, "segment", oem_only=False)
+    few = {k for k, c in counts.items() if _few(c)}
+    assert len(few) >= 10  # 21 demo segments have one outside supplier
+    full = {
+        g["segment_id"]: g
+        for g in client.get(f"{V1}/analytics/gaps", headers=heads["analyst"]).json()["data"]
+    }
+    assert all(full[k]["outside_value"] is not None for k in few)
+    oem_counts = _contributors(client, "segment", oem_only=True)
+    for who in READERS:
+        body = client.get(f"{V1}/analytics/gaps", headers=heads[who]).json()
+        for g in body["data"]:
+            if g["segment_id"] in few:
+                assert g["withheld"] and g["outside_value"] is g["local_value"] is g["hhi"] is None
+            if not g["withheld"]:
+                assert g["outside_value"] == full[g["segment_id"]]["outside_value"]
+        seg = client.get(f"{V1}/analytics/local-rate?by=segment", headers=heads[who]).json()["data"]
+        for r in seg:
+            assert r["withheld"] or not _few(oem_counts[r["key"]])
+
+
+def test_attraction_list_withholds_few_firm_segment_purchases(client: TestClient, heads: dict) -> None:
+    counts = _contributors(client, "segment", oem_only=True)
+    full = {t["segment_id"]: t for t in _recs(client, heads["analyst"])}
+    single = [k for k, t in full.items() if counts.get(k, (0, 0, 0))[2] == 1]
+    assert single  # segments with one outside supplier: their V_s is that supplier's sales to local OEMs
+    for who in READERS:
+        seen = {t["segment_id"]: t for t in _recs(client, heads[who])}
+        for k in single:
+            assert seen[k]["outside_value"] is None
+            for c in seen[k]["candidates"]:
+                assert next(p for p in c["parts"] if p["key"] == "outside_value")["raw"] is None
+        shown = [t["outside_value"] for t in seen.values() if t["outside_value"] is not None]
+        for t in seen.values():
+            for c in t["candidates"]:
+                parts = {p["key"]: p for p in c["parts"]}
+                assert parts["rate_gain"]["points"] is None and c["gain"] is None
+                assert "公里" not in parts["district_fit"]["explain"]
+                if (
+                    t["outside_value"] is not None
+                ):  # normalised by the largest V_s shown, not the largest of all
+                    assert parts["outside_value"]["value"] == pytest.approx(t["outside_value"] / max(shown))

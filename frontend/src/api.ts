@@ -8,7 +8,8 @@ export interface Overview {
   enterprises: number; oems: number; parts_firms: number; local_parts_firms: number
   unverified_enterprises: number; unverified_links: number; chain_leaders: number; specialised: number
   sites: number; vehicle_models: number; nev_volume: number; supply_links: number; segments: number
-  local_rate_value: number | null; local_rate_count: number | null; local_value: number; total_value: number; boundary: string
+  local_rate_value: number | null; local_rate_count: number | null; local_value: number | null; total_value: number | null; boundary: string
+  note?: string | null
 }
 
 export interface Segment {
@@ -51,14 +52,15 @@ export interface District {
 }
 
 export interface RateRow {
-  key: string; name: string; local_value: number; total_value: number; rate_value: number | null
-  local_count: number; total_count: number; rate_count: number | null
+  // values are null with withheld when fewer than 3 firms make the row up (roles other than admin/analyst)
+  key: string; name: string; local_value: number | null; total_value: number | null; rate_value: number | null
+  local_count: number | null; total_count: number | null; rate_count: number | null; withheld?: boolean
 }
 
 export interface GapRow {
   segment_id: string; name: string; unit: string | null; demand: number; local_capacity: number; shortfall: number
-  local_value: number; outside_value: number; total_value: number; local_firms: number; hhi: number | null
-  missing: boolean; short: boolean; single_sourced: boolean; concentrated: boolean
+  local_value: number | null; outside_value: number | null; total_value: number | null; local_firms: number; hhi: number | null
+  missing: boolean; short: boolean; single_sourced: boolean; concentrated: boolean; withheld?: boolean
 }
 
 export interface OemChange {

@@ -77,6 +77,8 @@ class Part:
     explain: str
     evidence: dict[str, list[str]] = field(default_factory=dict)
     withheld: str | None = None
+    #: the sub-scores a part is made of (strength: size, labels; district_fit: policy, proximity, park)
+    detail: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,7 +106,7 @@ class SegmentTargets:
     segment_id: str
     name: str
     flags: list[str]
-    outside_value: float
+    outside_value: float | None  # None only in a role's view that withholds it (chainbrain.invest.visibility)
     shortfall: float
     unit: str | None
     outside_links: list[str]
@@ -245,7 +247,11 @@ def recommend(
             )
         )
     out.sort(
-        key=lambda s: (-(s.candidates[0].score if s.candidates else 0.0), -s.outside_value, s.segment_id)
+        key=lambda s: (
+            -(s.candidates[0].score if s.candidates else 0.0),
+            -(s.outside_value or 0.0),
+            s.segment_id,
+        )
     )
     return out
 
@@ -264,9 +270,11 @@ def _score(
 ) -> Candidate:
     parts: list[Part] = []
 
-    def add(key: str, raw: float | None, unit: str, value: float, explain: str, ev: dict) -> None:
+    def add(
+        key: str, raw: float | None, unit: str, value: float, explain: str, ev: dict, **detail: float
+    ) -> None:
         w = WEIGHTS[key]
-        parts.append(Part(key, PART_ZH[key], raw, unit, value, w, w * value, explain, ev))
+        parts.append(Part(key, PART_ZH[key], raw, unit, value, w, w * value, explain, ev, detail=detail))
 
     link_ids = [lk["link_id"] for lk in seg_links]
     add(
@@ -324,6 +332,8 @@ def _score(
         st,
         f"{rev}；标签：{'、'.join(labels) or '无'}（规模 {size:.2f}，标签 {lab:.2f}）",
         {"enterprises": [e["id"]], "labels": labels},
+        size=size,
+        labels=lab,
     )
     if best is not None:
         add(
@@ -335,6 +345,9 @@ def _score(
             + (f"距采购整车厂平均 {best.mean_km:.0f} 公里，" if best.mean_km is not None else "")
             + f"园区 {best.park_name or '无'}",
             {"districts": [best.district], "sites": sorted(set(best.park_sites + best.buyer_sites))},
+            policy=best.policy,
+            proximity=best.proximity,
+            park=best.park,
         )
     else:
         add("district_fit", None, "", 0.0, "没有可选区县", {})

@@ -58,6 +58,6 @@ def write_xlsx(targets: list[attract.SegmentTargets], path: Path) -> int:
     append(ws3, ["环节", "名称", "问题", "市外采购(亿元/年)", "产能缺口", "供应关系"])
     for t in targets:
         append(ws3, [t.segment_id, t.name, "、".join(attract.FLAG_ZH[f] for f in t.flags),
-                    round(t.outside_value / 1e8, 2), t.shortfall, ", ".join(t.outside_links)])  # fmt: skip
+                    None if t.outside_value is None else round(t.outside_value / 1e8, 2), t.shortfall, ", ".join(t.outside_links)])  # fmt: skip
     wb.save(path)
     return len(cands)

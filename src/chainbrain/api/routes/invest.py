@@ -23,6 +23,7 @@ from starlette.background import BackgroundTask
 from chainbrain.api.accounts import User
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links, sees_firm
 from chainbrain.api.routes.common import ERRORS, Page
+from chainbrain.chain import disclosure
 from chainbrain.invest import attract, cultivate, leads, transform, visibility
 from chainbrain.invest.criteria import TIER_ZH
 from chainbrain.invest.export import write_xlsx
@@ -82,7 +83,8 @@ def _targets(
     if sees_all_links(user):
         return _recommend(conn, cache, segment, district, top)
     full = _recommend(conn, cache, segment, district, None)  # cut after redaction: the order must not leak
-    return visibility.public_targets(full, lambda eid: sees_firm(user, eid), top)
+    hidden = disclosure.withheld_keys(conn, "segment", "city", "oem")  # recommend's own link set
+    return visibility.public_targets(full, lambda eid: sees_firm(user, eid), top, hidden)
 
 
 @router.get("/recommendations")
