@@ -422,3 +422,26 @@ def test_attraction_list_withholds_few_firm_segment_purchases(client: TestClient
                     t["outside_value"] is not None
                 ):  # normalised by the largest V_s shown, not the largest of all
                     assert parts["outside_value"]["value"] == pytest.approx(t["outside_value"] / max(shown))
+
+
+def test_transformation_pull_withholds_few_firm_segments(client: TestClient, heads: dict) -> None:
+    counts = _contributors(client, "segment", oem_only=False)
+    full = client.get(f"{V1}/cultivate/transform?top=500", headers=heads["analyst"]).json()["data"]
+    few_targets = {
+        t["segment_id"] for c in full for t in c["targets"] if _few(counts.get(t["segment_id"], (3, 0, 0)))
+    }
+    assert few_targets
+    for who in READERS:
+        seen = client.get(f"{V1}/cultivate/transform?top=500", headers=heads[who]).json()["data"]
+        assert sorted(c["enterprise_id"] for c in seen) == sorted(c["enterprise_id"] for c in full)
+        shown = [t["outside_value"] for c in seen for t in c["targets"] if t["outside_value"] is not None]
+        for c in seen:
+            for t in c["targets"]:
+                if t["segment_id"] in few_targets:
+                    assert t["outside_value"] is t["pull"] is None and "少于3家企业" in t["note"]
+                    assert t["score"] == pytest.approx(0.5 * t["evidence"])
+                else:
+                    assert t["pull"] == pytest.approx(t["outside_value"] / max(shown))
+                    assert t["score"] == pytest.approx(0.5 * t["evidence"] + 0.5 * t["pull"])
+        scores = [c["score"] for c in seen]
+        assert scores == sorted(scores, reverse=True)

@@ -178,7 +178,7 @@ export interface CultivateList {
 }
 export interface TransformCandidate {
   enterprise_id: string; name: string; district_code: string; segments: string[]; capabilities: string[]; score: number
-  targets: { segment_id: string; name: string; score: number; evidence: number; pull: number; outside_value: number; reasons: string[] }[]
+  targets: { segment_id: string; name: string; score: number; evidence: number; pull: number | null; outside_value: number | null; reasons: string[]; note?: string | null }[]
 }
 export interface Need {
   id: string; buyer_id: string; segment_id: string; title: string; spec: string; annual_volume: number | null

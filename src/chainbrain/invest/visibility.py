@@ -33,6 +33,9 @@ full total minus the visible parts would otherwise give the withheld ones. The l
 shown and the ``top`` cut is taken after, since an order by the full score would leak its hidden parts. Link
 ids are dropped from the evidence, except a firm's own in its ``incumbent`` part.
 
+转型 (:func:`public_transform`): a target segment's outside purchases (the pull) are withheld where its roll-up
+is; the pull of the others is over the largest shown, and a withheld pull counts 0 in the score.
+
 培育 (:func:`public_assessments`): a check that reads a confidential figure (:data:`CONFIDENTIAL_FIELDS`),
 or whose revenue band is chosen by revenue, reads ``withheld`` with its figures 仅分析员可见; met / missed /
 unknown and the ranking count only the checks left. Listing still implies the firm is not known to exceed the
@@ -48,6 +51,7 @@ from collections.abc import Callable
 from chainbrain.invest.attract import LABEL_POINTS, WEIGHTS, Candidate, Part, SegmentTargets
 from chainbrain.invest.cultivate import Assessment, Check
 from chainbrain.invest.fit import FIT_WEIGHTS
+from chainbrain.invest.transform import TransformCandidate
 
 WITHHELD_ZH = "仅分析员可见"
 
@@ -200,3 +204,26 @@ def public_assessments(items: list[Assessment], visible: Visible, top: int | Non
     out = [public_assessment(a, visible(a.enterprise_id)) for a in items]
     out.sort(key=lambda a: (-len(a.met), len(a.missed), len(a.unknown), a.enterprise_id))
     return out[:top] if top else out
+
+
+def public_transform(
+    items: list[TransformCandidate], withheld_segments: set[str] | frozenset[str], top: int | None
+) -> list[TransformCandidate]:
+    """The transformation list as a reader sees it (see the module); ``items`` whole, ranked and cut here."""
+    items = copy.deepcopy(items)
+    shown = [
+        t.outside_value or 0.0 for c in items for t in c.targets if t.segment_id not in withheld_segments
+    ]
+    v_max = max(shown, default=0.0)
+    for c in items:
+        for t in c.targets:
+            if t.segment_id in withheld_segments:
+                t.outside_value = t.pull = None
+                t.note = f"该环节市外采购由少于3家企业构成，金额{WITHHELD_ZH}，不计入得分"
+            else:
+                t.pull = (t.outside_value or 0.0) / v_max if v_max else 0.0
+            t.score = 0.5 * t.evidence + 0.5 * (t.pull or 0.0)
+        c.targets.sort(key=lambda t: (-t.score, t.segment_id))
+        c.score = c.targets[0].score if c.targets else 0.0
+    items.sort(key=lambda c: (-c.score, c.enterprise_id))
+    return items[:top] if top else items

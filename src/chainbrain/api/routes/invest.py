@@ -220,5 +220,9 @@ def read_transform(
     conn: ConnDep, user: CurrentUser, district: str | None = DistrictQ, top: int = TopQ
 ) -> Page[dict[str, Any]]:
     """Traditional parts firms that could move to new-energy segments: the segments, scores and reasons."""
-    items = transform.candidates(conn, district=district, top=top)
+    if sees_all_links(user):
+        items = transform.candidates(conn, district=district, top=top)
+    else:  # the pull is the segment's outside purchases: withheld where few firms make it up, ranked after
+        hidden = disclosure.withheld_keys(conn, "segment", "city", "all")  # the gaps the pull is read from
+        items = visibility.public_transform(transform.candidates(conn, district=district), hidden, top)
     return Page(data=[asdict(c) for c in items], count=len(items))
