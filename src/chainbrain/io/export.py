@@ -3,7 +3,8 @@
 Columns are the store's own column names, so an exported file imports again unchanged. Lists (roles,
 labels) are joined with ``;`` in CSV and XLSX and stay arrays in JSON; dates are ISO ``2024-12-31``.
 Text that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@`` …) is written with a leading
-quote in CSV and XLSX (:mod:`chainbrain.io.safe`); JSON keeps it as stored.
+quote in CSV and XLSX (:mod:`chainbrain.io.safe`); JSON keeps it as stored. Such a text comes back unchanged
+only through a reader that drops the quote again (:func:`chainbrain.io.safe.restore_text`).
 """
 
 from __future__ import annotations
