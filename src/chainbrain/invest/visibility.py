@@ -14,7 +14,7 @@ that is a function of a confidential figure, and recomputes what is built from t
 ``rate_gain``
     the gain is the value of the links the new capacity would displace over the area total, so gain × total
     (the total is on the cockpit) is a sum of named firms' link values, often one link: withheld, with
-    ``rate_after`` and ``gain``.
+    ``rate_before``, ``rate_after`` and ``gain``.
 ``district_fit``
     its proximity is a purchase-value-weighted distance to the buying plants, and asking for every district
     (``?district=``) gives one such distance each, enough to solve for the plants' purchases: recomputed as
@@ -106,8 +106,9 @@ def _segment_parts(c: Candidate, t: SegmentTargets, withheld_segment: bool, v_sh
             _withhold(
                 p, f"按新增产能替代的市外供应关系测算（涉及企业供货金额，{WITHHELD_ZH}，本项不计入得分）"
             )
-            c.rate_after = None
-            c.gain = None
+            c.rate_before = c.rate_after = c.gain = (
+                None  # the city rate is withheld too where few firms make it
+            )
             left_out.append(f"{p.name_zh}（依据替代的供应关系）")
         elif p.key == "district_fit" and p.detail:
             fw = FIT_WEIGHTS
