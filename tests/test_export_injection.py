@@ -142,6 +142,23 @@ def test_api_table_exports(api: tuple[TestClient, dict], fmt: str) -> None:
         _check(texts, expected, fmt == "xlsx")
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_quoted_export_imports_back_as_the_same_text(cli_db: Path, tmp_path: Path, fmt: str) -> None:
+    """The quote an export adds is taken off again on import: export → import leaves every name as it was."""
+    conn = connect(cli_db)
+    before = dict(conn.execute("SELECT id, name FROM enterprise").fetchall())
+    conn.close()
+    out = tmp_path / f"enterprises.{fmt}"
+    _run(cli_db, "export", "enterprises", "-o", str(out))
+    _run(cli_db, "import", "enterprises", str(out))
+    conn = connect(cli_db)
+    after = dict(conn.execute("SELECT id, name FROM enterprise").fetchall())
+    conn.close()
+    # the importer trims surrounding white space from every cell (the tab and CR payloads lose theirs)
+    assert after == {k: v.strip() for k, v in before.items()}
+    assert after["catl"] == PAYLOADS[0]
+
+
 def test_numbers_stay_numbers_in_table_exports(cli_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "e.xlsx"
     _run(cli_db, "export", "enterprises", "-o", str(out))
