@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
-from chainbrain.schema import SQL_TABLE
+from chainbrain.store.tables import SQL_TABLE
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -24,6 +26,8 @@ def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 
 def _arrow(conn: duckdb.DuckDBPyConnection, sql_name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    import pyarrow as pa
+
     cols = table_columns(conn, sql_name)
     types = dict(
         conn.execute(
