@@ -347,6 +347,73 @@ def load_baseline(src: Path) -> tuple[Callable[..., object], Callable[..., objec
     return mods["local_rate"].local_rate, mods["gaps"].gaps
 
 
+# --- probe: what integer surrogate keys would buy --------------------------------------------------------
+
+_INT_KEY_OEM_SQL = """
+    WITH ob AS (SELECT k, enterprise_id FROM site_k
+                WHERE enterprise_id IN (SELECT id FROM enterprise WHERE list_contains(roles, 'OEM'))),
+    lk AS (SELECT ob.enterprise_id AS buyer_ent, l.annual_value AS value,
+                  l.supplier_k IN (SELECT k FROM site_k WHERE starts_with(district_code, '50')) AS is_local
+           FROM link_k l JOIN ob ON ob.k = l.buyer_k)
+    SELECT buyer_ent, sum(CASE WHEN is_local THEN value ELSE 0 END) AS local_value, sum(value) AS total_value,
+           sum(CASE WHEN is_local THEN 1 ELSE 0 END) AS local_count, count(*) AS total_count
+    FROM lk GROUP BY buyer_ent
+"""
+
+
+def int_key_probe(path: Path, plf: dict[str, pl.DataFrame], runs: int) -> None:
+    """Time the OEM roll-up on an integer-keyed copy of site and supply_link beside the library and polars.
+
+    The copy (``site_k`` with a dense INTEGER key, ``link_k`` with the buyer's and supplier's keys) lives in
+    a scratch store; the store itself has no such columns.
+    """
+    scratch = OUT / "int_key_probe.duckdb"
+    scratch.unlink(missing_ok=True)
+    conn = duckdb.connect(str(scratch))
+    conn.execute("SET enable_progress_bar = false")
+    conn.execute(f"ATTACH '{path}' AS src (READ_ONLY)")
+    conn.execute("CREATE TABLE enterprise AS SELECT id, roles FROM src.enterprise")
+    conn.execute(
+        "CREATE TABLE site_k AS SELECT row_number() OVER (ORDER BY id)::INTEGER AS k, id, enterprise_id, "
+        "district_code FROM src.site"
+    )
+    conn.execute(
+        "CREATE TABLE link_k AS SELECT l.annual_value, b.k AS buyer_k, s.k AS supplier_k FROM src.supply_link l "
+        "JOIN site_k b ON b.id = l.buyer_site_id LEFT JOIN site_k s ON s.id = l.supplier_site_id"
+    )
+    conn.execute("DETACH src")
+    conn.execute("CHECKPOINT")
+    lib = connect(path, read_only=True)
+    lib.execute("SET enable_progress_bar = false")
+    want = {r.key: r for r in local_rate(lib, "oem")}
+    got = conn.execute(_INT_KEY_OEM_SQL).fetchall()
+    assert len(got) == len(want)
+    for key, lv, tv, lc, tc in got:
+        r = want[key]
+        assert (
+            close(r.local_value, lv)
+            and close(r.total_value, tv)
+            and (r.local_count, r.total_count) == (lc, tc)
+        )
+    d, k, q = interleaved_medians(
+        [
+            lambda: local_rate(lib, "oem"),
+            lambda: conn.execute(_INT_KEY_OEM_SQL).fetchall(),
+            lambda: pl_rate_oem(plf),
+        ],
+        runs,
+    )
+    print("\nprobe: local_rate by oem on an integer-keyed copy (same numbers), median seconds")
+    print(
+        "| string keys (chainbrain.chain) | integer keys (copy) | polars | string / polars | integer / polars |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    print(f"| {d:.3f} | {k:.3f} | {q:.3f} | {d / q:.2f} | {k / q:.2f} |")
+    lib.close()
+    conn.close()
+    scratch.unlink(missing_ok=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--firms", type=int, default=100_000)
@@ -356,6 +423,7 @@ def main() -> None:
     ap.add_argument(
         "--baseline-src", type=Path, help="also time another commit's chain SQL (git archive src)"
     )
+    ap.add_argument("--int-key-probe", action="store_true", help="also time an integer-keyed copy (OEM rate)")
     a = ap.parse_args()
     if a.runs < 5:
         ap.error("--runs must be at least 5")
@@ -432,6 +500,8 @@ def main() -> None:
     )
     print(f"\naim: local rate + gaps under 2 s — {'met' if d < 2 else 'NOT met'} ({d:.2f} s)")
     conn.close()
+    if a.int_key_probe:
+        int_key_probe(path, plf, a.runs)
 
 
 if __name__ == "__main__":

@@ -38,8 +38,9 @@ CHAINBRAIN = str(BIN / "chainbrain")
 ENV: dict[str, str] = {}
 
 
-def run(argv: list[str], src: Path | None = None) -> tuple[float, int]:
-    """Wall-clock seconds and peak RSS (KiB) of one child process; fails loudly on a non-zero exit.
+def run(argv: list[str], src: Path | None = None) -> tuple[float, float, int]:
+    """Wall-clock seconds, CPU seconds (user + system) and peak RSS (KiB) of one child process; fails loudly
+    on a non-zero exit.
 
     ``src``: run the chainbrain found there (a ``git archive`` of another commit's ``src``) instead.
     """
@@ -54,7 +55,7 @@ def run(argv: list[str], src: Path | None = None) -> tuple[float, int]:
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {err}")
-    return seconds, usage.ru_maxrss
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def timing(db: Path, rounds: int, baseline: Path | None) -> None:
@@ -84,30 +85,81 @@ def timing(db: Path, rounds: int, baseline: Path | None) -> None:
         ]
     for _, argv, src in plan:  # warm the page cache and the bytecode
         run(argv, src)
-    times: dict[str, list[float]] = {name: [] for name, _, _ in plan}
+    wall: dict[str, list[float]] = {name: [] for name, _, _ in plan}
+    cpu: dict[str, list[float]] = {name: [] for name, _, _ in plan}
     for _ in range(rounds):
         for name, argv, src in plan:
-            times[name].append(run(argv, src)[0])
-    base = statistics.median(next(iter(times.values())))
-    print(f"whole-process time, median of {rounds} interleaved rounds")
-    print(f"{'case':<42} {'median s':>9} {'min s':>7} {'× floor':>8}")
-    for name, ts in times.items():
-        med = statistics.median(ts)
-        print(f"{name:<42} {med:9.3f} {min(ts):7.3f} {med / base:8.2f}")
+            w, c, _ = run(argv, src)
+            wall[name].append(w)
+            cpu[name].append(c)
+    floor = next(iter(wall))
+    bw, bc = statistics.median(wall[floor]), statistics.median(cpu[floor])
+    print(f"whole process, median of {rounds} interleaved rounds (CPU = user + system of the child)")
+    print("| case | wall s | wall × floor | CPU s | CPU × floor |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name in wall:
+        w, c = statistics.median(wall[name]), statistics.median(cpu[name])
+        print(f"| {name} | {w:.3f} | {w / bw:.2f} | {c:.3f} | {c / bc:.2f} |")
 
 
-def memory(firms: int, baseline: Path | None) -> None:
-    print("peak resident set size (os.wait4 ru_maxrss), each in a fresh store")
-    for label, src in [("this tree", None)] + ([("baseline", baseline)] if baseline is not None else []):
-        with tempfile.TemporaryDirectory() as tmp:
-            demo = Path(tmp) / "demo.duckdb"
-            synth = Path(tmp) / "synth.duckdb"
-            s1, rss1 = run([CHAINBRAIN, "--db", str(demo), "init", "--demo"], src)
-            s2, rss2 = run(
-                [CHAINBRAIN, "--db", str(synth), "synth", "--firms", str(firms), "--seed", "42"], src
-            )
-        print(f"  {label:<10} init --demo              {rss1 / 1024:8.1f} MiB  {s1:6.1f} s")
-        print(f"  {label:<10} synth --firms {firms:<10} {rss2 / 1024:8.1f} MiB  {s2:6.1f} s")
+#: where a command's time goes beyond the floor: each line adds one import to the one before
+BREAKDOWN = (
+    ("python -c pass", "pass"),
+    ("import duckdb", "import duckdb"),
+    ("+ typer", "import duckdb, typer"),
+    (
+        "+ pydantic TypeAdapter (typer 0.29 builds one per option)",
+        "import duckdb, typer, pydantic; pydantic.TypeAdapter(int).validate_python(1)",
+    ),
+    (
+        "+ rich.console",
+        "import duckdb, typer, pydantic, rich.console; pydantic.TypeAdapter(int).validate_python(1)",
+    ),
+    (
+        "+ chainbrain.cli",
+        "import duckdb, typer, pydantic, chainbrain.cli; pydantic.TypeAdapter(int).validate_python(1)",
+    ),
+    (
+        "+ chainbrain.settings (read for --boundary)",
+        "import duckdb, typer, pydantic, chainbrain.cli, chainbrain.settings; "
+        "pydantic.TypeAdapter(int).validate_python(1)",
+    ),
+)
+
+
+def breakdown(rounds: int) -> None:
+    cpu: dict[str, list[float]] = {label: [] for label, _ in BREAKDOWN}
+    for _, code in BREAKDOWN:  # warm the bytecode cache
+        run([sys.executable, "-c", code])
+    for _ in range(rounds):
+        for label, code in BREAKDOWN:
+            cpu[label].append(run([sys.executable, "-c", code])[1])
+    print(f"import cost, CPU seconds (user + system), median of {rounds} interleaved rounds")
+    print("| process | CPU s |")
+    print("| --- | ---: |")
+    for label, ts in cpu.items():
+        print(f"| {label} | {statistics.median(ts):.3f} |")
+
+
+def memory(firms: int, baseline: Path | None, rounds: int = 3) -> None:
+    """Peak RSS of ``init --demo`` and ``synth --firms N``, each in a fresh store, interleaved, medians."""
+    trees = [("this tree", None)] + ([("baseline", baseline)] if baseline is not None else [])
+    cases = {"init --demo": ["init", "--demo"], f"synth --firms {firms}": ["synth", "--firms", str(firms)]}
+    rss: dict[tuple[str, str], list[int]] = {(t, c): [] for t, _ in trees for c in cases}
+    secs: dict[tuple[str, str], list[float]] = {k: [] for k in rss}
+    for _ in range(rounds):
+        for case, argv in cases.items():
+            for label, src in trees:
+                with tempfile.TemporaryDirectory() as tmp:
+                    w, _, kib = run([CHAINBRAIN, "--db", str(Path(tmp) / "s.duckdb"), *argv], src)
+                rss[label, case].append(kib)
+                secs[label, case].append(w)
+    print(f"peak resident set size (os.wait4 ru_maxrss), each in a fresh store, median of {rounds}")
+    print("| command | tree | peak RSS MiB | wall s |")
+    print("| --- | --- | ---: | ---: |")
+    for (label, case), kibs in rss.items():
+        mib = statistics.median(kibs) / 1024
+        print(f"| {case} | {label} | {mib:.1f} | {statistics.median(secs[label, case]):.1f} |")
 
 
 def main() -> int:
@@ -121,10 +173,14 @@ def main() -> int:
         type=Path,
         help="also run another commit's chainbrain, interleaved: a directory from git archive REF src",
     )
+    ap.add_argument("--breakdown", action="store_true", help="also time the imports a command pays for")
     ap.add_argument("--no-pyc", action="store_true", help="no bytecode cache: compile every module each run")
     args = ap.parse_args()
     pycache = tempfile.TemporaryDirectory()
-    ENV.update({"PYTHONDONTWRITEBYTECODE": "1"} if args.no_pyc else {"PYTHONPYCACHEPREFIX": pycache.name})
+    # an empty cache prefix: --no-pyc also ignores any __pycache__ beside the sources
+    ENV.update(
+        {"PYTHONPYCACHEPREFIX": pycache.name} | ({"PYTHONDONTWRITEBYTECODE": "1"} if args.no_pyc else {})
+    )
     if args.rounds > 0:
         if args.db is not None:
             timing(args.db, args.rounds, args.baseline_src)
@@ -133,6 +189,8 @@ def main() -> int:
                 db = Path(tmp) / "demo.duckdb"
                 run([CHAINBRAIN, "--db", str(db), "init", "--demo"])
                 timing(db, args.rounds, args.baseline_src)
+    if args.breakdown:
+        breakdown(max(args.rounds, 5))
     if args.memory:
         memory(args.firms, args.baseline_src)
     return 0

@@ -36,6 +36,7 @@ HEAVY = (
 def _run(code: str) -> dict:
     """Run ``code`` in a fresh interpreter (fixed terminal width) and return the JSON it prints last."""
     env = {"COLUMNS": "200", "LINES": "50", "TERM": "dumb", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     out = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
