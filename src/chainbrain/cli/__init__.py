@@ -69,7 +69,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "resilience_cmds",
         "供应链韧性：恢复时间（TTR）损失与生存时间（TTS）、备份供应商、应急库存。",
     ),
-    ("user", "web_cmds", "网页端用户：添加、列出（角色 admin / analyst / enterprise / viewer）。"),
+    (
+        "user",
+        "web_cmds",
+        "网页端用户：添加、列出、改密码、停用、注销全部会话（角色 admin / analyst / enterprise / viewer）。",
+    ),
 )
 
 _MODULE = {name: module for name, module, _ in COMMANDS}
