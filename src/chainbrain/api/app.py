@@ -91,6 +91,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     for router in [*ROUTERS, invest.router, invest.cultivate_router, match.router, resilience.router]:
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(__import__("chainbrain.api.routes.infra", fromlist=["router"]).router, prefix=API_PREFIX)
 
     static = static_dir()
     if (static / "index.html").exists():

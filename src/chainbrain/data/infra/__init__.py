@@ -202,11 +202,11 @@ def build_infra_demo(seed: int = SEED) -> InfraDemo:
                                       **_placed(t, lon, lat)})  # fmt: skip
     v2x_districts = ("500112", "500112", "500112", "500107", "500106", "500105", "500108", "500118", "500113")
     x_dates: list[dt.date | None] = [*_dates(INTERSECTION_SERIES, rng, dt.date(2024, 12, 31)), *[None] * 45]
-    for i, d in enumerate(x_dates):
+    for i, xd in enumerate(x_dates):
         t = places.town(rng.choice(v2x_districts))
         lon, lat = places.near(t, 1.5)
-        demo.sensing_intersection.append({"id": f"X{i + 1:04d}", "name": f"{t.name}感知路口{i + 1}", "opened": d,
-                                          "state": "operating" if d else "building", **_placed(t, lon, lat)})  # fmt: skip
+        demo.sensing_intersection.append({"id": f"X{i + 1:04d}", "name": f"{t.name}感知路口{i + 1}", "opened": xd,
+                                          "state": "operating" if xd else "building", **_placed(t, lon, lat)})  # fmt: skip
     prev_end, prev_km, n = dt.date(2024, 12, 31), 0.0, 0
     for q, km_total in ROAD_KM_SERIES.items():
         end = _quarter_end(q)
