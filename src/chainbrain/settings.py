@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,10 +22,10 @@ class Settings(BaseSettings):
     #: "超充枪额定最大功率 ≥480 kW" (快充枪 ≥180 kW) in its specification for extending expressway
     #: service-area stations, as republished on a public web page read on 2026-12-01; the guideline's own
     #: general definition of 超充 could not be read here, so this follows that one table (docs/infra.md).
-    ultra_gun_kw: float = Field(480.0, gt=0, le=2000)
+    ultra_gun_kw: Annotated[float, Field(gt=0, le=2000)] = 480.0
     #: R of township coverage: a township is covered when an operating ultra-fast station lies within R km
     #: (great-circle). 5 km is a planning choice (about 10 minutes' drive), not a figure of the plans.
-    coverage_radius_km: float = Field(5.0, gt=0, le=200)
+    coverage_radius_km: Annotated[float, Field(gt=0, le=200)] = 5.0
 
 
 def get_settings() -> Settings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from chainbrain.api.deps import ConnDep, CurrentUser
@@ -125,7 +125,7 @@ class TargetProgressOut(BaseModel):
 
 
 def _bad(message: str) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, message)
+    return HTTPException(422, message)
 
 
 @router.get("/stations")
