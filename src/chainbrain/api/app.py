@@ -94,9 +94,6 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     from chainbrain.api.routes import infra as infra_routes
 
     app.include_router(infra_routes.router, prefix=API_PREFIX)
-    app.include_router(
-        __import__("chainbrain.api.routes.infra", fromlist=["router"]).router, prefix=API_PREFIX
-    )
 
     static = static_dir()
     if (static / "index.html").exists():
