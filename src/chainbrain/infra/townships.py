@@ -40,10 +40,13 @@ def bundled_rows() -> list[dict[str, object]]:
 
 
 def load_townships(conn: duckdb.DuckDBPyConnection) -> int:
-    """Insert the bundled townships that are not stored yet (imported ones are kept); returns how many."""
+    """Insert the bundled townships that are not stored yet (a township imported with the same code is
+    kept as imported); returns the number of bundled townships now in the store, so a reload reports the
+    same count as the first load."""
     have = {r[0] for r in conn.execute("SELECT id FROM township").fetchall()}
-    rows = [r for r in bundled_rows() if r["id"] not in have]
-    return insert_rows(conn, "township", rows)
+    bundled = bundled_rows()
+    insert_rows(conn, "township", [r for r in bundled if r["id"] not in have])
+    return len(bundled)
 
 
 def list_townships(conn: duckdb.DuckDBPyConnection, *, district: str | None = None) -> list[Township]:
