@@ -31,6 +31,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from chainbrain.api.passwords import password_problem
+from chainbrain.errors import InvalidInput
 
 ROLES = ("admin", "analyst", "enterprise", "viewer")
 ROLE_ZH = {"admin": "管理员", "analyst": "分析员", "enterprise": "企业用户", "viewer": "只读用户"}
@@ -41,7 +42,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("chainbrain-no-such-user")
 
 
-class AccountError(ValueError):
+class AccountError(InvalidInput, ValueError):
     """A user cannot be created or changed as asked (message in zh-CN); ``status`` is the HTTP answer."""
 
     status = 422

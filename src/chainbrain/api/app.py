@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from chainbrain.api.cache import ResultCache, SessionCache
 from chainbrain.api.security import install_security
 from chainbrain.api.settings import ApiSettings
+from chainbrain.errors import ChainbrainError
 from chainbrain.store import connect
 
 API_PREFIX = "/api/v1"
@@ -84,6 +85,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": _validation_message(exc)})
+
+    @app.exception_handler(ChainbrainError)
+    async def _refused(request: Request, exc: ChainbrainError) -> JSONResponse:
+        # the library's own errors: its Chinese message and its status, the one place routes answer them
+        return JSONResponse(status_code=exc.status, content={"detail": exc.api_message})
 
     from chainbrain.api.routes import ROUTERS, imports, invest, match, resilience
 

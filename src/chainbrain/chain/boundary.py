@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from chainbrain.errors import InvalidInput
+
 #: mean Earth radius (IUGG), km
 EARTH_RADIUS_KM = 6371.0088
 
@@ -49,7 +51,7 @@ CHENGYU_SICHUAN: tuple[str, ...] = (
 CHENGYU_PREFIXES: tuple[str, ...] = CITY_PREFIXES + CHENGYU_SICHUAN
 
 
-class BoundaryError(ValueError):
+class BoundaryError(InvalidInput, ValueError):
     """A boundary string that cannot be parsed."""
 
 

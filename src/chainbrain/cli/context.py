@@ -15,8 +15,10 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperCommand
 
 from chainbrain.chain.boundary import BoundaryError, parse_boundary
+from chainbrain.errors import ChainbrainError
 from chainbrain.store import connect
 
 
@@ -60,6 +62,24 @@ def open_store(ctx: typer.Context, *, must_exist: bool = True) -> duckdb.DuckDBP
 def fail(message: str, *, code: int = 1) -> NoReturn:
     err_console.print(f"[bold red]错误：[/]{message}")
     raise typer.Exit(code)
+
+
+class HandledCommand(TyperCommand):
+    """A command whose library errors (:class:`~chainbrain.errors.ChainbrainError`) end it the one way:
+    their Chinese line in red on stderr (:func:`fail`) and their exit code, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # a click context (typer bundles its own click)
+        try:
+            return super().invoke(ctx)
+        except ChainbrainError as e:
+            fail(e.message, code=e.exit_code)
+
+
+class CommandGroup(typer.Typer):
+    """A command group whose commands are :class:`HandledCommand` unless told otherwise."""
+
+    def command(self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls or HandledCommand, **kwargs)
 
 
 @contextmanager

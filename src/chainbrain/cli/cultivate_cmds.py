@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from chainbrain.cli.context import (
+    CommandGroup,
     DistrictOpt,
     JsonOpt,
     TopOpt,
@@ -23,7 +24,7 @@ from chainbrain.cli.context import (
 from chainbrain.invest import cultivate, transform
 from chainbrain.invest.criteria import TIER_ZH, criteria_table
 
-cultivate_app = typer.Typer(help="企业培育：专精特新、小巨人候选名单与传统零部件企业转型。")
+cultivate_app = CommandGroup(help="企业培育：专精特新、小巨人候选名单与传统零部件企业转型。")
 
 FirmOpt = Annotated[str | None, typer.Option("--firm", help="只看一家企业的逐项核对")]
 

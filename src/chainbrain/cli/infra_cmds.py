@@ -6,9 +6,18 @@ from typing import Annotated
 
 import typer
 
-from chainbrain.cli.context import DistrictOpt, JsonOpt, fail, open_store, parse_day, print_data, print_table
+from chainbrain.cli.context import (
+    CommandGroup,
+    DistrictOpt,
+    JsonOpt,
+    fail,
+    open_store,
+    parse_day,
+    print_data,
+    print_table,
+)
 
-infra_app = typer.Typer(help="充换电与车路云：站点清单、乡镇街道超充覆盖、车路云建设进度与目标。")
+infra_app = CommandGroup(help="充换电与车路云：站点清单、乡镇街道超充覆盖、车路云建设进度与目标。")
 
 KindOpt = Annotated[
     str | None,

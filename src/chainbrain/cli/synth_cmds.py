@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from chainbrain.cli.context import State, console, fail, open_store, print_json, print_table
+from chainbrain.cli.context import HandledCommand, State, console, open_store, print_json, print_table
 from chainbrain.cli.core import TABLE_ZH
-from chainbrain.synth import SynthError, synthesize
+from chainbrain.synth import synthesize
 
 
 def synth(
@@ -36,8 +36,6 @@ def synth(
     conn = open_store(ctx, must_exist=False)
     try:
         report = synthesize(conn, firms, seed=seed, links=links)
-    except SynthError as e:
-        fail(str(e))
     finally:
         conn.close()
     if as_json:
@@ -52,4 +50,4 @@ def synth(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("synth")(synth)
+    app.command("synth", cls=HandledCommand)(synth)

@@ -26,12 +26,17 @@ from typing import Any
 import duckdb
 
 from chainbrain.chain.boundary import haversine_km
+from chainbrain.errors import InvalidInput
 from chainbrain.store.records import fetch_dicts
 
 FIT_WEIGHTS = {"policy": 0.5, "proximity": 0.3, "park": 0.2}
 PROXIMITY_KM = 200.0
 D4_27 = "《重庆市智能网联新能源汽车产业链“渝链智擎”行动计划(2025—2027)》二(七)"
 D3_57 = "《重庆市建设世界级智能网联新能源汽车产业集群发展规划(2022—2030年)》五(七) “1+N”园区体系"
+
+
+class InvestError(InvalidInput, ValueError):
+    """A segment or district asked for that the 招商 analysis does not know (message in zh-CN)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,9 @@ def district_fits(
     if districts is not None:
         unknown = set(districts) - {r["id"] for r in rows}
         if unknown:
-            raise ValueError(f"区县代码 {sorted(unknown)} 不是重庆市的区县（行政区划表中没有）")
+            raise InvestError(
+                f"区县代码 {sorted(unknown)} 不是重庆市的区县（行政区划表中没有）", param="district"
+            )
         rows = [r for r in rows if r["id"] in districts]
     parks_all = _parks(conn)
     roots = {p["segment_id"]: segment_root(parents, p["segment_id"]) for p in parks_all if p["segment_id"]}

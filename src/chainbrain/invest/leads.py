@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from chainbrain.chain.boundary import parse_boundary
+from chainbrain.errors import InvalidInput
 from chainbrain.store.records import fetch_dicts, insert_rows, transaction
 
 STAGES = ("lead", "talks", "signed", "producing", "supplying")
@@ -27,7 +28,7 @@ STAGE_ZH = {"lead": "线索", "talks": "洽谈", "signed": "签约", "producing"
 _ZH_STAGE = {v: k for k, v in STAGE_ZH.items()}
 
 
-class LeadError(ValueError):
+class LeadError(InvalidInput, ValueError):
     """A lead or a move that cannot be recorded."""
 
 
@@ -164,7 +165,10 @@ def list_leads(
     """Leads, filtered by the courting district and by current stage."""
     out = _leads(conn, "WHERE (? IS NULL OR l.district_code = ?)", [district, district])
     if stage:
-        s = parse_stage(stage)
+        try:
+            s = parse_stage(stage)
+        except LeadError as e:
+            raise LeadError(e.message, param="stage") from None
         out = [x for x in out if x.stage == s]
     return out
 

@@ -28,6 +28,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from chainbrain.errors import InvalidInput
 from chainbrain.store.records import insert_rows, table_columns, transaction
 from chainbrain.synth.codes import credit_codes
 from chainbrain.synth.geo import PROVINCES, DistrictPool, district_pool
@@ -42,7 +43,7 @@ POWERTRAIN_P = [0.45, 0.2, 0.2, 0.02, 0.05, 0.08]
 ROLE_NAMES = np.array(["OEM", "Tier1", "Tier2", "Tier3"])
 
 
-class SynthError(ValueError):
+class SynthError(InvalidInput, ValueError):
     """The synthetic dataset cannot be generated as asked."""
 
 

@@ -24,7 +24,6 @@ from chainbrain.chain import (
     BoundaryError,
     Concentration,
     GapRow,
-    WhatIfError,
     WhatIfResult,
     city_rate,
     concentration,
@@ -240,7 +239,4 @@ class WhatIfIn(BaseModel):
 @router.post("/whatif")
 def run_whatif(body: WhatIfIn, conn: ConnDep, user: AnalystUser) -> WhatIfResult:
     """What if a new local supplier of a segment opened: the local rate before and after (nothing is written)."""
-    try:
-        return whatif(conn, body.segment, body.capacity, body.district, body.boundary)
-    except (WhatIfError, BoundaryError) as e:
-        raise _bad_input(e) from e
+    return whatif(conn, body.segment, body.capacity, body.district, body.boundary)

@@ -75,10 +75,7 @@ class RejectedOut(ErrorOut):
 
 
 def _spec(table: str) -> registry.TableIO:
-    try:
-        return registry.get(table)
-    except KeyError as e:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(e.args[0])) from e
+    return registry.get(table)
 
 
 def upload_name(filename: str | None) -> str:

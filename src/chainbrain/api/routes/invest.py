@@ -164,10 +164,7 @@ def read_leads(
     ),
 ) -> Page[dict[str, Any]]:
     """招商线索 with their stage history (线索 → 洽谈 → 签约 → 投产 → 本地供货), dates and owners."""
-    try:
-        items = leads.list_leads(conn, district=district, stage=stage)
-    except leads.LeadError as e:
-        raise HTTPException(422, f"参数 stage 不正确：{e}") from e
+    items = leads.list_leads(conn, district=district, stage=stage)
     return Page(data=[asdict(x) for x in items], count=len(items))
 
 

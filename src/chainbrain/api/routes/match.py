@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field
 
 from chainbrain.api.accounts import User, audit
@@ -25,7 +25,6 @@ from chainbrain.api.routes.common import ERRORS, ErrorOut, Page, forbidden
 from chainbrain.match import engine, records
 from chainbrain.match.records import Cert, Id
 from chainbrain.schema.numbers import OptionalFiniteFloat
-from chainbrain.store.records import WriteConflict
 
 router = APIRouter(tags=["match"], responses=ERRORS)
 
@@ -91,20 +90,6 @@ def _scope(user: User, asked: str | None) -> str | None:
     return user.enterprise_id
 
 
-def _bad(e: records.MatchRecordError) -> HTTPException:
-    code = status.HTTP_404_NOT_FOUND if "不存在" in str(e) else 422
-    return HTTPException(code, str(e))
-
-
-def _refused(e: records.MatchRecordError | WriteConflict) -> HTTPException:
-    """A post that was not stored: 403 for another firm's plant, 409 for a collision, else 422."""
-    if isinstance(e, records.SiteNotOwned):
-        return forbidden(str(e))
-    if isinstance(e, WriteConflict):
-        return HTTPException(status.HTTP_409_CONFLICT, str(e))
-    return HTTPException(422, str(e))
-
-
 def _sites_of(user: User) -> str | None:
     """The firm whose plants ``user`` may name: its own for an enterprise user, any (None) otherwise."""
     return None if sees_all_links(user) else user.enterprise_id
@@ -140,10 +125,7 @@ def create_need(
     def record(need: records.Need) -> None:
         audit(conn, user, "need.create", f"need:{need.id}", need.model_dump(mode="json"), ip)
 
-    try:
-        need = records.add_need(conn, data, sites_of=_sites_of(user), before_commit=record)
-    except (records.MatchRecordError, WriteConflict) as e:
-        raise _refused(e) from e
+    need = records.add_need(conn, data, sites_of=_sites_of(user), before_commit=record)
     cache.invalidate()
     return need
 
@@ -173,10 +155,7 @@ def create_offer(
     def record(offer: records.Offer) -> None:
         audit(conn, user, "offer.create", f"offer:{offer.id}", offer.model_dump(mode="json"), ip)
 
-    try:
-        offer = records.add_offer(conn, data, sites_of=_sites_of(user), before_commit=record)
-    except (records.MatchRecordError, WriteConflict) as e:
-        raise _refused(e) from e
+    offer = records.add_offer(conn, data, sites_of=_sites_of(user), before_commit=record)
     cache.invalidate()
     return offer
 
@@ -196,10 +175,7 @@ def _match_view(m: engine.Match, user: User) -> dict[str, Any]:
 @router.get("/needs/{need_id}/matches")
 def read_need_matches(need_id: str, conn: ConnDep, user: MatchUser, top: int = TopQ) -> Matches:
     """Suppliers for a need, best first (local first), each part of the score explained."""
-    try:
-        need = records.get_need(conn, need_id)
-    except records.MatchRecordError as e:
-        raise _bad(e) from e
+    need = records.get_need(conn, need_id)
     _own(user, need.buyer_id, "查看")
     items = engine.rank_suppliers(conn, need, top=top)
     return Matches(data=[_match_view(m, user) for m in items], count=len(items), weights=engine.WEIGHTS)
@@ -208,10 +184,7 @@ def read_need_matches(need_id: str, conn: ConnDep, user: MatchUser, top: int = T
 @router.get("/offers/{offer_id}/matches")
 def read_offer_matches(offer_id: str, conn: ConnDep, user: MatchUser, top: int = TopQ) -> Matches:
     """Open needs an offer could answer, best first, scored with the same parts."""
-    try:
-        offer = records.get_offer(conn, offer_id)
-    except records.MatchRecordError as e:
-        raise _bad(e) from e
+    offer = records.get_offer(conn, offer_id)
     _own(user, offer.supplier_id, "查看")
     items = engine.rank_needs(conn, offer, top=top)
     return Matches(data=[_match_view(m, user) for m in items], count=len(items), weights=engine.WEIGHTS)
