@@ -215,7 +215,7 @@ def show_cmd(ctx: typer.Context, target_id: str, as_of: AsOfOpt = None, as_json:
         print_table(
             "追赶要求（每期末应达到）",
             [("period", "期间"), ("level", "应达到")],
-            a.catch_up,
+            [{"period": c["period"], "level": c["level"]} for c in a.catch_up],
             fmt={"level": _num},
         )
 

@@ -78,7 +78,7 @@ class Part:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     withheld: str | None = None
     #: the sub-scores a part is made of (strength: size, labels; district_fit: policy, proximity, park)
-    detail: dict[str, float] = field(default_factory=dict)
+    detail: dict[str, int | float] = field(default_factory=dict)
 
 
 @dataclass

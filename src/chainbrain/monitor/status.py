@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import duckdb
+from typing_extensions import TypedDict
 
 from chainbrain.monitor.observations import Observation, observations
 from chainbrain.monitor.periods import date_t, parse_period, periods_between
@@ -33,6 +34,21 @@ from chainbrain.monitor.trajectory import compound, origin_of, project, required
 STATUS_ORDER = ("滞后", "预警", "正常", "无数据", "达标")
 LAG_PACE = -0.20
 WARN_PACE = -0.05
+
+
+class OriginPoint(TypedDict):
+    """Where the required path starts: decimal time, value, and what it is (baseline or first observation)."""
+
+    t: int | float
+    value: int | float
+    basis: str
+
+
+class CatchUpPoint(TypedDict):
+    """The level a remaining period must reach to arrive at the target on time."""
+
+    period: str
+    level: float
 
 
 @dataclass
@@ -52,7 +68,7 @@ class Assessment:
     latest_period: str | None = None
     latest_status: str | None = None
     n_obs: int = 0
-    origin: dict[str, Any] | None = None
+    origin: OriginPoint | None = None
     required_now: float | None = None
     required_at_latest: float | None = None
     pace_gap: float | None = None
@@ -62,7 +78,7 @@ class Assessment:
     projected_high: float | None = None
     method: str | None = None
     reason: str = ""
-    catch_up: list[dict[str, Any]] = field(default_factory=list)
+    catch_up: list[CatchUpPoint] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,12 +94,12 @@ def _sign(target: Target) -> float:
     return -1.0 if target.direction == "at_most" else 1.0
 
 
-def catch_up_path(target: Target, t_last: float, v_last: float, grain: str) -> list[dict[str, Any]]:
+def catch_up_path(target: Target, t_last: float, v_last: float, grain: str) -> list[CatchUpPoint]:
     """Level each remaining period must reach, from the latest value straight to the target."""
     end = float(target.year)
     if t_last >= end:
         return []
-    out = []
+    out: list[CatchUpPoint] = []
     geo = target.growth and v_last > 0 and target.value > 0
     for p in periods_between(t_last, end, "year" if grain == "year" else "quarter"):
         f = (p.t - t_last) / (end - t_last)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from openpyxl import Workbook
@@ -86,7 +87,8 @@ def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.d
     warn = wb.create_sheet("预警")
     _header(warn, ["严重程度", "编号", "目标", "状态", "最新值", "期间", "应达到", "单位"])
     for i, a in enumerate(d.warnings, start=1):
-        for c in a.catch_up or [{"period": "（已到期）", "level": None}]:
+        due: list[dict[str, Any]] = [{"period": c["period"], "level": c["level"]} for c in a.catch_up]
+        for c in due or [{"period": "（已到期）", "level": None}]:
             append(warn, [i, a.id, a.name, a.status, a.latest, c["period"], c["level"], a.unit])
     notes = wb.create_sheet("说明")
     append(notes, ["评估日期", date_zh(d.as_of)])

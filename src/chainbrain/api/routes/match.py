@@ -13,7 +13,7 @@ no longer than the limits of :mod:`chainbrain.match.records` (listed in ``docs/a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
@@ -71,7 +71,7 @@ class OfferIn(BaseModel):
 class Matches(BaseModel):
     """Ranked answers, best first, each with its score parts and explanation; ``weights`` of the parts."""
 
-    data: list[dict[str, Any]]
+    data: list[engine.Match]
     count: int
     weights: dict[str, float]
 
@@ -160,16 +160,18 @@ def create_offer(
     return offer
 
 
-def _match_view(m: engine.Match, user: User) -> dict[str, Any]:
+def _match_view(m: engine.Match, user: User) -> engine.Match:
     """A match as ``user`` may see it: another firm's spare capacity only as a share of the need's volume."""
-    d = asdict(m)
     if sees_all_links(user) or m.need_id is not None or m.id == user.enterprise_id:
-        return d
-    for p in d["parts"]:
-        if p["key"] == "capacity" and p["explain"].startswith("富余产能"):
-            enough = "足以满足需求" if p["value"] >= 1 else f"约为需求量的 {p['value']:.0%}"
-            p["explain"] = f"富余产能{enough}（{HIDDEN_CAPACITY}）"
-    return d
+        return m
+
+    def shown(p: engine.MatchPart) -> engine.MatchPart:
+        if p.key == "capacity" and p.explain.startswith("富余产能"):
+            enough = "足以满足需求" if p.value >= 1 else f"约为需求量的 {p.value:.0%}"
+            return replace(p, explain=f"富余产能{enough}（{HIDDEN_CAPACITY}）")
+        return p
+
+    return replace(m, parts=[shown(p) for p in m.parts])
 
 
 @router.get("/needs/{need_id}/matches")
