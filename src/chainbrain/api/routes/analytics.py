@@ -16,7 +16,6 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
-from chainbrain.api import queries
 from chainbrain.api.accounts import User
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links
 from chainbrain.api.routes.common import ERRORS, Page, forbidden
@@ -33,6 +32,7 @@ from chainbrain.chain import (
     whatif,
 )
 from chainbrain.schema.numbers import FiniteFloat
+from chainbrain.store import directory as queries
 
 router = APIRouter(prefix="/analytics", tags=["analytics"], responses=ERRORS)
 

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from chainbrain.api import queries
 from chainbrain.api.deps import ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page, Provenance, not_found
+from chainbrain.store import directory as queries
 
 router = APIRouter(prefix="/districts", tags=["districts"], responses=ERRORS)
 
