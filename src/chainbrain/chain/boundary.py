@@ -30,7 +30,9 @@ from chainbrain.errors import InvalidInput
 #: mean Earth radius (IUGG), km
 EARTH_RADIUS_KM = 6371.0088
 
-CITY_PREFIXES: tuple[str, ...] = ("50",)
+#: the one definition of "local" by district code: 重庆市's codes (GB/T 2260) start with 50
+CITY_PREFIX = "50"
+CITY_PREFIXES: tuple[str, ...] = (CITY_PREFIX,)
 CHENGYU_SICHUAN: tuple[str, ...] = (
     "5101",
     "5103",
@@ -109,6 +111,16 @@ class Boundary:
     def contains_code(self, district_code: str) -> bool:
         """Whether a district code lies in the area."""
         return district_code.startswith(self.area_prefixes)
+
+
+def in_city_sql(column: str) -> str:
+    """SQL: the district code ``column`` lies in 重庆市 (NULL when the code is NULL, like ``LIKE``)."""
+    return f"starts_with({column}, '{CITY_PREFIX}')"
+
+
+def in_city(district_code: str | None) -> bool:
+    """Whether a district code lies in 重庆市 (a missing code does not)."""
+    return district_code is not None and district_code.startswith(CITY_PREFIX)
 
 
 def prefix_sql(column: str, prefixes: tuple[str, ...]) -> str:

@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from chainbrain.chain.boundary import in_city
 from chainbrain.data import fill, firms, network, vehicles
 from chainbrain.data.geo import china_divisions, chongqing_codes, random_point
 from chainbrain.data.reference import segment_units
@@ -41,7 +42,7 @@ class Demo:
 
 def is_local_parts_firm(e: dict[str, Any]) -> bool:
     """A parts firm in the sense of D1's 543: seated in Chongqing with a Tier1/Tier2/Tier3 role."""
-    return e["district_code"].startswith("50") and any(r in PARTS_ROLES for r in e["roles"])
+    return in_city(e["district_code"]) and any(r in PARTS_ROLES for r in e["roles"])
 
 
 def _place_sites(rng: random.Random, sites: list[dict[str, Any]]) -> None:

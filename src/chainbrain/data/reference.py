@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.chain.boundary import CITY_PREFIX
 from chainbrain.data.geo import DIVISIONS_SOURCE, GEOJSON_SOURCE, china_divisions, interior_point
 from chainbrain.data.sources import DOCUMENTS, cite
 from chainbrain.schema import District, Segment
@@ -94,7 +95,7 @@ def district_rows() -> list[dict[str, Any]]:
             "as_of": DIVISIONS_AS_OF,
             "status": "verified",
         }
-        if d.code.startswith("50"):
+        if d.code.startswith(CITY_PREFIX):
             if d.name not in region_of:
                 raise ValueError(f"Chongqing division {d.code} {d.name} has no region in REGIONS")
             lon, lat = interior_point(d.code)

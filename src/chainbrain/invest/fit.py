@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from chainbrain.chain.boundary import haversine_km
+from chainbrain.chain.boundary import haversine_km, in_city_sql
 from chainbrain.errors import InvalidInput
 from chainbrain.store.records import fetch_dicts
 
@@ -117,7 +117,7 @@ def _parks(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         "SELECT s.id, s.district_code, s.park, s.segment_id,"
         " list_contains(e.roles, 'OEM') AND s.id IN (SELECT site_id FROM vehicle_model) AS oem_plant"
         " FROM site s JOIN enterprise e ON e.id = s.enterprise_id"
-        " WHERE s.park IS NOT NULL AND starts_with(s.district_code, '50') ORDER BY s.id",
+        f" WHERE s.park IS NOT NULL AND {in_city_sql('s.district_code')} ORDER BY s.id",
     )
 
 
@@ -134,7 +134,7 @@ def district_fits(
     parents = segment_parents(conn)
     root = segment_root(parents, segment)
     rows = fetch_dicts(
-        conn, "SELECT id, name, region, yuxi, lon, lat FROM district WHERE starts_with(id, '50') ORDER BY id"
+        conn, f"SELECT id, name, region, yuxi, lon, lat FROM district WHERE {in_city_sql('id')} ORDER BY id"
     )
     if districts is not None:
         unknown = set(districts) - {r["id"] for r in rows}
