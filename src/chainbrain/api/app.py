@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from chainbrain.api.cache import ResultCache, SessionCache
+from chainbrain.api.requestlog import RequestLog
 from chainbrain.api.security import install_security
 from chainbrain.api.settings import ApiSettings
 from chainbrain.errors import ChainbrainError
@@ -78,6 +79,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_security(app, api_prefix=API_PREFIX)
+    app.add_middleware(RequestLog)  # outermost: times the whole answer, headers included
     app.state.settings = settings
     app.state.cache = ResultCache()
     app.state.sessions = SessionCache()

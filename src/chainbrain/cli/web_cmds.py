@@ -35,6 +35,18 @@ def proxy_options(trusted_proxies: list[str]) -> dict[str, Any]:
     return {"proxy_headers": True, "forwarded_allow_ips": list(trusted_proxies)}
 
 
+def _log_requests() -> None:
+    """Print the server's request log (method, path, status, ms) on stderr; uvicorn itself logs warnings."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    requests = logging.getLogger("chainbrain.api.requests")
+    requests.setLevel(logging.INFO)
+    requests.addHandler(handler)
+    requests.propagate = False
+
+
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
@@ -71,6 +83,7 @@ def serve(
     if trusted_proxy:
         settings.trusted_proxies = list(trusted_proxy)
     console.print(f"chainbrain 网页端：http://{host}:{port}/  （API 文档 http://{host}:{port}/docs）")
+    _log_requests()
     uvicorn.run(
         create_app(settings),
         host=host,
