@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -80,15 +79,6 @@ class CommandGroup(typer.Typer):
 
     def command(self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any) -> Any:
         return super().command(*args, cls=cls or HandledCommand, **kwargs)
-
-
-@contextmanager
-def reported(*errors: type[Exception]) -> Iterator[None]:
-    """Turn the library's own ``errors`` raised inside the block into a Chinese error line and exit 1."""
-    try:
-        yield
-    except errors as e:
-        fail(str(e))
 
 
 def boundary_text(text: str | None) -> str:
