@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from chainbrain.api import queries
 from chainbrain.api.accounts import User
+from chainbrain.api.cache import CHAIN
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links
 from chainbrain.api.routes.common import ERRORS, Page, forbidden
 from chainbrain.chain import (
@@ -66,21 +67,30 @@ def _bad_input(e: ValueError) -> HTTPException:
     return HTTPException(422, str(e))
 
 
-@router.get("/overview")
-def read_overview(conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ) -> Overview:
+@router.get("/overview", response_model=Overview)
+def read_overview(conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ) -> Response:
     """Key figures of the cluster and the city-wide local supporting rate."""
-    try:
-        city = cache.get(("city_rate", boundary), lambda: city_rate(conn, boundary))
-    except BoundaryError as e:
-        raise _bad_input(e) from e
-    return Overview(
-        **cache.get("overview", lambda: queries.overview(conn)),
-        local_rate_value=city.rate_value,
-        local_rate_count=city.rate_count,
-        local_value=city.local_value,
-        total_value=city.total_value,
-        boundary=city.name,
-    )
+
+    def build() -> Overview:
+        try:
+            city = cache.get(("city_rate", boundary), lambda: city_rate(conn, boundary), CHAIN)
+        except BoundaryError as e:
+            raise _bad_input(e) from e
+        return Overview(
+            **cache.get("overview", lambda: queries.overview(conn), CHAIN),
+            local_rate_value=city.rate_value,
+            local_rate_count=city.rate_count,
+            local_value=city.local_value,
+            total_value=city.total_value,
+            boundary=city.name,
+        )
+
+    return cache.json(("overview", boundary), "all", build, CHAIN)
+
+
+def _view(user: User) -> str:
+    """The role view of a firm-level result: every row, or the rows of one firm."""
+    return "all" if sees_all_links(user) else f"firm:{user.enterprise_id or ''}"
 
 
 def _own_keys(conn: ConnDep, user: User, by: str) -> set[str]:
@@ -91,7 +101,7 @@ def _own_keys(conn: ConnDep, user: User, by: str) -> set[str]:
     return {r["id"] for r in rows}
 
 
-@router.get("/local-rate")
+@router.get("/local-rate", response_model=Page[RateRow])
 def read_local_rate(
     conn: ConnDep,
     cache: CacheDep,
@@ -99,21 +109,28 @@ def read_local_rate(
     by: Literal["oem", "model", "segment", "district", "city"] = Query("oem", description="汇总口径"),
     boundary: str = BoundaryQ,
     buyers: Literal["oem", "all"] = Query("oem", description="oem：只算整车企业的采购；all：所有采购方"),
-) -> Page[RateRow]:
+) -> Response:
     """本地配套率 by OEM, vehicle model, segment, district or the whole city (value- and count-weighted)."""
     if by in ("oem", "model") and user.role == "viewer":
         raise forbidden(FIRM_LEVEL_ZH)
-    try:
-        rows = cache.get(("local_rate", by, boundary, buyers), lambda: local_rate(conn, by, boundary, buyers))
-    except BoundaryError as e:
-        raise _bad_input(e) from e
-    if by in ("oem", "model") and not sees_all_links(user):
-        keys = _own_keys(conn, user, by)
-        rows = [r for r in rows if r.key in keys]
-    return Page(data=rows, count=len(rows))
+    firm_level = by in ("oem", "model")
+
+    def build() -> Page[RateRow]:
+        try:
+            key = ("local_rate", by, boundary, buyers)
+            rows = cache.get(key, lambda: local_rate(conn, by, boundary, buyers), CHAIN)
+        except BoundaryError as e:
+            raise _bad_input(e) from e
+        if firm_level and not sees_all_links(user):
+            keys = _own_keys(conn, user, by)
+            rows = [r for r in rows if r.key in keys]
+        return Page(data=rows, count=len(rows))
+
+    view = _view(user) if firm_level else "all"
+    return cache.json(("local_rate", by, boundary, buyers), view, build, CHAIN)
 
 
-@router.get("/gaps")
+@router.get("/gaps", response_model=Page[GapRow])
 def read_gaps(
     conn: ConnDep,
     cache: CacheDep,
@@ -121,15 +138,17 @@ def read_gaps(
     boundary: str = BoundaryQ,
     buyers: Literal["oem", "all"] = Query("all", description="all：所有采购方；oem：只算整车企业"),
     top: int | None = Query(None, ge=1, le=1000, description="只返回前 N 个环节"),
-) -> Page[GapRow]:
+) -> Response:
     """补链: segments the area needs with too little local supply, ranked by outside purchases."""
-    try:
-        rows = cache.get(
-            ("gaps", boundary, buyers, top), lambda: gaps(conn, boundary, buyers=buyers, top=top)
-        )
-    except BoundaryError as e:
-        raise _bad_input(e) from e
-    return Page(data=rows, count=len(rows))
+
+    def build() -> Page[GapRow]:
+        try:
+            rows = gaps(conn, boundary, buyers=buyers, top=top)
+        except BoundaryError as e:
+            raise _bad_input(e) from e
+        return Page(data=rows, count=len(rows))
+
+    return cache.json(("gaps", boundary, buyers, top), "all", build, CHAIN)
 
 
 @router.get("/concentration")
@@ -137,7 +156,7 @@ def read_concentration(conn: ConnDep, cache: CacheDep, user: CurrentUser) -> Con
     """强链: supplier concentration (HHI) per OEM × segment and the single-sourced BOM lines."""
     if user.role == "viewer":
         raise forbidden(FIRM_LEVEL_ZH)
-    result = cache.get("concentration", lambda: concentration(conn))
+    result = cache.get("concentration", lambda: concentration(conn), CHAIN)
     if not sees_all_links(user):
         own = user.enterprise_id
         result = Concentration(

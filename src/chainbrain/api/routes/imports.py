@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from chainbrain.api.accounts import audit
+from chainbrain.api.cache import import_writes
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, SettingsDep, client_ip
 from chainbrain.api.routes.common import ERRORS, ErrorOut, Page
 from chainbrain.io import ImportRejected, Problem, export_table, import_file, registry
@@ -181,7 +182,7 @@ def create_import(
                 problems=problems,
             )
             raise _Rejected(body) from e
-    cache.invalidate()
+    cache.invalidate(*import_writes(spec.name))
     audit(
         conn,
         user,

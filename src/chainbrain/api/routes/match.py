@@ -109,7 +109,7 @@ def create_need(
         need = records.add_need(conn, data)
     except records.MatchRecordError as e:
         raise HTTPException(422, str(e)) from e
-    cache.invalidate()
+    cache.invalidate("need")
     audit(conn, user, "need.create", f"need:{need.id}", need.model_dump(mode="json"), client_ip(request))
     return need
 
@@ -138,7 +138,7 @@ def create_offer(
         offer = records.add_offer(conn, data)
     except records.MatchRecordError as e:
         raise HTTPException(422, str(e)) from e
-    cache.invalidate()
+    cache.invalidate("offer")
     audit(conn, user, "offer.create", f"offer:{offer.id}", offer.model_dump(mode="json"), client_ip(request))
     return offer
 
