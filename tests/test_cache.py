@@ -234,3 +234,16 @@ def test_an_unknown_import_table_stales_everything() -> None:
     cache.get("k", lambda: 1, TARGETS)
     cache.invalidate(*import_writes("a-table-added-later"))
     assert cache.state("k") == "stale"
+
+
+def test_clear_forgets_everything_and_keeps_a_running_computation_stale() -> None:
+    cache = ResultCache()
+    cache.get("a", lambda: 1, CHAIN)
+    gate = Gate("from-the-old-store", closed=True)
+    t, _ = _in_thread(lambda: cache.get("b", gate, CHAIN))
+    assert gate.started.wait(DEADLINE)
+    cache.clear()
+    assert cache.state("a") == "missing"
+    gate.open.set()
+    t.join(DEADLINE)
+    assert cache.state("b") == "stale"

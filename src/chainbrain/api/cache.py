@@ -152,6 +152,14 @@ class ResultCache:
                 if _touches(flight.depends, changed):
                     flight.dirty = True
 
+    def clear(self) -> None:
+        """Forget every result (another store was opened); computations under way are kept as stale."""
+        with self._lock:
+            self.generation += 1
+            self._data.clear()
+            for flight in self._flights.values():
+                flight.dirty = True
+
     def json(
         self, key: Hashable, view: Hashable, build: Callable[[], Any], depends: Iterable[str] | None = None
     ) -> Response:

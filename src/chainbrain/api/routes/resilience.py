@@ -192,6 +192,7 @@ def warm_up(app: FastAPI) -> threading.Event:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs inside the app's own lifespan (the store is open): warm up, and stop the warm-up on shutdown."""
+    app.state.cache.clear()  # a store was (re)opened: nothing computed on an earlier one may be served
     stop = warm_up(app)
     try:
         yield
