@@ -29,6 +29,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 T = TypeVar("T")
@@ -176,6 +177,19 @@ class ResultCache:
             return TypeAdapter(type(value)).dump_json(value, by_alias=True)
 
         return Response(self.get(("json", key, view), encode, depends), media_type="application/json")
+
+    async def ajson(
+        self, key: Hashable, view: Hashable, build: Callable[[], Any], depends: Iterable[str] | None = None
+    ) -> Response:
+        """:meth:`json` for an ``async`` route: a fresh hit is answered on the event loop, without a thread;
+        anything else (a computation, a wait, a stale value) is looked up in the thread pool."""
+        with self._lock:  # held only for dictionary work, never while computing
+            entry = self._data.get(("json", key, view))
+            if entry is not None and entry.fresh:
+                self._data.move_to_end(("json", key, view))
+                self.hits += 1
+                return Response(entry.value, media_type="application/json")
+        return await run_in_threadpool(self.json, key, view, build, depends)
 
     def _run(self, key: Hashable, flight: _Flight, compute: Callable[[], T]) -> T:
         stack = self._stack()

@@ -68,7 +68,9 @@ def _bad_input(e: ValueError) -> HTTPException:
 
 
 @router.get("/overview", response_model=Overview)
-def read_overview(conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ) -> Response:
+async def read_overview(
+    conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ
+) -> Response:
     """Key figures of the cluster and the city-wide local supporting rate."""
 
     def build() -> Overview:
@@ -85,7 +87,7 @@ def read_overview(conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: s
             boundary=city.name,
         )
 
-    return cache.json(("overview", boundary), "all", build, CHAIN)
+    return await cache.ajson(("overview", boundary), "all", build, CHAIN)
 
 
 def _view(user: User) -> str:
@@ -102,7 +104,7 @@ def _own_keys(conn: ConnDep, user: User, by: str) -> set[str]:
 
 
 @router.get("/local-rate", response_model=Page[RateRow])
-def read_local_rate(
+async def read_local_rate(
     conn: ConnDep,
     cache: CacheDep,
     user: CurrentUser,
@@ -127,11 +129,11 @@ def read_local_rate(
         return Page(data=rows, count=len(rows))
 
     view = _view(user) if firm_level else "all"
-    return cache.json(("local_rate", by, boundary, buyers), view, build, CHAIN)
+    return await cache.ajson(("local_rate", by, boundary, buyers), view, build, CHAIN)
 
 
 @router.get("/gaps", response_model=Page[GapRow])
-def read_gaps(
+async def read_gaps(
     conn: ConnDep,
     cache: CacheDep,
     user: CurrentUser,
@@ -148,7 +150,7 @@ def read_gaps(
             raise _bad_input(e) from e
         return Page(data=rows, count=len(rows))
 
-    return cache.json(("gaps", boundary, buyers, top), "all", build, CHAIN)
+    return await cache.ajson(("gaps", boundary, buyers, top), "all", build, CHAIN)
 
 
 @router.get("/concentration")

@@ -80,25 +80,29 @@ def _page(rows: list[Assessment]) -> Page[Assessment]:
 
 
 @router.get("", response_model=Page[Assessment])
-def read_targets(conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Response:
+async def read_targets(
+    conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
+) -> Response:
     """Every target with its status (达标 / 正常 / 预警 / 滞后 / 无数据), latest value and projection."""
     day = as_of or dt.date.today()
-    return cache.json(("targets", day), "all", lambda: _page(_assessments(conn, cache, day)), TARGETS)
+    return await cache.ajson(("targets", day), "all", lambda: _page(_assessments(conn, cache, day)), TARGETS)
 
 
 @router.get("/warnings", response_model=Page[Assessment])
-def read_warnings(
+async def read_warnings(
     conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
 ) -> Response:
     """The warning list: 滞后 then 预警 targets, furthest behind first."""
     day = as_of or dt.date.today()
-    return cache.json(
+    return await cache.ajson(
         ("targets:warnings", day), "all", lambda: _page(warnings(_assessments(conn, cache, day))), TARGETS
     )
 
 
 @router.get("/summary", response_model=Summary)
-def read_summary(conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Response:
+async def read_summary(
+    conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
+) -> Response:
     """How many targets are in each status."""
     day = as_of or dt.date.today()
 
@@ -106,7 +110,7 @@ def read_summary(conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.da
         rows = _assessments(conn, cache, day)
         return Summary(counts=summary(rows), total=len(rows))
 
-    return cache.json(("targets:summary", day), "all", build, TARGETS)
+    return await cache.ajson(("targets:summary", day), "all", build, TARGETS)
 
 
 @router.get(
