@@ -45,7 +45,7 @@ from chainbrain.api.app import static_dir
 from chainbrain.store import connect
 
 OUT = Path(__file__).resolve().parent / "out"
-USER, PASSWORD = "bench", "bench-pass-123"
+USER, PASSWORD = "bench", "cockpit-load-2026"
 FIRM_USER, FIRM = "bench-firm", "changan"  # the writers of the mixed run: an enterprise user posting needs
 RANKING = "/api/v1/resilience/ranking"
 #: what the cockpit asks for when it opens (frontend/src/pages/CockpitPage.vue)
