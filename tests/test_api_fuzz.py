@@ -26,7 +26,7 @@ from chainbrain.api import ApiSettings, create_app
 from chainbrain.api.accounts import create_user
 from chainbrain.store import connect
 
-ADMIN = ("fuzz-admin", "fuzz-admin-pass-2026")
+ADMIN = ("fuzz-admin", "random-input-pass")
 #: seconds; far above any route's time on a loaded machine (the default, 10 s, was not)
 REQUEST_TIMEOUT = 600.0
 

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from chainbrain.api.cache import ResultCache, SessionCache
+from chainbrain.api.security import install_security
 from chainbrain.api.settings import ApiSettings
 from chainbrain.store import connect
 
@@ -72,9 +73,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served by install_security, from local files
         redoc_url=None,
     )
+    install_security(app, api_prefix=API_PREFIX)
     app.state.settings = settings
     app.state.cache = ResultCache()
     app.state.sessions = SessionCache()

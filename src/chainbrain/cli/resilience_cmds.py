@@ -112,7 +112,12 @@ def sweep_cmd(
     ttr: TtrOpt = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="并行进程数")] = 1,
     ray: Annotated[
-        str | None, typer.Option("--ray", help="在已有 Ray 集群上运行（地址），需 chainbrain[ray]")
+        str | None,
+        typer.Option(
+            "--ray-address",
+            "--ray",
+            help="在已有 Ray 集群上运行（地址 HOST:PORT，如 127.0.0.1:6379），需 chainbrain[ray]",
+        ),
     ] = None,
     groups: Annotated[bool, typer.Option("--groups", help="同时扫描命名节点集：区县、企业、环节")] = False,
     top: Annotated[int, typer.Option("--top", help="表格显示前 N 行")] = 20,
@@ -123,6 +128,7 @@ def sweep_cmd(
     Example:
         chainbrain resilience sweep --network net.json --workers 2 --json
         chainbrain --db cq.duckdb resilience sweep --from-db --groups
+        chainbrain resilience sweep --network net.json --ray-address 127.0.0.1:6379
     """
     net = _network(ctx, network, from_db)
     rows = _run_sweep(net, ttr, workers, ray, groups)
