@@ -63,5 +63,7 @@ def admin_token(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case: schemathesis.Case, admin_token: str) -> None:
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {admin_token}"}, checks=[not_a_server_error], timeout=REQUEST_TIMEOUT
+        headers={"Authorization": f"Bearer {admin_token}"},
+        checks=[not_a_server_error],
+        timeout=REQUEST_TIMEOUT,
     )
