@@ -175,8 +175,9 @@ def _warm(conn: duckdb.DuckDBPyConnection, cache: ResultCache, stop: threading.E
         cur.close()
 
 
-def warm_up(app: FastAPI) -> threading.Event:
-    """Start the background warm-up over the app's store; set the returned event to stop it early."""
+def warm_up(app: FastAPI) -> tuple[threading.Thread, threading.Event]:
+    """Start the background warm-up over the app's store (``app.state.resilience_warm_up``, to join);
+    set the returned event to stop it early."""
     stop = threading.Event()
     thread = threading.Thread(
         target=_warm,
@@ -186,19 +187,19 @@ def warm_up(app: FastAPI) -> threading.Event:
     )
     thread.start()
     app.state.resilience_warm_up = thread
-    return stop
+    return thread, stop
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs inside the app's own lifespan (the store is open): warm up, and stop the warm-up on shutdown."""
     app.state.cache.clear()  # a store was (re)opened: nothing computed on an earlier one may be served
-    stop = warm_up(app)
+    thread, stop = warm_up(app)
     try:
         yield
     finally:
         stop.set()  # the sweep stops at its next chunk; wait for it before the app closes the store
-        await anyio.to_thread.run_sync(app.state.resilience_warm_up.join)
+        await anyio.to_thread.run_sync(thread.join)
 
 
 router = APIRouter(prefix="/resilience", tags=["resilience"], responses=ERRORS, lifespan=_lifespan)
