@@ -57,6 +57,9 @@ WRITE_COMMANDS = frozenset(
         ("offer", "close"),
         ("user", "add"),
         ("user", "demo"),
+        ("user", "passwd"),
+        ("user", "deactivate"),
+        ("user", "revoke"),
         ("invest", "leads", "add"),
         ("invest", "leads", "move"),
         ("invest", "leads", "from-recommend"),
@@ -84,7 +87,7 @@ def locked_message(path: Path, e: StoreLocked, *, writes: bool) -> str:
         else "另一个进程（通常是 chainbrain serve）"
     )
     if writes:
-        todo = "要导入或修改数据，请使用网页端的「数据导入」页面，或先停止该服务再运行此命令"
+        todo = "要写入数据，请在网页端操作（导入文件用「数据导入」页面），或先停止该服务再运行此命令"
     else:
         todo = "DuckDB 不允许其他进程同时读取：请在网页端查看，或先停止该服务再运行此命令"
     return f"数据库 {path} 正被{holder}占用；{todo}。"
