@@ -76,9 +76,7 @@ def solve_mip(
             highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer
         ]
     h = highspy.Highs()
-    import os
-    if not os.environ.get("SITING_HIGHS_LOG"):
-        h.silent()
+    h.silent()
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     if time_limit is not None:
