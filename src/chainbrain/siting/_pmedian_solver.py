@@ -361,8 +361,8 @@ def _direct_nnz(kept: sp.csr_matrix) -> int:
 _NODE_ITER = 150
 _NODE_PATIENCE = 8
 _NODE_F_START = 0.5
-_TREE_FIRST_P = 5  # tree search straight away when at most this many sites are still to choose
-_MIP_BUDGET = 15.0  # seconds the MIP gets first when a few more are; then the tree search
+_MIP_FIRST_NNZ = 10_000  # below this many remaining assignments the MIP is tried before the tree search
+_MIP_BUDGET = 15.0  # seconds it gets there
 _TREE_MAX_P = 10  # branch on sites when at most this many are still to choose; else hand over to the MIP
 
 
@@ -480,9 +480,10 @@ def solve_pmedian(
     to_choose = eng.free_p - int((opened & ~fixed).sum())
     n_closed, n_open = int(closed.sum()), int((opened & ~fixed).sum())
     mip_secs = 0.0
-    if dense is None or to_choose > _TREE_FIRST_P:
-        # the radius MIP; with few sites to choose it gets a short budget before the tree search takes over
-        short = dense is not None and to_choose <= _TREE_MAX_P
+    tree = dense is not None and to_choose <= _TREE_MAX_P
+    if not tree or kept.nnz <= _MIP_FIRST_NNZ:
+        # the radius MIP; where the tree search could take over, it gets a short budget first (small models)
+        short = tree
         left = None if time_limit is None else max(1.0, deadline - time.perf_counter())
         if short:
             left = _MIP_BUDGET if left is None else min(left, _MIP_BUDGET)
