@@ -39,7 +39,11 @@ def test_lscp_json(files):
     res = _run("lscp", "--demand", str(d), "--candidates", str(c), "--radius-km", "6", "--json")
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert {k: out[k] for k in ("count", "sites", "status")} == {"count": 2, "sites": ["C1", "C3"], "status": "optimal"}
+    assert {k: out[k] for k in ("count", "sites", "status")} == {
+        "count": 2,
+        "sites": ["C1", "C3"],
+        "status": "optimal",
+    }
 
 
 def test_lscp_infeasible_exits_2(files):
@@ -53,7 +57,9 @@ def test_lscp_infeasible_exits_2(files):
 def test_lscp_with_a_fixed_site(files, tmp_path):
     d, _ = files
     c = tmp_path / "fixed.csv"
-    c.write_text("id,lon,lat,fixed\nC1,106.5,29.525,0\nC2,106.5,29.575,1\nC3,106.5,29.65,0\n", encoding="utf-8")
+    c.write_text(
+        "id,lon,lat,fixed\nC1,106.5,29.525,0\nC2,106.5,29.575,1\nC3,106.5,29.65,0\n", encoding="utf-8"
+    )
     res = _run("lscp", "--demand", str(d), "--candidates", str(c), "--radius-km", "6", "--json")
     out = json.loads(res.stdout)
     assert out["count"] == 3 and out["sites"] == ["C1", "C2", "C3"]  # C2 kept, C1 and C3 still needed
@@ -63,7 +69,9 @@ def test_lscp_with_a_fixed_site(files, tmp_path):
 def test_mclp_json(files, radius, weight, site):
     d, c = files
     # 3 km: C1 covers D1+D2 (3), C2 covers D2+D3 (6), C3 nothing; 6 km: C3 covers D3+D4 (12)
-    res = _run("mclp", "--demand", str(d), "--candidates", str(c), "--radius-km", radius, "--p", "1", "--json")
+    res = _run(
+        "mclp", "--demand", str(d), "--candidates", str(c), "--radius-km", radius, "--p", "1", "--json"
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert {k: out[k] for k in ("covered_weight", "sites", "status")} == {

@@ -83,7 +83,9 @@ def test_lscp_and_mclp_match_the_covering_mips(seed):
     radius = float(d.min(axis=1).max()) + 3.0 * seed  # every point coverable
     a = (d <= radius).astype(float)
     n, m = a.shape
-    cover = milp(np.ones(m), constraints=[LinearConstraint(a, 1, np.inf)], integrality=np.ones(m), bounds=Bounds(0, 1))
+    cover = milp(
+        np.ones(m), constraints=[LinearConstraint(a, 1, np.inf)], integrality=np.ones(m), bounds=Bounds(0, 1)
+    )
     assert LSCP.from_cost_matrix(d, radius).solve().count == round(cover.fun)
     p = 3
     # MCLP: max Σ w z, z_i ≤ Σ a_ij y_j, Σ y = p
@@ -130,3 +132,20 @@ def test_orlib_errors_name_the_line(tmp_path, body, message):
     f.write_text(body, encoding="ascii")
     with pytest.raises(InputError, match=message):
         read_orlib(f)
+
+
+def test_sparse_engine_matches_the_dense_one(monkeypatch):
+    """k-nearest distances: the sparse kernels (greedy, interchange, Lagrangian, MIP) reach the optimum the
+    dense kernels reach, and both match the assignment MIP restricted to the listed pairs."""
+    from chainbrain.siting import _pmedian_solver
+
+    rng = np.random.default_rng(5)
+    pts = np.column_stack([rng.uniform(106, 107, 40), rng.uniform(29, 30, 40)])
+    dense_model = PMedian.from_points(pts, pts, 4, k_nearest=12).solve()
+    monkeypatch.setattr(_pmedian_solver, "_DENSE_MAX", 0)
+    sparse_model = PMedian.from_points(pts, pts, 4, k_nearest=12).solve()
+    assert sparse_model.objective == pytest.approx(dense_model.objective, rel=1e-9)
+    full = dense_model.distance.toarray()
+    full[full == 0] = 1e6  # pairs not listed: far too costly to use
+    np.fill_diagonal(full, 0.0)
+    assert dense_model.objective == pytest.approx(_assignment_pmedian(full, 4), rel=1e-9)

@@ -76,9 +76,9 @@ def test_lscp_covers_at_exactly_the_radius():
 def test_capacitated_lscp():
     w = [1, 1, 3, 1, 1]
     # capacity 2 everywhere: the point of weight 3 fits nowhere
-    assert LSCP.from_cost_matrix(line(DEMAND, ODD), 1.5, capacity=[2] * 4, demand=w).solve(check=False).status == (
-        "infeasible"
-    )
+    assert LSCP.from_cost_matrix(line(DEMAND, ODD), 1.5, capacity=[2] * 4, demand=w).solve(
+        check=False
+    ).status == ("infeasible")
     # site 5 (capacity 4) takes 4 and 6, site 1 takes 0 and 2, site 7 takes 8
     m = LSCP.from_cost_matrix(line(DEMAND, ODD), 1.5, capacity=[2, 2, 4, 2], demand=w).solve()
     assert m.count == 3 and set(m.sites) == {0, 2, 3}

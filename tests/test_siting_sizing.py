@@ -70,7 +70,11 @@ def test_busy_guns_quantile_by_hand():
 
 
 def test_grid_check(tmp_path):
-    stations = [StationLoad("A", 3, 120.0, 2.0), StationLoad("A", 3, 120.0, 2.0), StationLoad("B", 3, 60.0, 2.0)]
+    stations = [
+        StationLoad("A", 3, 120.0, 2.0),
+        StationLoad("A", 3, 120.0, 2.0),
+        StationLoad("B", 3, 60.0, 2.0),
+    ]
     f = tmp_path / "cap.csv"
     f.write_text("district,capacity_kw\nA,700\n", encoding="utf-8")
     rows = grid_check(stations, read_hosting_capacity(f))

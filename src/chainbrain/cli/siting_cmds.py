@@ -18,16 +18,20 @@ if TYPE_CHECKING:
     from chainbrain.siting._base import SitingModel
     from chainbrain.siting.points import Points
 
-group = typer.Typer(help="站点选址：集合覆盖（LSCP）、最大覆盖（MCLP）、p-中位、p-中心（HiGHS 求解）。", no_args_is_help=True)
+group = typer.Typer(
+    help="站点选址：集合覆盖（LSCP）、最大覆盖（MCLP）、p-中位、p-中心（HiGHS 求解）。", no_args_is_help=True
+)
 
 DemandOpt = Annotated[Path, typer.Option("--demand", help="需求点 CSV：id,lon,lat,weight", exists=False)]
 CandOpt = Annotated[
-    Path, typer.Option("--candidates", help="候选站点 CSV：id,lon,lat（可选 capacity 容量、fixed 既有站点 1/0）")
+    Path,
+    typer.Option("--candidates", help="候选站点 CSV：id,lon,lat（可选 capacity 容量、fixed 既有站点 1/0）"),
 ]
 RadiusOpt = Annotated[float, typer.Option("--radius-km", help="覆盖半径（公里）：距离 ≤ 半径即算覆盖")]
 POpt = Annotated[int, typer.Option("--p", help="站点数（含既有站点）")]
 RoadOpt = Annotated[
-    Path | None, typer.Option("--road-matrix", help="道路距离 CSV：from,to,km（需求点 id → 候选点 id），代替球面距离")
+    Path | None,
+    typer.Option("--road-matrix", help="道路距离 CSV：from,to,km（需求点 id → 候选点 id），代替球面距离"),
 ]
 DetourOpt = Annotated[
     float, typer.Option("--detour-factor", help="绕行系数：球面距离乘以此值（1 为直线；常用 1.3）")
@@ -42,7 +46,9 @@ _STATUS_ZH = {
 }
 
 
-def _inputs(demand: Path, candidates: Path, road: Path | None, detour: float) -> tuple[Points, Points, np.ndarray]:
+def _inputs(
+    demand: Path, candidates: Path, road: Path | None, detour: float
+) -> tuple[Points, Points, np.ndarray]:
     from chainbrain.siting.distance import distance_matrix_km, read_road_matrix
     from chainbrain.siting.points import read_candidates, read_demand
 
@@ -77,7 +83,9 @@ def _done(model: SitingModel, as_json: bool, payload: dict[str, Any], title: str
         raise typer.Exit(2)
 
 
-def _site_rows(model: SitingModel, points: Points, extra: dict[int, dict[str, Any]] | None = None) -> list[dict]:
+def _site_rows(
+    model: SitingModel, points: Points, extra: dict[int, dict[str, Any]] | None = None
+) -> list[dict]:
     cols = [("id", "站点"), ("lon", "经度"), ("lat", "纬度"), ("kind", "类型")]
     rows = []
     for j in model.sites:
@@ -123,7 +131,13 @@ def lscp(
     m = _run(build)
     payload = {"count": m.count if m.status == "optimal" else None, "sites": m.site_ids, "status": m.status,
                "radius_km": radius_km, "seconds": round(m.seconds, 3)}  # fmt: skip
-    _done(m, as_json, payload, f"集合覆盖：半径 {radius_km:g} 公里，最少 {m.count} 个站点", _site_rows(m, m._points))
+    _done(
+        m,
+        as_json,
+        payload,
+        f"集合覆盖：半径 {radius_km:g} 公里，最少 {m.count} 个站点",
+        _site_rows(m, m._points),
+    )
 
 
 def mclp(
@@ -190,7 +204,13 @@ def pcenter(
 
     m = _run(build)
     radius = m.objective if np.isfinite(m.objective) else None
-    payload = {"radius_km": radius, "sites": m.site_ids, "status": m.status, "p": p, "seconds": round(m.seconds, 3)}
+    payload = {
+        "radius_km": radius,
+        "sites": m.site_ids,
+        "status": m.status,
+        "p": p,
+        "seconds": round(m.seconds, 3),
+    }
     extra: dict[int, dict[str, Any]] = {-1: {"served": "服务需求点数", "farthest": "最远距离（公里）"}}
     for j in m.sites:
         mine = m.assignment == j
@@ -201,9 +221,13 @@ def pcenter(
 
 
 def pmedian(
-    orlib: Annotated[Path | None, typer.Option("--orlib", help="OR-Library pmed 文件（图的边表，距离为最短路）")] = None,
+    orlib: Annotated[
+        Path | None, typer.Option("--orlib", help="OR-Library pmed 文件（图的边表，距离为最短路）")
+    ] = None,
     demand: Annotated[Path | None, typer.Option("--demand", help="需求点 CSV：id,lon,lat,weight")] = None,
-    candidates: Annotated[Path | None, typer.Option("--candidates", help="候选站点 CSV：id,lon,lat（可选 fixed）")] = None,
+    candidates: Annotated[
+        Path | None, typer.Option("--candidates", help="候选站点 CSV：id,lon,lat（可选 fixed）")
+    ] = None,
     p: Annotated[int | None, typer.Option("--p", help="站点数（--orlib 时缺省取文件中的 p）")] = None,
     road_matrix: RoadOpt = None,
     detour_factor: DetourOpt = 1.0,
@@ -237,7 +261,13 @@ def pmedian(
                 fail("使用 CSV 时需要 --p", code=1)
             d, c, dist = _inputs(demand, candidates, road_matrix, detour_factor)
             model = PMedian.from_cost_matrix(
-                dist, p, weights=d.weight, fixed=c.fixed, capacity=c.capacity, demand_ids=d.ids, candidate_ids=c.ids
+                dist,
+                p,
+                weights=d.weight,
+                fixed=c.fixed,
+                capacity=c.capacity,
+                demand_ids=d.ids,
+                candidate_ids=c.ids,
             )
             model._points = c  # type: ignore[attr-defined]
         model.solve(time_limit=time_limit, check=False)

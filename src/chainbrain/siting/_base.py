@@ -21,7 +21,9 @@ class SitingModel:
     name = "选址模型"
 
     def __init__(self, demand_ids: Sequence[str] | None, candidate_ids: Sequence[str] | None, n: int, m: int):
-        self.demand_ids = [str(s) for s in demand_ids] if demand_ids is not None else [str(i) for i in range(n)]
+        self.demand_ids = (
+            [str(s) for s in demand_ids] if demand_ids is not None else [str(i) for i in range(n)]
+        )
         self.candidate_ids = (
             [str(s) for s in candidate_ids] if candidate_ids is not None else [str(j) for j in range(m)]
         )
@@ -47,10 +49,14 @@ class SitingModel:
 
     def _check(self, check: bool) -> None:
         if check and self.status != "optimal":
-            raise SolveError(f"{self.name}未得到最优解：{self.status}（HiGHS 状态：{self.solver_status}）", self.status)
+            raise SolveError(
+                f"{self.name}未得到最优解：{self.status}（HiGHS 状态：{self.solver_status}）", self.status
+            )
 
 
-def as_matrix(values: np.ndarray | Sequence[Sequence[float]], what: str, *, allow_inf: bool = False) -> np.ndarray:
+def as_matrix(
+    values: np.ndarray | Sequence[Sequence[float]], what: str, *, allow_inf: bool = False
+) -> np.ndarray:
     """A 2-D float matrix of non-negative finite values (``allow_inf``: +inf marks a pair that is not allowed)."""
     a = np.asarray(values, dtype=np.float64)
     if a.ndim != 2 or a.shape[0] == 0 or a.shape[1] == 0:
@@ -58,7 +64,9 @@ def as_matrix(values: np.ndarray | Sequence[Sequence[float]], what: str, *, allo
     ok = (a >= 0) & ((a <= MAX_VALUE) | (allow_inf & np.isposinf(a)))
     if not ok.all():
         i, j = (int(v) for v in np.argwhere(~ok)[0])
-        raise InputError(f"{what}第 {i + 1} 行第 {j + 1} 列的值 {a[i, j]!r} 无效（应为 0 到 {MAX_VALUE:g} 的数）")
+        raise InputError(
+            f"{what}第 {i + 1} 行第 {j + 1} 列的值 {a[i, j]!r} 无效（应为 0 到 {MAX_VALUE:g} 的数）"
+        )
     return a
 
 

@@ -22,6 +22,7 @@ _HEURISTIC_EVERY = 10
 _DENSE_MAX = 30_000_000
 _INTERCHANGE_ROUNDS = 10_000
 _DIRECT_MAX_NNZ = 1_500_000  # above this the radius MIP carries partial sums in extra variables
+_SPARSE_SEARCH_SHARE = 0.4  # share of the time limit the sparse interchange may take
 _POLISH = 30  # relaxation site sets polished by interchange after the first subgradient pass
 
 
@@ -51,6 +52,8 @@ class Engine:
         self.pool: list[np.ndarray] = []  # relaxation solutions at the last bound improvements, to polish
         self.row_of = np.repeat(np.arange(self.n), np.diff(c.indptr))
         self.dense = dense
+        # the heuristics price a pair that is not allowed at a large finite cost instead of +inf
+        self.dense_h = None if dense is None else np.where(np.isinf(dense), self.big, dense)
         self.integral = bool(np.all(c.data == np.round(c.data)))
         # lambda_i never needs to exceed the row's largest allowed cost
         self.cap = np.maximum.reduceat(c.data, c.indptr[:-1]) if c.nnz else np.zeros(self.n)
@@ -67,8 +70,8 @@ class Engine:
 
     # --- heuristics -------------------------------------------------------------------------------
     def greedy(self) -> np.ndarray:
-        assert self.dense is not None
-        c = self.dense
+        assert self.dense_h is not None
+        c = self.dense_h
         open_ = self.fixed.copy()
         big = np.inf
         near = c[:, open_].min(axis=1) if open_.any() else np.full(self.n, big)
@@ -84,8 +87,8 @@ class Engine:
         """Best-improvement vertex substitution (Teitz & Bart 1968) with the fast evaluation of Whitaker
         (1983): every (leave, enter) pair is priced at once from each client's nearest and second-nearest
         open site."""
-        assert self.dense is not None
-        c = self.dense
+        assert self.dense_h is not None
+        c = self.dense_h
         open_ = open_.copy()
         n = self.n
         if self.free_p == 0 or self.free_p == self.m - int(self.fixed.sum()):
@@ -107,7 +110,6 @@ class Engine:
             m1 = np.minimum(c, d1[:, None])
             gain_enter = m1.sum(axis=0)  # cost after adding j, nothing removed
             loss = np.minimum(c, d2[:, None]) - m1  # extra cost per client if its nearest site leaves
-            loss[~np.isfinite(loss)] = 1e300
             onehot = sp.csr_matrix((np.ones(n), (first, np.arange(n))), shape=(sites.size, n))
             total = gain_enter[None, :] + onehot @ loss  # total[r, j]: swap sites[r] out, j in
             total[:, open_] = np.inf
@@ -117,6 +119,92 @@ class Engine:
                 break
             open_[sites[r]] = False
             open_[j] = True
+        return open_
+
+    # --- sparse heuristics (rows sorted by cost; a client with no open listed site pays _BIG) ------------------
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        if not hasattr(self, "_sorted_cache"):
+            order = np.lexsort((self.c.data, self.row_of))
+            self._sorted_cache = (self.c.data[order], self.c.indices[order])
+        return self._sorted_cache
+
+    def _nearest_two(self, open_: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each client's nearest open site, its cost, and the second-nearest cost (big where missing)."""
+        data, idx = self._sorted()
+        big = self.big
+        hit = open_[idx]
+        rank = np.cumsum(hit) - np.repeat(np.concatenate([[0], np.cumsum(hit)[self.c.indptr[1:-1] - 1]]),
+                                          np.diff(self.c.indptr)) if hit.size else hit  # fmt: skip
+        first = hit & (rank == 1)
+        second = hit & (rank == 2)
+        d1 = np.full(self.n, big)
+        c1 = np.full(self.n, -1, dtype=np.int64)
+        d2 = np.full(self.n, big)
+        d1[self.row_of[first]] = data[first]
+        c1[self.row_of[first]] = idx[first]
+        d2[self.row_of[second]] = data[second]
+        return c1, d1, d2
+
+    @property
+    def big(self) -> float:
+        return 10.0 * float(self.c.data.max()) + 1.0 if self.c.nnz else 1.0
+
+    def greedy_sparse(self) -> np.ndarray:
+        open_ = self.fixed.copy()
+        _, near, _ = self._nearest_two(open_)
+        csc = self.c.tocsc()
+        for _ in range(self.free_p):
+            gain = np.bincount(
+                self.c.indices, weights=np.maximum(near[self.row_of] - self.c.data, 0.0), minlength=self.m
+            )
+            gain[open_ | self.closed] = -np.inf
+            j = int(np.argmax(gain))
+            open_[j] = True
+            lo, hi = csc.indptr[j], csc.indptr[j + 1]
+            rows = csc.indices[lo:hi]
+            near[rows] = np.minimum(near[rows], csc.data[lo:hi])
+        return open_
+
+    def interchange_sparse(self, open_: np.ndarray, deadline: float) -> np.ndarray:
+        """The fast interchange on listed pairs only: a swap's change is −gain(j) + loss(r) + corr(r, j), the
+        correction non-zero only where a client of r lists j."""
+        open_ = open_.copy()
+        data, idx = self.c.data, self.c.indices
+        for _ in range(_INTERCHANGE_ROUNDS):
+            if time.perf_counter() > deadline:
+                break
+            c1, d1, d2 = self._nearest_two(open_)
+            gain = np.bincount(idx, weights=np.maximum(d1[self.row_of] - data, 0.0), minlength=self.m)
+            served = c1 >= 0
+            loss = np.bincount(c1[served], weights=(d2 - d1)[served], minlength=self.m)
+            removable = open_ & ~self.fixed
+            addable = ~open_ & ~self.closed
+            if not removable.any() or not addable.any():
+                break
+            # pairs without a correction
+            r0 = int(np.flatnonzero(removable)[np.argmin(loss[removable])])
+            j0 = int(np.flatnonzero(addable)[np.argmax(gain[addable])])
+            best, pair = loss[r0] - gain[j0], (r0, j0)
+            # pairs with one: a client of r lists j
+            rr = c1[self.row_of]
+            ok = (rr >= 0) & addable[idx]
+            ok &= removable[np.where(rr >= 0, rr, 0)]
+            if ok.any():
+                dd1, dd2 = d1[self.row_of[ok]], d2[self.row_of[ok]]
+                cc = data[ok]
+                corr = np.maximum(dd1 - cc, 0.0) + np.minimum(cc, dd2) - dd2
+                key = rr[ok] * self.m + idx[ok]
+                uk, inv = np.unique(key, return_inverse=True)
+                tot = np.bincount(inv, weights=corr)
+                ur, uj = uk // self.m, uk % self.m
+                delta = loss[ur] - gain[uj] + tot
+                k = int(np.argmin(delta))
+                if delta[k] < best:
+                    best, pair = float(delta[k]), (int(ur[k]), int(uj[k]))
+            if not best < -1e-9 * max(1.0, float(d1.sum())):
+                break
+            open_[pair[0]] = False
+            open_[pair[1]] = True
         return open_
 
     # --- Lagrangian -------------------------------------------------------------------------------
@@ -217,7 +305,9 @@ class Engine:
         c = self.c
         extra = np.maximum(c.data - lam[self.row_of], 0.0) + swap_in[c.indices]
         keep = (low + extra <= limit) & ~closed[c.indices]
-        kept = sp.csr_matrix((c.data[keep], c.indices[keep], _indptr(self.row_of[keep], self.n)), shape=c.shape)
+        kept = sp.csr_matrix(
+            (c.data[keep], c.indices[keep], _indptr(self.row_of[keep], self.n)), shape=c.shape
+        )
         return closed, opened, kept
 
     # --- the exact MIP ----------------------------------------------------------------------------
@@ -290,13 +380,17 @@ class Engine:
         lo_l.append(np.full(1, float(self.p)))
         hi_l.append(np.full(1, float(self.p)))
         nr += 1
-        a = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(nr, nc))
+        a = sp.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(nr, nc)
+        )
         c = np.concatenate([np.zeros(m), *cost])
         n_extra = nc - m
         lb = np.concatenate([opened.astype(np.float64), np.zeros(n_extra)])
         ub = np.concatenate([(~closed).astype(np.float64), np.full(n_extra, INF)])
         integer = np.concatenate([np.ones(m, dtype=bool), np.zeros(n_extra, dtype=bool)])
-        res = solve_mip(c, a, np.concatenate(lo_l), np.concatenate(hi_l), lb, ub, integer, time_limit=time_limit)
+        res = solve_mip(
+            c, a, np.concatenate(lo_l), np.concatenate(hi_l), lb, ub, integer, time_limit=time_limit
+        )
         x = None if res.x is None else res.x[:m] > 0.5
         return res.status, res.solver_status, x, res.objective + const, res.bound + const, res.seconds
 
@@ -442,8 +536,7 @@ def solve_pmedian(
     if dense is not None:
         open_ = eng.interchange(eng.greedy())
     else:
-        open_ = eng.fixed.copy()
-        open_[np.flatnonzero(~eng.fixed)[: eng.free_p]] = True
+        open_ = eng.interchange_sparse(eng.greedy_sparse(), t0 + _SPARSE_SEARCH_SHARE * (deadline - t0))
     ub, d1 = eng.cost_of(open_)
     lam0 = np.where(np.isfinite(d1), d1, eng.cap)
     low, lam, ub2, open2, iters = eng.lagrangian(lam0, ub, open_, gap, deadline)

@@ -72,7 +72,9 @@ class FRLM(SitingModel):
         self.range_km = range_km
         self.fixed = as_fixed(fixed, len(nodes))
         if not (isinstance(p, int) and int(self.fixed.sum()) <= p <= len(nodes) and p >= 1):
-            raise InputError(f"站点数 p 应为 {max(1, int(self.fixed.sum()))} 到 {len(nodes)} 的整数，收到 {p!r}")
+            raise InputError(
+                f"站点数 p 应为 {max(1, int(self.fixed.sum()))} 到 {len(nodes)} 的整数，收到 {p!r}"
+            )
         self.p = p
         self.refuelled = np.zeros(len(trips), dtype=bool)
 
@@ -109,13 +111,13 @@ class FRLM(SitingModel):
             fv = float(f)
             if not (math.isfinite(fv) and 0 <= fv <= 1e12):
                 raise InputError(f"第 {k} 条 OD 流 {o}–{d} 的流量 {f!r} 无效")
-            a, b = index[str(o)], index[str(d)]
-            if a == b or not math.isfinite(dist[a, b]):
+            src, dst = index[str(o)], index[str(d)]
+            if src == dst or not math.isfinite(dist[src, dst]):
                 raise InputError(f"第 {k} 条 OD 流 {o}–{d}：起终点相同或不连通")
-            path = [b]
-            while path[-1] != a:
-                path.append(int(pred[a, path[-1]]))
-            trips.append(Trip(str(o), str(d), fv, tuple(reversed(path)), float(dist[a, b])))
+            path = [dst]
+            while path[-1] != src:
+                path.append(int(pred[src, path[-1]]))
+            trips.append(Trip(str(o), str(d), fv, tuple(reversed(path)), float(dist[src, dst])))
         cover = [_arc_cover(t.path, dist, r) for t in trips]
         return cls(names, trips, cover, p, r, fixed=[index[s] for s in fixed])
 
@@ -143,12 +145,16 @@ class FRLM(SitingModel):
         c = np.concatenate([np.zeros(m), [t.flow for t in self.trips]])
         lb = np.concatenate([self.fixed.astype(np.float64), np.zeros(nq)])
         integer = np.concatenate([np.ones(m, dtype=bool), np.zeros(nq, dtype=bool)])
-        res = solve_mip(c, a, row_lo, row_hi, lb, np.ones(m + nq), integer, maximize=True, time_limit=time_limit)
+        res = solve_mip(
+            c, a, row_lo, row_hi, lb, np.ones(m + nq), integer, maximize=True, time_limit=time_limit
+        )
         self.status, self.solver_status, self.seconds = res.status, res.solver_status, res.seconds
         if res.x is not None:
             x = res.x[:m] > 0.5
             self.sites = [int(k) for k in np.flatnonzero(x)]
-            self.refuelled = np.array([all(any(x[k] for k in ks) for ks in arcs) for arcs in self.cycle_cover])
+            self.refuelled = np.array(
+                [all(any(x[k] for k in ks) for ks in arcs) for arcs in self.cycle_cover]
+            )
             self.objective, self.bound = self.covered_flow, res.bound
         self._check(check)
         return self

@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from chainbrain.siting._base import SitingModel, as_fixed, as_matrix, as_vector
-from chainbrain.siting._mip import INF, solve_mip
+from chainbrain.siting._mip import INF, MipResult, solve_mip
 from chainbrain.siting.distance import distance_matrix_km
 from chainbrain.siting.errors import InputError
 
@@ -148,7 +148,9 @@ class LSCP(SitingModel):
         row_hi = np.concatenate([np.ones(n), np.zeros(m + k)])
         c = np.concatenate([np.ones(m), np.zeros(k)])
         lb = np.concatenate([self.fixed.astype(np.float64), np.zeros(k)])
-        res = solve_mip(c, a, row_lo, row_hi, lb, np.ones(m + k), np.ones(m + k, dtype=bool), time_limit=time_limit)
+        res = solve_mip(
+            c, a, row_lo, row_hi, lb, np.ones(m + k), np.ones(m + k, dtype=bool), time_limit=time_limit
+        )
         self._read(res, m)
         if res.x is not None:
             chosen = res.x[m:] > 0.5
@@ -156,7 +158,7 @@ class LSCP(SitingModel):
             assign[ii[chosen]] = jj[chosen]
             self.assignment = assign
 
-    def _read(self, res, m: int) -> None:  # type: ignore[no-untyped-def]
+    def _read(self, res: MipResult, m: int) -> None:
         self.status, self.solver_status, self.seconds = res.status, res.solver_status, res.seconds
         if res.x is not None:
             self.sites = [int(j) for j in np.flatnonzero(res.x[:m] > 0.5)]

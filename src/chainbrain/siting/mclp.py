@@ -68,7 +68,9 @@ class MCLP(SitingModel):
         candidate_ids: Sequence[str] | None = None,
     ) -> MCLP:
         """From a demand × candidate distance matrix."""
-        return cls(cost, radius, p, weights=weights, fixed=fixed, demand_ids=demand_ids, candidate_ids=candidate_ids)
+        return cls(
+            cost, radius, p, weights=weights, fixed=fixed, demand_ids=demand_ids, candidate_ids=candidate_ids
+        )
 
     @classmethod
     def from_points(
@@ -104,7 +106,9 @@ class MCLP(SitingModel):
         c = np.concatenate([np.zeros(m), self.weights])
         lb = np.concatenate([self.fixed.astype(np.float64), np.zeros(n)])
         integer = np.concatenate([np.ones(m, dtype=bool), np.zeros(n, dtype=bool)])
-        res = solve_mip(c, a, row_lo, row_hi, lb, np.ones(m + n), integer, maximize=True, time_limit=time_limit)
+        res = solve_mip(
+            c, a, row_lo, row_hi, lb, np.ones(m + n), integer, maximize=True, time_limit=time_limit
+        )
         self.status, self.solver_status, self.seconds = res.status, res.solver_status, res.seconds
         if res.x is not None:
             y = res.x[:m] > 0.5

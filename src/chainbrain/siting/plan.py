@@ -95,8 +95,16 @@ def build_plan(
         covered_w = float(w[cov].sum())
         mean = float((w * near).sum() / total) if total > 0 and np.isfinite(near).all() else float("inf")
         plan.years.append(
-            YearPlan(year, int(built.sum()), [ids[j] for j in np.flatnonzero(built & ~before)], covered_w,
-                     covered_w / total if total > 0 else 1.0, mean, model_name, status)  # fmt: skip
+            YearPlan(
+                year,
+                int(built.sum()),
+                [ids[j] for j in np.flatnonzero(built & ~before)],
+                covered_w,
+                covered_w / total if total > 0 else 1.0,
+                mean,
+                model_name,
+                status,
+            )  # fmt: skip
         )
         last = int(built.sum())
     return plan

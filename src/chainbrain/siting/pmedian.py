@@ -189,7 +189,9 @@ class PMedian(SitingModel):
         row_hi = np.concatenate([np.ones(n), np.zeros(m + k), [self.p]])
         c = np.concatenate([np.zeros(m), w[ii] * d.data])
         lb = np.concatenate([self.fixed.astype(np.float64), np.zeros(k)])
-        res = solve_mip(c, a, row_lo, row_hi, lb, np.ones(m + k), np.ones(m + k, dtype=bool), time_limit=time_limit)
+        res = solve_mip(
+            c, a, row_lo, row_hi, lb, np.ones(m + k), np.ones(m + k, dtype=bool), time_limit=time_limit
+        )
         self.status, self.solver_status, self.seconds = res.status, res.solver_status, res.seconds
         if res.x is not None:
             self.sites = [int(j) for j in np.flatnonzero(res.x[:m] > 0.5)]
@@ -215,7 +217,9 @@ def k_nearest_matrix(demand_lonlat: np.ndarray, candidate_lonlat: np.ndarray, k:
     a, b = demand_lonlat, candidate_lonlat
     d = great_circle_km(a[:, None, 0], a[:, None, 1], b[idx, 0], b[idx, 1])
     n = len(demand_lonlat)
-    return sp.csr_matrix((d.ravel(), idx.ravel(), np.arange(0, n * k + 1, k)), shape=(n, len(candidate_lonlat)))
+    return sp.csr_matrix(
+        (d.ravel(), idx.ravel(), np.arange(0, n * k + 1, k)), shape=(n, len(candidate_lonlat))
+    )
 
 
 def read_orlib(path: Path) -> tuple[np.ndarray, int]:
@@ -228,24 +232,24 @@ def read_orlib(path: Path) -> tuple[np.ndarray, int]:
     if not rows or len(rows[0][1]) != 3:
         raise InputError(f"{path.name} 第 1 行应为“顶点数 边数 p”")
     try:
-        n, e, p = (int(v) for v in rows[0][1])
+        n, n_edges, p = (int(v) for v in rows[0][1])
     except ValueError as err:
         raise InputError(f"{path.name} 第 1 行应为三个整数，收到 {' '.join(rows[0][1])!r}") from err
-    if not (1 <= n <= 20000 and 0 <= e and 1 <= p <= n):
-        raise InputError(f"{path.name} 第 1 行的顶点数 {n}、边数 {e} 或 p = {p} 超出范围")
-    if len(rows) - 1 != e:
-        raise InputError(f"{path.name}：首行说有 {e} 条边，文件中有 {len(rows) - 1} 行")
+    if not (1 <= n <= 20000 and 0 <= n_edges and 1 <= p <= n):
+        raise InputError(f"{path.name} 第 1 行的顶点数 {n}、边数 {n_edges} 或 p = {p} 超出范围")
+    if len(rows) - 1 != n_edges:
+        raise InputError(f"{path.name}：首行说有 {n_edges} 条边，文件中有 {len(rows) - 1} 行")
     edges: dict[tuple[int, int], float] = {}
     for lineno, parts in rows[1:]:
         try:
-            i, j, w = int(parts[0]), int(parts[1]), float(parts[2])
+            i, j, cost = int(parts[0]), int(parts[1]), float(parts[2])
             if len(parts) != 3:
                 raise ValueError
         except (ValueError, IndexError) as err:
             raise InputError(f"{path.name} 第 {lineno} 行应为“i j 费用”，收到 {' '.join(parts)!r}") from err
-        if not (1 <= i <= n and 1 <= j <= n) or not (math.isfinite(w) and 0 <= w <= 1e9):
+        if not (1 <= i <= n and 1 <= j <= n) or not (math.isfinite(cost) and 0 <= cost <= 1e9):
             raise InputError(f"{path.name} 第 {lineno} 行的顶点或费用超出范围：{' '.join(parts)!r}")
-        edges[(min(i, j) - 1, max(i, j) - 1)] = w  # the last occurrence holds
+        edges[(min(i, j) - 1, max(i, j) - 1)] = cost  # the last occurrence holds
     ij = np.array(list(edges.keys()), dtype=np.int64).reshape(-1, 2)
     w = np.array(list(edges.values()), dtype=np.float64)
     g = sp.csr_matrix((w, (ij[:, 0], ij[:, 1])), shape=(n, n))

@@ -36,7 +36,14 @@ def _rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tuple[
             reader = csv.DictReader(f)
             header = [(c or "").strip() for c in (reader.fieldnames or [])]
             rows = [
-                (k, {(a or "").strip(): (b or "").strip() for a, b in raw.items() if isinstance(b, str) or b is None})
+                (
+                    k,
+                    {
+                        (a or "").strip(): (b or "").strip()
+                        for a, b in raw.items()
+                        if isinstance(b, str) or b is None
+                    },
+                )
                 for k, raw in enumerate(reader, start=2)
             ]
     except (OSError, UnicodeDecodeError, csv.Error) as e:
@@ -59,7 +66,9 @@ def _number(path: Path, rowno: int, col: str, text: str, lo: float, hi: float) -
     return v
 
 
-def _read(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[str], np.ndarray, list[tuple[int, dict]]]:
+def _read(
+    path: Path, required: tuple[str, ...]
+) -> tuple[list[str], list[str], np.ndarray, list[tuple[int, dict]]]:
     header, rows = _rows(path, required)
     ids: list[str] = []
     seen: dict[str, int] = {}
@@ -90,7 +99,9 @@ def read_candidates(path: Path) -> Points:
     header, ids, lonlat, rows = _read(path, ("id", "lon", "lat"))
     cap = None
     if "capacity" in header:
-        cap = np.array([_number(path, r, "capacity", row.get("capacity", ""), 0.0, MAX_VALUE) for r, row in rows])
+        cap = np.array(
+            [_number(path, r, "capacity", row.get("capacity", ""), 0.0, MAX_VALUE) for r, row in rows]
+        )
     fixed = np.zeros(len(ids), dtype=bool)
     if "fixed" in header:
         for k, (r, row) in enumerate(rows):
@@ -98,5 +109,7 @@ def read_candidates(path: Path) -> Points:
             if text in _TRUE:
                 fixed[k] = True
             elif text not in _FALSE:
-                raise InputError(f"{path.name} 第 {r} 行 fixed 列：{row.get('fixed')!r} 应为 1/0、true/false 或 是/否")
+                raise InputError(
+                    f"{path.name} 第 {r} 行 fixed 列：{row.get('fixed')!r} 应为 1/0、true/false 或 是/否"
+                )
     return Points(ids, lonlat, np.ones(len(ids)), cap, fixed)

@@ -92,7 +92,11 @@ def chargers_needed(
     if max_p_wait is None and max_mean_wait_minutes is None:
         raise InputError("请给出等待概率上限或平均等待时间上限")
     alpha = None if max_p_wait is None else _check(max_p_wait, "等待概率上限", 0.0, 1.0, open_lo=True)
-    w = None if max_mean_wait_minutes is None else _check(max_mean_wait_minutes, "平均等待上限（分钟）", 0.0, 1e4)
+    w = (
+        None
+        if max_mean_wait_minutes is None
+        else _check(max_mean_wait_minutes, "平均等待上限（分钟）", 0.0, 1e4)
+    )
     q = queue(1, arrivals_per_hour, service_minutes)
     c = max(1, math.floor(q.offered_erlangs) + 1)
     while c <= MAX_GUNS:
