@@ -457,6 +457,7 @@ _NODE_PATIENCE = 8
 _NODE_F_START = 0.5
 _MIP_FIRST_NNZ = 10_000  # below this many remaining assignments the MIP is tried before the tree search
 _MIP_BUDGET = 15.0  # seconds it gets there
+_BRANCH_WEAKEST = True  # branch on the chosen site with the largest ρ_j (else the smallest)
 _TREE_MAX_P = 10  # branch on sites when at most this many are still to choose; else hand over to the MIP
 
 
@@ -505,7 +506,7 @@ def tree_search(
             if cost < ub:
                 ub, best = cost, sel
             continue
-        j = int(cand[np.argmax(rho[cand])])
+        j = int(cand[np.argmax(rho[cand])] if _BRANCH_WEAKEST else cand[np.argmin(rho[cand])])
         off = closed.copy()
         off[j] = True
         on = opened.copy()
