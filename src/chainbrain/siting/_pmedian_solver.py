@@ -457,15 +457,18 @@ _NODE_PATIENCE = 8
 _NODE_F_START = 0.5
 _MIP_FIRST_NNZ = 10_000  # below this many remaining assignments the MIP is tried before the tree search
 _MIP_BUDGET = 15.0  # seconds it gets there
+_COMPACT = 0.6  # a node with fewer open-able sites than this share of the columns gets its own copy
 _BRANCH_WEAKEST = True  # branch on the chosen site with the largest ρ_j (else the smallest)
 _TREE_MAX_P = 10  # branch on sites when at most this many are still to choose; else hand over to the MIP
 
 
 def tree_search(
-    eng: Engine, lam: np.ndarray, ub: float, best: np.ndarray, gap: float, deadline: float
+    eng: Engine, lam: np.ndarray, ub: float, best: np.ndarray, gap: float, deadline: float, depth: int = 0
 ) -> tuple[str, float, np.ndarray, float, int]:
     """Depth-first branch and bound on the site variables with a Lagrangian bound and reduced-cost fixing at
-    every node (Beasley 1993). Returns (status, incumbent cost, incumbent open set, bound, nodes)."""
+    every node (Beasley 1993). Returns (status, incumbent cost, incumbent open set, bound, nodes).
+
+    A subtree whose closed sites are most of the columns is searched on a copy without them (cheaper nodes)."""
     root_fixed, root_closed = eng.fixed.copy(), eng.closed.copy()
     stack = [(root_fixed, root_closed, lam)]
     nodes = 0
@@ -476,6 +479,25 @@ def tree_search(
             frontier_low = -math.inf
             break
         nodes += 1
+        if eng.dense is not None and int((~cl).sum()) < _COMPACT * eng.m and depth < 30:
+            keep = np.flatnonzero(~cl)
+            sub_c = sp.csr_matrix(eng.c[:, keep])
+            sub_c.sort_indices()
+            if np.any(np.diff(sub_c.indptr) == 0):
+                continue  # some client has no site left that could serve it in a better solution
+            sub = Engine(sub_c, eng.p, fo[keep], eng.dense[:, keep])
+            status, sub_ub, sub_best, _, more = tree_search(
+                sub, np.minimum(lam, sub.cap), ub, np.zeros(keep.size, dtype=bool), gap, deadline, depth + 1
+            )
+            nodes += more
+            if sub_ub < ub:
+                ub = sub_ub
+                best = np.zeros(eng.m, dtype=bool)
+                best[keep[sub_best]] = True
+            if status != "optimal":
+                frontier_low = -math.inf
+                break
+            continue
         free_p = eng.p - int(fo.sum())
         avail = ~fo & ~cl
         if free_p < 0 or int(avail.sum()) < free_p:
