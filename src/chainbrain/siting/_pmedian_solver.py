@@ -23,6 +23,7 @@ _DENSE_MAX = 30_000_000
 _INTERCHANGE_ROUNDS = 10_000
 _DIRECT_MAX_NNZ = 1_500_000  # above this the radius MIP carries partial sums in extra variables
 _SPARSE_SEARCH_SHARE = 0.4  # share of the time limit the sparse interchange may take
+_POLISH_SPARSE = 3  # the same on sparse models, where each interchange costs far more
 _POLISH = 30  # relaxation site sets polished by interchange after the first subgradient pass
 
 
@@ -565,15 +566,16 @@ def solve_pmedian(
     low, lam, ub2, open2, iters = eng.lagrangian(lam0, ub, open_, gap, deadline)
     if ub2 < ub:
         open_, ub = open2, ub2
-    if dense is not None and low <= ub - eng.margin(ub, gap):
+    if low <= ub - eng.margin(ub, gap) and time.perf_counter() < deadline:
         # polish the relaxation's last few site sets by interchange, then tighten the bound with the new ub
         tried: set[bytes] = set()
+        limit = _POLISH if dense is not None else _POLISH_SPARSE
         for cand in [open2, *eng.pool[::-1]]:
             key = np.packbits(cand).tobytes()
-            if key in tried or len(tried) >= _POLISH:
+            if key in tried or len(tried) >= limit or int(cand.sum()) != p:
                 continue
             tried.add(key)
-            better = eng.interchange(cand)
+            better = eng.interchange(cand) if dense is not None else eng.interchange_sparse(cand, deadline)
             cost, _ = eng.cost_of(better)
             if cost < ub:
                 open_, ub = better, cost
