@@ -73,8 +73,7 @@ def test_mclp_json(files, radius, weight, site):
         "mclp", "--demand", str(d), "--candidates", str(c), "--radius-km", radius, "--p", "1", "--json"
     )
     assert res.exit_code == 0, res.output
-    out = json.loads(res.stdout)
-    assert {k: out[k] for k in ("covered_weight", "sites", "status")} == {
+    assert json.loads(res.stdout) == {
         "covered_weight": weight,
         "sites": [site],
         "status": "optimal",
@@ -97,6 +96,7 @@ def test_pmedian_orlib_json():
     res = _run("pmedian", "--orlib", str(ORLIB / "pmed1.txt"), "--json")
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
+    assert set(out) == {"objective", "status", "sites", "seconds"}
     assert out["objective"] == 5819 and out["status"] == "optimal" and len(out["sites"]) == 5
     assert all(isinstance(s, int) and 1 <= s <= 100 for s in out["sites"])
     assert out["seconds"] >= 0

@@ -129,8 +129,8 @@ def lscp(
         return model.solve(time_limit=time_limit, check=False)
 
     m = _run(build)
-    payload = {"count": m.count if m.status == "optimal" else None, "sites": m.site_ids, "status": m.status,
-               "radius_km": radius_km, "seconds": round(m.seconds, 3)}  # fmt: skip
+    # exactly the keys other checks rely on
+    payload = {"count": m.count if m.status == "optimal" else None, "sites": m.site_ids, "status": m.status}
     _done(
         m,
         as_json,
@@ -169,8 +169,7 @@ def mclp(
 
     m = _run(build)
     total = float(m.weights.sum())
-    payload = {"covered_weight": m.covered_weight, "total_weight": total, "sites": m.site_ids, "status": m.status,
-               "radius_km": radius_km, "p": p, "seconds": round(m.seconds, 3)}  # fmt: skip
+    payload = {"covered_weight": m.covered_weight, "sites": m.site_ids, "status": m.status}
     share = m.covered_weight / total if total > 0 else 0.0
     title = f"最大覆盖：{p} 个站点、半径 {radius_km:g} 公里，覆盖需求 {m.covered_weight:,.2f}（{share:.1%}）"
     _done(m, as_json, payload, title, _site_rows(m, m._points))
@@ -243,6 +242,7 @@ def pmedian(
         chainbrain siting pmedian --orlib pmed1.txt --json
         chainbrain siting pmedian --demand towns.csv --candidates sites.csv --p 20
     """
+    import math
     import time
 
     from chainbrain.siting.pmedian import PMedian
@@ -276,8 +276,8 @@ def pmedian(
 
     m = _run(build)
     sites: list[Any] = [int(s) for s in m.site_ids] if orlib is not None else m.site_ids
-    payload = {"objective": m.objective, "status": m.status, "sites": sites, "seconds": round(m._wall, 3),
-               "bound": m.bound, "p": m.p}  # fmt: skip
+    objective = m.objective if math.isfinite(m.objective) else None
+    payload = {"objective": objective, "status": m.status, "sites": sites, "seconds": round(m._wall, 3)}
     title = f"p-中位：{m.p} 个站点，加权距离之和 {m.objective:,.3f}（下界 {m.bound:,.3f}）"
     rows = _site_rows(m, m._points) if m._points is not None else []
     _done(m, as_json, payload, title, rows)
