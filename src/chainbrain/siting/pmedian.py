@@ -44,9 +44,10 @@ class PMedian(SitingModel):
     ascent) for a lower bound, reduced-cost fixing of sites and assignments that cannot appear in a better
     solution (Beasley, "Lagrangean heuristics for location problems", *EJOR* 65(3):383–399, 1993), and, if
     the bound has not yet met the incumbent, Elloumi's formulation over each client's sorted distinct
-    remaining distances (Elloumi, "A computational study for the p-median problem", *EJOR* 200(2):
-    ­342–350, 2010; the "radius" view of García, Labbé & Marín, *INFORMS Journal on Computing* 23(4):
-    546–556, 2011) solved by HiGHS on what the fixing left. ``bound`` is the proven lower bound.
+    remaining distances (Elloumi, "A tighter formulation of the p-median problem", 2010; the radius view of
+    García, Labbé & Marín, "Solving large p-median problems with a radius formulation", *INFORMS Journal on
+    Computing* 23(4):546–556, 2011) solved by HiGHS on what the fixing left — or, when only a few sites
+    remain to be chosen, a Lagrangian tree search on the site variables. ``bound`` is the proven lower bound.
     """
 
     name = "p-中位模型"
