@@ -149,3 +149,15 @@ def test_sparse_engine_matches_the_dense_one(monkeypatch):
     full[full == 0] = 1e6  # pairs not listed: far too costly to use
     np.fill_diagonal(full, 0.0)
     assert dense_model.objective == pytest.approx(_assignment_pmedian(full, 4), rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_pmedian_gap_is_certified_and_the_bound_is_valid(seed):
+    d, w = _instance(300 + seed, n=30, m=25)
+    exact = PMedian.from_cost_matrix(d, 4, weights=w).solve().objective
+    m = PMedian.from_cost_matrix(d, 4, weights=w).solve(gap=0.05, check=False)
+    assert m.status in {"optimal", "gap_met"}
+    assert m.bound <= exact + 1e-9 <= m.objective + 1e-9
+    assert m.objective - m.bound <= 0.05 * m.objective + 1e-9
+    if m.status == "optimal":
+        assert m.objective == pytest.approx(exact)

@@ -590,6 +590,11 @@ def solve_pmedian(
                 low, lam = low2, lam2
     margin = eng.margin(ub, gap)
     bound = float(math.ceil(low - 1e-6)) if eng.integral else low
+
+    def proven(ub: float, margin: float) -> float:
+        """The bound an exhausted search certifies: the incumbent itself, or ub − margin under a gap."""
+        return ub if gap == 0 else max(min(bound, ub), ub - margin)
+
     if low > ub - margin:
         return Outcome("optimal", "Optimal", open_, ub, min(bound, ub), iters, 0, 0, 0.0)
     if time.perf_counter() > deadline:
@@ -607,13 +612,17 @@ def solve_pmedian(
             left = _MIP_BUDGET if left is None else min(left, _MIP_BUDGET)
         status, solver_status, x, obj, mip_bound, mip_secs = eng.radius_mip(kept, closed, opened, left)
         if status == "infeasible":  # nothing strictly better than the incumbent exists
-            return Outcome("optimal", solver_status, open_, ub, ub, iters, n_closed, n_open, mip_secs)
+            return Outcome(
+                "optimal", solver_status, open_, ub, proven(ub, margin), iters, n_closed, n_open, mip_secs
+            )
         if x is not None:
             cost_x, _ = eng.cost_of(x)
             if cost_x < ub:
                 open_, ub = x, cost_x
         if status == "optimal":
-            return Outcome("optimal", solver_status, open_, ub, ub, iters, n_closed, n_open, mip_secs)
+            return Outcome(
+                "optimal", solver_status, open_, ub, proven(ub, margin), iters, n_closed, n_open, mip_secs
+            )
         bound = max(bound, min(mip_bound, ub))
         if not short or time.perf_counter() > deadline:
             return Outcome(status, solver_status, open_, ub, bound, iters, n_closed, n_open, mip_secs)
@@ -624,7 +633,17 @@ def solve_pmedian(
         sub_c = sp.csr_matrix(kept[:, avail])
         sub_c.sort_indices()
         if np.any(np.diff(sub_c.indptr) == 0):
-            return Outcome("optimal", "no better solution", open_, ub, ub, iters, n_closed, n_open, mip_secs)
+            return Outcome(
+                "optimal",
+                "no better solution",
+                open_,
+                ub,
+                proven(ub, margin),
+                iters,
+                n_closed,
+                n_open,
+                mip_secs,
+            )
         sub_dense = np.full(sub_c.shape, np.inf)
         sub_dense[np.repeat(np.arange(sub_c.shape[0]), np.diff(sub_c.indptr)), sub_c.indices] = sub_c.data
         sub = Engine(sub_c, p, opened[avail], sub_dense)
@@ -640,7 +659,7 @@ def solve_pmedian(
             cost_x, _ = eng.cost_of(x)
             if cost_x < ub:
                 open_, ub = x, cost_x
-        bound = max(bound, min(sub_bound, ub)) if status == "optimal" else bound
+        bound = proven(ub, margin) if status == "optimal" else bound
         return Outcome(status, f"tree search, {nodes} nodes", open_, ub, bound, iters, n_closed, n_open,
                        mip_secs + secs)  # fmt: skip
     raise AssertionError("unreachable")

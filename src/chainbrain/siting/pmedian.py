@@ -155,8 +155,18 @@ class PMedian(SitingModel):
         self._outcome = out
         self.solver_status = out.solver_status
         self.status = out.status
-        if self.status != "optimal" and gap > 0 and out.objective - out.bound <= gap * out.objective:
-            self.status = "gap_met"
+        if gap > 0:
+            # under a gap "optimal" means only that the gap is certified, unless the bound met the objective
+            tol = (
+                (1.0 - 1e-6)
+                if np.all(cost.data == np.round(cost.data))
+                else 1e-9 * max(1.0, abs(out.objective))
+            )
+            closed_gap = out.objective - out.bound <= tol
+            if (self.status == "optimal" and not closed_gap) or (
+                self.status != "optimal" and out.objective - out.bound <= gap * out.objective
+            ):
+                self.status = "gap_met"
         self._set_sites(np.flatnonzero(out.open_), cost)
         self.objective, self.bound = out.objective, out.bound
         self._check(check)
