@@ -488,6 +488,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/infra/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Coverage
+         * @description Townships covered / not covered by an operating ultra-fast station within the radius.
+         */
+        get: operations["infra-read_coverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infra/stations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Stations
+         * @description Stations of the registry (charging, swap, hydrogen), filtered.
+         */
+        get: operations["infra-read_stations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infra/stations/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Station Kinds
+         * @description Stations of each kind: all, operating, and piles of the operating ones.
+         */
+        get: operations["infra-read_station_kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infra/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Infra Targets
+         * @description Infrastructure targets: the registry's live value beside the monitor's status and projection.
+         */
+        get: operations["infra-read_infra_targets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infra/v2x": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read V2X
+         * @description The 车路云 rollout: sensing intersections and covered km by district, vehicles by OEM.
+         */
+        get: operations["infra-read_v2x"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invest/leads": {
         parameters: {
             query?: never;
@@ -1294,6 +1394,34 @@ export interface components {
             /** Single Sourced Lines */
             single_sourced_lines?: components["schemas"]["SingleSourcedLine"][];
         };
+        /** CoverageOut */
+        CoverageOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Count */
+            count: number;
+            /** Covered */
+            covered: number;
+            /** Data */
+            data: components["schemas"]["TownshipCoverOut"][];
+            /** Include Fast */
+            include_fast: boolean;
+            /** Percent */
+            percent: number | null;
+            /** Radius Km */
+            radius_km: number;
+            /** Stations */
+            stations: number;
+            /** Threshold Kw */
+            threshold_kw: number;
+            /** Townships */
+            townships: number;
+            /** Uncovered */
+            uncovered: number;
+        };
         /**
          * CultivateList
          * @description Candidates for a tier, each criterion met / missed / unknown; ``progress`` is labels held vs. goal.
@@ -1387,6 +1515,21 @@ export interface components {
             status: string;
             /** Yuxi */
             yuxi: boolean;
+        };
+        /** DistrictRolloutOut */
+        DistrictRolloutOut: {
+            /** District Code */
+            district_code: string;
+            /** District Name */
+            district_name: string | null;
+            /** Intersections */
+            intersections: number;
+            /** Km */
+            km: number;
+            /** Km City */
+            km_city: number;
+            /** Km Highway */
+            km_highway: number;
         };
         /** EnterpriseOut */
         EnterpriseOut: {
@@ -1570,6 +1713,21 @@ export interface components {
             table: string;
             /** Updated */
             updated: number;
+        };
+        /** KindCountOut */
+        KindCountOut: {
+            /** Category */
+            category: string;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Operating */
+            operating: number;
+            /** Piles */
+            piles: number;
+            /** Stations */
+            stations: number;
         };
         /**
          * Listing
@@ -1872,6 +2030,20 @@ export interface components {
             /** Total Value */
             total_value: number;
         };
+        /** OemVehiclesOut */
+        OemVehiclesOut: {
+            /** Oem */
+            oem: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /** Status */
+            status: string;
+            /** Vehicles */
+            vehicles: number;
+        };
         /**
          * Offer
          * @description What a supplier can make, how much, where, with which certifications.
@@ -2069,6 +2241,13 @@ export interface components {
             /** Data */
             data: components["schemas"]["EnterpriseOut"][];
         };
+        /** Page[KindCountOut] */
+        Page_KindCountOut_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["KindCountOut"][];
+        };
         /** Page[Need] */
         Page_Need_: {
             /** Count */
@@ -2104,6 +2283,13 @@ export interface components {
             /** Data */
             data: components["schemas"]["SiteOut"][];
         };
+        /** Page[StationOut] */
+        Page_StationOut_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["StationOut"][];
+        };
         /** Page[SupplyLinkOut] */
         Page_SupplyLinkOut_: {
             /** Count */
@@ -2117,6 +2303,13 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["TableOut"][];
+        };
+        /** Page[TargetProgressOut] */
+        Page_TargetProgressOut_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["TargetProgressOut"][];
         };
         /** Page[UserOut] */
         Page_UserOut_: {
@@ -2277,6 +2470,25 @@ export interface components {
             /** Revoked */
             revoked: number;
         };
+        /** RolloutOut */
+        RolloutOut: {
+            /** Districts */
+            districts: components["schemas"]["DistrictRolloutOut"][];
+            /** Intersections */
+            intersections: number;
+            /** Km */
+            km: number;
+            /** Km City */
+            km_city: number;
+            /** Km Highway */
+            km_highway: number;
+            /** Oems */
+            oems: components["schemas"]["OemVehiclesOut"][];
+            /** Statuses */
+            statuses: string[];
+            /** Vehicles */
+            vehicles: number;
+        };
         /** SegmentOut */
         SegmentOut: {
             /** As Of */
@@ -2377,6 +2589,53 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** StationOut */
+        StationOut: {
+            /** As Of */
+            as_of: string | null;
+            /** Category */
+            category: string;
+            /** District Code */
+            district_code: string;
+            /** District Name */
+            district_name: string | null;
+            /** Guns */
+            guns: number | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Lat */
+            lat: number;
+            /** Lon */
+            lon: number;
+            /** Max Power Kw */
+            max_power_kw: number | null;
+            /** Name */
+            name: string;
+            /** Opened */
+            opened: string | null;
+            /** Operator */
+            operator: string | null;
+            /** Piles */
+            piles: number | null;
+            /** Source */
+            source: string;
+            /** State */
+            state: string;
+            /** State Zh */
+            state_zh: string;
+            /** Status */
+            status: string;
+            /** Township Code */
+            township_code: string | null;
+            /** Township Name */
+            township_name: string | null;
+            /** Ultra */
+            ultra: boolean;
+        };
         /**
          * Summary
          * @description Targets per status, in severity order: 滞后, 预警, 正常, 无数据, 达标.
@@ -2458,6 +2717,66 @@ export interface components {
             target: {
                 [key: string]: unknown;
             };
+        };
+        /** TargetProgressOut */
+        TargetProgressOut: {
+            /** Citation */
+            citation: string;
+            /** Direction */
+            direction: string;
+            /** Indicator */
+            indicator: string;
+            /** Indicator Label */
+            indicator_label: string;
+            /** Latest */
+            latest: number | null;
+            /** Latest Period */
+            latest_period: string | null;
+            /** Live Note */
+            live_note: string | null;
+            /** Live Value */
+            live_value: number | null;
+            /** Name */
+            name: string;
+            /** Progress */
+            progress: number | null;
+            /** Projected */
+            projected: number | null;
+            /** Reason */
+            reason: string;
+            /** Status */
+            status: string;
+            /** Target */
+            target: number;
+            /** Target Id */
+            target_id: string;
+            /** Unit */
+            unit: string;
+            /** Year */
+            year: number;
+        };
+        /** TownshipCoverOut */
+        TownshipCoverOut: {
+            /** Code */
+            code: string;
+            /** Covered */
+            covered: boolean;
+            /** District Code */
+            district_code: string;
+            /** District Name */
+            district_name: string | null;
+            /** Lat */
+            lat: number;
+            /** Lon */
+            lon: number;
+            /** Name */
+            name: string;
+            /** Nearest Km */
+            nearest_km: number | null;
+            /** Nearest Station */
+            nearest_station: string | null;
+            /** Point Status */
+            point_status: string;
         };
         /** UserCreate */
         UserCreate: {
@@ -4005,6 +4324,302 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "infra-read_coverage": {
+        parameters: {
+            query?: {
+                /** @description 区县代码 */
+                district?: string | null;
+                /** @description 快充站也计入（超快充口径） */
+                include_fast?: boolean;
+                /** @description 覆盖半径（公里），默认 5 */
+                radius_km?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoverageOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "infra-read_stations": {
+        parameters: {
+            query?: {
+                /** @description charging 充电站 / swap 换电站 / hydrogen 加氢站 */
+                category?: string | null;
+                /** @description 区县代码 */
+                district?: string | null;
+                /** @description 充电站类型：超充、快充、慢充、重卡超充（中文或英文） */
+                kind?: string | null;
+                /** @description 运营状态：planned / building / operating / closed */
+                state?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_StationOut_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "infra-read_station_kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_KindCountOut_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "infra-read_infra_targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TargetProgressOut_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "infra-read_v2x": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutOut"];
                 };
             };
             /** @description 未登录或登录已过期 */
