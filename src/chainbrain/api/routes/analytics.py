@@ -233,7 +233,11 @@ async def read_gaps(
                 for f in _GAP_VALUES:
                     setattr(g, f, None)
         out.sort(
-            key=lambda g: (g.withheld, -g.shortfall if g.withheld else 0.0, g.segment_id if g.withheld else "")
+            key=lambda g: (
+                g.withheld,
+                -g.shortfall if g.withheld else 0.0,
+                g.segment_id if g.withheld else "",
+            )
         )
         out = out[:top] if top else out
         return GapPage(data=out, count=len(out), note=disclosure.WITHHELD_NOTE if hidden else None)
