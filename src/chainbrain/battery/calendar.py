@@ -46,17 +46,40 @@ def is_workday(day: dt.date) -> bool:
     return bool(_is_workday(day))
 
 
+@cache
+def _tables() -> tuple[dt.date, list[int], list[dt.date]]:
+    """(first day, working days counted up to each day inclusive, the k-th working day) over the
+    covered years: a deadline is one lookup, so checking millions of events stays fast."""
+    from chinese_calendar import is_workday as _is_workday
+
+    first, last = covered_years()
+    start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    cum: list[int] = []
+    nth: list[dt.date] = []
+    day, count = start, 0
+    while day <= end:
+        if _is_workday(day):
+            count += 1
+            nth.append(day)
+        cum.append(count)
+        day += dt.timedelta(days=1)
+    return start, cum, nth
+
+
 def add_working_days(start: dt.date, n: int) -> dt.date:
     """The ``n``-th working day after ``start`` (``start`` itself not counted); ``n`` in 1..366."""
     if not 1 <= n <= 366:
         raise ValueError(f"工作日数应在 1–366 之间，实际为 {n}")
     _require(start)
-    day, left = start, n
-    while left:
-        day += dt.timedelta(days=1)
-        if is_workday(day):
-            left -= 1
-    return day
+    first, cum, nth = _tables()
+    target = cum[(start - first).days] + n
+    if target > len(nth):
+        last = covered_years()[1]
+        raise CalendarError(
+            f"自 {start.isoformat()} 起第 {n} 个工作日已超出节假日日历收录的最后一年（{last}年）；"
+            f"{last + 1}年的国务院节假日安排未收录，无法计算，请升级 chinesecalendar"
+        )
+    return nth[target - 1]
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
@@ -65,8 +88,5 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         return 0
     _require(start)
     _require(end)
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        count += is_workday(day)
-    return count
+    first, cum, _ = _tables()
+    return cum[(end - first).days] - cum[(start - first).days]
