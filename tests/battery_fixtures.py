@@ -35,7 +35,7 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 
 
 def seed(conn: duckdb.DuckDBPyConnection, tmp: Path) -> None:
-    for code, name in (("500112", "渝北区"), ("500227", "璧山区")):
+    for code, name in (("500112", "渝北区"), ("500120", "璧山区")):
         conn.execute(
             "INSERT INTO district (id, name, province, source, status) VALUES (?, ?, '重庆市', 't', 'illustrative')",
             [code, name],

@@ -86,9 +86,9 @@ def test_spring_festival_deadline_and_per_actor_board(
         world,
         tmp_path,
         [
-            ["s1", PACK, "shipped", "maker1", "battery_maker", "500227", "2024-02-01", "2024-02-27"],
-            ["s2", MODULE, "shipped", "maker1", "battery_maker", "500227", "2024-02-01", "2024-02-28"],
-            ["r1", CELL, "recycler_in", "rec1", "recycler", "500227", "2024-02-01", ""],
+            ["s1", PACK, "shipped", "maker1", "battery_maker", "500120", "2024-02-01", "2024-02-27"],
+            ["s2", MODULE, "shipped", "maker1", "battery_maker", "500120", "2024-02-01", "2024-02-28"],
+            ["r1", CELL, "recycler_in", "rec1", "recycler", "500120", "2024-02-01", ""],
         ],
     )
     checks = {c.event_id: c for c in check_reports(world, as_of=D(2024, 6, 30))}

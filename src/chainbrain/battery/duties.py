@@ -120,7 +120,7 @@ class ReportCheck:
         return STATE_ZH[self.state]
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "state_zh": self.state_zh}
+        return {**asdict(self), "state_zh": self.state_zh, "event_zh": ledger.EVENTS[self.event]}
 
 
 def check_event(e: ledger.BatteryEvent, duty: Duty, reporter_id: str | None, as_of: dt.date) -> ReportCheck:

@@ -61,6 +61,7 @@ def _register() -> None:
         web_cmds,
     ):
         module.register(app)
+    __import__("chainbrain.cli.battery_cmds", fromlist=["register"]).register(app)
 
 
 _register()
