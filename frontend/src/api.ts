@@ -217,3 +217,34 @@ export interface NetNode {
   local: boolean; finished: boolean; rei: number
 }
 export interface NetworkView { nodes: NetNode[]; edges: { source: string; target: string; material: string }[]; count: number }
+
+// 动力电池溯源 (/battery)
+export interface BatteryUnit {
+  code: string; kind: 'pack' | 'module' | 'cell'; parent_code: string | null; maker_id: string | null; vin: string | null
+  oem_id: string | null; capacity_kwh: number | null; produced: string | null; source: string; as_of: string | null; status: string
+}
+export interface BatteryEvent {
+  id: string; code: string; event: string; event_zh: string; actor_id: string | null; actor_role: string | null; site: string | null
+  district_code: string | null; date: string; reported_at: string | null; ref: string | null; source: string; as_of: string | null; status: string
+}
+export interface ReportCheck {
+  event_id: string; code: string; event: string; event_zh: string; duty_id: string; article: string; checked_rule: boolean
+  reporter_id: string | null; reporter_role: string; date: string; deadline: string | null; reported_at: string | null
+  state: string; state_zh: string; working_days_late: number | null; note: string
+}
+export interface BatteryTrace {
+  code: string; unit: BatteryUnit; parents: BatteryUnit[]; children: BatteryUnit[]; events: BatteryEvent[]
+  vehicle: { vin: string | null; oem_id: string | null }; reports: ReportCheck[]
+}
+export interface ReporterBoard {
+  reporter_id: string | null; reporter_role: string; total: number; on_time: number; late: number; missing: number; pending: number; unknown: number
+}
+export interface RecyclingFlow {
+  year: number; district_code: string | null; district_name: string | null; retired_gwh: number; collected_gwh: number
+  cascade_gwh: number; recycled_gwh: number; unit: string
+}
+export interface RecyclingPicture {
+  flows: RecyclingFlow[]; recyclers: { enterprise_id: string; name: string | null; recycled_gwh: number; share: number | null; unit: string }[]
+  network: { district_code: string; district_name: string | null; sites: number }[]; districts_covered: number; districts_total: number
+  cascade_share: number | null; top2_share: number | null; notes: string[]
+}
