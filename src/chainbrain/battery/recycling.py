@@ -150,7 +150,7 @@ def picture(conn: duckdb.DuckDBPyConnection, *, city_prefix: str = "50") -> Recy
     network = [NetworkRow(r[0], r[1], int(r[2])) for r in net]
     total_row = conn.execute(
         "SELECT count(*) FROM district WHERE starts_with(id, ?)", [city_prefix]
-    ).fetchone()
+    ).fetchall()[0]
     total = int(total_row[0]) if total_row else 0
     covered = sum(1 for n in network if n.district_code.startswith(city_prefix))
     top2 = sum(float(r[2]) for r in rec[:2])
