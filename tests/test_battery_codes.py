@@ -110,3 +110,24 @@ def test_build_refuses_bad_parts() -> None:
         build("ABC", "pack", "B", "01", "A1B2C3D", dt.date(2009, 1, 1), 1)
     with pytest.raises(CodeError, match="电池类型代码"):
         build("ABC", "pack", "Y", "01", "A1B2C3D", dt.date(2024, 1, 1), 1)
+
+
+def test_fast_path_agrees_with_the_field_by_field_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The regex fast path for valid codes and the per-field pass are two implementations of one rule."""
+    import random
+
+    from chainbrain.battery import codes as c
+
+    rng = random.Random(1)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ#a"
+    samples = []
+    for _ in range(5000):
+        day = dt.date(2011, 1, 1) + dt.timedelta(days=rng.randrange(11000))
+        base = build("ABC", "cell", "E", "01", "A1B2C3D", day, rng.randrange(1, 9_999_999))
+        i = rng.randrange(24)
+        samples.append(base[:i] + rng.choice(alphabet) + base[i + 1 :])
+    fast = [c.parse(s) for s in samples]
+    monkeypatch.setattr(c, "_fast", lambda code: None)
+    slow = [c.parse(s) for s in samples]
+    assert fast == slow
+    assert 0 < sum(p.valid for p in slow) < len(slow)

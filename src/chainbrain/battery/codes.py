@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -165,6 +166,28 @@ def _case_rule(ch: str, rule: str) -> str:
     return "应为大写字母" if ch.isascii() and ch.islower() else rule
 
 
+#: the standard form with every character in its allowed set (the date still needs a calendar check)
+_FAST = re.compile(
+    "[0-9A-Z]{3}[PMC][" + "".join(BATTERY_TYPES) + "][0-9A-Z]{9}"
+    "([" + DATE_SYMBOLS + "])([" + DATE_SYMBOLS[:12] + "])([" + DATE_SYMBOLS + "])[0-9]{7}"
+)
+
+
+def _fast(code: str) -> ParsedCode | None:
+    """The valid standard-form code without the field-by-field pass (None: take the slow path)."""
+    m = _FAST.fullmatch(code)
+    if m is None or code[17:] == "0000000":
+        return None
+    y, mo, d = (_SYMBOL_VALUE[c] for c in m.groups())
+    try:
+        day = dt.date(YEAR_BASE + y, mo, d)
+    except ValueError:
+        return None
+    b = code[4]
+    return ParsedCode(code, "standard", code[:3], PRODUCT_TYPES[code[3]], b, BATTERY_TYPES[b][0], code[5:7],
+                      code[7:14], day, code[17:])  # fmt: skip
+
+
 def parse(text: str) -> ParsedCode:
     """Read a 24-character code (or the 17-character cascade-use form) field by field.
 
@@ -173,6 +196,8 @@ def parse(text: str) -> ParsedCode:
     """
     code = text.strip()
     n = len(code)
+    if n == LENGTH and (fast := _fast(code)) is not None:
+        return fast
     if n == LENGTH:
         form: Form = "standard"
     elif n == CASCADE_LENGTH:

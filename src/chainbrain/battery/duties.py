@@ -147,31 +147,50 @@ def check_event(e: ledger.BatteryEvent, duty: Duty, reporter_id: str | None, as_
 
 
 def _pack_oem(conn: duckdb.DuckDBPyConnection, codes: Sequence[str]) -> dict[str, str | None]:
-    """code → OEM of the topmost unit above it that records one (the unit's own first)."""
+    """code → the nearest OEM recorded on the unit or on a unit above it (walks up at most 8 levels)."""
     if not codes:
         return {}
-    rows = conn.execute(
-        """
-        WITH RECURSIVE up(code, cur, oem, depth) AS (
-            SELECT u.code, u.parent_code, u.oem_id, 0 FROM battery_unit u
-            WHERE u.code IN (SELECT unnest(?::VARCHAR[]))
-            UNION ALL
-            SELECT up.code, p.parent_code, coalesce(up.oem, p.oem_id), up.depth + 1
-            FROM up JOIN battery_unit p ON p.code = up.cur WHERE up.depth < 8
-        )
-        SELECT code, max(oem) FROM up GROUP BY code
-        """,
-        [list(codes)],
-    ).fetchall()
-    return {r[0]: r[1] for r in rows}
+    known = {u.code: u for u in ledger.units(conn, codes)}
+    out: dict[str, str | None] = {}
+    cursor = {c: c for c in codes}  # code → the unit reached so far
+    for _ in range(9):
+        missing = [cur for cur in cursor.values() if cur not in known]
+        if missing:
+            known.update({u.code: u for u in ledger.units(conn, missing)})
+        nxt = {}
+        for c, cur in cursor.items():
+            u = known.get(cur)
+            if u is None:
+                out[c] = None
+            elif u.oem_id:
+                out[c] = u.oem_id
+            elif u.parent_code and u.parent_code != c:
+                nxt[c] = u.parent_code
+            else:
+                out[c] = None
+        if not nxt:
+            break
+        cursor = nxt
+    for c in cursor:
+        out.setdefault(c, None)
+    return out
 
 
 def check_reports(
-    conn: duckdb.DuckDBPyConnection, as_of: dt.date, *, codes: Sequence[str] | None = None
+    conn: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    *,
+    codes: Sequence[str] | None = None,
+    events: Sequence[ledger.BatteryEvent] | None = None,
+    oems: dict[str, str | None] | None = None,
 ) -> list[ReportCheck]:
-    """Every event that carries a reporting duty, checked as of ``as_of`` (events after it are ignored)."""
-    evs = [e for e in ledger.events(conn, codes) if e.date <= as_of]
-    oems = _pack_oem(conn, sorted({e.code for e in evs}))
+    """Every event that carries a reporting duty, checked as of ``as_of`` (events after it are ignored).
+
+    ``events`` and ``oems`` (code → the OEM that reports for it) may be given when already at hand (a trace
+    has them); otherwise they are read from the store, for ``codes`` or for all."""
+    evs = [e for e in (events if events is not None else ledger.events(conn, codes)) if e.date <= as_of]
+    if oems is None:
+        oems = _pack_oem(conn, sorted({e.code for e in evs}))
     out = []
     for e in evs:
         duty = duty_for(e.event, e.actor_role)

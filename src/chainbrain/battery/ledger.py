@@ -105,6 +105,18 @@ _UNIT_COLS = "code, kind, parent_code, maker_id, vin, oem_id, capacity_kwh, prod
 _EVENT_COLS = "id, code, event, actor_id, actor_role, site, district_code, date, reported_at, ref, source, as_of, status"
 
 
+#: codes per IN (?, …) list: point lookups stay on the indexes (a list joined from an array is a full scan)
+_CHUNK = 500
+
+
+def _chunks(values: Sequence[str]) -> Iterable[tuple[str, list[str]]]:
+    """(``(?, ?, …)``, values) per chunk of at most :data:`_CHUNK` values."""
+    vals = list(dict.fromkeys(values))
+    for i in range(0, len(vals), _CHUNK):
+        part = vals[i : i + _CHUNK]
+        yield "(" + ", ".join("?" * len(part)) + ")", part
+
+
 def _units(rows: Iterable[dict[str, Any]]) -> list[BatteryUnit]:
     return [BatteryUnit(**r) for r in rows]
 
@@ -122,36 +134,39 @@ def units(
     conn: duckdb.DuckDBPyConnection, codes: Sequence[str] | None = None, *, maker_or_oem: str | None = None
 ) -> list[BatteryUnit]:
     """Units by code (all when ``codes`` is None); ``maker_or_oem`` keeps one enterprise's own."""
-    where: list[str] = []
-    params: list[Any] = []
-    if codes is not None:
-        where.append("code IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(codes))
-    if maker_or_oem is not None:
-        where.append("(maker_id = ? OR oem_id = ?)")
-        params += [maker_or_oem, maker_or_oem]
-    sql = f"SELECT {_UNIT_COLS} FROM battery_unit"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return _units(fetch_dicts(conn, sql + " ORDER BY code", params))
+    own = " AND (maker_id = ? OR oem_id = ?)" if maker_or_oem is not None else ""
+    extra = [maker_or_oem, maker_or_oem] if maker_or_oem is not None else []
+    if codes is None:
+        where = " WHERE " + own[5:] if own else ""
+        return _units(fetch_dicts(conn, f"SELECT {_UNIT_COLS} FROM battery_unit{where} ORDER BY code", extra))
+    out: list[BatteryUnit] = []
+    for marks, part in _chunks(codes):
+        out += _units(fetch_dicts(conn, f"SELECT {_UNIT_COLS} FROM battery_unit WHERE code IN {marks}{own}",
+                                  [*part, *extra]))  # fmt: skip
+    return sorted(out, key=lambda u: u.code)
 
 
 def children(conn: duckdb.DuckDBPyConnection, code: str) -> list[BatteryUnit]:
-    """Every unit below ``code`` (modules and their cells), breadth first, codes sorted within a level."""
-    rows = fetch_dicts(
-        conn,
-        f"""
-        WITH RECURSIVE tree(code, depth) AS (
-            SELECT code, 1 FROM battery_unit WHERE parent_code = ?
-            UNION ALL
-            SELECT u.code, t.depth + 1 FROM battery_unit u JOIN tree t ON u.parent_code = t.code
-            WHERE t.depth < 8
-        )
-        SELECT {_UNIT_COLS} FROM battery_unit u JOIN tree USING (code) ORDER BY tree.depth, u.code
-        """,
-        [code],
-    )
-    return _units(rows)
+    """Every unit below ``code`` (modules and their cells), breadth first, codes sorted within a level.
+
+    Level by level with indexed lookups (at most 8 levels; a cycle in bad data stops there)."""
+    out: list[BatteryUnit] = []
+    seen = {code}
+    level = [code]
+    for _ in range(8):
+        found: list[BatteryUnit] = []
+        for marks, part in _chunks(level):
+            found += _units(fetch_dicts(conn, f"SELECT {_UNIT_COLS} FROM battery_unit WHERE parent_code IN {marks}",
+                                        part))  # fmt: skip
+        found = sorted((u for u in found if u.code not in seen), key=lambda u: u.code)
+        if not found:
+            break
+        seen.update(u.code for u in found)
+        out += found
+        level = [u.code for u in found if u.kind != "cell"]  # nothing sits below a cell
+        if not level:
+            break
+    return out
 
 
 def ancestors(conn: duckdb.DuckDBPyConnection, code: str) -> list[BatteryUnit]:
@@ -169,12 +184,14 @@ def ancestors(conn: duckdb.DuckDBPyConnection, code: str) -> list[BatteryUnit]:
 
 def events(conn: duckdb.DuckDBPyConnection, codes: Sequence[str] | None = None) -> list[BatteryEvent]:
     """Events of these codes (all when None), in date order."""
-    sql = f"SELECT {_EVENT_COLS} FROM battery_event"
-    params: list[Any] = []
-    if codes is not None:
-        sql += " WHERE code IN (SELECT unnest(?::VARCHAR[]))"
-        params.append(list(codes))
-    return _events(fetch_dicts(conn, sql + " ORDER BY date, code, id", params))
+    if codes is None:
+        return _events(fetch_dicts(conn, f"SELECT {_EVENT_COLS} FROM battery_event ORDER BY date, code, id"))
+    out: list[BatteryEvent] = []
+    for marks, part in _chunks(codes):
+        out += _events(
+            fetch_dicts(conn, f"SELECT {_EVENT_COLS} FROM battery_event WHERE code IN {marks}", part)
+        )
+    return sorted(out, key=lambda e: (e.date, e.code, e.id))
 
 
 def makers(conn: duckdb.DuckDBPyConnection) -> dict[str, Maker]:

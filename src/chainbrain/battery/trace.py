@@ -57,5 +57,23 @@ def trace(conn: duckdb.DuckDBPyConnection, code: str, as_of: dt.date | None = No
     carriers = [unit, *parents]
     vin = next((u.vin for u in carriers if u.vin), None)
     oem = next((u.oem_id for u in carriers if u.oem_id), None)
-    reports = check_reports(conn, as_of or dt.date.today(), codes=[code, *(k.code for k in kids)])
-    return Trace(code, unit, parents, kids, ledger.events(conn, [code]), vin, oem, reports)
+    # who reports for each unit of the tree: the nearest OEM on it or above it, all already fetched
+    by_code = {u.code: u for u in (*carriers, *kids)}
+
+    def nearest_oem(c: str) -> str | None:
+        for _ in range(10):
+            u = by_code.get(c)
+            if u is None:
+                return None
+            if u.oem_id:
+                return u.oem_id
+            if not u.parent_code:
+                return None
+            c = u.parent_code
+        return None
+
+    tree = [code, *(k.code for k in kids)]
+    evs = ledger.events(conn, tree)
+    oems = {c: nearest_oem(c) for c in tree}
+    reports = check_reports(conn, as_of or dt.date.today(), events=evs, oems=oems)
+    return Trace(code, unit, parents, kids, [e for e in evs if e.code == code], vin, oem, reports)
