@@ -316,23 +316,29 @@ def board_sql(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[ActorComp
     conn.register("_cb_days", days)
     conn.register("_cb_kth", kth)
     conn.register("_cb_rules", rules)
+    bar = conn.execute("SELECT current_setting('enable_progress_bar')").fetchall()[0][0]
+    conn.execute("SET enable_progress_bar = false")  # a library stays quiet on long statements
     try:
         rows = conn.execute(
             """
             WITH e AS (
-                SELECT e.code, e.date, e.reported_at, e.actor_id, e.actor_role, r.by_oem, r.n,
-                       CASE WHEN r.by_oem THEN coalesce(u.oem_id, p.oem_id, g.oem_id) ELSE e.actor_id END AS reporter,
-                       CASE WHEN r.by_oem THEN 'oem' ELSE e.actor_role END AS reporter_role
-                FROM battery_event e
-                JOIN _cb_rules r ON r.event = e.event AND r.role = e.actor_role
+                SELECT e.code, e.date, e.reported_at, e.actor_id, e.actor_role, r.by_oem, r.n
+                FROM battery_event e JOIN _cb_rules r ON r.event = e.event AND r.role = e.actor_role
+                WHERE e.date <= ?
+            ),
+            w AS (  -- only the duties the OEM files need the unit tree
+                SELECT date, reported_at, n, actor_id AS reporter, actor_role AS reporter_role FROM e WHERE NOT by_oem
+                UNION ALL
+                SELECT e.date, e.reported_at, e.n, coalesce(u.oem_id, p.oem_id, g.oem_id), 'oem'
+                FROM e
                 LEFT JOIN battery_unit u ON u.code = e.code
                 LEFT JOIN battery_unit p ON p.code = u.parent_code
                 LEFT JOIN battery_unit g ON g.code = p.parent_code
-                WHERE e.date <= ?
+                WHERE e.by_oem
             ),
             d AS (
-                SELECT e.*, k.day AS deadline
-                FROM e LEFT JOIN _cb_days c ON c.day = e.date LEFT JOIN _cb_kth k ON k.k = c.cum + e.n
+                SELECT w.*, k.day AS deadline
+                FROM w LEFT JOIN _cb_days c ON c.day = w.date LEFT JOIN _cb_kth k ON k.k = c.cum + w.n
             ),
             s AS (
                 SELECT reporter, reporter_role,
@@ -353,6 +359,7 @@ def board_sql(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[ActorComp
             [as_of, lo, hi, as_of],
         ).fetchall()
     finally:
+        conn.execute(f"SET enable_progress_bar = {bool(bar)}")
         for name in ("_cb_days", "_cb_kth", "_cb_rules"):
             conn.unregister(name)
     board = [ActorCompliance(r[0], r[1] or "", *(int(x) for x in r[2:])) for r in rows]
