@@ -117,3 +117,29 @@ def test_parquet_import(fresh_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> 
     with pytest.raises(ImportRejected) as e:
         import_file(fresh_db, "battery_units", tmp_path / "bad.parquet")
     assert e.value.problems[0].row == 2 and "不能全为0" in e.value.problems[0].reason
+
+
+def test_template_then_xlsx_import(fresh_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    from chainbrain.io import registry
+
+    seed(fresh_db, tmp_path)
+    registry.get("battery_events").template(tmp_path / "t.xlsx")
+    headers = [c.value for c in load_workbook(tmp_path / "t.xlsx").worksheets[0][1]]
+    assert headers[:3] == ["事件编号", "电池编码", "事件"]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["事件编号", "电池编码", "事件", "主体类型", "发生日期", "来源", "数据状态"])
+    ws.append(["x1", PACK, "回收服务网点入库", "回收服务网点", "2024-10-08", "测试", "示意"])
+    ws.append(["x2", PACK, "回收服务网点入库", "回收服务网点", "2024-02-30", "测试", "示意"])
+    wb.save(tmp_path / "ev.xlsx")
+    with pytest.raises(ImportRejected) as e:
+        import_file(fresh_db, "电池事件", tmp_path / "ev.xlsx")
+    (p,) = e.value.problems
+    assert (p.row, p.column, p.value) == (3, "发生日期", "2024-02-30")
+    ws.delete_rows(3)
+    wb.save(tmp_path / "ev.xlsx")
+    assert import_file(fresh_db, "电池事件", tmp_path / "ev.xlsx").inserted == 1
+    (ev,) = ledger.events(fresh_db)
+    assert (ev.event, ev.actor_role, str(ev.date)) == ("collected_in", "collection_point", "2024-10-08")
