@@ -23,11 +23,11 @@ from chainbrain.store.records import insert_rows
 
 P = {"source": "test", "as_of": None, "status": "illustrative"}
 PASSWORDS = {
-    "admin": "admin-pass-1",
-    "analyst": "analyst-pass",
-    "catl": "catl-pass-1",
-    "changan": "changan-pass",
-    "view": "view-pass-1",
+    "admin": "ivory-gate-41",
+    "analyst": "river-map-2026",
+    "catl": "cell-stack-88",
+    "changan": "blue-sedan-17",
+    "view": "quiet-screen-5",
 }
 
 
@@ -185,7 +185,7 @@ def build_store(path: Path) -> None:
     create_user(conn, "catl", PASSWORDS["catl"], "enterprise", enterprise_id="catl")
     create_user(conn, "changan", PASSWORDS["changan"], "enterprise", enterprise_id="changan")
     create_user(conn, "view", PASSWORDS["view"], "viewer")
-    create_user(conn, "limited", "limited-pass", "viewer")  # only the rate-limit test logs in as this one
+    create_user(conn, "limited", "slow-lane-pass", "viewer")  # only the rate-limit test logs in as this one
     conn.close()
 
 
@@ -227,7 +227,9 @@ def test_login_sets_httponly_lax_cookie(client: TestClient) -> None:
     assert "cb_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert "Secure" not in cookie  # plain http in the test client
     assert client.get("/api/v1/auth/me").json()["role"] == "viewer"
-    client.post("/api/v1/auth/logout")
+    # a cookie-authenticated write must say where it comes from (CSRF); the browser sends Origin
+    assert client.post("/api/v1/auth/logout").status_code == 403
+    assert client.post("/api/v1/auth/logout", headers={"Origin": "http://testserver"}).status_code == 204
     assert client.get("/api/v1/auth/me").status_code == 401
     client.cookies.clear()
 
@@ -303,13 +305,18 @@ def test_viewer_sees_aggregates_only(client: TestClient, auth: dict) -> None:
     assert client.get("/api/v1/analytics/local-rate", params={"by": "oem"}, headers=h).status_code == 403
     assert client.get("/api/v1/analytics/concentration", headers=h).status_code == 403
     assert client.get("/api/v1/enterprises/changan", headers=h).json()["links_visible"] is False
-    # the city-wide rate is an aggregate: OEM links only, l1 is local (s2 in 500113) → 3e9 / 3e9 = 1.0
+    # the city-wide rate: OEM links only, l1 is local (s2 in 500113) → 3e9 / 3e9 = 1.0; but with one OEM
+    # (changan) and one local supplier (catl) it is their figure, not an aggregate: withheld from the viewer
     ov = client.get("/api/v1/analytics/overview", headers=h).json()
-    assert ov["local_rate_value"] == 1.0 and ov["total_value"] == 3e9
+    assert ov["local_rate_value"] is None and ov["total_value"] is None and "少于3家企业" in ov["note"]
+    full = client.get("/api/v1/analytics/overview", headers=auth["analyst"]).json()
+    assert full["local_rate_value"] == 1.0 and full["total_value"] == 3e9 and full["note"] is None
     assert (
         ov["enterprises"] == 3 and ov["oems"] == 1 and ov["parts_firms"] == 2 and ov["nev_volume"] == 100000
     )
     seg = client.get("/api/v1/analytics/local-rate", params={"by": "segment"}, headers=h).json()
+    assert [(r["key"], r["rate_value"], r["withheld"]) for r in seg["data"]] == [("battery", None, True)]
+    seg = client.get("/api/v1/analytics/local-rate", params={"by": "segment"}, headers=auth["analyst"]).json()
     assert [(r["key"], r["rate_value"]) for r in seg["data"]] == [("battery", 1.0)]
 
 
@@ -364,12 +371,17 @@ def test_segments_sites_models_districts(client: TestClient, auth: dict) -> None
 
 
 def test_users_admin_only_and_audited(client: TestClient, auth: dict) -> None:
-    body = {"username": "newbie", "password": "newbie-pass", "role": "enterprise", "enterprise_id": "cdcell"}
+    body = {
+        "username": "newbie",
+        "password": "fresh-start-9",
+        "role": "enterprise",
+        "enterprise_id": "cdcell",
+    }
     assert client.post("/api/v1/users", json=body, headers=auth["analyst"]).status_code == 403
     r = client.post("/api/v1/users", json=body, headers=auth["admin"])
     assert r.status_code == 201 and r.json()["enterprise_id"] == "cdcell"
     dup = client.post("/api/v1/users", json=body, headers=auth["admin"])
-    assert dup.status_code == 422 and "已存在" in dup.json()["detail"]
+    assert dup.status_code == 409 and "已存在" in dup.json()["detail"]
     bad = {**body, "username": "x2", "enterprise_id": "ghost"}
     assert "ghost" in client.post("/api/v1/users", json=bad, headers=auth["admin"]).json()["detail"]
     log = client.get("/api/v1/users/audit", headers=auth["admin"]).json()["data"]
@@ -386,7 +398,7 @@ def test_login_rate_limit(small_db: Path) -> None:
         ]
         assert codes == [401, 401, 401, 429]
         # even the right password is refused while the window lasts
-        r = c.post("/api/v1/auth/login", json={"username": "limited", "password": "limited-pass"})
+        r = c.post("/api/v1/auth/login", json={"username": "limited", "password": "slow-lane-pass"})
         assert r.status_code == 429 and "分钟" in r.json()["detail"]
         # another user from the same address is not blocked
         assert (

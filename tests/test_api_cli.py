@@ -52,7 +52,7 @@ def test_user_add_refuses_with_a_reason(demo_db_copy: Path) -> None:
             ["ghost", "--role", "enterprise", "--enterprise", "no-such-firm", "--password", "a-long-pass"],
             "不存在",
         ),
-        (["shorty", "--role", "analyst", "--password", "short"], "至少 8 位"),
+        (["shorty", "--role", "analyst", "--password", "short"], "至少 10 位"),
         (["boss", "--role", "king", "--password", "a-long-pass"], "未知角色"),
     ]
     for args, reason in cases:

@@ -22,7 +22,7 @@ from chainbrain.api import ApiSettings, create_app
 from chainbrain.api.accounts import create_user
 from chainbrain.store import connect
 
-ADMIN = ("fuzz-admin", "fuzz-admin-pass")
+ADMIN = ("fuzz-admin", "random-input-pass")
 
 
 # The app is built at import so schemathesis can read its schema while collecting; the store it serves

@@ -8,7 +8,8 @@ export interface Overview {
   enterprises: number; oems: number; parts_firms: number; local_parts_firms: number
   unverified_enterprises: number; unverified_links: number; chain_leaders: number; specialised: number
   sites: number; vehicle_models: number; nev_volume: number; supply_links: number; segments: number
-  local_rate_value: number | null; local_rate_count: number | null; local_value: number; total_value: number; boundary: string
+  local_rate_value: number | null; local_rate_count: number | null; local_value: number | null; total_value: number | null; boundary: string
+  note?: string | null
 }
 
 export interface Segment {
@@ -51,14 +52,15 @@ export interface District {
 }
 
 export interface RateRow {
-  key: string; name: string; local_value: number; total_value: number; rate_value: number | null
-  local_count: number; total_count: number; rate_count: number | null
+  // values are null with withheld when fewer than 3 firms make the row up (roles other than admin/analyst)
+  key: string; name: string; local_value: number | null; total_value: number | null; rate_value: number | null
+  local_count: number | null; total_count: number | null; rate_count: number | null; withheld?: boolean
 }
 
 export interface GapRow {
   segment_id: string; name: string; unit: string | null; demand: number; local_capacity: number; shortfall: number
-  local_value: number; outside_value: number; total_value: number; local_firms: number; hhi: number | null
-  missing: boolean; short: boolean; single_sourced: boolean; concentrated: boolean
+  local_value: number | null; outside_value: number | null; total_value: number | null; local_firms: number; hhi: number | null
+  missing: boolean; short: boolean; single_sourced: boolean; concentrated: boolean; withheld?: boolean
 }
 
 export interface OemChange {
@@ -134,13 +136,14 @@ export interface ImportTable { name: string; title_zh: string }
 
 // 招商 / 培育 / 供需对接
 export interface ScorePart {
-  key: string; name_zh: string; raw: number | null; unit: string; value: number; weight: number; points: number
-  explain: string; evidence: Record<string, string[]>
+  // value and points are null when the part is withheld from this role (withheld says so)
+  key: string; name_zh: string; raw: number | null; unit: string; value: number | null; weight: number; points: number | null
+  explain: string; evidence: Record<string, string[]>; withheld: string | null
 }
 export interface InvestCandidate {
   enterprise_id: string; name: string; home_district: string; segment_id: string; capacity: number | null
   capacity_basis: string; district: string | null; district_name: string | null; park: string | null; score: number
-  parts: ScorePart[]; rate_before: number | null; rate_after: number | null; gain: number | null
+  parts: ScorePart[]; rate_before: number | null; rate_after: number | null; gain: number | null; score_note: string | null
 }
 export interface SegmentTargets {
   segment_id: string; name: string; flags: string[]; outside_value: number; shortfall: number; unit: string | null
@@ -162,12 +165,12 @@ export interface Funnel {
   other: { leads: number; moved: number; reached: Record<string, number> }
 }
 export interface CriterionCheck {
-  key: string; name_zh: string; status: 'met' | 'missed' | 'unknown'; values: Record<string, unknown>; tests: string[]
-  clause: string; reason: string
+  key: string; name_zh: string; status: 'met' | 'missed' | 'unknown' | 'withheld'; values: Record<string, unknown>; tests: string[]
+  clause: string; reason: string; band_zh: string
 }
 export interface TierAssessment {
   enterprise_id: string; name: string; district_code: string; tier: string; checks: CriterionCheck[]
-  met: string[]; missed: string[]; unknown: string[]; score: number; attr_source: string | null; attr_status: string | null
+  met: string[]; missed: string[]; unknown: string[]; withheld: string[]; score: number; attr_source: string | null; attr_status: string | null
 }
 export interface CultivateList {
   tier: string; tier_zh: string; data: TierAssessment[]; count: number
@@ -175,7 +178,7 @@ export interface CultivateList {
 }
 export interface TransformCandidate {
   enterprise_id: string; name: string; district_code: string; segments: string[]; capabilities: string[]; score: number
-  targets: { segment_id: string; name: string; score: number; evidence: number; pull: number; outside_value: number; reasons: string[] }[]
+  targets: { segment_id: string; name: string; score: number; evidence: number; pull: number | null; outside_value: number | null; reasons: string[]; note?: string | null }[]
 }
 export interface Need {
   id: string; buyer_id: string; segment_id: string; title: string; spec: string; annual_volume: number | null

@@ -34,7 +34,12 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "browser-pass-1"
 #: user name → (role, enterprise)
-USERS = {"analyst": ("analyst", None), "viewer": ("viewer", None), "changan-buyer": ("enterprise", "changan")}
+USERS = {
+    "admin": ("admin", None),
+    "analyst": ("analyst", None),
+    "viewer": ("viewer", None),
+    "changan-buyer": ("enterprise", "changan"),
+}
 
 
 @dataclass

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from chainbrain.api.cache import ResultCache, SessionCache
+from chainbrain.api.security import install_security
 from chainbrain.api.settings import ApiSettings
 from chainbrain.store import connect
 
@@ -72,9 +73,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served by install_security, from local files
         redoc_url=None,
     )
+    install_security(app, api_prefix=API_PREFIX)
     app.state.settings = settings
     app.state.cache = ResultCache()
     app.state.sessions = SessionCache()
@@ -89,6 +91,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     for router in [*ROUTERS, invest.router, invest.cultivate_router, match.router, resilience.router]:
         app.include_router(router, prefix=API_PREFIX)
+    from chainbrain.api.routes import infra as infra_routes
+
+    app.include_router(infra_routes.router, prefix=API_PREFIX)
     from chainbrain.api.routes import battery
 
     app.include_router(battery.router, prefix=API_PREFIX)

@@ -56,12 +56,14 @@ class SessionCache:
     """Users of recently seen session tokens, for ``ttl`` seconds, so a request need not query the store.
 
     Logging out drops the token here as well as in the store; a session ended by its expiry is noticed
-    at most ``ttl`` seconds late.
+    at most ``ttl`` seconds late. Revoking a user's sessions (:meth:`drop_user`) takes effect at once,
+    also against a request that read the session from the store just before the revocation.
     """
 
     def __init__(self, ttl: float = 30.0) -> None:
         self.ttl = ttl
         self._data: dict[str, tuple[float, Any]] = {}
+        self._revoked_at: dict[int, float] = {}
         self._lock = threading.Lock()
 
     def get(self, token: str) -> Any | None:
@@ -72,8 +74,14 @@ class SessionCache:
                 return None
             return hit[1]
 
-    def put(self, token: str, user: Any) -> None:
+    def put(self, token: str, user: Any, looked_up_at: float | None = None) -> None:
+        """Remember ``user`` for ``token``; not if the user's sessions were revoked since ``looked_up_at``
+        (the ``time.monotonic()`` taken before the store was asked)."""
         with self._lock:
+            uid = getattr(user, "id", None)
+            revoked = self._revoked_at.get(uid) if isinstance(uid, int) else None
+            if looked_up_at is not None and revoked is not None and revoked >= looked_up_at:
+                return
             if len(self._data) > 10_000:  # many logins: start again rather than grow without bound
                 self._data.clear()
             self._data[token] = (time.monotonic(), user)
@@ -81,3 +89,10 @@ class SessionCache:
     def drop(self, token: str) -> None:
         with self._lock:
             self._data.pop(token, None)
+
+    def drop_user(self, user_id: int) -> None:
+        """Forget every token of one user (sessions revoked, password changed, user deactivated)."""
+        with self._lock:
+            self._revoked_at[user_id] = time.monotonic()
+            for token in [t for t, (_, user) in self._data.items() if getattr(user, "id", None) == user_id]:
+                del self._data[token]

@@ -1,7 +1,8 @@
-"""Request dependencies: a store cursor, the settings, the logged-in user and role checks."""
+"""Request dependencies: a store cursor, the settings, the logged-in user, role and CSRF checks."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from chainbrain.api.accounts import ANONYMOUS, User, user_for_token
 from chainbrain.api.cache import ResultCache
+from chainbrain.api.csrf import csrf_problem
 from chainbrain.api.settings import ApiSettings
 
 SESSION_COOKIE = "cb_session"
@@ -58,14 +60,37 @@ def session_token(
 TokenDep = Annotated[str | None, Depends(session_token)]
 
 
-def get_current_user(request: Request, conn: ConnDep, settings: SettingsDep, token: TokenDep) -> User:
+def check_csrf(
+    request: Request,
+    settings: SettingsDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> None:
+    """403 for a cookie-authenticated write whose Origin/Referer is not this site (:mod:`chainbrain.api.csrf`).
+
+    Requests with ``Authorization: Bearer`` and requests without the session cookie are not checked.
+    """
+    if cookie and not (bearer is not None and bearer.credentials):
+        problem = csrf_problem(request.method, request.headers, settings.allowed_origins)
+        if problem:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, problem)
+
+
+def get_current_user(
+    request: Request,
+    conn: ConnDep,
+    settings: SettingsDep,
+    token: TokenDep,
+    _csrf: Annotated[None, Depends(check_csrf)],
+) -> User:
     if token:
         sessions = request.app.state.sessions
         user = sessions.get(token)
         if user is None:
+            looked_up_at = time.monotonic()
             user = user_for_token(conn, token)
             if user is not None:
-                sessions.put(token, user)
+                sessions.put(token, user, looked_up_at)
         if user is not None:
             return user
         if not settings.allow_anonymous:
@@ -109,4 +134,5 @@ def sees_firm(user: User, enterprise_id: str) -> bool:
 
 
 def client_ip(request: Request) -> str:
+    """The client's address: the TCP peer, or what a trusted proxy forwarded (``chainbrain serve``)."""
     return request.client.host if request.client else "unknown"

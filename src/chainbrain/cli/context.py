@@ -17,8 +17,15 @@ from rich.console import Console
 from rich.table import Table
 
 from chainbrain.chain.boundary import BoundaryError, parse_boundary
-from chainbrain.settings import get_settings
 from chainbrain.store import connect
+
+
+def get_settings() -> Any:
+    """The settings, importing pydantic-settings only when a command needs a default from them."""
+    from chainbrain.settings import get_settings
+
+    return get_settings()
+
 
 #: options several command groups share, spelled and explained the same everywhere
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]

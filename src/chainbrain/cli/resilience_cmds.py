@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chainbrain.cli.context import err_console, fail, open_store, print_json, print_table
+from chainbrain.cli.options import finite
 from chainbrain.resilience import actions
 from chainbrain.resilience.model import SolveError, TimeToRecover, TimeToSurvive, node_ttr
 from chainbrain.resilience.network import Network, NetworkError, load_network
@@ -23,7 +24,9 @@ group = typer.Typer(
 
 NetworkOpt = Annotated[Path | None, typer.Option("--network", help="网络 JSON 文件（nodes / bom / supply）")]
 FromDbOpt = Annotated[bool, typer.Option("--from-db", help="使用数据库（--db）中的场所与供应关系构建网络")]
-TtrOpt = Annotated[float | None, typer.Option("--ttr", help="统一的恢复时间（天）；缺省用各节点自己的 ttr")]
+TtrOpt = Annotated[
+    float | None, typer.Option("--ttr", help="统一的恢复时间（天）；缺省用各节点自己的 ttr", callback=finite)
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 
 
@@ -112,7 +115,12 @@ def sweep_cmd(
     ttr: TtrOpt = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="并行进程数")] = 1,
     ray: Annotated[
-        str | None, typer.Option("--ray", help="在已有 Ray 集群上运行（地址），需 chainbrain[ray]")
+        str | None,
+        typer.Option(
+            "--ray-address",
+            "--ray",
+            help="在已有 Ray 集群上运行（地址 HOST:PORT，如 127.0.0.1:6379），需 chainbrain[ray]",
+        ),
     ] = None,
     groups: Annotated[bool, typer.Option("--groups", help="同时扫描命名节点集：区县、企业、环节")] = False,
     top: Annotated[int, typer.Option("--top", help="表格显示前 N 行")] = 20,
@@ -123,6 +131,7 @@ def sweep_cmd(
     Example:
         chainbrain resilience sweep --network net.json --workers 2 --json
         chainbrain --db cq.duckdb resilience sweep --from-db --groups
+        chainbrain resilience sweep --network net.json --ray-address 127.0.0.1:6379
     """
     net = _network(ctx, network, from_db)
     rows = _run_sweep(net, ttr, workers, ray, groups)

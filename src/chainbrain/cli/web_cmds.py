@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from chainbrain.cli.context import State, console, fail, open_store, print_json, print_table
 
 user_app = typer.Typer(
-    help="网页端用户：添加、列出（角色 admin / analyst / enterprise / viewer）。", no_args_is_help=True
+    help="网页端用户：添加、列出、改密码、停用、注销全部会话（角色 admin / analyst / enterprise / viewer）。",
+    no_args_is_help=True,
 )
+
+
+def proxy_options(trusted_proxies: list[str]) -> dict[str, Any]:
+    """uvicorn's proxy settings: believe X-Forwarded-For/-Proto only from the listed proxies, else never.
+
+    uvicorn's own default trusts them from 127.0.0.1, so anything on the same machine (or a local
+    reverse proxy that passes the header through unchecked) could claim any client address.
+    """
+    if not trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(trusted_proxies)}
 
 
 def serve(
@@ -21,11 +33,23 @@ def serve(
     allow_anonymous: Annotated[
         bool, typer.Option("--allow-anonymous", help="未登录的访客可按只读用户查看汇总数据")
     ] = False,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            metavar="ADDR",
+            help="反向代理的地址，只信任它转发的 X-Forwarded-For（可重复；默认取 CHAINBRAIN_TRUSTED_PROXIES，为空则不信任任何转发头）",
+        ),
+    ] = None,
 ) -> None:
     """启动网页端与 API（前端页面在 /，API 在 /api/v1，接口文档在 /docs）。
 
+    经反向代理（nginx 等，负责 HTTPS）部署时，用 --trusted-proxy 或 CHAINBRAIN_TRUSTED_PROXIES 指定代理地址，
+    登录限流才按真实客户端地址计数；未指定时任何 X-Forwarded-For 请求头都被忽略。
+
     Example:
         chainbrain --db demo.duckdb serve --port 8000
+        chainbrain --db city.duckdb serve --trusted-proxy 127.0.0.1
     """
     import uvicorn
 
@@ -35,8 +59,16 @@ def serve(
     if not state.db_path.exists():
         fail(f"数据库文件不存在：{state.db_path}。请先运行 chainbrain --db {state.db_path} init --demo")
     settings = ApiSettings(db=state.db_path, allow_anonymous=allow_anonymous)
+    if trusted_proxy:
+        settings.trusted_proxies = list(trusted_proxy)
     console.print(f"chainbrain 网页端：http://{host}:{port}/  （API 文档 http://{host}:{port}/docs）")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        **proxy_options(settings.trusted_proxies),
+    )
 
 
 @user_app.command("add")
@@ -46,7 +78,8 @@ def user_add(
     role: Annotated[str, typer.Option("--role", help="admin / analyst / enterprise / viewer")],
     enterprise: Annotated[str | None, typer.Option("--enterprise", help="企业用户所属企业编号")] = None,
     password: Annotated[
-        str | None, typer.Option("--password", help="密码（至少 8 位；不给则交互输入）")
+        str | None,
+        typer.Option("--password", help="密码（至少 10 位，不含用户名，不是常用密码；不给则交互输入）"),
     ] = None,
     display_name: Annotated[str | None, typer.Option("--display-name", help="显示名称")] = None,
 ) -> None:
@@ -111,6 +144,87 @@ def user_demo(ctx: typer.Context) -> None:
     console.print(
         "启动网页端：chainbrain --db <数据库> serve，然后在浏览器打开 http://127.0.0.1:8000/ 用上表账号登录"
     )
+
+
+def _ask_new_password(password: str | None) -> str:
+    if password is not None:
+        return password
+    first = getpass.getpass("新密码：")
+    if getpass.getpass("再输入一次：") != first:
+        fail("两次输入的密码不一致，未修改")
+    return first
+
+
+@user_app.command("passwd")
+def user_passwd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="用户名（不区分大小写）")],
+    password: Annotated[
+        str | None, typer.Option("--password", help="新密码（至少 10 位；不给则交互输入两次）")
+    ] = None,
+) -> None:
+    """设置用户的新密码（以管理员身份，无需原密码）；该用户的所有登录会话随即失效。
+
+    Example:
+        chainbrain user passwd zhangsan
+        chainbrain user passwd zhangsan --password 'another-long-secret'
+    """
+    from chainbrain.api.accounts import AccountError, audit, change_password
+
+    new = _ask_new_password(password)
+    conn = open_store(ctx)
+    try:
+        user, revoked = change_password(conn, name, new)
+    except AccountError as e:
+        fail(str(e))
+        return
+    audit(conn, None, "user.password", f"user:{user.username}", {"revoked": revoked, "via": "cli"})
+    console.print(f"已修改用户 {user.username} 的密码，注销其会话 {revoked} 个")
+
+
+@user_app.command("deactivate")
+def user_deactivate(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="用户名（不区分大小写）")],
+) -> None:
+    """停用用户：不能再登录，所有登录会话随即失效（记录保留在审计日志中）；最后一个管理员不能停用。
+
+    Example:
+        chainbrain user deactivate zhangsan
+    """
+    from chainbrain.api.accounts import AccountError, audit, deactivate_user
+
+    conn = open_store(ctx)
+    try:
+        user, revoked = deactivate_user(conn, name)
+    except AccountError as e:
+        fail(str(e))
+        return
+    audit(conn, None, "user.deactivate", f"user:{user.username}", {"revoked": revoked, "via": "cli"})
+    console.print(f"已停用用户 {user.username}，注销其会话 {revoked} 个")
+
+
+@user_app.command("revoke")
+def user_revoke(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="用户名（不区分大小写）")],
+) -> None:
+    """注销用户的全部登录会话（如设备丢失）；用户仍可用密码重新登录。
+
+    Example:
+        chainbrain user revoke zhangsan
+    """
+    from chainbrain.api.accounts import AccountError, audit, find_user, revoke_sessions
+
+    conn = open_store(ctx)
+    try:
+        user = find_user(conn, name)
+    except AccountError as e:
+        fail(str(e))
+        return
+    revoked = revoke_sessions(conn, user.id)
+    audit(conn, None, "user.sessions_revoke", f"user:{user.username}", {"revoked": revoked, "via": "cli"})
+    console.print(f"已注销用户 {user.username} 的会话 {revoked} 个")
 
 
 @user_app.command("list")

@@ -1,4 +1,4 @@
-"""Users and the audit log (admins only)."""
+"""Users and the audit log (admins only): add, list, set a password, deactivate, end sessions."""
 
 from __future__ import annotations
 
@@ -11,18 +11,20 @@ from pydantic import BaseModel, Field
 from chainbrain.api import accounts
 from chainbrain.api.accounts import AccountError, audit, audit_entries, list_users
 from chainbrain.api.deps import AdminUser, ConnDep, client_ip
-from chainbrain.api.routes.auth import UserOut
-from chainbrain.api.routes.common import ERRORS, Page, PageNo, PageSize
+from chainbrain.api.routes.auth import RevokedOut, UserOut
+from chainbrain.api.routes.common import ERRORS, ErrorOut, Page, PageNo, PageSize
 
 router = APIRouter(prefix="/users", tags=["users"], responses=ERRORS)
 
 
 class UserCreate(BaseModel):
     username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=8, max_length=256)
+    password: str = Field(
+        min_length=1, max_length=256
+    )  # the policy (and its Chinese reason) is the library's
     role: Literal["admin", "analyst", "enterprise", "viewer"]
-    enterprise_id: str | None = None
-    display_name: str | None = None
+    enterprise_id: str | None = Field(None, min_length=1, max_length=64)
+    display_name: str | None = Field(None, max_length=100)
 
 
 class AuditOut(BaseModel):
@@ -56,9 +58,56 @@ def create_user(body: UserCreate, request: Request, conn: ConnDep, admin: AdminU
             display_name=body.display_name,
         )
     except AccountError as e:
-        raise HTTPException(422, str(e)) from e
+        raise HTTPException(e.status, str(e)) from e
     audit(conn, admin, "user.create", f"user:{user.username}", {"role": user.role}, client_ip(request))
     return UserOut(**user.public())
+
+
+class PasswordSet(BaseModel):
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+@router.put("/{username}/password", responses={404: {"model": ErrorOut, "description": "没有该用户"}})
+def update_user_password(
+    username: str, body: PasswordSet, request: Request, conn: ConnDep, admin: AdminUser
+) -> RevokedOut:
+    """Set a user's password (admin); every session of that user ends."""
+    try:
+        user, revoked = accounts.change_password(conn, username, body.new_password)
+    except AccountError as e:
+        raise HTTPException(e.status, str(e)) from e
+    request.app.state.sessions.drop_user(user.id)
+    audit(conn, admin, "user.password", f"user:{user.username}", {"revoked": revoked}, client_ip(request))
+    return RevokedOut(revoked=revoked)
+
+
+@router.post("/{username}/deactivate", responses={404: {"model": ErrorOut, "description": "没有该用户"}})
+def deactivate_user(username: str, request: Request, conn: ConnDep, admin: AdminUser) -> RevokedOut:
+    """Deactivate a user (admin): they can no longer log in and every session ends."""
+    if accounts.username_key(username) == accounts.username_key(admin.username):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "不能停用自己的账号")
+    try:
+        user, revoked = accounts.deactivate_user(conn, username)
+    except AccountError as e:
+        raise HTTPException(e.status, str(e)) from e
+    request.app.state.sessions.drop_user(user.id)
+    audit(conn, admin, "user.deactivate", f"user:{user.username}", {"revoked": revoked}, client_ip(request))
+    return RevokedOut(revoked=revoked)
+
+
+@router.delete("/{username}/sessions", responses={404: {"model": ErrorOut, "description": "没有该用户"}})
+def delete_user_sessions(username: str, request: Request, conn: ConnDep, admin: AdminUser) -> RevokedOut:
+    """End every session of a user (admin), e.g. after a lost laptop; the user may log in again."""
+    try:
+        user = accounts.find_user(conn, username)
+    except AccountError as e:
+        raise HTTPException(e.status, str(e)) from e
+    revoked = accounts.revoke_sessions(conn, user.id)
+    request.app.state.sessions.drop_user(user.id)
+    audit(
+        conn, admin, "user.sessions_revoke", f"user:{user.username}", {"revoked": revoked}, client_ip(request)
+    )
+    return RevokedOut(revoked=revoked)
 
 
 @router.get("/audit")
