@@ -37,7 +37,7 @@ VIEWER_DENIED = "只读用户只能查看编码解析、回收利用汇总和公
 NOT_YOURS = "只能查看本企业生产或装车的电池"
 
 
-class ParsedCodeOut(BaseModel):
+class BatteryCodeOut(BaseModel):
     code: str
     valid: bool
     form: Literal["standard", "cascade"] | None
@@ -52,7 +52,7 @@ class ParsedCodeOut(BaseModel):
     errors: list[str]
 
 
-class UnitOut(BaseModel):
+class BatteryUnitOut(BaseModel):
     code: str
     kind: Literal["pack", "module", "cell"]
     parent_code: str | None
@@ -66,12 +66,12 @@ class UnitOut(BaseModel):
     status: str
 
 
-class UnitPage(BaseModel):
-    data: list[UnitOut]
+class BatteryUnitPage(BaseModel):
+    data: list[BatteryUnitOut]
     count: int
 
 
-class EventOut(BaseModel):
+class BatteryEventOut(BaseModel):
     id: str
     code: str
     event: str
@@ -88,7 +88,7 @@ class EventOut(BaseModel):
     status: str
 
 
-class ReportCheckOut(BaseModel):
+class BatteryReportOut(BaseModel):
     event_id: str
     code: str
     event: str
@@ -107,13 +107,13 @@ class ReportCheckOut(BaseModel):
     note: str
 
 
-class ReportPage(BaseModel):
-    data: list[ReportCheckOut]
+class BatteryReportPage(BaseModel):
+    data: list[BatteryReportOut]
     count: int
     as_of: dt.date
 
 
-class ActorOut(BaseModel):
+class BatteryActorOut(BaseModel):
     reporter_id: str | None
     reporter_role: str
     total: int
@@ -124,40 +124,40 @@ class ActorOut(BaseModel):
     unknown: int
 
 
-class ActorPage(BaseModel):
-    data: list[ActorOut]
+class BatteryActorPage(BaseModel):
+    data: list[BatteryActorOut]
     count: int
     as_of: dt.date
 
 
-class VehicleOut(BaseModel):
+class BatteryVehicleOut(BaseModel):
     vin: str | None
     oem_id: str | None
 
 
-class TraceOut(BaseModel):
+class BatteryTraceOut(BaseModel):
     code: str
-    unit: UnitOut
-    parents: list[UnitOut]
-    children: list[UnitOut]
-    events: list[EventOut]
-    vehicle: VehicleOut
-    reports: list[ReportCheckOut]
+    unit: BatteryUnitOut
+    parents: list[BatteryUnitOut]
+    children: list[BatteryUnitOut]
+    events: list[BatteryEventOut]
+    vehicle: BatteryVehicleOut
+    reports: list[BatteryReportOut]
 
 
-class BrokenLinkOut(BaseModel):
+class BatteryBrokenLinkOut(BaseModel):
     code: str
     kind: str
     problem: str
     detail_zh: str
 
 
-class BrokenPage(BaseModel):
-    data: list[BrokenLinkOut]
+class BatteryBrokenPage(BaseModel):
+    data: list[BatteryBrokenLinkOut]
     count: int
 
 
-class FlowOut(BaseModel):
+class RecyclingFlowOut(BaseModel):
     year: int
     district_code: str | None
     district_name: str | None
@@ -168,7 +168,7 @@ class FlowOut(BaseModel):
     unit: str
 
 
-class RecyclerOut(BaseModel):
+class RecyclerVolumeOut(BaseModel):
     enterprise_id: str
     name: str | None
     recycled_gwh: float
@@ -176,16 +176,16 @@ class RecyclerOut(BaseModel):
     unit: str
 
 
-class NetworkOut(BaseModel):
+class CollectionNetworkOut(BaseModel):
     district_code: str
     district_name: str | None
     sites: int
 
 
-class RecyclingOut(BaseModel):
-    flows: list[FlowOut]
-    recyclers: list[RecyclerOut]
-    network: list[NetworkOut]
+class RecyclingPictureOut(BaseModel):
+    flows: list[RecyclingFlowOut]
+    recyclers: list[RecyclerVolumeOut]
+    network: list[CollectionNetworkOut]
     districts_covered: int
     districts_total: int
     cascade_share: float | None
@@ -193,7 +193,7 @@ class RecyclingOut(BaseModel):
     notes: list[str]
 
 
-class PassportOut(BaseModel):
+class BatteryPassportOut(BaseModel):
     shape: str
     batteryPassportIdentifier: str
     audience: Literal["public", "authorised", "authority"]
@@ -228,36 +228,36 @@ def _own_or_403(conn: duckdb.DuckDBPyConnection, user: User, code: str) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, NOT_YOURS)
 
 
-@router.get("/codes/{code}", response_model=ParsedCodeOut)
-def parse_code(code: CodePath, user: CurrentUser) -> ParsedCodeOut:
+@router.get("/codes/{code}", response_model=BatteryCodeOut)
+def parse_code(code: CodePath, user: CurrentUser) -> BatteryCodeOut:
     """解析并校验一个 GB/T 34014 电池编码（不查数据库）。"""
     p = codes.parse(code)
-    return ParsedCodeOut(
+    return BatteryCodeOut(
         code=p.code, valid=p.valid, form=p.form, product_type=p.product_type, manufacturer=p.manufacturer,
         battery_type=p.battery_type, battery_type_zh=p.battery_type_zh, spec=p.spec, trace=p.trace,
         production_date=p.production_date, serial=p.serial, errors=p.errors,
     )  # fmt: skip
 
 
-@router.get("/units", response_model=UnitPage)
+@router.get("/units", response_model=BatteryUnitPage)
 def read_units(
     conn: ConnDep,
     user: CurrentUser,
     kind: Annotated[Literal["pack", "module", "cell"] | None, Query(description="只看这一类")] = "pack",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> UnitPage:
+) -> BatteryUnitPage:
     """电池列表（默认只列电池包）；企业用户只见本企业生产或装车的电池。"""
     _no_viewers(user)
     rows = ledger.units(conn, maker_or_oem=None if _sees_all(user) else (user.enterprise_id or "\x00"))
     if kind is not None:
         rows = [u for u in rows if u.kind == kind]
     page = rows[offset : offset + limit]
-    return UnitPage(data=[UnitOut(**u.to_dict()) for u in page], count=len(rows))
+    return BatteryUnitPage(data=[BatteryUnitOut(**u.to_dict()) for u in page], count=len(rows))
 
 
-@router.get("/trace/{code}", response_model=TraceOut)
-def read_trace(code: CodePath, conn: ConnDep, user: CurrentUser, as_of: AsOfQuery = None) -> TraceOut:
+@router.get("/trace/{code}", response_model=BatteryTraceOut)
+def read_trace(code: CodePath, conn: ConnDep, user: CurrentUser, as_of: AsOfQuery = None) -> BatteryTraceOut:
     """追溯一个编码：上下级、车辆、生命周期事件和上报情况。"""
     _no_viewers(user)
     try:
@@ -265,10 +265,10 @@ def read_trace(code: CodePath, conn: ConnDep, user: CurrentUser, as_of: AsOfQuer
     except NotTraced as e:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(e)) from e
     _own_or_403(conn, user, t.code)
-    return TraceOut.model_validate(t.to_dict())
+    return BatteryTraceOut.model_validate(t.to_dict())
 
 
-@router.get("/reports", response_model=ReportPage)
+@router.get("/reports", response_model=BatteryReportPage)
 def read_reports(
     conn: ConnDep,
     user: CurrentUser,
@@ -276,7 +276,7 @@ def read_reports(
     state: Annotated[
         Literal["on_time", "late", "missing", "pending", "unknown", "no_reporter"] | None, Query()
     ] = None,
-) -> ReportPage:
+) -> BatteryReportPage:
     """上报检查（按《溯源管理暂行规定》以工作日计）；企业用户只见本企业应报的事项。"""
     _no_viewers(user)
     day = as_of or dt.date.today()
@@ -285,11 +285,13 @@ def read_reports(
         checks = [c for c in checks if c.reporter_id is not None and c.reporter_id == user.enterprise_id]
     if state is not None:
         checks = [c for c in checks if c.state == state]
-    return ReportPage(data=[ReportCheckOut(**c.to_dict()) for c in checks], count=len(checks), as_of=day)
+    return BatteryReportPage(
+        data=[BatteryReportOut(**c.to_dict()) for c in checks], count=len(checks), as_of=day
+    )
 
 
-@router.get("/reports/by-actor", response_model=ActorPage)
-def read_report_board(conn: ConnDep, user: CurrentUser, as_of: AsOfQuery = None) -> ActorPage:
+@router.get("/reports/by-actor", response_model=BatteryActorPage)
+def read_report_board(conn: ConnDep, user: CurrentUser, as_of: AsOfQuery = None) -> BatteryActorPage:
     """各上报主体的按时、逾期上报、逾期未报情况（合规看板）。"""
     _no_viewers(user)
     day = as_of or dt.date.today()
@@ -297,33 +299,33 @@ def read_report_board(conn: ConnDep, user: CurrentUser, as_of: AsOfQuery = None)
     if not _sees_all(user):
         checks = [c for c in checks if c.reporter_id is not None and c.reporter_id == user.enterprise_id]
     board = by_actor(checks)
-    return ActorPage(data=[ActorOut(**a.to_dict()) for a in board], count=len(board), as_of=day)
+    return BatteryActorPage(data=[BatteryActorOut(**a.to_dict()) for a in board], count=len(board), as_of=day)
 
 
-@router.get("/chains", response_model=BrokenPage)
-def read_broken_chains(conn: ConnDep, user: CurrentUser) -> BrokenPage:
+@router.get("/chains", response_model=BatteryBrokenPage)
+def read_broken_chains(conn: ConnDep, user: CurrentUser) -> BatteryBrokenPage:
     """断链：无单体的模块、装车却无 VIN 的电池包、未退役即再生利用、上级编码缺失。"""
     _no_viewers(user)
     rows = broken_chains(conn)
     if not _sees_all(user):
         rows = [b for b in rows if user.enterprise_id in _owners(conn, b.code)]
-    return BrokenPage(data=[BrokenLinkOut(**b.to_dict()) for b in rows], count=len(rows))
+    return BatteryBrokenPage(data=[BatteryBrokenLinkOut(**b.to_dict()) for b in rows], count=len(rows))
 
 
-@router.get("/recycling", response_model=RecyclingOut)
-def read_recycling(conn: ConnDep, user: CurrentUser) -> RecyclingOut:
+@router.get("/recycling", response_model=RecyclingPictureOut)
+def read_recycling(conn: ConnDep, user: CurrentUser) -> RecyclingPictureOut:
     """回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业占比。"""
-    return RecyclingOut.model_validate(picture(conn).to_dict())
+    return RecyclingPictureOut.model_validate(picture(conn).to_dict())
 
 
-@router.get("/passport/{code}", response_model=PassportOut)
+@router.get("/passport/{code}", response_model=BatteryPassportOut)
 def read_passport(
     code: CodePath,
     conn: ConnDep,
     user: CurrentUser,
     audience: Annotated[Literal["public", "authorised", "authority"], Query()] = "public",
     as_of: AsOfQuery = None,
-) -> PassportOut:
+) -> BatteryPassportOut:
     """电池护照 JSON（DIN DKE SPEC 99100 / BatteryPass 结构）：按访问级别给出静态与动态数据。"""
     code = code.strip()
     if _sees_all(user):
@@ -338,4 +340,4 @@ def read_passport(
         p = passport(conn, code, audience, as_of)
     except PassportError as e:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(e)) from e
-    return PassportOut.model_validate(p.to_dict())
+    return BatteryPassportOut.model_validate(p.to_dict())
