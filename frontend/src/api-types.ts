@@ -225,6 +225,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/battery/chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Broken Chains
+         * @description 断链：无单体的模块、装车却无 VIN 的电池包、未退役即再生利用、上级编码缺失。
+         */
+        get: operations["battery-read_broken_chains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Parse Code
+         * @description 解析并校验一个 GB/T 34014 电池编码（不查数据库）。
+         */
+        get: operations["battery-parse_code"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/passport/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Passport
+         * @description 电池护照 JSON（DIN DKE SPEC 99100 / BatteryPass 结构）：按访问级别给出静态与动态数据。
+         */
+        get: operations["battery-read_passport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/recycling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Recycling
+         * @description 回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业占比。
+         */
+        get: operations["battery-read_recycling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Reports
+         * @description 上报检查（按《溯源管理暂行规定》以工作日计）；企业用户只见本企业应报的事项。
+         */
+        get: operations["battery-read_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/reports/by-actor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Report Board
+         * @description 各上报主体的按时、逾期上报、逾期未报情况（合规看板）。
+         */
+        get: operations["battery-read_report_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/trace/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Trace
+         * @description 追溯一个编码：上下级、车辆、生命周期事件和上报情况。
+         */
+        get: operations["battery-read_trace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Units
+         * @description 电池列表（默认只列电池包）；企业用户只见本企业生产或装车的电池。
+         */
+        get: operations["battery-read_units"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivate/transform": {
         parameters: {
             query?: never;
@@ -1357,6 +1517,257 @@ export interface components {
             /** Username */
             username: string | null;
         };
+        /** BatteryActorOut */
+        BatteryActorOut: {
+            /** Late */
+            late: number;
+            /** Missing */
+            missing: number;
+            /** On Time */
+            on_time: number;
+            /** Pending */
+            pending: number;
+            /** Reporter Id */
+            reporter_id: string | null;
+            /** Reporter Role */
+            reporter_role: string;
+            /** Total */
+            total: number;
+            /** Unknown */
+            unknown: number;
+        };
+        /** BatteryActorPage */
+        BatteryActorPage: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["BatteryActorOut"][];
+        };
+        /** BatteryBrokenLinkOut */
+        BatteryBrokenLinkOut: {
+            /** Code */
+            code: string;
+            /** Detail Zh */
+            detail_zh: string;
+            /** Kind */
+            kind: string;
+            /** Problem */
+            problem: string;
+        };
+        /** BatteryBrokenPage */
+        BatteryBrokenPage: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["BatteryBrokenLinkOut"][];
+        };
+        /** BatteryCodeOut */
+        BatteryCodeOut: {
+            /** Battery Type */
+            battery_type: string | null;
+            /** Battery Type Zh */
+            battery_type_zh: string | null;
+            /** Code */
+            code: string;
+            /** Errors */
+            errors: string[];
+            /** Form */
+            form: ("standard" | "cascade") | null;
+            /** Manufacturer */
+            manufacturer: string | null;
+            /** Product Type */
+            product_type: ("pack" | "module" | "cell") | null;
+            /** Production Date */
+            production_date: string | null;
+            /** Serial */
+            serial: string | null;
+            /** Spec */
+            spec: string | null;
+            /** Trace */
+            trace: string | null;
+            /** Valid */
+            valid: boolean;
+        };
+        /** BatteryEventOut */
+        BatteryEventOut: {
+            /** Actor Id */
+            actor_id: string | null;
+            /** Actor Role */
+            actor_role: string | null;
+            /** As Of */
+            as_of: string | null;
+            /** Code */
+            code: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** District Code */
+            district_code: string | null;
+            /** Event */
+            event: string;
+            /** Event Zh */
+            event_zh: string;
+            /** Id */
+            id: string;
+            /** Ref */
+            ref: string | null;
+            /** Reported At */
+            reported_at: string | null;
+            /** Site */
+            site: string | null;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+        };
+        /** BatteryPassportOut */
+        BatteryPassportOut: {
+            /** Accessgroups */
+            accessGroups: {
+                [key: string]: string;
+            };
+            /**
+             * Audience
+             * @enum {string}
+             */
+            audience: "public" | "authorised" | "authority";
+            /** Batterypassportidentifier */
+            batteryPassportIdentifier: string;
+            /** Dynamic */
+            dynamic: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** Provenance */
+            provenance: {
+                [key: string]: unknown;
+            };
+            /** Shape */
+            shape: string;
+            /** Static */
+            static: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** Withheld */
+            withheld: string[];
+        };
+        /** BatteryReportOut */
+        BatteryReportOut: {
+            /** Article */
+            article: string;
+            /** Checked Rule */
+            checked_rule: boolean;
+            /** Code */
+            code: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Deadline */
+            deadline: string | null;
+            /** Duty Id */
+            duty_id: string;
+            /** Event */
+            event: string;
+            /** Event Id */
+            event_id: string;
+            /** Event Zh */
+            event_zh: string;
+            /** Note */
+            note: string;
+            /** Reported At */
+            reported_at: string | null;
+            /** Reporter Id */
+            reporter_id: string | null;
+            /** Reporter Role */
+            reporter_role: string;
+            /** State */
+            state: string;
+            /** State Zh */
+            state_zh: string;
+            /** Working Days Late */
+            working_days_late: number | null;
+        };
+        /** BatteryReportPage */
+        BatteryReportPage: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["BatteryReportOut"][];
+        };
+        /** BatteryTraceOut */
+        BatteryTraceOut: {
+            /** Children */
+            children: components["schemas"]["BatteryUnitOut"][];
+            /** Code */
+            code: string;
+            /** Events */
+            events: components["schemas"]["BatteryEventOut"][];
+            /** Parents */
+            parents: components["schemas"]["BatteryUnitOut"][];
+            /** Reports */
+            reports: components["schemas"]["BatteryReportOut"][];
+            unit: components["schemas"]["BatteryUnitOut"];
+            vehicle: components["schemas"]["BatteryVehicleOut"];
+        };
+        /** BatteryUnitOut */
+        BatteryUnitOut: {
+            /** As Of */
+            as_of: string | null;
+            /** Capacity Kwh */
+            capacity_kwh: number | null;
+            /** Code */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "pack" | "module" | "cell";
+            /** Maker Id */
+            maker_id: string | null;
+            /** Oem Id */
+            oem_id: string | null;
+            /** Parent Code */
+            parent_code: string | null;
+            /** Produced */
+            produced: string | null;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /** Vin */
+            vin: string | null;
+        };
+        /** BatteryUnitPage */
+        BatteryUnitPage: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["BatteryUnitOut"][];
+        };
+        /** BatteryVehicleOut */
+        BatteryVehicleOut: {
+            /** Oem Id */
+            oem_id: string | null;
+            /** Vin */
+            vin: string | null;
+        };
         /** Body_imports-check_import */
         "Body_imports-check_import": {
             /** File */
@@ -1386,6 +1797,15 @@ export interface components {
             table: string;
             /** Updated */
             updated: number;
+        };
+        /** CollectionNetworkOut */
+        CollectionNetworkOut: {
+            /** District Code */
+            district_code: string;
+            /** District Name */
+            district_name: string | null;
+            /** Sites */
+            sites: number;
         };
         /** Concentration */
         Concentration: {
@@ -2455,6 +2875,57 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** RecyclerVolumeOut */
+        RecyclerVolumeOut: {
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Name */
+            name: string | null;
+            /** Recycled Gwh */
+            recycled_gwh: number;
+            /** Share */
+            share: number | null;
+            /** Unit */
+            unit: string;
+        };
+        /** RecyclingFlowOut */
+        RecyclingFlowOut: {
+            /** Cascade Gwh */
+            cascade_gwh: number;
+            /** Collected Gwh */
+            collected_gwh: number;
+            /** District Code */
+            district_code: string | null;
+            /** District Name */
+            district_name: string | null;
+            /** Recycled Gwh */
+            recycled_gwh: number;
+            /** Retired Gwh */
+            retired_gwh: number;
+            /** Unit */
+            unit: string;
+            /** Year */
+            year: number;
+        };
+        /** RecyclingPictureOut */
+        RecyclingPictureOut: {
+            /** Cascade Share */
+            cascade_share: number | null;
+            /** Districts Covered */
+            districts_covered: number;
+            /** Districts Total */
+            districts_total: number;
+            /** Flows */
+            flows: components["schemas"]["RecyclingFlowOut"][];
+            /** Network */
+            network: components["schemas"]["CollectionNetworkOut"][];
+            /** Notes */
+            notes: string[];
+            /** Recyclers */
+            recyclers: components["schemas"]["RecyclerVolumeOut"][];
+            /** Top2 Share */
+            top2_share: number | null;
+        };
         /** RejectedOut */
         RejectedOut: {
             /** Detail */
@@ -3522,6 +3993,482 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_broken_chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryBrokenPage"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-parse_code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 电池编码（24位，梯次利用17位） */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryCodeOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_passport": {
+        parameters: {
+            query?: {
+                /** @description 判断上报期限的日期（默认今天） */
+                as_of?: string | null;
+                audience?: "public" | "authorised" | "authority";
+            };
+            header?: never;
+            path: {
+                /** @description 电池编码（24位，梯次利用17位） */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryPassportOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_recycling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecyclingPictureOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_reports": {
+        parameters: {
+            query?: {
+                /** @description 判断上报期限的日期（默认今天） */
+                as_of?: string | null;
+                state?: ("on_time" | "late" | "missing" | "pending" | "unknown" | "no_reporter") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryReportPage"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_report_board": {
+        parameters: {
+            query?: {
+                /** @description 判断上报期限的日期（默认今天） */
+                as_of?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryActorPage"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_trace": {
+        parameters: {
+            query?: {
+                /** @description 判断上报期限的日期（默认今天） */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description 电池编码（24位，梯次利用17位） */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryTraceOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_units": {
+        parameters: {
+            query?: {
+                /** @description 只看这一类 */
+                kind?: ("pack" | "module" | "cell") | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryUnitPage"];
                 };
             };
             /** @description 未登录或登录已过期 */

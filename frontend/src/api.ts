@@ -47,6 +47,11 @@ export type TargetSummary = S['Summary']
 // `id` has a default (a new id) in the model, so the schema leaves it optional; every answer carries it
 export type Need = S['Need'] & { id: string }
 export type Offer = S['Offer'] & { id: string }
+// 动力电池溯源
+export type BatteryUnit = S['BatteryUnitOut']
+export type BatteryTrace = S['BatteryTraceOut']
+export type ReporterBoard = S['BatteryActorOut']
+export type RecyclingPicture = S['RecyclingPictureOut']
 
 // Narrowed until the route declares its model. These answers are documented today only as objects (or lists
 // of objects) of any fields (`dict[str, Any]` in the route), so the generated type says nothing about them;

@@ -81,3 +81,6 @@ def _load_extras(conn: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> Non
     monitor = load_demo_monitor(conn)
     counts["targets"] = monitor["targets"]
     counts["observations"] = monitor["observations"] + monitor["snapshot"]
+    from chainbrain.battery.demo import load_demo_battery
+
+    counts.update(load_demo_battery(conn))
