@@ -42,6 +42,7 @@ def _register() -> None:
     from chainbrain.cli import (
         chain_cmds,
         core,
+        events_cmds,
         invest_cmds,
         io_cmds,
         resilience_cmds,
@@ -58,6 +59,7 @@ def _register() -> None:
         targets_cmds,
         invest_cmds,
         resilience_cmds,
+        events_cmds,
         web_cmds,
     ):
         module.register(app)

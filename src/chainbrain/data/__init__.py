@@ -72,8 +72,10 @@ def load_demo(conn: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED) -> dict
 
 def _load_extras(conn: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> None:
     """Demo data of the other capabilities, which sits on the chain map just loaded (each idempotent)."""
+    from chainbrain.events.aliases import load_bundled_aliases
     from chainbrain.monitor.demo import load_demo_monitor
 
     monitor = load_demo_monitor(conn)
     counts["targets"] = monitor["targets"]
     counts["observations"] = monitor["observations"] + monitor["snapshot"]
+    counts["entity_alias"] = load_bundled_aliases(conn)
