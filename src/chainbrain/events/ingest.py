@@ -197,7 +197,10 @@ def parse_time(value: Any) -> dt.datetime:
     except ValueError:
         got = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
     if got.tzinfo is not None:
-        got = got.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            got = got.astimezone(dt.UTC).replace(tzinfo=None)
+        except OverflowError as e:
+            raise ValueError(f"时间 {text} 超出范围") from e
     return got
 
 
@@ -217,6 +220,8 @@ def _rows(path: Path, data: bytes) -> list[dict[str, Any]]:
             return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
         except UnicodeDecodeError as e:
             raise ImportRejected([Problem(name, None, None, None, f"不是 UTF-8 编码：{e}")]) from e
+        except csv.Error as e:
+            raise ImportRejected([Problem(name, None, None, None, f"不是合法的 CSV：{e}")]) from e
     raise ImportRejected(
         [Problem(name, None, None, None, f"不支持的文件类型 {path.suffix!r}：请用 .csv 或 .json")]
     )
@@ -253,8 +258,9 @@ def read_events_file(path: Path, data: bytes | None = None) -> list[EventIn]:
                 Problem(path.name, row_no, "occurred_at", r.get("occurred_at"), "应为 YYYY-MM-DD 或 ISO 时间")
             )
             continue
-        item = EventIn(text, str(r.get("source") or path.name), at, r.get("title") or None, r.get("url") or None,
-                       str(r.get("status") or "verified"))  # fmt: skip
+        title, url = r.get("title"), r.get("url")
+        item = EventIn(text, str(r.get("source") or path.name), at, str(title) if title else None,
+                       str(url) if url else None, str(r.get("status") or "verified"))  # fmt: skip
         if not text:
             continue
         try:
