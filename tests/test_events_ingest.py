@@ -63,7 +63,11 @@ def test_manual_event_is_classified_and_linked(demo_db):
     row = demo_db.execute("SELECT event_type, severity, duration_days, rule, status FROM event").fetchone()
     assert row == ("flood", 3, 2.0, "暴雨；两天", "verified")
     links = demo_db.execute("SELECT kind, target_id, mention FROM event_link ORDER BY kind").fetchall()
-    assert links == [("district", "500112", "渝北"), ("firm", "changan", "长安汽车")]
+    assert links == [
+        ("district", "500112", "渝北"),
+        ("firm", "changan", "长安汽车"),
+        ("site", "changan.yubei", "渝北"),
+    ]
 
 
 def test_duplicates_merge_by_hash_and_by_similarity(demo_db):

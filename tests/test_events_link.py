@@ -104,6 +104,18 @@ def test_spans_point_at_the_mentions(linker):
     assert [s.segment_id for s in r.segments] == ["chip"]
 
 
+@pytest.mark.parametrize(
+    ("text", "sites"),
+    [
+        ("宁德时代宜宾基地火灾", ["catl.yibin"]),  # 宜宾 is a word only that site's name has
+        ("长安汽车两江鱼嘴工厂停产", ["changan.yuzui"]),  # the site's full name
+        ("宁德时代发布年报", []),  # no site named: the exposure takes all the firm's sites
+    ],
+)
+def test_sites_named_by_the_text(linker, text, sites):
+    assert [s.site_id for s in linker.link(text).sites] == sites
+
+
 def test_normalise_keeps_length():
     text = "ＣＡＴＬ（宁德）Ａ"
     assert len(normalise(text)) == len(text)

@@ -1,9 +1,11 @@
 """What an event costs: its sites run through the resilience engine for the event's expected duration.
 
 **Which sites.** A firm the event names contributes its sites that are nodes of the store's network
-(:func:`chainbrain.resilience.dbnet.network_from_store`); when the event is an *area* type (flood/weather,
-power rationing) and also names districts, only the firm's sites in those districts. An area event that
-names districts but no firm takes every network site in them (every site in a flooded district). A
+(:func:`chainbrain.resilience.dbnet.network_from_store`): only the sites the text names (by a site name or
+a distinctive word of it, :class:`chainbrain.events.link.SiteLink`: 宜宾 → 四川时代宜宾基地) when it names
+any, else — when the event names districts where the firm has sites — those sites, else all of them. An
+*area* event (flood/weather, power rationing) that names districts but no firm takes every network site in
+them (every site in a flooded district). A
 positive event (capacity expansion) or one whose duration is 0 (a price change) interrupts nothing.
 
 **What is computed** — exactly what ``chainbrain resilience`` computes for those sites:
@@ -23,6 +25,7 @@ Plants are ranked by lost value, sites by their own loss.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -84,14 +87,18 @@ class Exposure:
     notes: list[str] = field(default_factory=list)
 
 
-def event_sites(net: Network, firms: list[str], districts: list[str], *, area: bool) -> tuple[str, list[str]]:
+def event_sites(
+    net: Network, firms: list[str], districts: list[str], *, area: bool, sites: Sequence[str] = ()
+) -> tuple[str, list[str]]:
     """The scope and the network sites an event hits (see the module docstring)."""
     if firms:
-        mine = [nd.id for nd in net.nodes if nd.meta.get("firm") in firms]
-        if area and districts:
+        out: list[str] = []
+        for f in firms:
+            mine = [nd.id for nd in net.nodes if nd.meta.get("firm") == f]
+            named = [s for s in mine if s in sites]
             inside = [s for s in mine if net.node(s).meta.get("district") in districts]
-            mine = inside or mine
-        return "firm", sorted(mine)
+            out += named or inside or mine
+        return "firm", sorted(set(out))
     if area and districts:
         return "district", sorted(nd.id for nd in net.nodes if nd.meta.get("district") in districts)
     return "none", []
@@ -170,10 +177,11 @@ def event_exposure(conn: duckdb.DuckDBPyConnection, event_id: int, *, net: Netwo
     )
     firms = [r["target_id"] for r in links if r["kind"] == "firm"]
     districts = [r["target_id"] for r in links if r["kind"] == "district"]
+    named_sites = [r["target_id"] for r in links if r["kind"] == "site"]
     net = net if net is not None else network_from_store(conn)
     if etype.positive:
         out = Exposure(0.0, "none", [])
         out.notes.append("利好事件（如扩产）：不中断供应")
         return out
-    scope, sites = event_sites(net, firms, districts, area=etype.area)
+    scope, sites = event_sites(net, firms, districts, area=etype.area, sites=named_sites)
     return exposure(net, sites, float(row[1]), scope=scope)

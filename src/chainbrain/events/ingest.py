@@ -122,6 +122,7 @@ def _duplicate(conn: duckdb.DuckDBPyConnection, item: EventIn) -> tuple[int, flo
 def store_links(conn: duckdb.DuckDBPyConnection, event_id: int, res: LinkResult) -> None:
     conn.execute("DELETE FROM event_link WHERE event_id = ?", [event_id])
     rows = [("firm", x.enterprise_id, x.mention, x.score, x.start, x.end) for x in res.links]
+    rows += [("site", x.site_id, x.mention, 1.0, x.start, x.end) for x in res.sites]
     rows += [("district", d.code, d.mention, 1.0, d.start, d.end) for d in res.districts]
     rows += [("segment", s.segment_id, s.mention, 1.0, s.start, s.end) for s in res.segments]
     for kind, target, mention, score, start, end in rows:

@@ -76,12 +76,25 @@ class SegmentLink:
     end: int
 
 
+@dataclass(frozen=True)
+class SiteLink:
+    """A site of a linked firm the text names by a word of the site's own name (宜宾 → 四川时代宜宾基地)."""
+
+    site_id: str
+    enterprise_id: str
+    name: str
+    mention: str
+    start: int
+    end: int
+
+
 @dataclass
 class LinkResult:
     """The links of one text; ``links`` holds each firm once (its best-scoring mention)."""
 
     text: str
     links: list[FirmLink] = field(default_factory=list)
+    sites: list[SiteLink] = field(default_factory=list)
     districts: list[DistrictLink] = field(default_factory=list)
     segments: list[SegmentLink] = field(default_factory=list)
     spans: list[tuple[int, int, str, str]] = field(default_factory=list)  # (start, end, kind, target)
@@ -96,6 +109,7 @@ class Entry:
     source: str  # name / site / short / alias / brand (firms); full / short (districts)
     ambiguous: bool = False
     city: str = ""  # prefecture of a district, for shared names
+    site: str = ""  # the site a site-name surface names
 
 
 @cache
@@ -137,6 +151,8 @@ class Dictionary:
     def __init__(self) -> None:
         self.entries: dict[str, list[Entry]] = defaultdict(list)
         self.names: dict[tuple[str, str], str] = {}  # (kind, target) → display name
+        # firm → (site id, site name, distinctive words of the site's name)
+        self.sites: dict[str, list[tuple[str, str, list[str]]]] = {}
         self._lengths: dict[str, set[int]] = defaultdict(set)
         self._sorted: dict[str, list[int]] = {}
 
@@ -166,21 +182,22 @@ def build_dictionary(conn: duckdb.DuckDBPyConnection) -> Dictionary:
     listed_ambiguous, unambiguous = set(r["ambiguous"]), set(r["unambiguous"])
     d = Dictionary()
 
-    def firm(surface: str | None, eid: str, source: str, flagged: bool = False) -> None:
+    def firm(surface: str | None, eid: str, source: str, flagged: bool = False, site: str = "") -> None:
         if not surface:
             return
         s = surface.strip()
         amb = (flagged or s in listed_ambiguous or (source != "name" and _common_word(s, threshold))) and (
             s not in unambiguous
         )
-        d.add(s, Entry("firm", eid, source, amb))
+        d.add(s, Entry("firm", eid, source, amb, site=site))
 
     for e in fetch_dicts(conn, "SELECT id, name, short_name FROM enterprise ORDER BY id"):
         d.names[("firm", e["id"])] = e["name"]
         firm(e["name"], e["id"], "name")
         firm(e["short_name"], e["id"], "short")
-    for s in fetch_dicts(conn, "SELECT enterprise_id, name FROM site ORDER BY id"):
-        firm(s["name"], s["enterprise_id"], "site")
+    site_rows = fetch_dicts(conn, "SELECT id, enterprise_id, name FROM site ORDER BY id")
+    for s in site_rows:
+        firm(s["name"], s["enterprise_id"], "site", site=s["id"])
     for b in fetch_dicts(conn, "SELECT DISTINCT oem_id, brand FROM vehicle_model WHERE brand IS NOT NULL"):
         firm(b["brand"], b["oem_id"], "brand")
     for a in fetch_dicts(
@@ -211,7 +228,38 @@ def build_dictionary(conn: duckdb.DuckDBPyConnection) -> Dictionary:
             d.add(word, Entry("segment", sid, "synonym"))
     for word in r["stop_surfaces"]:
         d.add(word, Entry("stop", "", "stop"))
+    _site_words(d, site_rows, r["site_generic"])
     return d
+
+
+def _site_words(d: Dictionary, site_rows: list[dict[str, Any]], generic: list[str]) -> None:
+    """Distinctive words of each site's name: jieba words of the name (brackets dropped) that are not
+    generic (基地, 工厂 …), not part of a surface of the same firm, and not in another site of the firm."""
+    import jieba
+
+    firm_surfaces: dict[str, list[str]] = defaultdict(list)
+    for surface, entries in d.entries.items():
+        for e in entries:
+            if e.kind == "firm" and e.source != "site":
+                firm_surfaces[e.target].append(surface)
+    by_firm: dict[str, list[tuple[str, str, set[str]]]] = defaultdict(list)
+    for s in site_rows:
+        name = normalise(re.sub(r"[（(][^）)]*[）)]", "", s["name"]))
+        surfaces = firm_surfaces.get(s["enterprise_id"], [])
+        words = {
+            w
+            for w in jieba.lcut(name, HMM=False)
+            if len(w) >= 2 and w not in generic and not any(w in f for f in surfaces)
+        }
+        by_firm[s["enterprise_id"]].append((s["id"], s["name"], words))
+    for eid, rows in by_firm.items():
+        if len(rows) < 2:
+            continue  # a firm with one site needs no choice
+        counts: dict[str, int] = defaultdict(int)
+        for _, _, words in rows:
+            for w in words:
+                counts[w] += 1
+        d.sites[eid] = [(sid, name, sorted(w for w in words if counts[w] == 1)) for sid, name, words in rows]
 
 
 class Linker:
@@ -287,6 +335,8 @@ class Linker:
                         continue
                     link = FirmLink(e.target, self.d.names[("firm", e.target)], mention, score, start, end)
                     res.spans.append((start, end, "firm", e.target))
+                    if e.site:
+                        res.sites.append(SiteLink(e.site, e.target, mention, mention, start, end))
                     if e.target not in best:
                         order.append(e.target)
                         best[e.target] = link
@@ -311,7 +361,26 @@ class Linker:
                     res.segments.append(SegmentLink(e.target, name, mention, start, end))
                     res.spans.append((start, end, "segment", e.target))
         res.links = [best[k] for k in order]
+        res.sites += [
+            x for x in self._sites(text, norm, res) if x.site_id not in {y.site_id for y in res.sites}
+        ]
         return res
+
+    def _sites(self, text: str, norm: str, res: LinkResult) -> list[SiteLink]:
+        taken = [(a, b) for a, b, kind, _ in res.spans if kind == "firm"]
+        out = []
+        for link in res.links:
+            for sid, name, words in self.d.sites.get(link.enterprise_id, ()):
+                for w in words:
+                    at = norm.find(w)
+                    while at >= 0 and any(a <= at < b for a, b in taken):
+                        at = norm.find(w, at + 1)
+                    if at >= 0:
+                        out.append(
+                            SiteLink(sid, link.enterprise_id, name, text[at : at + len(w)], at, at + len(w))
+                        )
+                        break
+        return out
 
     def _place(self, norm: str, start: int, places: list[Entry], has_city: bool) -> Entry | None:
         places = [p for p in places if not p.ambiguous or has_city]

@@ -49,8 +49,8 @@ CREATE TABLE event_report (
 
 CREATE TABLE event_link (
     event_id        BIGINT NOT NULL,
-    kind            VARCHAR NOT NULL CHECK (kind IN ('firm', 'district', 'segment')),
-    target_id       VARCHAR NOT NULL,         -- enterprise id / district code / segment id
+    kind            VARCHAR NOT NULL CHECK (kind IN ('firm', 'site', 'district', 'segment')),
+    target_id       VARCHAR NOT NULL,         -- enterprise id / site id / district code / segment id
     mention         VARCHAR NOT NULL,
     score           DOUBLE NOT NULL CHECK (score >= 0 AND score <= 1),
     start_pos       INTEGER NOT NULL,
