@@ -178,3 +178,24 @@ def test_import_refused_names_row_and_column(client, h):
     r = client.post(f"{BASE}/import", files=files, headers=h["analyst-ev"])
     assert r.status_code == 422
     assert "第2行 occurred_at" in r.json()["detail"]
+
+
+def test_alias_editing_changes_linking_at_once(client, h):
+    text = "渝安新能源宣布扩产"
+    assert client.post(f"{BASE}/link", json={"text": text}, headers=h["viewer-ev"]).json()["links"] == []
+    body = {"alias": "渝安新能源", "enterprise_id": "chaoli", "source": "测试"}
+    assert client.post(f"{BASE}/aliases", json=body, headers=h["viewer-ev"]).status_code == 403
+    assert client.post(f"{BASE}/aliases", json=body, headers=h["analyst-ev"]).status_code == 201
+    got = client.post(f"{BASE}/link", json={"text": text}, headers=h["viewer-ev"]).json()["links"]
+    assert [x["enterprise_id"] for x in got] == ["chaoli"]
+    listed = client.get(f"{BASE}/aliases", params={"enterprise": "chaoli"}, headers=h["viewer-ev"]).json()[
+        "data"
+    ]
+    assert ("渝安新能源", "verified") in [(a["alias"], a["status"]) for a in listed]
+    r = client.delete(
+        f"{BASE}/aliases", params={"alias": "渝安新能源", "enterprise": "chaoli"}, headers=h["analyst-ev"]
+    )
+    assert r.status_code == 200
+    assert client.post(f"{BASE}/link", json={"text": text}, headers=h["viewer-ev"]).json()["links"] == []
+    bad = client.post(f"{BASE}/aliases", json={**body, "enterprise_id": "nope"}, headers=h["analyst-ev"])
+    assert bad.status_code == 422 and "不存在" in bad.json()["detail"]

@@ -820,6 +820,73 @@ def update_smtp(body: SmtpIn, conn: ConnDep, user: AdminUser) -> SmtpOut:
         raise HTTPException(422, str(e)) from e
 
 
+class AliasIn(BaseModel):
+    alias: str = Field(min_length=2, max_length=60)
+    enterprise_id: str = Field(min_length=1, max_length=200)
+    ambiguous: bool = Field(False, description="别名同时是常用词：仅在有行业语境时链接")
+    source: str = Field("手工录入", min_length=1, max_length=500)
+
+
+class AliasOut(Model):
+    alias: str
+    enterprise_id: str
+    lang: str
+    ambiguous: bool
+    source: str
+    status: str
+
+
+class AliasList(BaseModel):
+    data: list[AliasOut]
+    count: int
+
+
+@router.get("/aliases")
+def read_aliases(
+    conn: ConnDep, user: CurrentUser, enterprise: str | None = Query(None, max_length=200)
+) -> AliasList:
+    """The alias table the linker uses (English names, abbreviations, old names)."""
+    from chainbrain.events.aliases import list_aliases
+
+    rows = list_aliases(conn, enterprise)
+    return AliasList(data=[AliasOut.model_validate(a) for a in rows], count=len(rows))
+
+
+@router.post("/aliases", status_code=201)
+def create_alias(
+    body: AliasIn, request: Request, conn: ConnDep, cache: CacheDep, user: AnalystUser
+) -> AliasOut:
+    """Add or replace an alias (admins and analysts); new events are linked with it at once."""
+    from chainbrain.events.aliases import AliasError, add_alias
+
+    try:
+        a = add_alias(conn, body.alias, body.enterprise_id, source=body.source, ambiguous=body.ambiguous)
+    except AliasError as e:
+        raise HTTPException(422, str(e)) from e
+    cache.invalidate()
+    audit(conn, user, "event.alias.create", f"{a.alias}→{a.enterprise_id}", None, client_ip(request))
+    return AliasOut.model_validate(a)
+
+
+@router.delete("/aliases")
+def delete_alias(
+    request: Request,
+    conn: ConnDep,
+    cache: CacheDep,
+    user: AnalystUser,
+    alias: str = Query(min_length=1, max_length=60),
+    enterprise: str = Query(min_length=1, max_length=200),
+) -> Message:
+    """Remove an alias (admins and analysts)."""
+    from chainbrain.events.aliases import remove_alias
+
+    if not remove_alias(conn, alias, enterprise):
+        raise not_found("别名", f"{alias}→{enterprise}")
+    cache.invalidate()
+    audit(conn, user, "event.alias.delete", f"{alias}→{enterprise}", None, client_ip(request))
+    return Message(message="已删除别名")
+
+
 @router.get("/{event_id}")
 def read_event(event_id: Annotated[int, Path(ge=1)], conn: ConnDep, user: CurrentUser) -> EventOut:
     """One event with its links."""
