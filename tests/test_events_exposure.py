@@ -96,6 +96,7 @@ def test_hand_worked_supplier_fire(conn):
     [p] = x.plants
     assert (p.plant, p.firm) == ("P", "oem")
     assert (p.demand_units, p.lost_units, p.lost_value) == pytest.approx((10.0, 5.0, 50_000.0))
+    assert p.latest_short_day == pytest.approx(5.0)  # Q takes nothing from S1: P alone also lasts 5 days
     [s1] = x.site_details
     assert s1.short and s1.extra_stock == pytest.approx(5.0)
     [b] = s1.backups
@@ -135,6 +136,8 @@ def test_plant_values_add_up_to_the_loss_on_the_demo(demo_db):
     x = event_exposure(demo_db, ev.event_id)
     assert x.sites == ["catl.yibin"]  # 宜宾 names the site 四川时代宜宾基地
     assert sum(p.lost_value for p in x.plants) == pytest.approx(x.loss, rel=1e-6)
+    # each plant served first runs short no earlier than the network's first shortfall
+    assert all(p.latest_short_day is None or p.latest_short_day >= x.tts - 1e-6 for p in x.plants)
     net = network_from_store(demo_db)
     assert x.loss == pytest.approx(TimeToRecover(net).solve(x.sites, 40.0).loss)
 

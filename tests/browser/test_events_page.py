@@ -42,6 +42,8 @@ def test_buyer_pastes_a_line_sees_exposure_alert_and_opens_an_incident(login: An
     rows = page.locator("[data-test=plants-table] .el-table__body .el-table__row")
     assert rows.count() == len(x["plants"])
     assert x["plants"][0]["name"] in rows.first.inner_text()
+    last = x["plants"][0]["latest_short_day"]
+    assert f"第 {x['first_short_day']:.1f} – {last:.1f} 天" in rows.first.inner_text()
 
     page.reload()
     page.wait_for_selector("[data-test=alerts-table] .el-table__body .el-table__row")

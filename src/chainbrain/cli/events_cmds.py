@@ -278,9 +278,15 @@ def exposure_cmd(
     )
     print_table(
         "缺货的整车厂（按损失排序）",
-        [("plant", "工厂"), ("name", "名称"), ("lost_units", "缺口（辆）"), ("lost_value", "损失（亿元）")],
+        [
+            ("plant", "工厂"),
+            ("name", "名称"),
+            ("lost_units", "缺口（辆）"),
+            ("lost_value", "损失（亿元）"),
+            ("latest_short_day", "优先供应时最晚第几天缺货"),
+        ],
         [p.__dict__ for p in x.plants],
-        fmt={"lost_units": lambda v: f"{v:,.0f}", "lost_value": yi},
+        fmt={"lost_units": lambda v: f"{v:,.0f}", "lost_value": yi, "latest_short_day": lambda v: f"{v:.1f}"},
     )
     print_table(
         "受影响场所：单独中断时的损失、TTS、应急库存与备份供应商",

@@ -14,7 +14,9 @@ positive event (capacity expansion) or one whose duration is 0 (a price change) 
   TTS (the longest time every plant's demand is still met) and the lost units of each finished-product
   plant (:func:`chainbrain.resilience.actions.scenario`); a plant *runs short* when it loses units over
   t, and the first shortfall is at day TTS (TTS < t). Lost value of a plant = lost units × its profit per
-  vehicle, so the plants' lost values add up to the TTR loss;
+  vehicle, so the plants' lost values add up to the TTR loss. For each short plant, ``latest_short_day``
+  is the TTS of the same disruption with every other plant's demand set to 0: the day it runs short even
+  if it were served first; its shortfall starts between the network's TTS and that day;
 - for each site alone, its TTR loss and TTS for the same t (``resilience solve --node SITE --ttr t``); for
   a site with TTS < t, the least extra stock of its output that makes TTS ≥ t
   (:func:`~chainbrain.resilience.actions.extra_stock`) and the best backup suppliers, local first
@@ -33,7 +35,7 @@ import duckdb
 from chainbrain.resilience import actions
 from chainbrain.resilience.dbnet import network_from_store
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
-from chainbrain.resilience.network import Network
+from chainbrain.resilience.network import Network, Node
 from chainbrain.store.records import fetch_dicts
 
 MAX_BACKUPS = 3
@@ -47,6 +49,7 @@ class PlantShortfall:
     demand_units: float  # demand over the duration
     lost_units: float
     lost_value: float  # 元: lost units × profit per vehicle
+    latest_short_day: float | None  # runs short by this day even if it had every part first (None: never)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ def exposure(net: Network, sites: list[str], duration: float, *, scope: str = "f
                 float(nd.demand or 0.0) * duration,
                 lost,
                 lost * nd.profit,
+                TimeToSurvive(_alone(net, plant)).solve(sites).tts,
             )
         )
     out.plants.sort(key=lambda p: (-p.lost_value, p.plant))
@@ -162,6 +166,17 @@ def exposure(net: Network, sites: list[str], duration: float, *, scope: str = "f
     out.site_details.sort(key=lambda d: (-d.loss, d.site))
     out.notes.extend(net.notes)
     return out
+
+
+def _alone(net: Network, plant: str) -> Network:
+    """The network with every finished product but ``plant`` demanding nothing."""
+    nodes = [
+        n
+        if not n.finished or n.id == plant
+        else Node(n.id, n.capacity, n.stock, 0.0, n.profit, n.ttr, n.meta)
+        for n in net.nodes
+    ]
+    return Network(nodes, {k: dict(v) for k, v in net.bom.items()}, list(net.supply))
 
 
 def event_exposure(conn: duckdb.DuckDBPyConnection, event_id: int, *, net: Network | None = None) -> Exposure:

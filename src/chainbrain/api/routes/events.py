@@ -185,6 +185,7 @@ class PlantOut(Model):
     demand_units: float
     lost_units: float
     lost_value: float
+    latest_short_day: float | None = Field(description="即使优先供应该厂，也会在第几天缺货（null：不会）")
 
 
 class BackupOut(Model):
