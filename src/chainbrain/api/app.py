@@ -94,6 +94,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     from chainbrain.api.routes import events
 
     app.include_router(events.router, prefix=API_PREFIX)
+    from chainbrain.api.routes import infra as infra_routes
+
+    app.include_router(infra_routes.router, prefix=API_PREFIX)
 
     static = static_dir()
     if (static / "index.html").exists():

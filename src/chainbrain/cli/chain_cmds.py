@@ -16,6 +16,7 @@ from chainbrain.chain import (
 )
 from chainbrain.chain.local_rate import BUYERS, BY
 from chainbrain.cli.context import boundary_text, console, fail, open_store, pct, print_json, print_table, yi
+from chainbrain.cli.options import finite
 
 chain_app = typer.Typer(help="产业链图谱分析：本地配套率、补链缺口、供应集中度、新增本地供应商推演。")
 
@@ -186,7 +187,7 @@ def concentration_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def whatif_cmd(
     ctx: typer.Context,
     segment: Annotated[str, typer.Option("--segment", help="新增本地供应商的产业链环节编号")],
-    capacity: Annotated[float, typer.Option("--capacity", help="年产能（该环节单位/年）")],
+    capacity: Annotated[float, typer.Option("--capacity", help="年产能（该环节单位/年）", callback=finite)],
     district: Annotated[str | None, typer.Option("--district", help="落地区县代码（6位），如 500112")] = None,
     boundary: BoundaryOpt = None,
     as_json: JsonOpt = False,

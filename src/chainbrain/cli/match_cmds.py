@@ -21,6 +21,7 @@ from chainbrain.cli.context import (
     print_table,
     reported,
 )
+from chainbrain.cli.options import finite
 from chainbrain.match import engine, evaluate, records
 
 need_app = typer.Typer(help="采购需求：发布与查看。")
@@ -48,7 +49,7 @@ def need_add(
     segment: Annotated[str, typer.Option("--segment", help="产业链环节编号")],
     title: Annotated[str, typer.Option("--title", help="标题")],
     spec: Annotated[str, typer.Option("--spec", help="技术要求")] = "",
-    volume: Annotated[float | None, typer.Option("--volume", help="年需求量")] = None,
+    volume: Annotated[float | None, typer.Option("--volume", help="年需求量", callback=finite)] = None,
     certs: Annotated[str | None, typer.Option("--certs", help="资质要求，逗号分隔，如 IATF 16949")] = None,
     district: DistrictOpt = None,
     site: Annotated[str | None, typer.Option("--site", help="收货厂区编号")] = None,
@@ -99,8 +100,10 @@ def offer_add(
     segments: Annotated[str, typer.Option("--segments", help="环节编号，逗号分隔")],
     title: Annotated[str, typer.Option("--title", help="标题")],
     text: Annotated[str, typer.Option("--text", help="产品与能力描述")] = "",
-    capacity: Annotated[float | None, typer.Option("--capacity", help="年产能")] = None,
-    committed: Annotated[float | None, typer.Option("--committed", help="其中已占用")] = None,
+    capacity: Annotated[float | None, typer.Option("--capacity", help="年产能", callback=finite)] = None,
+    committed: Annotated[
+        float | None, typer.Option("--committed", help="其中已占用", callback=finite)
+    ] = None,
     certs: Annotated[str | None, typer.Option("--certs", help="资质，逗号分隔")] = None,
     sites: Annotated[str | None, typer.Option("--sites", help="供货厂区编号，逗号分隔")] = None,
 ) -> None:

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chainbrain.cli.context import err_console, fail, open_store, print_json, print_table
+from chainbrain.cli.options import finite
 from chainbrain.resilience import actions
 from chainbrain.resilience.model import SolveError, TimeToRecover, TimeToSurvive, node_ttr
 from chainbrain.resilience.network import Network, NetworkError, load_network
@@ -23,7 +24,9 @@ group = typer.Typer(
 
 NetworkOpt = Annotated[Path | None, typer.Option("--network", help="网络 JSON 文件（nodes / bom / supply）")]
 FromDbOpt = Annotated[bool, typer.Option("--from-db", help="使用数据库（--db）中的场所与供应关系构建网络")]
-TtrOpt = Annotated[float | None, typer.Option("--ttr", help="统一的恢复时间（天）；缺省用各节点自己的 ttr")]
+TtrOpt = Annotated[
+    float | None, typer.Option("--ttr", help="统一的恢复时间（天）；缺省用各节点自己的 ttr", callback=finite)
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 
 

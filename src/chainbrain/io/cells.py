@@ -22,6 +22,8 @@ from chainbrain.io.fields import (
     Column,
     vocab_lookup,
 )
+from chainbrain.io.safe import restore_text
+from chainbrain.schema.numbers import MAX_INT, number_problem
 
 _TRUE = {"是", "true", "yes", "y", "1", "t", "对"}
 _FALSE = {"否", "false", "no", "n", "0", "f", "不是"}
@@ -52,32 +54,43 @@ def _number_text(s: str) -> str:
 
 
 def _to_float(v: Any) -> float:
+    """A number cell as a float: finite and within the bound every number obeys, else CellError."""
     if isinstance(v, bool):
         raise CellError("应为数字，实际为是/否")
-    if isinstance(v, (int, float)):
-        return float(v)
     if isinstance(v, (dt.date, dt.datetime)):
         raise CellError("应为数字，实际为日期")
-    s = _number_text(str(v))
-    scale = 1.0
-    if s.endswith("%"):
-        s, scale = s[:-1], 0.01
-    try:
-        return float(s) * scale
-    except ValueError:
-        raise CellError(f"应为数字，实际为文本“{v}”") from None
+    f: float | int
+    if isinstance(v, (int, float)):
+        f = v  # an int stays exact until checked: float() of a huge int overflows
+    else:
+        s = _number_text(str(v))
+        scale = 1.0
+        if s.endswith("%"):
+            s, scale = s[:-1], 0.01
+        try:
+            f = float(s) * scale
+        except ValueError:
+            raise CellError(f"应为数字，实际为文本“{v}”") from None
+    reason = number_problem(f)
+    if reason is not None:
+        raise CellError(f"“{v}”{reason}")
+    return float(f)
 
 
 def _to_int(v: Any) -> int:
     if isinstance(v, int) and not isinstance(v, bool):
-        return v
-    try:
-        f = _to_float(v)
-    except CellError as e:
-        raise CellError(str(e).replace("应为数字", "应为整数")) from None
-    if not f.is_integer():
-        raise CellError(f"应为整数，实际为 {v}")
-    return int(f)
+        n = v
+    else:
+        try:
+            f = _to_float(v)
+        except CellError as e:
+            raise CellError(str(e).replace("应为数字", "应为整数")) from None
+        if not f.is_integer():
+            raise CellError(f"应为整数，实际为 {v}")
+        n = int(f)
+    if abs(n) > MAX_INT:
+        raise CellError(f"“{v}”超出整数范围：绝对值不能超过 {MAX_INT}")
+    return n
 
 
 def _to_date(v: Any) -> dt.date:
@@ -108,7 +121,8 @@ def _to_text(v: Any) -> str:
         return v.date().isoformat()
     if isinstance(v, dt.date):
         return v.isoformat()
-    return str(v).strip()
+    # an export quoted text that would start a formula ('=…): read it back as the text it was
+    return restore_text(str(v).strip())
 
 
 def _to_bool(v: Any) -> bool:
@@ -202,6 +216,8 @@ def translate_error(err: ErrorDetails) -> str:
         return f"不能大于 {ctx.get('le')}"
     if kind == "too_short":
         return f"至少填写 {ctx.get('min_length')} 项"
+    if kind in ("finite_number", "float_parsing") and "finite" in str(err.get("msg", "")):
+        return "不是有限数值（不接受 inf、Infinity、NaN 或溢出的数如 1e309）"
     if kind == "extra_forbidden":
         return "不是该表的字段"
     if kind in ("enum", "literal_error"):

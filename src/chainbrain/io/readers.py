@@ -2,6 +2,8 @@
 
 CSV may be UTF-8 (with or without BOM) or GBK/GB18030 (what Excel in China saves). XLSX is read with
 openpyxl in read-only mode: the sheet named after the table (English or Chinese name), else the first.
+openpyxl parses the XML inside through defusedxml (a dependency): a DTD with entities — an entity
+expansion bomb ("billion laughs") or an external entity (XXE) — is refused as :class:`UnsafeFileError`.
 JSON is what ``chainbrain export --format json`` writes (``{"table", "data": [...]}``) or a plain list of
 objects. Row numbers are the ones a person sees: the header is row 1 (in JSON, the n-th object is row n+1).
 """
@@ -11,11 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -26,6 +31,40 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 class ReadError(ValueError):
     """The file cannot be read at all (missing, wrong type, undecodable)."""
+
+
+class UnsafeFileError(ReadError):
+    """The file is refused unread: its XML declares entities (an expansion bomb or an external entity)."""
+
+
+UNSAFE_XML = (
+    "Excel 文件内含 XML 实体声明（DTD/ENTITY，可能是实体膨胀“XML 炸弹”或外部实体 XXE 攻击），已拒绝读取；"
+    "正常的 Excel 文件不含此类声明，请在 Excel 或 WPS 中另存为新的 .xlsx 后重新上传"
+)
+
+
+_BAD_LITERAL = re.compile(r": '(.*)'$")
+
+
+def xml_read_error(e: BaseException) -> ReadError | None:
+    """The ReadError for an XML failure while an XLSX is parsed (``e`` or any error it wraps), else None.
+
+    openpyxl reports a bad worksheet as ValueError("Unable to read workbook …") whose cause is the parser's
+    error: defusedxml's refusal, or a syntax error of the XML itself.
+    """
+    seen: set[int] = set()
+    cur: BaseException | None = e
+    syntax: BaseException | None = None
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, DefusedXmlException):
+            return UnsafeFileError(UNSAFE_XML)
+        if isinstance(cur, (ParseError, SyntaxError)) or "invalid XML" in str(cur):
+            syntax = syntax or cur
+        cur = cur.__cause__ or cur.__context__
+    if syntax is not None:
+        return ReadError(f"Excel 文件内部的 XML 无法解析，文件可能已损坏（{str(syntax).splitlines()[0]}）")
+    return None
 
 
 @dataclass
@@ -90,6 +129,18 @@ def read_csv(path: Path) -> Sheet:
 
 def read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
     try:
+        return _read_xlsx(path, table, title_zh)
+    except (ValueError, SyntaxError) as e:
+        if isinstance(e, ReadError):
+            raise
+        read_error = xml_read_error(e)
+        if read_error is None:
+            raise
+        raise read_error from e
+
+
+def _read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
+    try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as e:
         raise ReadError(f"无法作为 Excel（xlsx）文件打开：{e}") from e
@@ -106,10 +157,22 @@ def read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
         while headers and headers[-1] == "":
             headers.pop()
         sheet = Sheet(f"{path.name}[{ws.title}]", headers, [])
-        for i, cells in enumerate(it, start=2):
-            if all(_blank(c) for c in cells):
-                continue
-            sheet.rows.append((i, [_clean(c) for c in cells]))
+        done = 1  # the last row read
+        try:
+            for row, cells in enumerate(it, start=2):
+                done = row
+                if all(_blank(c) for c in cells):
+                    continue
+                sheet.rows.append((row, [_clean(c) for c in cells]))
+        except ValueError as e:
+            if xml_read_error(e) is not None:
+                raise
+            # a numeric cell whose text is no number (``<v>INF</v>``): openpyxl cannot convert it
+            m = _BAD_LITERAL.search(str(e))
+            value = m.group(1) if m else str(e)
+            raise ReadError(
+                f"工作表 {ws.title} 第 {done + 1} 行有数值单元格无法读取（{value}），应为有限数值"
+            ) from e
         return sheet
     finally:
         wb.close()

@@ -20,7 +20,7 @@ from chainbrain.io.cells import CellError, coerce, translate_error
 from chainbrain.io.checks import ROW_RULES_CHECKED, CheckContext, ParsedRow, check_all
 from chainbrain.io.fields import COLUMNS, TITLE_ZH, Column, header_index, normalize_header, required_fields
 from chainbrain.io.problems import Problem
-from chainbrain.io.readers import ReadError, Sheet, read_file
+from chainbrain.io.readers import ReadError, Sheet, UnsafeFileError, read_file
 from chainbrain.schema import TABLES
 
 Progress = Callable[[int, int], None]
@@ -122,10 +122,15 @@ def validate_sheet(
 def validate_file(
     conn: duckdb.DuckDBPyConnection, table: str, path: Path, progress: Progress | None = None
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Read and validate ``path`` as rows of ``table``; writes nothing."""
+    """Read and validate ``path`` as rows of ``table``; writes nothing.
+
+    A file that cannot be read is one problem; an unsafe one raises :class:`UnsafeFileError`.
+    """
     path = Path(path)
     try:
         sheet = read_file(path, table, TITLE_ZH[table])
+    except UnsafeFileError:
+        raise  # refused unread: the caller answers differently from a file that is merely wrong
     except ReadError as e:
         return [], [Problem(path.name, None, None, None, str(e))]
     return validate_sheet(conn, table, sheet, progress)

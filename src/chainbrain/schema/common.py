@@ -80,7 +80,10 @@ class Confidence(StrEnum):
 class Record(BaseModel):
     """Base of every stored record: an id and its provenance."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
+    # allow_inf_nan: every stored number is finite (chainbrain.schema.numbers); the importer says why first
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, use_enum_values=True, allow_inf_nan=False
+    )
 
     id: str = Field(min_length=1, max_length=64)
     source: str = Field(min_length=1, description="document, URL or file the record comes from")

@@ -1,14 +1,25 @@
-"""Write and read whole records: bulk inserts inside one transaction, counts, table dumps."""
+"""Write and read whole records: bulk inserts inside one transaction, counts, table dumps.
+
+Writes whose checks read the store (foreign keys, duplicates, cycles) run in :func:`write_transaction`:
+one such writer at a time in the process, checks and write in one transaction. DuckDB's snapshot
+isolation alone does not suffice: two transactions that each add one supply link see neither the other's
+link, so each finds no cycle and both commit one.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
-from chainbrain.schema import SQL_TABLE
+from chainbrain.store.tables import SQL_TABLE
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -24,6 +35,8 @@ def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 
 def _arrow(conn: duckdb.DuckDBPyConnection, sql_name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    import pyarrow as pa
+
     cols = table_columns(conn, sql_name)
     types = dict(
         conn.execute(
@@ -92,6 +105,63 @@ class transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+class WriteConflict(RuntimeError):
+    """A write collided with another write of the same records; nothing of it was stored (zh-CN message)."""
+
+
+#: one checked writer at a time in this process (a DuckDB store file has one writing process)
+_WRITE_LOCK = threading.RLock()
+_DUPLICATE_KEY = re.compile(r'Duplicate key "([^"]+)"')
+
+
+def conflict_subject(e: Exception) -> str:
+    """The record a DuckDB conflict names (``id: x1`` → ``编号 x1``), or an empty string."""
+    m = _DUPLICATE_KEY.search(str(e))
+    if not m:
+        return ""
+    key = m.group(1)
+    return "编号 " + key.removeprefix("id: ") if key.startswith("id: ") else key
+
+
+@contextmanager
+def write_transaction(conn: duckdb.DuckDBPyConnection, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run checks that read the store and the write they allow as one step.
+
+    Holds the process-wide write lock and one transaction: the checks see every write committed before,
+    and no checked write commits in between. Any error rolls back. A DuckDB conflict (another connection
+    changed the same rows, or added the same key, without this lock) becomes :class:`WriteConflict`
+    naming ``what`` and the record, so callers answer 409 rather than fail.
+    """
+    with _WRITE_LOCK:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            yield conn
+        except (duckdb.TransactionException, duckdb.ConstraintException) as e:
+            _rollback(conn)
+            raise _conflict(what, e) from e
+        except BaseException:
+            _rollback(conn)
+            raise
+        try:
+            conn.execute("COMMIT")
+        except (duckdb.TransactionException, duckdb.ConstraintException) as e:
+            _rollback(conn)
+            raise _conflict(what, e) from e
+
+
+def _conflict(what: str, e: Exception) -> WriteConflict:
+    subject = conflict_subject(e)
+    where = f"（{subject}）" if subject else ""
+    return WriteConflict(f"{what}{where}与同时进行的另一次写入冲突，未写入任何数据；请刷新后重试")
+
+
+def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    try:
+        conn.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass  # DuckDB already ended the failed transaction
 
 
 def counts(conn: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> dict[str, int]:

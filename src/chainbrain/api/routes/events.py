@@ -198,7 +198,7 @@ class BackupOut(Model):
     loss_averted: float
 
 
-class SiteOut(Model):
+class ExposedSiteOut(Model):
     site: str
     name: str
     firm: str
@@ -223,7 +223,7 @@ class ExposureOut(Model):
     first_short_day: float | None
     plants_short: int
     plants: list[PlantOut]
-    sites: list[SiteOut]
+    sites: list[ExposedSiteOut]
     notes: list[str]
     restricted: bool  # True: the role sees only part of the firm-level detail
 
@@ -959,7 +959,7 @@ def read_event_exposure(
         first_short_day=_finite(x.first_short_day),
         plants_short=len(x.plants),
         plants=[PlantOut.model_validate(p) for p in plants],
-        sites=[SiteOut.model_validate(s) for s in sites],
+        sites=[ExposedSiteOut.model_validate(s) for s in sites],
         notes=x.notes,
         restricted=own is not None,
     )

@@ -2,7 +2,9 @@
 
 The same :func:`chainbrain.io.import_file` as ``chainbrain import``: ``/check`` is its dry run (nothing is
 written, every problem is listed with its row, column and value); ``POST /imports/{table}`` writes the
-file only when it has no problem at all, in one transaction, and records the write in the audit log.
+file only when it has no problem at all, in one transaction together with its audit record. Refused
+uploads are audited too: a file with problems (422), an XLSX whose XML declares entities — an expansion
+bomb or an external entity — (400, unread), and an import that collided with another write (409).
 """
 
 from __future__ import annotations
@@ -20,15 +22,20 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from chainbrain.api.accounts import audit
+from chainbrain.api.cache import import_writes
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, SettingsDep, client_ip
 from chainbrain.api.routes.common import ERRORS, ErrorOut, Page
 from chainbrain.io import ImportRejected, Problem, export_table, import_file, registry
-from chainbrain.io.readers import ReadError
+from chainbrain.io.importer import ImportResult
+from chainbrain.io.readers import ReadError, UnsafeFileError
+from chainbrain.store.records import WriteConflict
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=ERRORS)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+#: UTF-8 bytes of the saved upload's name (file systems allow 255; 40 CJK characters need 120)
+MAX_NAME_BYTES = 150
 
 
 class TableOut(BaseModel):
@@ -75,10 +82,25 @@ def _spec(table: str) -> registry.TableIO:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(e.args[0])) from e
 
 
+def upload_name(filename: str | None) -> str:
+    """The name an upload is saved and reported under: unsafe characters replaced, at most
+    :data:`MAX_NAME_BYTES` bytes of UTF-8 (the stem is cut, the suffix kept, ``…`` marks the cut)."""
+    name = _UNSAFE.sub("_", Path(filename or "upload.csv").name) or "upload.csv"
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix.encode("utf-8")) > 10:
+        stem, suffix = name, ""
+    tail = f"…{'.' + suffix if suffix else ''}"
+    room = MAX_NAME_BYTES - len(tail.encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return cut + tail
+
+
 @contextmanager
 def _saved(upload: UploadFile, limit: int) -> Iterator[Path]:
     """The upload in a private temporary file that keeps the user's file name (problems name the file)."""
-    name = _UNSAFE.sub("_", Path(upload.filename or "upload.csv").name)[-120:] or "upload.csv"
+    name = upload_name(upload.filename)
     with tempfile.TemporaryDirectory(prefix="cb-upload-") as tmp:
         path = Path(tmp) / name
         size = 0
@@ -98,8 +120,8 @@ def _problems(problems: list[Problem]) -> list[ProblemOut]:
     return [ProblemOut(**p.to_dict()) for p in problems]
 
 
-def _rejection(file: str, e: ImportRejected | ReadError) -> list[ProblemOut]:
-    """The problems that stopped an import: each bad row, or the one reason the file could not be read."""
+def _rejection(file: str, e: ImportRejected | ReadError | WriteConflict) -> list[ProblemOut]:
+    """The problems that stopped an import: each bad row, or the one reason the file was not written."""
     if isinstance(e, ImportRejected):
         return _problems(e.problems)
     return [ProblemOut(file=file, row=None, column=None, value=None, reason=str(e))]
@@ -155,7 +177,14 @@ def check_import(
     )
 
 
-@router.post("/{table}", responses={422: {"model": RejectedOut, "description": "文件有问题，未写入任何数据"}})
+@router.post(
+    "/{table}",
+    responses={
+        400: {"model": RejectedOut, "description": "文件不安全（XML 实体声明），未读取、未写入"},
+        409: {"model": RejectedOut, "description": "与同时进行的另一次写入冲突，未写入任何数据"},
+        422: {"model": RejectedOut, "description": "文件有问题，未写入任何数据"},
+    },
+)
 def create_import(
     table: str,
     file: UploadFile,
@@ -168,41 +197,46 @@ def create_import(
     """Import an uploaded file: all rows in one transaction, or — if any row is wrong — none (422)."""
     spec = _spec(table)
     ip = client_ip(request)
+
+    def record(r: ImportResult) -> None:
+        detail = {"file": r.file, "rows": r.rows, "inserted": r.inserted, "updated": r.updated}
+        audit(conn, user, "import.commit", spec.name, detail, ip)
+
     with _saved(file, settings.max_upload_bytes) as path:
         try:
-            r = import_file(conn, spec.name, path)
-        except (ImportRejected, ReadError) as e:
+            r = import_file(conn, spec.name, path, before_commit=record)
+        except (ImportRejected, ReadError, WriteConflict) as e:
             problems = _rejection(path.name, e)
-            audit(
-                conn, user, "import.rejected", spec.name, {"file": path.name, "problems": len(problems)}, ip
-            )
-            body = RejectedOut(
-                detail=f"导入被拒绝：{len(problems)} 个问题，未写入任何数据。请按问题清单修改后重新上传。",
-                problems=problems,
-            )
-            raise _Rejected(body) from e
-    cache.invalidate()
-    audit(
-        conn,
-        user,
-        "import.commit",
-        spec.name,
-        {"file": r.file, "rows": r.rows, "inserted": r.inserted, "updated": r.updated},
-        ip,
-    )
+            code, action, detail = _refusal(e, len(problems))
+            audit(conn, user, action, spec.name, {"file": path.name, "problems": len(problems)}, ip)
+            raise _Rejected(RejectedOut(detail=detail, problems=problems), code) from e
+    cache.invalidate(*import_writes(spec.name))
     return ImportOut(table=r.table, file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated)
 
 
+def _refusal(e: ImportRejected | ReadError | WriteConflict, problems: int) -> tuple[int, str, str]:
+    """(status, audit action, message) of a refused import."""
+    if isinstance(e, UnsafeFileError):
+        return status.HTTP_400_BAD_REQUEST, "import.refused_unsafe", f"导入被拒绝：{e}"
+    if isinstance(e, WriteConflict):
+        return status.HTTP_409_CONFLICT, "import.conflict", str(e)
+    return (
+        422,
+        "import.rejected",
+        f"导入被拒绝：{problems} 个问题，未写入任何数据。请按问题清单修改后重新上传。",
+    )
+
+
 class _Rejected(HTTPException):
-    def __init__(self, body: RejectedOut) -> None:
-        super().__init__(422, body.detail)
+    def __init__(self, body: RejectedOut, code: int = 422) -> None:
+        super().__init__(code, body.detail)
         self.body = body
 
 
 def rejected_handler(request: Request, exc: Exception) -> JSONResponse:
-    """Send the full problem list with a rejected import (registered by the app)."""
+    """Send the full problem list with a refused import (registered by the app)."""
     assert isinstance(exc, _Rejected)
-    return JSONResponse(status_code=422, content=exc.body.model_dump(mode="json"))
+    return JSONResponse(status_code=exc.status_code, content=exc.body.model_dump(mode="json"))
 
 
 REJECTED = _Rejected

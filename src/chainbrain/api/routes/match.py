@@ -4,8 +4,10 @@ Rankings come from :func:`chainbrain.match.rank_suppliers` and :func:`chainbrain
 Admins and analysts read and post everything. An enterprise user posts needs and offers only for its own
 firm, lists only its own, and sees matches only for its own; another firm's spare capacity is its capacity
 minus what it already ships (its supply-link volumes), so the explanation gives it only as a share of the
-need's volume. Viewers
-have no access here. Every post is written to the audit log.
+need's volume. An enterprise user may name only its own firm's plants (``buyer_site_id``, ``site_ids``);
+admins and analysts may name any. Viewers have no access here. Every post is written to the audit log in
+the same transaction as the record itself. Request bodies are bounded: numbers finite, texts and lists
+no longer than the limits of :mod:`chainbrain.match.records` (listed in ``docs/api.md``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from pydantic import BaseModel, Field
 
 from chainbrain.api.accounts import User, audit
 from chainbrain.api.deps import CacheDep, ConnDep, client_ip, require_roles, sees_all_links
-from chainbrain.api.routes.common import ERRORS, Page, forbidden
+from chainbrain.api.routes.common import ERRORS, ErrorOut, Page, forbidden
 from chainbrain.match import engine, records
+from chainbrain.match.records import Cert, Id
+from chainbrain.schema.numbers import OptionalFiniteFloat
+from chainbrain.store.records import WriteConflict
 
 router = APIRouter(tags=["match"], responses=ERRORS)
 
@@ -32,30 +37,36 @@ HIDDEN_CAPACITY = "产能与在供数量仅分析员可见"
 class NeedIn(BaseModel):
     """A need as posted: the buyer is the poster's firm for an enterprise user."""
 
-    buyer_id: str = Field(min_length=1, description="采购方企业编号")
-    segment_id: str = Field(min_length=1, description="产业链环节编号")
-    title: str = Field(min_length=2, max_length=200, description="标题")
-    spec: str = Field("", max_length=4000, description="技术要求")
-    annual_volume: float | None = Field(None, ge=0, description="年需求量")
-    volume_unit: str | None = Field(None, max_length=20)
-    certifications: list[str] = Field(default_factory=list, description="资质要求，如 IATF 16949")
+    buyer_id: Id = Field(description="采购方企业编号")
+    segment_id: Id = Field(description="产业链环节编号")
+    title: str = Field(min_length=2, max_length=records.MAX_TITLE, description="标题")
+    spec: str = Field("", max_length=records.MAX_TEXT, description="技术要求")
+    annual_volume: OptionalFiniteFloat = Field(None, ge=0, description="年需求量")
+    volume_unit: str | None = Field(None, max_length=records.MAX_UNIT)
+    certifications: list[Cert] = Field(
+        default_factory=list, max_length=records.MAX_CERTS, description="资质要求，如 IATF 16949"
+    )
     delivery_district: str | None = Field(None, pattern=r"^\d{6}$", description="交付区县代码")
-    buyer_site_id: str | None = Field(None, description="收货厂区编号")
+    buyer_site_id: Id | None = Field(None, description="收货厂区编号（企业用户只能填本企业的厂区）")
     need_by: dt.date | None = None
 
 
 class OfferIn(BaseModel):
     """An offer as posted: the supplier is the poster's firm for an enterprise user."""
 
-    supplier_id: str = Field(min_length=1, description="供应商企业编号")
-    segment_ids: list[str] = Field(min_length=1, description="环节编号")
-    title: str = Field(min_length=2, max_length=200, description="标题")
-    text: str = Field("", max_length=4000, description="产品与能力描述")
-    capacity: float | None = Field(None, ge=0, description="年产能")
-    committed: float | None = Field(None, ge=0, description="其中已占用")
-    capacity_unit: str | None = Field(None, max_length=20)
-    certifications: list[str] = Field(default_factory=list)
-    site_ids: list[str] = Field(default_factory=list, description="供货厂区编号")
+    supplier_id: Id = Field(description="供应商企业编号")
+    segment_ids: list[Id] = Field(min_length=1, max_length=records.MAX_SEGMENTS, description="环节编号")
+    title: str = Field(min_length=2, max_length=records.MAX_TITLE, description="标题")
+    text: str = Field("", max_length=records.MAX_TEXT, description="产品与能力描述")
+    capacity: OptionalFiniteFloat = Field(None, ge=0, description="年产能")
+    committed: OptionalFiniteFloat = Field(None, ge=0, description="其中已占用")
+    capacity_unit: str | None = Field(None, max_length=records.MAX_UNIT)
+    certifications: list[Cert] = Field(default_factory=list, max_length=records.MAX_CERTS)
+    site_ids: list[Id] = Field(
+        default_factory=list,
+        max_length=records.MAX_SITES,
+        description="供货厂区编号（企业用户只能填本企业的厂区）",
+    )
 
 
 class Matches(BaseModel):
@@ -85,6 +96,20 @@ def _bad(e: records.MatchRecordError) -> HTTPException:
     return HTTPException(code, str(e))
 
 
+def _refused(e: records.MatchRecordError | WriteConflict) -> HTTPException:
+    """A post that was not stored: 403 for another firm's plant, 409 for a collision, else 422."""
+    if isinstance(e, records.SiteNotOwned):
+        return forbidden(str(e))
+    if isinstance(e, WriteConflict):
+        return HTTPException(status.HTTP_409_CONFLICT, str(e))
+    return HTTPException(422, str(e))
+
+
+def _sites_of(user: User) -> str | None:
+    """The firm whose plants ``user`` may name: its own for an enterprise user, any (None) otherwise."""
+    return None if sees_all_links(user) else user.enterprise_id
+
+
 @router.get("/needs")
 def read_needs(
     conn: ConnDep,
@@ -98,19 +123,28 @@ def read_needs(
     return Page(data=items, count=len(items))
 
 
-@router.post("/needs", status_code=status.HTTP_201_CREATED)
+POSTED: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorOut, "description": "与同时进行的另一次写入冲突，未写入，请重试"}
+}
+
+
+@router.post("/needs", status_code=status.HTTP_201_CREATED, responses=POSTED)
 def create_need(
     body: NeedIn, request: Request, conn: ConnDep, cache: CacheDep, user: MatchUser
 ) -> records.Need:
     """Post a need (an enterprise user only for its own firm); then ``GET /needs/{id}/matches`` ranks suppliers."""
     _own(user, body.buyer_id, "发布")
     data = body.model_dump() | {"posted_at": dt.date.today(), "source": f"用户发布：{user.username}"}
+    ip = client_ip(request)
+
+    def record(need: records.Need) -> None:
+        audit(conn, user, "need.create", f"need:{need.id}", need.model_dump(mode="json"), ip)
+
     try:
-        need = records.add_need(conn, data)
-    except records.MatchRecordError as e:
-        raise HTTPException(422, str(e)) from e
-    cache.invalidate()
-    audit(conn, user, "need.create", f"need:{need.id}", need.model_dump(mode="json"), client_ip(request))
+        need = records.add_need(conn, data, sites_of=_sites_of(user), before_commit=record)
+    except (records.MatchRecordError, WriteConflict) as e:
+        raise _refused(e) from e
+    cache.invalidate("need")
     return need
 
 
@@ -127,19 +161,23 @@ def read_offers(
     return Page(data=items, count=len(items))
 
 
-@router.post("/offers", status_code=status.HTTP_201_CREATED)
+@router.post("/offers", status_code=status.HTTP_201_CREATED, responses=POSTED)
 def create_offer(
     body: OfferIn, request: Request, conn: ConnDep, cache: CacheDep, user: MatchUser
 ) -> records.Offer:
     """Post an offer (an enterprise user only for its own firm); ``GET /offers/{id}/matches`` ranks needs."""
     _own(user, body.supplier_id, "发布")
     data = body.model_dump() | {"posted_at": dt.date.today(), "source": f"用户发布：{user.username}"}
+    ip = client_ip(request)
+
+    def record(offer: records.Offer) -> None:
+        audit(conn, user, "offer.create", f"offer:{offer.id}", offer.model_dump(mode="json"), ip)
+
     try:
-        offer = records.add_offer(conn, data)
-    except records.MatchRecordError as e:
-        raise HTTPException(422, str(e)) from e
-    cache.invalidate()
-    audit(conn, user, "offer.create", f"offer:{offer.id}", offer.model_dump(mode="json"), client_ip(request))
+        offer = records.add_offer(conn, data, sites_of=_sites_of(user), before_commit=record)
+    except (records.MatchRecordError, WriteConflict) as e:
+        raise _refused(e) from e
+    cache.invalidate("offer")
     return offer
 
 

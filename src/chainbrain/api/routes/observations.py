@@ -12,6 +12,7 @@ from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, cli
 from chainbrain.api.routes.common import ERRORS, Page
 from chainbrain.io import ImportRejected
 from chainbrain.monitor.observations import Observation, observations, observe
+from chainbrain.schema.numbers import FiniteFloat
 
 router = APIRouter(prefix="/observations", tags=["observations"], responses=ERRORS)
 
@@ -22,7 +23,7 @@ class ObservationIn(BaseModel):
         pattern=r"^(19|20|21)\d{2}(Q[1-4]|-(0[1-9]|1[0-2]))?$",
         description="2025（年）、2025Q3（季度）或 2025-09（月）",
     )
-    value: float
+    value: FiniteFloat = Field(description="数值（目标的单位），有限数值")
     source: str = Field(min_length=1, max_length=500, description="来源：文件、文号或网址")
     as_of: dt.date | None = None
     unit: str | None = Field(None, max_length=20)
@@ -69,7 +70,7 @@ def create_observation(
     except ImportRejected as e:
         reasons = "；".join(f"{p.column}（{p.value}）：{p.reason}" for p in e.problems)
         raise HTTPException(422, f"未记录：{reasons}") from e
-    cache.invalidate()
+    cache.invalidate("observation")
     audit(
         conn,
         user,

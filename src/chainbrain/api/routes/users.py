@@ -23,8 +23,8 @@ class UserCreate(BaseModel):
         min_length=1, max_length=256
     )  # the policy (and its Chinese reason) is the library's
     role: Literal["admin", "analyst", "enterprise", "viewer"]
-    enterprise_id: str | None = None
-    display_name: str | None = None
+    enterprise_id: str | None = Field(None, min_length=1, max_length=64)
+    display_name: str | None = Field(None, max_length=100)
 
 
 class AuditOut(BaseModel):
