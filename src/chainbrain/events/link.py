@@ -3,7 +3,8 @@
 The dictionary is built from the store: every firm's legal name, short name, site names and vehicle
 brands; the editable alias table ``entity_alias`` (migration 011; English names such as CATL, old names);
 district names (full, and the short form without 区/县 for the city's own districts); townships
-(``data/events/townships.csv``); segment names and the synonyms in ``data/events/link_rules.json``.
+(``data/events/townships.csv`` with short forms, and the full names of the ``township`` registry when the
+store has one); segment names and the synonyms in ``data/events/link_rules.json``.
 
 Matching is a greedy leftmost-longest scan: at each position the longest dictionary surface starting there
 wins and the scan jumps past it, so 西安长安区 is a district, not 长安 (the firm), and 中国大陆 — a *stop
@@ -220,6 +221,12 @@ def build_dictionary(conn: duckdb.DuckDBPyConnection) -> Dictionary:
     for tname, code in bundled_townships():
         d.add(tname, Entry("township", code, tname))
         d.add(re.sub(r"(街道|镇|乡)$", "", tname), Entry("township", code, tname, True))
+    has_townships = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'township'"
+    ).fetchone()
+    if has_townships and has_townships[0]:  # the township registry (migration 012): full names only
+        for t in fetch_dicts(conn, "SELECT name, district_code FROM township ORDER BY id"):
+            d.add(t["name"], Entry("township", t["district_code"], t["name"]))
     for seg in fetch_dicts(conn, "SELECT id, name_zh FROM segment ORDER BY id"):
         d.names[("segment", seg["id"])] = seg["name_zh"]
         d.add(seg["name_zh"], Entry("segment", seg["id"], "name"))
