@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
+from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, _Warm
 from chainbrain.resilience.network import Network
 from chainbrain.resilience.samples import layered, load_willems
 from chainbrain.resilience.sweep import ScenarioSolver, scenarios, sweep
@@ -59,7 +59,8 @@ def warm_times(net: Network, limit: int | None = None) -> list[float]:
     todo = sorted(scenarios(net), key=lambda s: s.ttr)[:limit]
     out = []
     start = time.perf_counter()
-    ttr_model, tts_model = TimeToRecover(net, screen=True), TimeToSurvive(net, screen=True)
+    ttr_model = TimeToRecover._sweeping(net, _Warm(screen=True))
+    tts_model = TimeToSurvive._sweeping(net, _Warm(screen=True))
     build = time.perf_counter() - start
     for sc in todo:
         t0 = time.perf_counter()
