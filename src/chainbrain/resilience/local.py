@@ -219,22 +219,77 @@ class _Region:
         self.row_node: list[int] = []
         self.elastic: dict[int, int] = {}  # LP row -> elastic column, while the row is a boundary row
         self.ncol = 0
+        # rows (lower, upper, start, index, value) and columns (cost, upper, start, index, value) not yet passed
+        self._rows: tuple[list[float], list[float], list[int], list[int], list[float]] = ([], [], [], [], [])
+        self._cols: tuple[list[float], list[float], list[int], list[int], list[float]] = ([], [], [], [], [])
         if self.tts:
             self.h.addCol(1.0, 0.0, INF, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
             self.ncol = 1  # tau is column 0
 
+    # The LP grows in batches: rows and columns of one add() are collected here and passed to HiGHS in one
+    # addRows and one addCols call (rows first: the new columns have entries in them), then the bounds of
+    # every row whose free terms changed in one changeRowsBounds call.
+
     def _new_row(self, node: int, lo: float, hi: float, idx: list[int], val: list[float]) -> int:
         row = len(self.row_node)
-        self.h.addRow(lo, hi, len(idx), np.asarray(idx, dtype=np.int32), np.asarray(val, dtype=np.float64))
         self.row_node.append(node)
+        rows = self._rows
+        rows[0].append(lo)
+        rows[1].append(hi)
+        rows[2].append(len(rows[3]))
+        rows[3].extend(idx)
+        rows[4].extend(val)
         return row
 
     def _new_col(self, cost: float, hi: float, idx: list[int], val: list[float]) -> int:
-        self.h.addCol(
-            cost, 0.0, hi, len(idx), np.asarray(idx, dtype=np.int32), np.asarray(val, dtype=np.float64)
-        )
+        cols = self._cols
+        cols[0].append(cost)
+        cols[1].append(hi)
+        cols[2].append(len(cols[3]))
+        cols[3].extend(idx)
+        cols[4].extend(val)
         self.ncol += 1
         return self.ncol - 1
+
+    def _flush(
+        self, bound_rows: list[int], bound_lo: list[float], bound_hi: list[float], dropped: list[int]
+    ) -> None:
+        lo, hi, start, idx, val = self._rows
+        if lo:
+            self.h.addRows(
+                len(lo),
+                np.asarray(lo, dtype=np.float64),
+                np.asarray(hi, dtype=np.float64),
+                len(idx),
+                np.asarray(start, dtype=np.int32),
+                np.asarray(idx, dtype=np.int32),
+                np.asarray(val, dtype=np.float64),
+            )
+        cost, upper, cstart, cidx, cval = self._cols
+        if cost:
+            self.h.addCols(
+                len(cost),
+                np.asarray(cost, dtype=np.float64),
+                np.zeros(len(cost)),
+                np.asarray(upper, dtype=np.float64),
+                len(cidx),
+                np.asarray(cstart, dtype=np.int32),
+                np.asarray(cidx, dtype=np.int32),
+                np.asarray(cval, dtype=np.float64),
+            )
+        if bound_rows:
+            order = np.argsort(bound_rows, kind="stable")
+            self.h.changeRowsBounds(  # type: ignore[attr-defined]  # in highspy, not in its stubs
+                len(bound_rows),
+                np.asarray(bound_rows, dtype=np.int32)[order],
+                np.asarray(bound_lo, dtype=np.float64)[order],
+                np.asarray(bound_hi, dtype=np.float64)[order],
+            )
+        if dropped:
+            k = len(dropped)
+            self.h.changeColsBounds(k, np.sort(np.asarray(dropped, dtype=np.int32)), np.zeros(k), np.zeros(k))
+        self._rows = ([], [], [], [], [])
+        self._cols = ([], [], [], [], [])
 
     def _ensure_brow(self, r: int) -> int:
         row = self.brow_row.get(r)
@@ -296,34 +351,44 @@ class _Region:
             )
         # bounds of every row whose free terms changed; boundary rows get (or keep) an elastic column
         penalty = ls.penalty
+        bound_rows: list[int] = []
+        bound_lo: list[float] = []
+        bound_hi: list[float] = []
+        dropped: list[int] = []
         for r in touched_b:
             row = self.brow_row[r]
             b = ls.brow_node[r]
+            bound_rows.append(row)
             if b in self.nodes:  # sum y - q u_b >= 0
-                self.h.changeRowBounds(row, 0.0, INF)
-                self._drop_elastic(row)
+                bound_lo.append(0.0)
+                bound_hi.append(INF)
+                self._drop_elastic(row, dropped)
                 continue
             fixed = sum(ls.w[e] for e in ls.brow_edges[r] if e not in self.edge_col)
             need = self.scale * (ls.brow_qty[r] * ls.v[b] - fixed)
-            self.h.changeRowBounds(row, need if need > _TOL else -INF, INF)
+            bound_lo.append(need if need > _TOL else -INF)
+            bound_hi.append(INF)
             if row not in self.elastic:
                 self.elastic[row] = self._new_col(penalty, INF, [row], [1.0])
         for a in touched_s:
             row = self.ship_row[a]
             extra = 0.0 if self.tts else ls.stock[a]
+            bound_rows.append(row)
+            bound_lo.append(-INF)
             if a in self.nodes:  # sum y - u_a (- s_a tau) <= s_a (TTR) / 0 (TTS)
-                self.h.changeRowBounds(row, -INF, extra)
-                self._drop_elastic(row)
+                bound_hi.append(extra)
+                self._drop_elastic(row, dropped)
                 continue
             fixed = sum(ls.w[e] for e in ls.out_edges[a] if e not in self.edge_col)
-            self.h.changeRowBounds(row, -INF, self.scale * (ls.v[a] - fixed) + extra)
+            bound_hi.append(self.scale * (ls.v[a] - fixed) + extra)
             if row not in self.elastic:
                 self.elastic[row] = self._new_col(penalty, INF, [row], [-1.0])
+        self._flush(bound_rows, bound_lo, bound_hi, dropped)
 
-    def _drop_elastic(self, row: int) -> None:
+    def _drop_elastic(self, row: int, dropped: list[int]) -> None:
         col = self.elastic.pop(row, None)
         if col is not None:
-            self.h.changeColBounds(col, 0.0, 0.0)
+            dropped.append(col)
 
     def solve(self) -> float | set[int]:
         """R_N's optimum when certified exact, else the nodes to add (empty set never returned)."""
