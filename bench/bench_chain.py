@@ -6,23 +6,33 @@ supply links, :mod:`chainbrain.synth`), then times in the same run:
 * the library's DuckDB queries: ``local_rate(by="oem")``, ``local_rate(by="city")`` and ``gaps()``;
 * a straightforward pandas implementation of the same definitions (city boundary, OEM buyers for the
   rate, all buyers for gaps), on DataFrames already loaded into memory (loading is timed apart);
+* the same definitions in polars (lazy frames, so its optimiser pushes the filters down), on DataFrames
+  already in memory;
 
-checks that both give the same numbers, and prints medians of ``--runs`` runs and the pandas/DuckDB ratio.
+checks that all three give the same numbers, and prints medians of ``--runs`` interleaved runs (each run
+times DuckDB, pandas and polars in turn) and each baseline's time over DuckDB's.
 
     .venv/bin/python bench/bench_chain.py --firms 100000 --links 1000000 --seed 42 --runs 7
+
+``--baseline-src DIR`` also times another commit's ``chain/local_rate.py`` and ``chain/gaps.py`` (a
+``git archive REF src`` unpacked in DIR), interleaved in the same runs, after checking it gives the same
+numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import polars as pl
 
 from chainbrain.chain import gaps, local_rate
 from chainbrain.store import connect
@@ -152,6 +162,112 @@ def pd_gaps(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out.sort_values(["outside_value", "shortfall"], ascending=False)
 
 
+# --- polars: the same definitions, on in-memory frames ---------------------------------------------------
+
+
+def load_polars(conn: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    q = {
+        "site": "SELECT id, enterprise_id, district_code, segment_id, capacity FROM site",
+        "enterprise": "SELECT id, roles FROM enterprise",
+        "link": "SELECT id, buyer_site_id, supplier_site_id, segment_id, annual_value FROM supply_link",
+        "model": "SELECT id, site_id, annual_volume FROM vehicle_model",
+        "bom": "SELECT model_id, segment_id, qty FROM bom_line",
+    }
+    return {k: conn.sql(sql).pl() for k, sql in q.items()}
+
+
+def pl_links(t: dict[str, pl.DataFrame], oem_only: bool, in_area_only: bool = False) -> pl.LazyFrame:
+    """The links in scope, the buyer sites filtered (OEM, in the area) before they meet the links."""
+    site = t["site"].lazy()
+    buyer = site.select(
+        pl.col("id").alias("buyer_site_id"),
+        pl.col("enterprise_id").alias("buyer_ent"),
+        pl.col("district_code").alias("buyer_district"),
+    ).with_columns(in_area=pl.col("buyer_district").str.starts_with(CITY))
+    if oem_only:
+        oems = t["enterprise"].lazy().filter(pl.col("roles").list.contains("OEM")).select(buyer_ent="id")
+        buyer = buyer.join(oems, on="buyer_ent", how="semi")
+    if in_area_only:
+        buyer = buyer.filter(pl.col("in_area"))
+    supplier = site.select(
+        pl.col("id").alias("supplier_site_id"),
+        pl.col("enterprise_id").alias("supplier_ent"),
+        pl.col("district_code").alias("sup_district"),
+    )
+    return (
+        t["link"]
+        .lazy()
+        .join(buyer, on="buyer_site_id")
+        .join(supplier, on="supplier_site_id", how="left")
+        .with_columns(is_local=pl.col("sup_district").str.starts_with(CITY).fill_null(False))
+    )
+
+
+_PL_SUMS = (
+    pl.col("annual_value").filter(pl.col("is_local")).sum().alias("local_value"),
+    pl.col("annual_value").sum().alias("total_value"),
+    pl.col("is_local").sum().alias("local_count"),
+    pl.len().alias("total_count"),
+)
+
+
+def pl_rate_oem(t: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    return pl_links(t, oem_only=True).group_by("buyer_ent").agg(*_PL_SUMS).collect()
+
+
+def pl_rate_city(t: dict[str, pl.DataFrame]) -> tuple[float, float, int, int]:
+    r = pl_links(t, oem_only=True, in_area_only=True).select(*_PL_SUMS).collect().row(0)
+    return float(r[0]), float(r[1]), int(r[2]), int(r[3])
+
+
+def pl_gaps(t: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    site, model, bom = t["site"].lazy(), t["model"].lazy(), t["bom"].lazy()
+    in_city = pl.col("district_code").str.starts_with(CITY)
+    plants = site.filter(in_city).join(model.select(id="site_id"), on="id", how="semi").select("id")
+    demand = (
+        bom.join(model, left_on="model_id", right_on="id")
+        .join(plants, left_on="site_id", right_on="id", how="semi")
+        .group_by("segment_id")
+        .agg((pl.col("annual_volume") * pl.col("qty")).sum().alias("demand"))
+    )
+    ls = site.filter(pl.col("segment_id").is_not_null() & in_city)
+    cap = ls.group_by("segment_id").agg(pl.col("capacity").fill_null(0.0).sum().alias("local_capacity"))
+    lk = pl_links(t, oem_only=False, in_area_only=True).cache()
+    bought = lk.group_by("segment_id").agg(
+        pl.col("annual_value").filter(pl.col("is_local")).sum().alias("local_value"),
+        pl.col("annual_value").filter(~pl.col("is_local")).sum().alias("outside_value"),
+    )
+    sup = (
+        lk.filter(pl.col("is_local") & pl.col("supplier_ent").is_not_null())
+        .group_by("segment_id", "supplier_ent")
+        .agg(v=pl.col("annual_value").sum())
+    )
+    hhi = sup.group_by("segment_id").agg(
+        hhi=(pl.col("v") * pl.col("v")).sum() / (pl.col("v").sum() * pl.col("v").sum())
+    )
+    firms = (
+        pl.concat(
+            [sup.select("segment_id", "supplier_ent"), ls.select("segment_id", supplier_ent="enterprise_id")]
+        )
+        .unique()
+        .group_by("segment_id")
+        .agg(local_firms=pl.len())
+    )
+    segs = pl.concat([demand.select("segment_id"), bought.select("segment_id")]).unique()
+    out = (
+        segs.join(demand, on="segment_id", how="left")
+        .join(cap, on="segment_id", how="left")
+        .join(bought, on="segment_id", how="left")
+        .join(firms, on="segment_id", how="left")
+        .join(hhi, on="segment_id", how="left")
+        .with_columns(
+            pl.col("demand", "local_capacity", "local_value", "outside_value", "local_firms").fill_null(0)
+        )
+        .with_columns(shortfall=(pl.col("demand") - pl.col("local_capacity")).clip(lower_bound=0))
+    )
+    return out.sort(["outside_value", "shortfall"], descending=True).collect()
+
+
 # --- checks and timing -------------------------------------------------------------------------------------
 
 
@@ -159,6 +275,28 @@ def close(a: float | None, b: float | None) -> bool:
     if a is None or b is None or (isinstance(b, float) and math.isnan(b)):
         return a is None and (b is None or math.isnan(b))
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+
+
+def check_polars(conn: duckdb.DuckDBPyConnection, t: dict[str, pl.DataFrame]) -> None:
+    """Raise AssertionError unless DuckDB and polars agree on every figure."""
+    ref = {r["buyer_ent"]: r for r in pl_rate_oem(t).iter_rows(named=True)}
+    rows = local_rate(conn, "oem")
+    assert len(rows) == len(ref), (len(rows), len(ref))
+    for r in rows:
+        p = ref[r.key]
+        for k in ("local_value", "total_value", "local_count", "total_count"):
+            assert close(getattr(r, k), float(p[k])), (r.key, k, getattr(r, k), p[k])
+    (city,) = local_rate(conn, "city")
+    lv, tv, lc, tc = pl_rate_city(t)
+    assert close(city.local_value, lv) and close(city.total_value, tv), (city, lv, tv)
+    assert (city.local_count, city.total_count) == (lc, tc)
+    ref_g = pl_gaps(t)
+    g = gaps(conn)
+    assert [x.segment_id for x in g] == ref_g["segment_id"].to_list(), "gap ranking differs"
+    for x, p in zip(g, ref_g.iter_rows(named=True), strict=True):
+        for k in ("demand", "local_capacity", "shortfall", "local_value", "outside_value", "hhi"):
+            assert close(getattr(x, k), p[k]), (x.segment_id, k)
+        assert x.local_firms == int(p["local_firms"]), (x.segment_id, "local_firms")
 
 
 def check(conn: duckdb.DuckDBPyConnection, t: dict[str, pd.DataFrame]) -> None:
@@ -184,13 +322,96 @@ def check(conn: duckdb.DuckDBPyConnection, t: dict[str, pd.DataFrame]) -> None:
         assert x.local_firms == int(p["local_firms"]), (x.segment_id, "local_firms")
 
 
-def median_time(fn: Callable[[], object], runs: int) -> float:
-    times = []
+def interleaved_medians(fns: list[Callable[[], object]], runs: int) -> list[float]:
+    """Median seconds of each of ``fns``, timed in turn within each of ``runs`` rounds."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for fn, ts in zip(fns, times, strict=True):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [statistics.median(ts) for ts in times]
+
+
+def load_baseline(src: Path) -> tuple[Callable[..., object], Callable[..., object]]:
+    """``local_rate`` and ``gaps`` from another commit's chain modules (the rest of chainbrain is this one's)."""
+    mods = {}
+    for name in ("local_rate", "gaps"):
+        spec = importlib.util.spec_from_file_location(
+            f"baseline_{name}", src / "chainbrain" / "chain" / f"{name}.py"
+        )
+        assert spec is not None and spec.loader is not None, src
+        mods[name] = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mods[name]  # dataclasses look their module up there
+        spec.loader.exec_module(mods[name])
+    return mods["local_rate"].local_rate, mods["gaps"].gaps
+
+
+# --- probe: what integer surrogate keys would buy --------------------------------------------------------
+
+_INT_KEY_OEM_SQL = """
+    WITH ob AS (SELECT k, enterprise_id FROM site_k
+                WHERE enterprise_id IN (SELECT id FROM enterprise WHERE list_contains(roles, 'OEM'))),
+    lk AS (SELECT ob.enterprise_id AS buyer_ent, l.annual_value AS value,
+                  l.supplier_k IN (SELECT k FROM site_k WHERE starts_with(district_code, '50')) AS is_local
+           FROM link_k l JOIN ob ON ob.k = l.buyer_k)
+    SELECT buyer_ent, sum(CASE WHEN is_local THEN value ELSE 0 END) AS local_value, sum(value) AS total_value,
+           sum(CASE WHEN is_local THEN 1 ELSE 0 END) AS local_count, count(*) AS total_count
+    FROM lk GROUP BY buyer_ent
+"""
+
+
+def int_key_probe(path: Path, plf: dict[str, pl.DataFrame], runs: int) -> None:
+    """Time the OEM roll-up on an integer-keyed copy of site and supply_link beside the library and polars.
+
+    The copy (``site_k`` with a dense INTEGER key, ``link_k`` with the buyer's and supplier's keys) lives in
+    a scratch store; the store itself has no such columns.
+    """
+    scratch = OUT / "int_key_probe.duckdb"
+    scratch.unlink(missing_ok=True)
+    conn = duckdb.connect(str(scratch))
+    conn.execute("SET enable_progress_bar = false")
+    conn.execute(f"ATTACH '{path}' AS src (READ_ONLY)")
+    conn.execute("CREATE TABLE enterprise AS SELECT id, roles FROM src.enterprise")
+    conn.execute(
+        "CREATE TABLE site_k AS SELECT row_number() OVER (ORDER BY id)::INTEGER AS k, id, enterprise_id, "
+        "district_code FROM src.site"
+    )
+    conn.execute(
+        "CREATE TABLE link_k AS SELECT l.annual_value, b.k AS buyer_k, s.k AS supplier_k FROM src.supply_link l "
+        "JOIN site_k b ON b.id = l.buyer_site_id LEFT JOIN site_k s ON s.id = l.supplier_site_id"
+    )
+    conn.execute("DETACH src")
+    conn.execute("CHECKPOINT")
+    lib = connect(path, read_only=True)
+    lib.execute("SET enable_progress_bar = false")
+    want = {r.key: r for r in local_rate(lib, "oem")}
+    got = conn.execute(_INT_KEY_OEM_SQL).fetchall()
+    assert len(got) == len(want)
+    for key, lv, tv, lc, tc in got:
+        r = want[key]
+        assert (
+            close(r.local_value, lv)
+            and close(r.total_value, tv)
+            and (r.local_count, r.total_count) == (lc, tc)
+        )
+    d, k, q = interleaved_medians(
+        [
+            lambda: local_rate(lib, "oem"),
+            lambda: conn.execute(_INT_KEY_OEM_SQL).fetchall(),
+            lambda: pl_rate_oem(plf),
+        ],
+        runs,
+    )
+    print("\nprobe: local_rate by oem on an integer-keyed copy (same numbers), median seconds")
+    print(
+        "| string keys (chainbrain.chain) | integer keys (copy) | polars | string / polars | integer / polars |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    print(f"| {d:.3f} | {k:.3f} | {q:.3f} | {d / q:.2f} | {k / q:.2f} |")
+    lib.close()
+    conn.close()
+    scratch.unlink(missing_ok=True)
 
 
 def main() -> None:
@@ -199,6 +420,10 @@ def main() -> None:
     ap.add_argument("--links", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument(
+        "--baseline-src", type=Path, help="also time another commit's chain SQL (git archive src)"
+    )
+    ap.add_argument("--int-key-probe", action="store_true", help="also time an integer-keyed copy (OEM rate)")
     a = ap.parse_args()
     if a.runs < 5:
         ap.error("--runs must be at least 5")
@@ -216,26 +441,67 @@ def main() -> None:
     )
     check(conn, frames)
     print("check: DuckDB and pandas agree on every figure (rel. tol. 1e-9)")
+    plf = load_polars(conn)
+    check_polars(conn, plf)
+    print("check: DuckDB and polars agree on every figure (rel. tol. 1e-9)")
+
+    base_rate, base_gaps = load_baseline(a.baseline_src) if a.baseline_src else (None, None)
+    if base_rate is not None and base_gaps is not None:
+        for by in ("oem", "city"):
+            mine = {r.key: r for r in local_rate(conn, by)}
+            theirs = base_rate(conn, by)
+            assert len(mine) == len(theirs)
+            for r in theirs:
+                for k in ("local_value", "total_value", "local_count", "total_count"):
+                    assert close(getattr(mine[r.key], k), getattr(r, k)), (by, r.key, k)
+        for x, y in zip(gaps(conn), base_gaps(conn), strict=True):
+            for k, v in x.to_dict().items():
+                w = getattr(y, k)
+                assert close(v, w) if isinstance(v, float) else v == w, (x.segment_id, k, v, w)
+        print(f"check: the baseline in {a.baseline_src} gives the same numbers")
 
     cases = [
-        ("local_rate by oem", lambda: local_rate(conn, "oem"), lambda: pd_rate_oem(frames)),
-        ("local_rate by city", lambda: local_rate(conn, "city"), lambda: pd_rate_city(frames)),
-        ("gaps", lambda: gaps(conn), lambda: pd_gaps(frames)),
+        (
+            "local_rate by oem",
+            lambda: local_rate(conn, "oem"),
+            lambda: pd_rate_oem(frames),
+            lambda: pl_rate_oem(plf),
+        ),
+        (
+            "local_rate by city",
+            lambda: local_rate(conn, "city"),
+            lambda: pd_rate_city(frames),
+            lambda: pl_rate_city(plf),
+        ),
+        ("gaps", lambda: gaps(conn), lambda: pd_gaps(frames), lambda: pl_gaps(plf)),
     ]
-    print(f"\nmedian of {a.runs} runs, seconds")
-    print("| operation | DuckDB (chainbrain.chain) | pandas | pandas / DuckDB |")
-    print("| --- | ---: | ---: | ---: |")
-    tot_d = tot_p = 0.0
-    for name, fd, fp in cases:
-        d, p = median_time(fd, a.runs), median_time(fp, a.runs)
-        tot_d += d
-        tot_p += p
-        print(f"| {name} | {d:.3f} | {p:.3f} | {p / d:.1f}× |")
+    baseline: list[Callable[[], object]] = []
+    if base_rate is not None and base_gaps is not None:
+        baseline = [lambda: base_rate(conn, "oem"), lambda: base_rate(conn, "city"), lambda: base_gaps(conn)]
+    print(f"\nmedian of {a.runs} interleaved runs, seconds")
+    extra = " | baseline DuckDB | baseline / DuckDB" if baseline else ""
     print(
-        f"| **local rate (oem + city) + gaps** | **{tot_d:.3f}** | **{tot_p:.3f}** | **{tot_p / tot_d:.1f}×** |"
+        f"| operation | DuckDB (chainbrain.chain) | pandas | polars | DuckDB / polars | pandas / DuckDB{extra} |"
     )
-    print(f"\naim: local rate + gaps under 2 s — {'met' if tot_d < 2 else 'NOT met'} ({tot_d:.2f} s)")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |" + (" ---: | ---: |" if baseline else ""))
+    tot = [0.0, 0.0, 0.0, 0.0]
+    for i, (name, fd, fp, fl) in enumerate(cases):
+        fns = [fd, fp, fl] + ([baseline[i]] if baseline else [])
+        ts = interleaved_medians(fns, a.runs)
+        d, p, q = ts[:3]
+        tot = [x + y for x, y in zip(tot, ts + [0.0] * (4 - len(ts)), strict=True)]
+        more = f" | {ts[3]:.3f} | {ts[3] / d:.2f}×" if baseline else ""
+        print(f"| {name} | {d:.3f} | {p:.3f} | {q:.3f} | {d / q:.2f} | {p / d:.1f}×{more} |")
+    d, p, q, o = tot
+    more = f" | **{o:.3f}** | **{o / d:.2f}×**" if baseline else ""
+    print(
+        f"| **local rate (oem + city) + gaps** | **{d:.3f}** | **{p:.3f}** | **{q:.3f}** | **{d / q:.2f}** "
+        f"| **{p / d:.1f}×**{more} |"
+    )
+    print(f"\naim: local rate + gaps under 2 s — {'met' if d < 2 else 'NOT met'} ({d:.2f} s)")
     conn.close()
+    if a.int_key_probe:
+        int_key_probe(path, plf, a.runs)
 
 
 if __name__ == "__main__":

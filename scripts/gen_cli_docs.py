@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def is_group(cmd: Any) -> bool:
-    """Typer ships its own click; a group is a command with sub-commands."""
-    return isinstance(getattr(cmd, "commands", None), dict)
+    """Typer ships its own click; a group is a command with sub-commands (the root's load lazily)."""
+    return isinstance(getattr(cmd, "commands", None), Mapping)
 
 
 def _walk(cmd: Any, path: list[str]) -> list[tuple[list[str], Any]]:

@@ -305,13 +305,18 @@ def test_viewer_sees_aggregates_only(client: TestClient, auth: dict) -> None:
     assert client.get("/api/v1/analytics/local-rate", params={"by": "oem"}, headers=h).status_code == 403
     assert client.get("/api/v1/analytics/concentration", headers=h).status_code == 403
     assert client.get("/api/v1/enterprises/changan", headers=h).json()["links_visible"] is False
-    # the city-wide rate is an aggregate: OEM links only, l1 is local (s2 in 500113) → 3e9 / 3e9 = 1.0
+    # the city-wide rate: OEM links only, l1 is local (s2 in 500113) → 3e9 / 3e9 = 1.0; but with one OEM
+    # (changan) and one local supplier (catl) it is their figure, not an aggregate: withheld from the viewer
     ov = client.get("/api/v1/analytics/overview", headers=h).json()
-    assert ov["local_rate_value"] == 1.0 and ov["total_value"] == 3e9
+    assert ov["local_rate_value"] is None and ov["total_value"] is None and "少于3家企业" in ov["note"]
+    full = client.get("/api/v1/analytics/overview", headers=auth["analyst"]).json()
+    assert full["local_rate_value"] == 1.0 and full["total_value"] == 3e9 and full["note"] is None
     assert (
         ov["enterprises"] == 3 and ov["oems"] == 1 and ov["parts_firms"] == 2 and ov["nev_volume"] == 100000
     )
     seg = client.get("/api/v1/analytics/local-rate", params={"by": "segment"}, headers=h).json()
+    assert [(r["key"], r["rate_value"], r["withheld"]) for r in seg["data"]] == [("battery", None, True)]
+    seg = client.get("/api/v1/analytics/local-rate", params={"by": "segment"}, headers=auth["analyst"]).json()
     assert [(r["key"], r["rate_value"]) for r in seg["data"]] == [("battery", 1.0)]
 
 

@@ -103,7 +103,7 @@ def test_template_round_trip(db, tmp_path):
     spec.template(path)
     wb = load_workbook(path)
     assert wb.sheetnames == ["观测数据", "目标清单", "说明"]
-    assert wb["目标清单"].max_row == 52  # header + 51 targets
+    assert wb["目标清单"].max_row == 53  # header + 52 targets
     ws = wb["观测数据"]
     ws.append(
         ["yulian27_heavy_truck_stations", "2026Q3", 3, "座", "市能源局", "2026-10-15", "verified", "否", ""]

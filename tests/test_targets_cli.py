@@ -27,7 +27,7 @@ def test_targets_json_shape(db_file):
     res = runner.invoke(app, ["--db", str(db_file), "targets", "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert out["count"] == len(out["data"]) == 51
+    assert out["count"] == len(out["data"]) == 52
     by = {d["id"]: d for d in out["data"]}
     firms = by["yulian27_parts_firms"]
     assert {"id", "name", "unit", "value", "year", "kind", "baseline", "source"} <= set(firms)

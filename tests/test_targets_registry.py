@@ -38,6 +38,7 @@ HAND_LIST = [
     (ECO, "一(三)", 500, "公里", 2025),  # 智慧高速
     (CLUSTER, "二(三)", 10, "%", 2025),  # 占全国比重10%以上
     (CLUSTER, "二(三)", 1, "家", 2030, 2),  # 1—2家全球一流企业和品牌
+    (CLUSTER, "三(六)3", 100, "%", 2030),  # 乡村场镇等区域充电设施全覆盖 (no year given: plan end)
     (YULIAN, "一", 7000, "亿元", 2027),
     (YULIAN, "一", 1000, "家", 2027),
     (YULIAN, "一", 500, "家", 2027),
@@ -139,9 +140,9 @@ def test_left_out_figures_say_why():
 
 
 def test_load_targets_is_idempotent(fresh_db):
-    assert load_targets(fresh_db) == 51
-    assert load_targets(fresh_db) == 51
+    assert load_targets(fresh_db) == 52
+    assert load_targets(fresh_db) == 52
     stored = list_targets(fresh_db)
-    assert len(stored) == 51
+    assert len(stored) == 52
     t = next(x for x in stored if x.id == "eco25_battery_firms")
     assert (t.value, t.max_value, t.kind) == (3.0, 5.0, "range")

@@ -90,10 +90,14 @@ def search_enterprises(
     district: str | None = None,
     role: str | None = None,
     label: str | None = None,
+    by_revenue: bool = True,
     page: int = 1,
     size: int = 20,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Firms matching every given filter, by name, and how many match in all.
+    """Firms matching every given filter, and how many match in all.
+
+    Largest revenue first when ``by_revenue``, else by id: a reader who may not see revenue must not get
+    the order either (it ranks firms by the hidden figure).
 
     ``q`` matches the name, short name, id or credit code (substring, case-insensitive);
     ``segment`` matches the firm's main segment or any of its sites' segments, with sub-segments;
@@ -122,7 +126,8 @@ def search_enterprises(
         f.add("list_contains(e.roles, ?)", role)
     if label:
         f.add("list_contains(e.labels, ?)", label)
-    return f.page(conn, _ENT_SELECT, "e.revenue DESC NULLS LAST, e.id", page, size)
+    order = "e.revenue DESC NULLS LAST, e.id" if by_revenue else "e.id"
+    return f.page(conn, _ENT_SELECT, order, page, size)
 
 
 def enterprise(conn: duckdb.DuckDBPyConnection, enterprise_id: str) -> dict[str, Any] | None:

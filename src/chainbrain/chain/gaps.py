@@ -34,7 +34,7 @@ from typing import Any
 import duckdb
 
 from chainbrain.chain.boundary import Boundary, parse_boundary
-from chainbrain.chain.local_rate import links_sql
+from chainbrain.chain.local_rate import links_sql, scoped_links_sql
 from chainbrain.store.records import fetch_dicts
 
 #: DOJ/FTC Horizontal Merger Guidelines (2010) §5.3: HHI > 2500 (of 10,000) is "highly concentrated"
@@ -116,7 +116,7 @@ def gaps_sql(boundary: Boundary, buyers: str = "all") -> str:
         FROM site st WHERE st.segment_id IS NOT NULL AND {boundary.local_site_sql("st")}
     ),
     cap AS (SELECT segment_id, sum(capacity) AS capacity FROM lsite GROUP BY segment_id),
-    lk AS ({links_sql(boundary, buyers)}),
+    lk AS ({scoped_links_sql(boundary, buyers, in_area_only=True)}),
     bought AS (
         SELECT segment_id, sum(value) AS total_value,
                sum(CASE WHEN is_local THEN value ELSE 0 END) AS local_value,

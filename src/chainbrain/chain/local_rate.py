@@ -63,6 +63,11 @@ def ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+#: the enterprises with the OEM role
+_OEM_SQL = "SELECT id FROM enterprise WHERE list_contains(roles, 'OEM')"
+_OEM_NAMES_SQL = "SELECT id, short_name, name FROM enterprise WHERE list_contains(roles, 'OEM')"
+
+
 def links_sql(boundary: Boundary, buyers: str) -> str:
     """SQL (a SELECT) of the supply links in scope, one row per link.
 
@@ -73,7 +78,7 @@ def links_sql(boundary: Boundary, buyers: str) -> str:
         raise ValueError(f"buyers must be one of {', '.join(BUYERS)}: got {buyers!r}")
     oem_filter = ""
     if buyers == "oem":
-        oem_filter = "WHERE b.enterprise_id IN (SELECT id FROM enterprise WHERE list_contains(roles, 'OEM'))"
+        oem_filter = f"WHERE b.enterprise_id IN ({_OEM_SQL})"
     return f"""
         SELECT l.id AS link_id, l.segment_id, l.annual_value AS value, l.volume,
                b.id AS buyer_site, b.enterprise_id AS buyer_ent, b.district_code AS buyer_district,
@@ -84,6 +89,39 @@ def links_sql(boundary: Boundary, buyers: str) -> str:
         JOIN site b ON b.id = l.buyer_site_id
         LEFT JOIN site s ON s.id = l.supplier_site_id
         {oem_filter}
+    """
+
+
+def scoped_links_sql(boundary: Boundary, buyers: str, *, in_area_only: bool = False) -> str:
+    """SQL of the links in scope for the roll-ups and the gaps: :func:`links_sql`'s columns and rows (only
+    those with ``in_area`` when ``in_area_only``), except that ``supplier_ent`` is set for local links only.
+
+    For the district-code boundaries (city, chengyu) a supplier site is local by its own district, so the
+    buyer sites are filtered first (OEM, in the area) and the links meet only the local sites — two small
+    hash tables instead of two joins against every site. Radius boundaries need both sites' coordinates and
+    take :func:`links_sql` as it is.
+    """
+    if boundary.kind == "radius":
+        sql = links_sql(boundary, buyers)
+        return f"SELECT * FROM ({sql}) WHERE in_area" if in_area_only else sql
+    if buyers not in BUYERS:
+        raise ValueError(f"buyers must be one of {', '.join(BUYERS)}: got {buyers!r}")
+    conds = []
+    if buyers == "oem":
+        conds.append(f"b.enterprise_id IN ({_OEM_SQL})")
+    if in_area_only:
+        conds.append(boundary.area_sql("b"))
+    where = "WHERE " + " AND ".join(conds) if conds else ""
+    return f"""
+        SELECT l.id AS link_id, l.segment_id, l.annual_value AS value, l.volume,
+               b.id AS buyer_site, b.enterprise_id AS buyer_ent, b.district_code AS buyer_district,
+               l.supplier_site_id AS supplier_site, s.enterprise_id AS supplier_ent,
+               s.id IS NOT NULL AS is_local, b.in_area
+        FROM supply_link l
+        JOIN (SELECT b.id, b.enterprise_id, b.district_code, {boundary.area_sql("b")} AS in_area
+              FROM site b {where}) b ON b.id = l.buyer_site_id
+        LEFT JOIN (SELECT s.id, s.enterprise_id FROM site s WHERE {boundary.local_site_sql("s")}) s
+               ON s.id = l.supplier_site_id
     """
 
 
@@ -130,13 +168,15 @@ MODEL_SPLIT_SQL = """
 
 def rollup_sql(by: str, boundary: Boundary, buyers: str) -> str:
     """The full SELECT for a roll-up; columns key, name, local_value, total_value, local_count, total_count."""
-    base = f"WITH lk AS ({links_sql(boundary, buyers)})"
+    base = f"WITH lk AS ({scoped_links_sql(boundary, buyers, in_area_only=by in ('segment', 'city'))})"
     order = "ORDER BY total_value DESC, key"
     if by == "oem":
+        # with OEM buyers only, their names come from the OEMs alone, not from a scan of every firm's name
+        names = f"({_OEM_NAMES_SQL})" if buyers == "oem" else "enterprise"
         return f"""{base}
             SELECT g.buyer_ent AS key, coalesce(e.short_name, e.name, g.buyer_ent) AS name, g.* EXCLUDE (buyer_ent)
             FROM (SELECT buyer_ent, {_SUMS} FROM lk GROUP BY buyer_ent) g
-            LEFT JOIN enterprise e ON e.id = g.buyer_ent {order}"""
+            LEFT JOIN {names} e ON e.id = g.buyer_ent {order}"""
     if by == "district":
         return f"""{base}
             SELECT g.buyer_district AS key, coalesce(d.name, g.buyer_district) AS name,

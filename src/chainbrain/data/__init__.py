@@ -22,10 +22,12 @@ __all__ = ["DEFAULT_SEED", "Demo", "build_demo", "district_geojson", "load_demo"
 
 def load_reference(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Insert or refresh the districts, the chain taxonomy and the plans' targets; returns row counts."""
+    from chainbrain.infra.townships import load_townships
     from chainbrain.monitor.registry import load_targets
 
     with transaction(conn):
         counts = insert_reference(conn)
+        counts["townships"] = load_townships(conn)
     counts["targets"] = load_targets(conn)
     return counts
 
@@ -72,8 +74,13 @@ def load_demo(conn: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED) -> dict
 
 def _load_extras(conn: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> None:
     """Demo data of the other capabilities, which sits on the chain map just loaded (each idempotent)."""
+    from chainbrain.data.infra import load_demo_infra
     from chainbrain.monitor.demo import load_demo_monitor
 
+    counts.update(load_demo_infra(conn))  # before the monitor: its snapshot measures the registry
     monitor = load_demo_monitor(conn)
     counts["targets"] = monitor["targets"]
     counts["observations"] = monitor["observations"] + monitor["snapshot"]
+    from chainbrain.battery.demo import load_demo_battery
+
+    counts.update(load_demo_battery(conn))

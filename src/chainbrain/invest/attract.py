@@ -61,17 +61,24 @@ SIZE_EMPLOYEES = 10_000.0
 
 @dataclass
 class Part:
-    """One named part of a score: the raw figure, its 0–1 value, weight, points, and the ids it came from."""
+    """One named part of a score: the raw figure, its 0–1 value, weight, points, and the ids it came from.
+
+    ``value`` and ``points`` are None only in a role's view that withholds the part (``withheld`` then says
+    why, see :mod:`chainbrain.invest.visibility`); :func:`recommend` always fills them.
+    """
 
     key: str
     name_zh: str
     raw: float | None
     unit: str
-    value: float
+    value: float | None
     weight: float
-    points: float
+    points: float | None
     explain: str
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    withheld: str | None = None
+    #: the sub-scores a part is made of (strength: size, labels; district_fit: policy, proximity, park)
+    detail: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,6 +97,8 @@ class Candidate:
     rate_before: float | None = None
     rate_after: float | None = None
     gain: float | None = None
+    #: set in a role's view whose score leaves withheld parts out (see :mod:`chainbrain.invest.visibility`)
+    score_note: str | None = None
 
 
 @dataclass
@@ -97,7 +106,7 @@ class SegmentTargets:
     segment_id: str
     name: str
     flags: list[str]
-    outside_value: float
+    outside_value: float | None  # None only in a role's view that withholds it (chainbrain.invest.visibility)
     shortfall: float
     unit: str | None
     outside_links: list[str]
@@ -238,7 +247,11 @@ def recommend(
             )
         )
     out.sort(
-        key=lambda s: (-(s.candidates[0].score if s.candidates else 0.0), -s.outside_value, s.segment_id)
+        key=lambda s: (
+            -(s.candidates[0].score if s.candidates else 0.0),
+            -(s.outside_value or 0.0),
+            s.segment_id,
+        )
     )
     return out
 
@@ -257,9 +270,11 @@ def _score(
 ) -> Candidate:
     parts: list[Part] = []
 
-    def add(key: str, raw: float | None, unit: str, value: float, explain: str, ev: dict) -> None:
+    def add(
+        key: str, raw: float | None, unit: str, value: float, explain: str, ev: dict, **detail: float
+    ) -> None:
         w = WEIGHTS[key]
-        parts.append(Part(key, PART_ZH[key], raw, unit, value, w, w * value, explain, ev))
+        parts.append(Part(key, PART_ZH[key], raw, unit, value, w, w * value, explain, ev, detail=detail))
 
     link_ids = [lk["link_id"] for lk in seg_links]
     add(
@@ -316,7 +331,9 @@ def _score(
         "",
         st,
         f"{rev}；标签：{'、'.join(labels) or '无'}（规模 {size:.2f}，标签 {lab:.2f}）",
-        {"enterprises": [e["id"]]},
+        {"enterprises": [e["id"]], "labels": labels},
+        size=size,
+        labels=lab,
     )
     if best is not None:
         add(
@@ -328,6 +345,9 @@ def _score(
             + (f"距采购整车厂平均 {best.mean_km:.0f} 公里，" if best.mean_km is not None else "")
             + f"园区 {best.park_name or '无'}",
             {"districts": [best.district], "sites": sorted(set(best.park_sites + best.buyer_sites))},
+            policy=best.policy,
+            proximity=best.proximity,
+            park=best.park,
         )
     else:
         add("district_fit", None, "", 0.0, "没有可选区县", {})
@@ -341,7 +361,7 @@ def _score(
         district=best.district if best else None,
         district_name=best.name if best else None,
         park=best.park_name if best else None,
-        score=sum(p.points for p in parts),
+        score=sum(p.points or 0.0 for p in parts),
         parts=parts,
         rate_before=wi.city_before.rate_value if wi else None,
         rate_after=wi.city_after.rate_value if wi else None,

@@ -33,11 +33,12 @@ class Check:
 
     key: str
     name_zh: str
-    status: str  # met | missed | unknown
+    status: str  # met | missed | unknown (| withheld in a role's view, see :mod:`.visibility`)
     values: dict[str, Any]  # the firm's figures the test read
     tests: list[str]  # the thresholds, as text
     clause: str
     reason: str = ""
+    band_zh: str = ""  # the revenue band of a tiered test, also in ``name_zh``
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Assessment:
     met: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)  # only in a role's view, see :mod:`.visibility`
     score: float = 0.0  # met / number of criteria
     attr_source: str | None = None
     attr_status: str | None = None
@@ -137,7 +139,7 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
             a.field for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
         )
     name = f"{c.name_zh}（{c.band_zh}）" if c.band_zh else c.name_zh
-    return Check(c.key, name, status, values, tests, c.cited_clause, reason)
+    return Check(c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh)
 
 
 def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Assessment:

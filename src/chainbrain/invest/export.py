@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from chainbrain.invest import attract
+from chainbrain.io.safe import append
 
 #: columns of the 招商清单 sheet and of the CLI's tables: (row key, 中文表头)
 CAND_COLS = [("rank", "序"), ("segment_id", "环节"), ("name", "企业"), ("score", "得分"),
@@ -14,17 +15,24 @@ CAND_COLS = [("rank", "序"), ("segment_id", "环节"), ("name", "企业"), ("sc
              ("district", "建议区县"), ("park", "建议园区")]  # fmt: skip
 
 
+def _round(x: float | None, digits: int, scale: float = 1.0) -> float | None:
+    """``x × scale`` rounded; None (a part withheld from the reader) stays None."""
+    return None if x is None else round(x * scale, digits)
+
+
 def cand_row(i: int, c: attract.Candidate) -> dict[str, Any]:
     """One candidate as a row: rank, score ×100, gain in percentage points, score parts 0–1."""
     row = {"rank": i, "segment_id": c.segment_id, "enterprise_id": c.enterprise_id, "name": c.name,
            "score": round(c.score * 100, 1), "district": c.district_name, "park": c.park,
            "gain": None if c.gain is None else round(c.gain * 100, 2)}  # fmt: skip
-    row.update({p.key: round(p.value, 2) for p in c.parts})
+    row.update({p.key: _round(p.value, 2) for p in c.parts})
     return row
 
 
 def write_xlsx(targets: list[attract.SegmentTargets], path: Path) -> int:
     """Write the workbook (招商清单, 得分依据, 环节缺口); return the number of candidates.
+
+    Every text cell goes through :func:`chainbrain.io.safe.append`: a firm or park name is never a formula.
 
     Raises ``OSError`` when the file cannot be written.
     """
@@ -35,21 +43,21 @@ def write_xlsx(targets: list[attract.SegmentTargets], path: Path) -> int:
     ws = wb.active
     assert ws is not None, "a new openpyxl workbook always has an active sheet"
     ws.title = "招商清单"
-    ws.append([h for _, h in CAND_COLS])
+    append(ws, [h for _, h in CAND_COLS])
     for i, c in enumerate(cands, 1):
         r = cand_row(i, c)
-        ws.append([r.get(k) for k, _ in CAND_COLS])
+        append(ws, [r.get(k) for k, _ in CAND_COLS])
     ws2 = wb.create_sheet("得分依据")
-    ws2.append(["企业", "环节", "分项", "取值", "权重", "得分", "说明", "数据依据"])
+    append(ws2, ["企业", "环节", "分项", "取值", "权重", "得分", "说明", "数据依据"])
     for c in cands:
         for p in c.parts:
             ev = "；".join(f"{k}: {', '.join(v)}" for k, v in p.evidence.items() if v)
-            ws2.append([c.name, c.segment_id, p.name_zh, round(p.value, 4), p.weight, round(p.points * 100, 2),
+            append(ws2, [c.name, c.segment_id, p.name_zh, _round(p.value, 4), p.weight, _round(p.points, 2, 100),
                         p.explain, ev])  # fmt: skip
     ws3 = wb.create_sheet("环节缺口")
-    ws3.append(["环节", "名称", "问题", "市外采购(亿元/年)", "产能缺口", "供应关系"])
+    append(ws3, ["环节", "名称", "问题", "市外采购(亿元/年)", "产能缺口", "供应关系"])
     for t in targets:
-        ws3.append([t.segment_id, t.name, "、".join(attract.FLAG_ZH[f] for f in t.flags),
-                    round(t.outside_value / 1e8, 2), t.shortfall, ", ".join(t.outside_links)])  # fmt: skip
+        append(ws3, [t.segment_id, t.name, "、".join(attract.FLAG_ZH[f] for f in t.flags),
+                    None if t.outside_value is None else round(t.outside_value / 1e8, 2), t.shortfall, ", ".join(t.outside_links)])  # fmt: skip
     wb.save(path)
     return len(cands)

@@ -63,9 +63,12 @@ class Target:
     name: str
     score: float
     evidence: float
-    pull: float
-    outside_value: float
+    pull: (
+        float | None
+    )  # None with outside_value, and ``note``, in a role's view (chainbrain.invest.visibility)
+    outside_value: float | None
     reasons: list[str] = field(default_factory=list)  # "来自 X：why"
+    note: str | None = None
 
 
 @dataclass

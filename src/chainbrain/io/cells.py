@@ -22,6 +22,7 @@ from chainbrain.io.fields import (
     Column,
     vocab_lookup,
 )
+from chainbrain.io.safe import restore_text
 from chainbrain.schema.numbers import MAX_INT, number_problem
 
 _TRUE = {"是", "true", "yes", "y", "1", "t", "对"}
@@ -120,7 +121,8 @@ def _to_text(v: Any) -> str:
         return v.date().isoformat()
     if isinstance(v, dt.date):
         return v.isoformat()
-    return str(v).strip()
+    # an export quoted text that would start a formula ('=…): read it back as the text it was
+    return restore_text(str(v).strip())
 
 
 def _to_bool(v: Any) -> bool:

@@ -2,6 +2,9 @@
 
 Columns are the store's own column names, so an exported file imports again unchanged. Lists (roles,
 labels) are joined with ``;`` in CSV and XLSX and stay arrays in JSON; dates are ISO ``2024-12-31``.
+Text that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@`` …) is written with a leading
+quote in CSV and XLSX (:mod:`chainbrain.io.safe`); JSON keeps it as stored. Such a text comes back unchanged
+only through a reader that drops the quote again (:func:`chainbrain.io.safe.restore_text`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import duckdb
 from openpyxl import Workbook
 
 from chainbrain.io import registry
+from chainbrain.io.safe import append, safe_cell
 from chainbrain.schema import SQL_TABLE
 from chainbrain.store.records import table_columns
 
@@ -33,7 +37,8 @@ def _flat(v: Any) -> Any:
 
 
 def _text(v: Any) -> str:
-    v = _flat(v)
+    """A value for a CSV field: text that would start a formula is quoted, numbers stay plain numbers."""
+    v = safe_cell(_flat(v))
     if v is None:
         return ""
     if isinstance(v, (dt.date, dt.datetime)):
@@ -52,7 +57,7 @@ def _json_value(v: Any) -> Any:
 def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
     with Path(path).open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(columns)
+        w.writerow([_text(c) for c in columns])
         for r in rows:
             w.writerow([_text(r.get(c)) for c in columns])
 
@@ -60,9 +65,9 @@ def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]
 def write_xlsx(path: Path, sheet: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
-    ws.append(list(columns))
+    append(ws, columns)
     for r in rows:
-        ws.append([_flat(r.get(c)) for c in columns])
+        append(ws, [_flat(r.get(c)) for c in columns])
     wb.save(Path(path))
 
 

@@ -29,6 +29,7 @@ from chainbrain.io.fields import (
     display_choices,
     required_fields,
 )
+from chainbrain.io.safe import append
 
 #: drop-downs and checks cover this many data rows
 TEMPLATE_ROWS = 5000
@@ -132,8 +133,8 @@ def write_template(table: str, path: Path, districts: list[tuple[str, str]] | No
     if districts:
         lists = wb.create_sheet(LISTS_SHEET)
         lists.append(["行政区划代码", "名称"])
-        for code, name in districts:
-            lists.append([code, name])
+        for code, name in districts:  # names come from the store: never a formula
+            append(lists, [code, name])
         lists.sheet_state = "hidden"
     _drop_downs(ws, table, len(districts))
     _example(wb, table)

@@ -2,7 +2,8 @@
 
 Tokens are jieba's search-mode cut (long words are also split into their dictionary sub-words, so 激光雷达
 matches 雷达), lower-cased, without punctuation, white space or the stop words below. The chain taxonomy's
-names are added to jieba's dictionary once, so 4D毫米波雷达 or 域控制器 stay whole as well.
+names are added to jieba's dictionary once, so 4D毫米波雷达 or 域控制器 stay whole as well. jieba and bm25s
+load on first use, not when this module is imported.
 
 BM25 (Robertson & Zaragoza 2009, *Foundations and Trends in IR* 3(4)) with bm25s defaults (k1 = 1.5,
 b = 0.75, Lucene variant). Scores are returned raw; callers scale them by the best score of the query.
@@ -14,11 +15,11 @@ import logging
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import bm25s
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import bm25s
 
 STOP = frozenset(
     "的 了 和 与 及 或 等 为 在 对 于 由 从 按 可 能 需 需要 要求 提供 我们 我司 公司 企业 用于 符合 具备 具有 "
@@ -40,23 +41,43 @@ DOMAIN_WORDS = (
 )  # fmt: skip
 
 
+_jieba: ModuleType | None = None
+
+
+def _add(jieba: ModuleType, words: Iterable[str]) -> None:
+    # the caller holds _LOCK
+    for w in words:
+        w = w.strip()
+        if len(w) >= 2 and w not in _ADDED:
+            jieba.add_word(w, freq=20000)
+            _ADDED.add(w)
+
+
+def _segmenter() -> ModuleType:
+    """jieba, imported and taught :data:`DOMAIN_WORDS` on first use (its dictionary costs ~0.4 s)."""
+    global _jieba
+    if _jieba is None:
+        with _LOCK:
+            if _jieba is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                _add(jieba, DOMAIN_WORDS)
+                _jieba = jieba
+    return _jieba
+
+
 def add_words(words: Iterable[str]) -> None:
     """Teach jieba domain words (segment names); idempotent and thread-safe."""
+    jieba = _segmenter()
     with _LOCK:
-        for w in words:
-            w = w.strip()
-            if len(w) >= 2 and w not in _ADDED:
-                jieba.add_word(w, freq=20000)
-                _ADDED.add(w)
-
-
-add_words(DOMAIN_WORDS)
+        _add(jieba, words)
 
 
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens of ``text``, lower-cased, without punctuation and stop words."""
     out = []
-    for t in jieba.lcut_for_search(text or ""):
+    for t in _segmenter().lcut_for_search(text or ""):
         t = t.strip().lower()
         if not t or _PUNCT.match(t) or t in STOP:
             continue
@@ -72,6 +93,8 @@ class Bm25Index:
         self.n = len(self.tokens)
         self._bm25: bm25s.BM25 | None = None
         if self.n and any(self.tokens):
+            import bm25s
+
             self._bm25 = bm25s.BM25()
             # bm25s drops empty documents' vocabulary; a placeholder keeps positions aligned
             self._bm25.index([t or ["\u0000"] for t in self.tokens], show_progress=False)

@@ -22,6 +22,8 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.infra.indicators import INDICATORS as INFRA_INDICATORS
+from chainbrain.infra.indicators import TABLES as INFRA_TABLES
 from chainbrain.io.problems import ImportRejected
 from chainbrain.monitor.observations import check_rows, observations, write_rows
 from chainbrain.monitor.registry import list_targets
@@ -61,7 +63,7 @@ def store_status(conn: duckdb.DuckDBPyConnection) -> str:
     """The weakest status among the chain records a snapshot counts (synthetic < illustrative < verified)."""
     found = {
         r[0]
-        for table in ("enterprise", "supply_link")
+        for table in ("enterprise", "supply_link", *INFRA_TABLES)
         for r in conn.execute(f"SELECT DISTINCT status FROM {table}").fetchall()
     }
     for s in ("synthetic", "illustrative"):
@@ -91,6 +93,7 @@ INDICATORS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection], float]]] 
     "little_giant_firms": ("专精特新“小巨人”企业数", little_giant_firms),
     "yuxi_parts_firms": ("渝西地区零部件企业数", yuxi_parts_firms),
     "local_rate_city": ("全市本地配套率（%，按金额）", local_rate_city),
+    **INFRA_INDICATORS,
 }
 
 

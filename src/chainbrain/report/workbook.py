@@ -1,4 +1,8 @@
-"""The Excel workbook: every target with its assessment, every observation (corrections kept), warnings."""
+"""The Excel workbook: every target with its assessment, every observation (corrections kept), warnings.
+
+Every row goes through :func:`chainbrain.io.safe.append`, so an observation's source or note (user text) is
+never a formula.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import duckdb
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from chainbrain.io.safe import append
 from chainbrain.monitor.registry import KIND_ZH
 from chainbrain.report.data import STATUS_ZH, collect, date_zh
 
@@ -22,7 +27,7 @@ _FILL = {
 
 
 def _header(ws, cells: list[str]) -> None:
-    ws.append(cells)
+    append(ws, cells)
     for c in ws[1]:
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="D9D9D9")
@@ -43,7 +48,8 @@ def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.d
     )  # fmt: skip
     for a in d.assessments:
         t = d.by_id[a.id]
-        ws.append(
+        append(
+            ws,
             [t.id, t.name, t.unit, t.value, t.max_value, t.year, KIND_ZH[t.kind], t.baseline_value,
              t.baseline_year, a.status, a.latest, a.latest_period, a.required_now, a.projected,
              a.projected_low, a.projected_high, a.method, a.reason, t.document, t.document_status, t.clause,
@@ -70,7 +76,8 @@ def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.d
         ],
     )
     for o in d.history:
-        obs.append(
+        append(
+            obs,
             [o.id, o.target_id, o.period, o.value, o.unit, "是" if o.correction else "",
              "是" if o.superseded else "", o.source, o.as_of, STATUS_ZH.get(o.status, o.status), o.note]
         )  # fmt: skip
@@ -80,14 +87,14 @@ def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.d
     _header(warn, ["严重程度", "编号", "目标", "状态", "最新值", "期间", "应达到", "单位"])
     for i, a in enumerate(d.warnings, start=1):
         for c in a.catch_up or [{"period": "（已到期）", "level": None}]:
-            warn.append([i, a.id, a.name, a.status, a.latest, c["period"], c["level"], a.unit])
+            append(warn, [i, a.id, a.name, a.status, a.latest, c["period"], c["level"], a.unit])
     notes = wb.create_sheet("说明")
-    notes.append(["评估日期", date_zh(d.as_of)])
+    append(notes, ["评估日期", date_zh(d.as_of)])
     for k, v in d.summary.items():
-        notes.append([k, v])
+        append(notes, [k, v])
     for k, v in d.data_status().items():
-        notes.append([f"观测（{STATUS_ZH.get(k, k)}）", v])
-    notes.append(["提示", "“示意”观测为演示用假设数据，不是真实统计；“征求意见稿”目标以正式印发版本为准。"])
+        append(notes, [f"观测（{STATUS_ZH.get(k, k)}）", v])
+    append(notes, ["提示", "“示意”观测为演示用假设数据，不是真实统计；“征求意见稿”目标以正式印发版本为准。"])
     out = Path(path)
     wb.save(out)
     return out

@@ -8,6 +8,7 @@ from chainbrain.schema.segment import Segment
 from chainbrain.schema.site import Site
 from chainbrain.schema.supply_link import SupplyLink
 from chainbrain.schema.vehicle_model import VehicleModel
+from chainbrain.store.tables import SQL_TABLE
 
 #: table name in the store → record type, in load order (parents before children)
 TABLES: dict[str, type[Record]] = {
@@ -18,17 +19,6 @@ TABLES: dict[str, type[Record]] = {
     "vehicle_models": VehicleModel,
     "bom_lines": BomLine,
     "supply_links": SupplyLink,
-}
-
-#: public table name → SQL table name
-SQL_TABLE = {
-    "districts": "district",
-    "segments": "segment",
-    "enterprises": "enterprise",
-    "sites": "site",
-    "vehicle_models": "vehicle_model",
-    "bom_lines": "bom_line",
-    "supply_links": "supply_link",
 }
 
 __all__ = [

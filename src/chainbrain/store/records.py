@@ -12,12 +12,14 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
-from chainbrain.schema import SQL_TABLE
+from chainbrain.store.tables import SQL_TABLE
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -33,6 +35,8 @@ def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 
 def _arrow(conn: duckdb.DuckDBPyConnection, sql_name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    import pyarrow as pa
+
     cols = table_columns(conn, sql_name)
     types = dict(
         conn.execute(

@@ -3,29 +3,33 @@
 The numbers come from :mod:`chainbrain.chain`; this router only chooses what a role may see. Roll-ups
 over an area (city, district, segment) are aggregates anyone logged in may read; roll-ups per firm
 (OEM, vehicle model, OEM × segment concentration) are firm-level values: admins and analysts see all,
-an enterprise user sees its own rows, a viewer is refused.
+an enterprise user sees its own rows, a viewer is refused. An area roll-up that fewer than three firms make up
+is a firm-level value too (:mod:`chainbrain.chain.disclosure`): for every role but admin and analyst its values
+are withheld (``withheld: true``, ``note`` says why), and such rows come after the others and are not ranked.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from chainbrain.api import queries
 from chainbrain.api.accounts import User
+from chainbrain.api.cache import CHAIN
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links
 from chainbrain.api.routes.common import ERRORS, Page, forbidden
 from chainbrain.chain import (
     BoundaryError,
     Concentration,
     GapRow,
-    RateRow,
     WhatIfError,
     WhatIfResult,
     city_rate,
     concentration,
+    disclosure,
     gaps,
     local_rate,
     whatif,
@@ -58,30 +62,98 @@ class Overview(BaseModel):
     segments: int
     local_rate_value: float | None = Field(description="全市（按边界）价值口径本地配套率，0–1")
     local_rate_count: float | None
-    local_value: float
-    total_value: float
+    #: null (with ``note``) for roles that may not see single firms when fewer than 3 firms make them up
+    local_value: float | None
+    total_value: float | None
     boundary: str
+    note: str | None = None
+
+
+class RateRowOut(BaseModel):
+    """One roll-up row (values in 元); null values with ``withheld`` when fewer than 3 firms make it up."""
+
+    key: str
+    name: str
+    local_value: float | None
+    total_value: float | None
+    rate_value: float | None
+    local_count: float | None
+    total_count: float | None
+    rate_count: float | None
+    withheld: bool = False
+
+
+class RatePage(Page[RateRowOut]):
+    note: str | None = None
+
+
+class GapRowOut(BaseModel):
+    """A 补链 row; the link values (and HHI) are null with ``withheld`` when fewer than 3 firms make them up."""
+
+    segment_id: str
+    name: str
+    unit: str | None
+    demand: float
+    local_capacity: float
+    shortfall: float
+    local_value: float | None
+    outside_value: float | None
+    total_value: float | None
+    local_firms: int
+    hhi: float | None
+    missing: bool
+    short: bool
+    single_sourced: bool
+    concentrated: bool
+    withheld: bool = False
+
+
+class GapPage(Page[GapRowOut]):
+    note: str | None = None
+
+
+_RATE_VALUES = ("local_value", "total_value", "rate_value", "local_count", "total_count", "rate_count")
+_GAP_VALUES = ("local_value", "outside_value", "total_value", "hhi")
 
 
 def _bad_input(e: ValueError) -> HTTPException:
     return HTTPException(422, str(e))
 
 
-@router.get("/overview")
-def read_overview(conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ) -> Overview:
+@router.get("/overview", response_model=Overview)
+async def read_overview(
+    conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ
+) -> Response:
     """Key figures of the cluster and the city-wide local supporting rate."""
-    try:
-        city = cache.get(("city_rate", boundary), lambda: city_rate(conn, boundary))
-    except BoundaryError as e:
-        raise _bad_input(e) from e
-    return Overview(
-        **cache.get("overview", lambda: queries.overview(conn)),
-        local_rate_value=city.rate_value,
-        local_rate_count=city.rate_count,
-        local_value=city.local_value,
-        total_value=city.total_value,
-        boundary=city.name,
-    )
+
+    full = sees_all_links(user)
+
+    def build() -> Overview:
+        try:
+            city = cache.get(("city_rate", boundary), lambda: city_rate(conn, boundary), CHAIN)
+        except BoundaryError as e:
+            raise _bad_input(e) from e
+        out = Overview(
+            **cache.get("overview", lambda: queries.overview(conn), CHAIN),
+            local_rate_value=city.rate_value,
+            local_rate_count=city.rate_count,
+            local_value=city.local_value,
+            total_value=city.total_value,
+            boundary=city.name,
+        )
+        if not full and disclosure.withheld_keys(conn, "city", boundary, "oem"):
+            out.local_rate_value = out.local_rate_count = out.local_value = out.total_value = None
+            out.note = disclosure.WITHHELD_NOTE
+        return out
+
+    return await cache.ajson(("overview", boundary), "all" if full else "public", build, CHAIN)
+
+
+def _view(user: User) -> str:
+    """The role view of a result: every row and figure, one firm's rows, or the public aggregates."""
+    if sees_all_links(user):
+        return "all"
+    return f"firm:{user.enterprise_id or ''}" if user.role == "enterprise" else "public"
 
 
 def _own_keys(conn: ConnDep, user: User, by: str) -> set[str]:
@@ -92,45 +164,85 @@ def _own_keys(conn: ConnDep, user: User, by: str) -> set[str]:
     return {r["id"] for r in rows}
 
 
-@router.get("/local-rate")
-def read_local_rate(
+@router.get("/local-rate", response_model=RatePage)
+async def read_local_rate(
     conn: ConnDep,
     cache: CacheDep,
     user: CurrentUser,
     by: Literal["oem", "model", "segment", "district", "city"] = Query("oem", description="汇总口径"),
     boundary: str = BoundaryQ,
     buyers: Literal["oem", "all"] = Query("oem", description="oem：只算整车企业的采购；all：所有采购方"),
-) -> Page[RateRow]:
+) -> Response:
     """本地配套率 by OEM, vehicle model, segment, district or the whole city (value- and count-weighted)."""
     if by in ("oem", "model") and user.role == "viewer":
         raise forbidden(FIRM_LEVEL_ZH)
-    try:
-        rows = cache.get(("local_rate", by, boundary, buyers), lambda: local_rate(conn, by, boundary, buyers))
-    except BoundaryError as e:
-        raise _bad_input(e) from e
-    if by in ("oem", "model") and not sees_all_links(user):
-        keys = _own_keys(conn, user, by)
-        rows = [r for r in rows if r.key in keys]
-    return Page(data=rows, count=len(rows))
+    firm_level = by in ("oem", "model")
+    full = sees_all_links(user)
+
+    def build() -> RatePage:
+        try:
+            key = ("local_rate", by, boundary, buyers)
+            rows = cache.get(key, lambda: local_rate(conn, by, boundary, buyers), CHAIN)
+        except BoundaryError as e:
+            raise _bad_input(e) from e
+        if firm_level and not full:
+            keys = _own_keys(conn, user, by)
+            rows = [r for r in rows if r.key in keys]
+        out = [RateRowOut(**r.to_dict()) for r in rows]
+        if firm_level or full:
+            return RatePage(data=out, count=len(out))
+        hidden = disclosure.withheld_keys(conn, by, boundary, buyers)
+        for r in out:
+            if r.key in hidden:
+                r.withheld = True
+                for f in _RATE_VALUES:
+                    setattr(r, f, None)
+        # withheld rows last and by key: the order by value would bound what they hide
+        out.sort(key=lambda r: (r.withheld, r.key if r.withheld else ""))
+        return RatePage(data=out, count=len(out), note=disclosure.WITHHELD_NOTE if hidden else None)
+
+    view = _view(user) if firm_level else ("all" if full else "public")
+    return await cache.ajson(("local_rate", by, boundary, buyers), view, build, CHAIN)
 
 
-@router.get("/gaps")
-def read_gaps(
+@router.get("/gaps", response_model=GapPage)
+async def read_gaps(
     conn: ConnDep,
     cache: CacheDep,
     user: CurrentUser,
     boundary: str = BoundaryQ,
     buyers: Literal["oem", "all"] = Query("all", description="all：所有采购方；oem：只算整车企业"),
     top: int | None = Query(None, ge=1, le=1000, description="只返回前 N 个环节"),
-) -> Page[GapRow]:
+) -> Response:
     """补链: segments the area needs with too little local supply, ranked by outside purchases."""
-    try:
-        rows = cache.get(
-            ("gaps", boundary, buyers, top), lambda: gaps(conn, boundary, buyers=buyers, top=top)
+    full = sees_all_links(user)
+    cut = top if full else None  # for other roles the cut comes after the withheld rows are moved down
+
+    def build() -> GapPage:
+        try:
+            rows: list[GapRow] = gaps(conn, boundary, buyers=buyers, top=cut)
+        except BoundaryError as e:
+            raise _bad_input(e) from e
+        out = [GapRowOut(**asdict(r)) for r in rows]
+        if full:
+            return GapPage(data=out, count=len(out))
+        hidden = disclosure.withheld_keys(conn, "segment", boundary, buyers)
+        for g in out:
+            if g.segment_id in hidden:
+                g.withheld = True
+                for f in _GAP_VALUES:
+                    setattr(g, f, None)
+        out.sort(
+            key=lambda g: (
+                g.withheld,
+                -g.shortfall if g.withheld else 0.0,
+                g.segment_id if g.withheld else "",
+            )
         )
-    except BoundaryError as e:
-        raise _bad_input(e) from e
-    return Page(data=rows, count=len(rows))
+        out = out[:top] if top else out
+        return GapPage(data=out, count=len(out), note=disclosure.WITHHELD_NOTE if hidden else None)
+
+    return await cache.ajson(("gaps", boundary, buyers, top), "all" if full else "public", build, CHAIN)
 
 
 @router.get("/concentration")
@@ -138,7 +250,7 @@ def read_concentration(conn: ConnDep, cache: CacheDep, user: CurrentUser) -> Con
     """强链: supplier concentration (HHI) per OEM × segment and the single-sourced BOM lines."""
     if user.role == "viewer":
         raise forbidden(FIRM_LEVEL_ZH)
-    result = cache.get("concentration", lambda: concentration(conn))
+    result = cache.get("concentration", lambda: concentration(conn), CHAIN)
     if not sees_all_links(user):
         own = user.enterprise_id
         result = Concentration(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from chainbrain.api import queries
 from chainbrain.api.accounts import User
-from chainbrain.api.deps import ConnDep, CurrentUser, sees_firm
+from chainbrain.api.deps import ConnDep, CurrentUser, sees_all_links, sees_firm
 from chainbrain.api.routes.common import ERRORS, Page, PageNo, PageSize, Provenance, not_found
 from chainbrain.api.routes.sites import SiteOut
 from chainbrain.api.routes.supply_links import SupplyLinkOut
@@ -61,10 +61,15 @@ def read_enterprises(
     page: PageNo = 1,
     size: PageSize = 20,
 ) -> Page[EnterpriseOut]:
-    """Search firms by Chinese name or short name and filter by segment, district, role and label."""
+    """Search firms by name, short name, id or credit code; filter by segment, district, role and label.
+
+    Admins and analysts get the largest revenue first; every other role gets the firms by id, since an order
+    by revenue would rank firms by a figure that role may not read.
+    """
     rows, total = queries.search_enterprises(
-        conn, q=q, segment=segment, district=district, role=role, label=label, page=page, size=size
-    )
+        conn, q=q, segment=segment, district=district, role=role, label=label,
+        by_revenue=sees_all_links(user), page=page, size=size,
+    )  # fmt: skip
     return Page(data=[_public(r, user) for r in rows], count=total)
 
 

@@ -3,13 +3,13 @@
 
 Numbers come from :mod:`chainbrain.invest`. Every logged-in role reads these aggregates; what a firm buys or
 sells (per-firm supply-link values, link ids) and a firm's revenue and head count are shown only to roles that
-may see that firm (:func:`chainbrain.api.deps.sees_firm`), exactly as on the enterprise profile. The Excel
-export carries the full evidence and is for admins and analysts.
+may see that firm (:func:`chainbrain.api.deps.sees_firm`), exactly as on the enterprise profile, and neither is
+any figure computed from them (score parts, totals, the ranking): :mod:`chainbrain.invest.visibility`. The
+Excel export carries the full evidence and is for admins and analysts.
 """
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -21,9 +21,11 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from chainbrain.api.accounts import User
+from chainbrain.api.cache import CHAIN
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links, sees_firm
 from chainbrain.api.routes.common import ERRORS, Page
-from chainbrain.invest import attract, cultivate, leads, transform
+from chainbrain.chain import disclosure
+from chainbrain.invest import attract, cultivate, leads, transform, visibility
 from chainbrain.invest.criteria import TIER_ZH
 from chainbrain.invest.export import write_xlsx
 
@@ -32,7 +34,6 @@ cultivate_router = APIRouter(prefix="/cultivate", tags=["cultivate"], responses=
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 District = Query(None, pattern=r"^\d{6}$", description="区县代码（6位）：按该区县的匹配度重新打分")
-HIDDEN = "仅分析员可见"
 #: columns of the 招商清单 sheet: the same as ``chainbrain invest export``
 
 
@@ -64,35 +65,27 @@ class CultivateList(BaseModel):
     progress: list[dict[str, Any]]
 
 
-def _recommend(conn: ConnDep, cache: CacheDep, segment: str | None, district: str | None, top: int) -> list:
+def _recommend(
+    conn: ConnDep, cache: CacheDep, segment: str | None, district: str | None, top: int | None
+) -> list:
     def compute() -> list[attract.SegmentTargets]:
         return attract.recommend(conn, segment=segment, district=district, top=top)
 
     try:
-        return cache.get(("invest.recommend", segment, district, top), compute)
+        return cache.get(("invest.recommend", segment, district, top), compute, CHAIN)
     except ValueError as e:
         raise HTTPException(422, f"参数 segment 不正确：{e}") from e
 
 
-def _redact_part(p: dict[str, Any], firm_visible: bool) -> dict[str, Any]:
-    """A score part without per-firm link values and link ids, and without revenue unless the firm is visible."""
-    p["evidence"] = {k: v for k, v in p["evidence"].items() if k != "links"}
-    if p["key"] == "incumbent" and p["raw"]:
-        p["raw"] = None
-        p["explain"] = f"已从市外向本地整车供货（金额{HIDDEN}）"
-    if p["key"] == "strength" and not firm_visible:
-        p["explain"] = re.sub(r"营收 [\d,\.]+ 亿元", f"营收{HIDDEN}", p["explain"])
-    return p
-
-
-def _segment_view(t: attract.SegmentTargets, user: User) -> dict[str, Any]:
-    d = t.to_dict()  # a deep copy: the cached result stays whole for the next user
+def _targets(
+    conn: ConnDep, cache: CacheDep, user: User, segment: str | None, district: str | None, top: int
+) -> list[attract.SegmentTargets]:
+    """The 招商 lists as ``user`` may read them (see :mod:`chainbrain.invest.visibility`)."""
     if sees_all_links(user):
-        return d
-    d["outside_links"] = []
-    for c in d["candidates"]:
-        c["parts"] = [_redact_part(p, sees_firm(user, c["enterprise_id"])) for p in c["parts"]]
-    return d
+        return _recommend(conn, cache, segment, district, top)
+    full = _recommend(conn, cache, segment, district, None)  # cut after redaction: the order must not leak
+    hidden = disclosure.withheld_keys(conn, "segment", "city", "oem")  # recommend's own link set
+    return visibility.public_targets(full, lambda eid: sees_firm(user, eid), top, hidden)
 
 
 @router.get("/recommendations")
@@ -105,8 +98,7 @@ def read_recommendations(
     top: int = Query(5, ge=1, le=100, description="每个环节最多列出的候选企业数"),
 ) -> Recommendations:
     """补链强链招商推荐: per gap or weak segment, outside firms ranked by a score in named parts with evidence."""
-    targets = _recommend(conn, cache, segment, district, top)
-    rows = [_segment_view(t, user) for t in targets]
+    rows = [t.to_dict() for t in _targets(conn, cache, user, segment, district, top)]
     return Recommendations(data=rows, count=len(rows), weights=attract.WEIGHTS)
 
 
@@ -130,13 +122,11 @@ def read_invest_map(
     top: int = Query(5, ge=1, le=100, description="每个环节最多计入的候选企业数"),
 ) -> Page[DistrictGroup]:
     """招商地图: per suggested district, its candidates (each where its segment fits best) and their segments."""
-    by_key = {(c["segment_id"], c["enterprise_id"]): c for t in _recommend(conn, cache, None, None, top)
-              for c in _segment_view(t, user)["candidates"]}  # fmt: skip
-    groups = attract.by_district(_recommend(conn, cache, None, None, top))
+    groups = attract.by_district(_targets(conn, cache, user, None, None, top))
     rows = [
         DistrictGroup(
             **{k: g[k] for k in ("district", "name", "parks", "segments", "count", "total_score")},
-            candidates=[by_key[(c.segment_id, c.enterprise_id)] for c in g["candidates"]],
+            candidates=[asdict(c) for c in g["candidates"]],
         )
         for g in groups
     ]
@@ -193,18 +183,14 @@ def read_funnel(
     return Funnel(**f)
 
 
-def _assessment_view(a: cultivate.Assessment, user: User) -> dict[str, Any]:
-    d = asdict(a)
-    if not sees_firm(user, a.enterprise_id):
-        for c in d["checks"]:
-            c["values"] = {k: (HIDDEN if k in ("revenue", "employees") and v is not None else v)
-                           for k, v in c["values"].items()}  # fmt: skip
-    return d
-
-
 def _tier(conn: ConnDep, user: User, tier: str, district: str | None, top: int) -> CultivateList:
-    items = cultivate.candidates(conn, tier, district=district, top=top)
-    rows = [_assessment_view(a, user) for a in items]
+    if sees_all_links(user):
+        items = cultivate.candidates(conn, tier, district=district, top=top)
+    else:  # ranked and cut after redaction: the order must not leak the withheld checks
+        items = visibility.public_assessments(
+            cultivate.candidates(conn, tier, district=district), lambda eid: sees_firm(user, eid), top
+        )
+    rows = [asdict(a) for a in items]
     return CultivateList(
         tier=tier, tier_zh=TIER_ZH[tier], data=rows, count=len(rows), progress=cultivate.progress(conn)
     )
@@ -235,5 +221,9 @@ def read_transform(
     conn: ConnDep, user: CurrentUser, district: str | None = DistrictQ, top: int = TopQ
 ) -> Page[dict[str, Any]]:
     """Traditional parts firms that could move to new-energy segments: the segments, scores and reasons."""
-    items = transform.candidates(conn, district=district, top=top)
+    if sees_all_links(user):
+        items = transform.candidates(conn, district=district, top=top)
+    else:  # the pull is the segment's outside purchases: withheld where few firms make it up, ranked after
+        hidden = disclosure.withheld_keys(conn, "segment", "city", "all")  # the gaps the pull is read from
+        items = visibility.public_transform(transform.candidates(conn, district=district), hidden, top)
     return Page(data=[asdict(c) for c in items], count=len(items))

