@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -27,7 +27,7 @@ from chainbrain.resilience.stock import EmergencyStock
 LOCAL_PREFIX = "50"  # 重庆市 district codes start with 50
 
 
-def at_risk(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def at_risk(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Sweep rows whose time-to-survive is shorter than their time-to-recover (unbounded TTS never is)."""
     return [r for r in rows if r["tts"] is not None and r["tts"] < r["ttr"] - 1e-9]
 

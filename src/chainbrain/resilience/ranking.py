@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from chainbrain.resilience import actions
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, node_ttr
@@ -48,6 +49,12 @@ def ranking(
     The sweep's arguments (``ttr``, ``workers``, ``ray_address``, ``progress``) are passed through.
     """
     rows = sweep(net, ttr=ttr, groups=groups, workers=workers, ray_address=ray_address, progress=progress)
+    return rank(net, rows)
+
+
+def rank(net: Network, rows: Sequence[Mapping[str, Any]]) -> list[RankedSite]:
+    """Sweep rows (:func:`~chainbrain.resilience.sweep.sweep`, in its order) joined with each site's name,
+    firm, district and segment and flagged ``at_risk`` (TTS < TTR)."""
     risky = {r["node"] for r in actions.at_risk(rows)}
     out = []
     for r in rows:

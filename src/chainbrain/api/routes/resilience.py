@@ -48,6 +48,7 @@ from chainbrain.resilience.results import (
     SiteActions,
     SoleSource,
 )
+from chainbrain.resilience.sweep import sweep
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def _ranking(
     def compute() -> Ranked:
         net = _network(conn, cache)
         try:
-            return Ranked(net, ranking.ranking(net, progress=check))
+            return Ranked(net, ranking.rank(net, sweep(net, progress=check)))
         except SolveError as e:
             raise _solve_failed(e) from e
 
