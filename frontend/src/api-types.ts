@@ -1495,6 +1495,34 @@ export interface components {
             /** Year */
             year: number;
         };
+        /**
+         * AtRiskSite
+         * @description A site with TTS < TTR and the least extra stock of its output that makes TTS ≥ TTR.
+         */
+        AtRiskSite: {
+            /** At Risk */
+            at_risk: boolean;
+            /** District */
+            district: string | null;
+            /** Extra Stock */
+            extra_stock?: number | null;
+            /** Firm */
+            firm: string | null;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+            /** Ttr */
+            ttr: number;
+            /** Tts */
+            tts: number | null;
+        };
         /** AuditOut */
         AuditOut: {
             /** Action */
@@ -1516,6 +1544,30 @@ export interface components {
             user_id: number | null;
             /** Username */
             username: string | null;
+        };
+        /**
+         * Backup
+         * @description Another site of the failed site's segment, tried as a supplier of all of its buyers.
+         */
+        Backup: {
+            /** Backup */
+            backup: string;
+            /** District */
+            district: string | null;
+            /** Local */
+            local: boolean;
+            /** Loss After */
+            loss_after: number;
+            /** Loss Averted */
+            loss_averted: number;
+            /** Loss Before */
+            loss_before: number;
+            /** Name */
+            name: string;
+            /** Spare Per Day */
+            spare_per_day: number | null;
+            /** Tts After */
+            tts_after: number | null;
         };
         /** BatteryActorOut */
         BatteryActorOut: {
@@ -1798,6 +1850,26 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /**
+         * ChokePoint
+         * @description A segment local finished-product plants (OEMs) buy from one supplier site, and its TTR loss.
+         */
+        ChokePoint: {
+            /** District */
+            district: string | null;
+            /** Loss */
+            loss: number | null;
+            /** Oems */
+            oems: string[];
+            /** Segment */
+            segment: string;
+            /** Supplier */
+            supplier: string;
+            /** Supplier Name */
+            supplier_name: string;
+            /** Ttr */
+            ttr: number | null;
+        };
         /** CollectionNetworkOut */
         CollectionNetworkOut: {
             /** District Code */
@@ -1902,6 +1974,26 @@ export interface components {
             segments: string[];
             /** Total Score */
             total_score: number;
+        };
+        /**
+         * DistrictImpact
+         * @description A district scenario as an aggregate: sites down, loss, TTS and the OEM plants short, largest first.
+         */
+        DistrictImpact: {
+            /** District */
+            district: string;
+            /** District Name */
+            district_name: string;
+            /** Loss */
+            loss: number | null;
+            /** Oems */
+            oems: components["schemas"]["OemShortfall"][];
+            /** Sites */
+            sites: number;
+            /** Ttr */
+            ttr: number | null;
+            /** Tts */
+            tts: number | null;
         };
         /** DistrictOut */
         DistrictOut: {
@@ -2149,17 +2241,48 @@ export interface components {
             /** Stations */
             stations: number;
         };
-        /**
-         * Listing
-         * @description A list and its length; ``notes`` say what the network builder left out or assumed.
-         */
-        Listing: {
+        /** Listing[AtRiskSite] */
+        Listing_AtRiskSite_: {
             /** Count */
             count: number;
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["AtRiskSite"][];
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
+        };
+        /** Listing[ChokePoint] */
+        Listing_ChokePoint_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["ChokePoint"][];
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
+        };
+        /** Listing[RankedSite] */
+        Listing_RankedSite_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["RankedSite"][];
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
+        };
+        /** Listing[SoleSource] */
+        Listing_SoleSource_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["SoleSource"][];
             /**
              * Notes
              * @default []
@@ -2304,6 +2427,40 @@ export interface components {
             volume_unit?: string | null;
         };
         /**
+         * NetworkEdge
+         * @description A supply edge: ``source`` ships ``material`` to ``target``.
+         */
+        NetworkEdge: {
+            /** Material */
+            material: string;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+        };
+        /**
+         * NetworkNode
+         * @description A site of the supply network, for a graph view; ``local`` = its district is in the city.
+         */
+        NetworkNode: {
+            /** District */
+            district: string | null;
+            /** Finished */
+            finished: boolean;
+            /** Firm */
+            firm: string | null;
+            /** Id */
+            id: string;
+            /** Local */
+            local: boolean;
+            /** Name */
+            name: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+        };
+        /**
          * NetworkView
          * @description Nodes (sites) and supply edges, for a graph view.
          */
@@ -2311,13 +2468,9 @@ export interface components {
             /** Count */
             count: number;
             /** Edges */
-            edges: {
-                [key: string]: unknown;
-            }[];
+            edges: components["schemas"]["NetworkEdge"][];
             /** Nodes */
-            nodes: {
-                [key: string]: unknown;
-            }[];
+            nodes: components["schemas"]["NetworkNode"][];
         };
         /** Observation */
         Observation: {
@@ -2449,6 +2602,20 @@ export interface components {
             rate_value_before: number | null;
             /** Total Value */
             total_value: number;
+        };
+        /**
+         * OemShortfall
+         * @description Units of a finished-product plant's demand lost in a scenario.
+         */
+        OemShortfall: {
+            /** Firm */
+            firm: string | null;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Units */
+            units: number;
         };
         /** OemVehiclesOut */
         OemVehiclesOut: {
@@ -2801,6 +2968,32 @@ export interface components {
             /** Value */
             value?: unknown;
         };
+        /**
+         * RankedSite
+         * @description A site's sweep row with its name, firm, district and segment; ``at_risk`` = TTS < TTR.
+         */
+        RankedSite: {
+            /** At Risk */
+            at_risk: boolean;
+            /** District */
+            district: string | null;
+            /** Firm */
+            firm: string | null;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+            /** Ttr */
+            ttr: number;
+            /** Tts */
+            tts: number | null;
+        };
         /** RatePage */
         RatePage: {
             /** Count */
@@ -3023,6 +3216,36 @@ export interface components {
             /** Value */
             value: number;
         };
+        /**
+         * SiteActions
+         * @description What can be done about one site: the stock that closes its gap (0 when not at risk) and backups.
+         */
+        SiteActions: {
+            /** At Risk */
+            at_risk: boolean;
+            /** Backups */
+            backups?: components["schemas"]["Backup"][];
+            /** District */
+            district: string | null;
+            /** Extra Stock */
+            extra_stock?: number | null;
+            /** Firm */
+            firm: string | null;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+            /** Ttr */
+            ttr: number;
+            /** Tts */
+            tts: number | null;
+        };
         /** SiteOut */
         SiteOut: {
             /** As Of */
@@ -3059,6 +3282,22 @@ export interface components {
             source: string;
             /** Status */
             status: string;
+        };
+        /**
+         * SoleSource
+         * @description A segment local finished-product plants buy from a single site, seen without that site's identity.
+         */
+        SoleSource: {
+            /** District */
+            district: string | null;
+            /** Loss */
+            loss: number | null;
+            /** Oems */
+            oems: string[];
+            /** Segment */
+            segment: string;
+            /** Ttr */
+            ttr: number | null;
         };
         /** StationOut */
         StationOut: {
@@ -6432,7 +6671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Listing"];
+                    "application/json": components["schemas"]["Listing_AtRiskSite_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -6491,9 +6730,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SiteActions"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -6549,7 +6786,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Listing"];
+                    "application/json": components["schemas"]["Listing_ChokePoint_"] | components["schemas"]["Listing_SoleSource_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -6610,9 +6847,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DistrictImpact"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -6724,7 +6959,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Listing"];
+                    "application/json": components["schemas"]["Listing_RankedSite_"];
                 };
             };
             /** @description 未登录或登录已过期 */
