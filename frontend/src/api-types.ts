@@ -2065,6 +2065,34 @@ export interface components {
             /** Year */
             year: number;
         };
+        /**
+         * AtRiskSite
+         * @description A site with TTS < TTR and the least extra stock of its output that makes TTS ≥ TTR.
+         */
+        AtRiskSite: {
+            /** At Risk */
+            at_risk: boolean;
+            /** District */
+            district: string | null;
+            /** Extra Stock */
+            extra_stock?: number | null;
+            /** Firm */
+            firm: string | null;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+            /** Ttr */
+            ttr: number;
+            /** Tts */
+            tts: number | null;
+        };
         /** AuditOut */
         AuditOut: {
             /** Action */
@@ -2086,6 +2114,30 @@ export interface components {
             user_id: number | null;
             /** Username */
             username: string | null;
+        };
+        /**
+         * Backup
+         * @description Another site of the failed site's segment, tried as a supplier of all of its buyers.
+         */
+        Backup: {
+            /** Backup */
+            backup: string;
+            /** District */
+            district: string | null;
+            /** Local */
+            local: boolean;
+            /** Loss After */
+            loss_after: number;
+            /** Loss Averted */
+            loss_averted: number;
+            /** Loss Before */
+            loss_before: number;
+            /** Name */
+            name: string;
+            /** Spare Per Day */
+            spare_per_day: number | null;
+            /** Tts After */
+            tts_after: number | null;
         };
         /** BackupOut */
         BackupOut: {
@@ -2390,6 +2442,26 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /**
+         * ChokePoint
+         * @description A segment local finished-product plants (OEMs) buy from one supplier site, and its TTR loss.
+         */
+        ChokePoint: {
+            /** District */
+            district: string | null;
+            /** Loss */
+            loss: number | null;
+            /** Oems */
+            oems: string[];
+            /** Segment */
+            segment: string;
+            /** Supplier */
+            supplier: string;
+            /** Supplier Name */
+            supplier_name: string;
+            /** Ttr */
+            ttr: number | null;
+        };
         /** ClassificationOut */
         ClassificationOut: {
             /** Area */
@@ -2520,6 +2592,26 @@ export interface components {
             segments: string[];
             /** Total Score */
             total_score: number;
+        };
+        /**
+         * DistrictImpact
+         * @description A district scenario as an aggregate: sites down, loss, TTS and the OEM plants short, largest first.
+         */
+        DistrictImpact: {
+            /** District */
+            district: string;
+            /** District Name */
+            district_name: string;
+            /** Loss */
+            loss: number | null;
+            /** Oems */
+            oems: components["schemas"]["OemShortfall"][];
+            /** Sites */
+            sites: number;
+            /** Ttr */
+            ttr: number | null;
+            /** Tts */
+            tts: number | null;
         };
         /** DistrictLinkOut */
         DistrictLinkOut: {
@@ -3071,17 +3163,48 @@ export interface components {
             /** Text */
             text: string;
         };
-        /**
-         * Listing
-         * @description A list and its length; ``notes`` say what the network builder left out or assumed.
-         */
-        Listing: {
+        /** Listing[AtRiskSite] */
+        Listing_AtRiskSite_: {
             /** Count */
             count: number;
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["AtRiskSite"][];
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
+        };
+        /** Listing[ChokePoint] */
+        Listing_ChokePoint_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["ChokePoint"][];
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
+        };
+        /** Listing[RankedSite] */
+        Listing_RankedSite_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["RankedSite"][];
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
+        };
+        /** Listing[SoleSource] */
+        Listing_SoleSource_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["SoleSource"][];
             /**
              * Notes
              * @default []
@@ -3246,6 +3369,40 @@ export interface components {
             volume_unit?: string | null;
         };
         /**
+         * NetworkEdge
+         * @description A supply edge: ``source`` ships ``material`` to ``target``.
+         */
+        NetworkEdge: {
+            /** Material */
+            material: string;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+        };
+        /**
+         * NetworkNode
+         * @description A site of the supply network, for a graph view; ``local`` = its district is in the city.
+         */
+        NetworkNode: {
+            /** District */
+            district: string | null;
+            /** Finished */
+            finished: boolean;
+            /** Firm */
+            firm: string | null;
+            /** Id */
+            id: string;
+            /** Local */
+            local: boolean;
+            /** Name */
+            name: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+        };
+        /**
          * NetworkView
          * @description Nodes (sites) and supply edges, for a graph view.
          */
@@ -3253,13 +3410,9 @@ export interface components {
             /** Count */
             count: number;
             /** Edges */
-            edges: {
-                [key: string]: unknown;
-            }[];
+            edges: components["schemas"]["NetworkEdge"][];
             /** Nodes */
-            nodes: {
-                [key: string]: unknown;
-            }[];
+            nodes: components["schemas"]["NetworkNode"][];
         };
         /** NoteIn */
         NoteIn: {
@@ -3396,6 +3549,20 @@ export interface components {
             rate_value_before: number | null;
             /** Total Value */
             total_value: number;
+        };
+        /**
+         * OemShortfall
+         * @description Units of a finished-product plant's demand lost in a scenario.
+         */
+        OemShortfall: {
+            /** Firm */
+            firm: string | null;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Units */
+            units: number;
         };
         /** OemVehiclesOut */
         OemVehiclesOut: {
@@ -3793,6 +3960,32 @@ export interface components {
             /** Skipped */
             skipped: number;
         };
+        /**
+         * RankedSite
+         * @description A site's sweep row with its name, firm, district and segment; ``at_risk`` = TTS < TTR.
+         */
+        RankedSite: {
+            /** At Risk */
+            at_risk: boolean;
+            /** District */
+            district: string | null;
+            /** Firm */
+            firm: string | null;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+            /** Ttr */
+            ttr: number;
+            /** Tts */
+            tts: number | null;
+        };
         /** RatePage */
         RatePage: {
             /** Count */
@@ -4028,6 +4221,36 @@ export interface components {
             /** Value */
             value: number;
         };
+        /**
+         * SiteActions
+         * @description What can be done about one site: the stock that closes its gap (0 when not at risk) and backups.
+         */
+        SiteActions: {
+            /** At Risk */
+            at_risk: boolean;
+            /** Backups */
+            backups?: components["schemas"]["Backup"][];
+            /** District */
+            district: string | null;
+            /** Extra Stock */
+            extra_stock?: number | null;
+            /** Firm */
+            firm: string | null;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+            /** Ttr */
+            ttr: number;
+            /** Tts */
+            tts: number | null;
+        };
         /** SiteOut */
         SiteOut: {
             /** As Of */
@@ -4082,6 +4305,22 @@ export interface components {
             port: number;
             /** Sender */
             sender: string;
+        };
+        /**
+         * SoleSource
+         * @description A segment local finished-product plants buy from a single site, seen without that site's identity.
+         */
+        SoleSource: {
+            /** District */
+            district: string | null;
+            /** Loss */
+            loss: number | null;
+            /** Oems */
+            oems: string[];
+            /** Segment */
+            segment: string;
+            /** Ttr */
+            ttr: number | null;
         };
         /** StationOut */
         StationOut: {
@@ -9255,7 +9494,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Listing"];
+                    "application/json": components["schemas"]["Listing_AtRiskSite_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -9314,9 +9553,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SiteActions"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -9372,7 +9609,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Listing"];
+                    "application/json": components["schemas"]["Listing_ChokePoint_"] | components["schemas"]["Listing_SoleSource_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -9433,9 +9670,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DistrictImpact"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -9547,7 +9782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Listing"];
+                    "application/json": components["schemas"]["Listing_RankedSite_"];
                 };
             };
             /** @description 未登录或登录已过期 */

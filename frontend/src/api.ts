@@ -127,43 +127,26 @@ export type Match = {
 export type Matches = Omit<S['Matches'], 'data'> & { data: Match[] }
 
 // 供应链韧性 (TTR / TTS stress test)
-/** items of GET /resilience/ranking (`Listing.data` is a list of objects) */
-export type RiskRow = {
-  node: string; name: string; firm: string | null; district: string | null; segment: string | null
-  ttr: number; loss: number; tts: number | null; rei: number; at_risk: boolean
-}
+/** items of GET /resilience/ranking */
+export type RiskRow = S['RankedSite']
 /** GET /resilience/ranking */
-export type RiskListing = Omit<S['Listing'], 'data'> & { data: RiskRow[] }
+export type RiskListing = S['Listing_RankedSite_']
 /** items of GET /resilience/at-risk */
-export type AtRiskRow = RiskRow & { extra_stock: number | null }
+export type AtRiskRow = S['AtRiskSite']
 /** GET /resilience/at-risk */
-export type AtRiskListing = Omit<S['Listing'], 'data'> & { data: AtRiskRow[] }
-export type Backup = {
-  backup: string; name: string; district: string | null; local: boolean; spare_per_day: number | null
-  loss_before: number; loss_after: number; loss_averted: number; tts_after: number | null
-}
-/** GET /resilience/at-risk/{node} (no response model: an object of any fields) */
-export type NodeActions = AtRiskRow & { backups: Backup[] }
-/** items of GET /resilience/choke-points */
-export type ChokePoint = {
-  segment: string; supplier?: string; supplier_name?: string; district: string | null; oems: string[]
-  ttr: number | null; loss: number | null
-}
+export type AtRiskListing = S['Listing_AtRiskSite_']
+export type Backup = S['Backup']
+/** GET /resilience/at-risk/{node} */
+export type NodeActions = S['SiteActions']
+/** items of GET /resilience/choke-points (viewers get them without the supplier) */
+export type ChokePoint = S['SoleSource'] & Partial<Pick<S['ChokePoint'], 'supplier' | 'supplier_name'>>
 /** GET /resilience/choke-points */
-export type ChokePointListing = Omit<S['Listing'], 'data'> & { data: ChokePoint[] }
-/** GET /resilience/district (no response model: an object of any fields) */
-export type DistrictScenario = {
-  district: string; district_name: string; ttr: number | null; sites: number; loss: number; tts: number | null
-  oems: { node: string; name: string; firm: string | null; units: number }[]
-}
-export type NetNode = {
-  id: string; name: string; firm: string | null; segment: string | null; district: string | null
-  local: boolean; finished: boolean; rei: number
-}
-/** GET /resilience/network (`nodes` and `edges` are lists of objects) */
-export type NetworkView = Omit<S['NetworkView'], 'nodes' | 'edges'> & {
-  nodes: NetNode[]; edges: { source: string; target: string; material: string }[]
-}
+export type ChokePointListing = Omit<S['Listing_SoleSource_'], 'data'> & { data: ChokePoint[] }
+/** GET /resilience/district */
+export type DistrictScenario = S['DistrictImpact']
+export type NetNode = S['NetworkNode']
+/** GET /resilience/network */
+export type NetworkView = S['NetworkView']
 
 export class ApiError extends Error {
   constructor(public status: number, message: string) { super(message) }
