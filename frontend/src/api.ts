@@ -160,6 +160,12 @@ export type NetworkView = Omit<S['NetworkView'], 'nodes' | 'edges'> & {
   nodes: NetNode[]; edges: { source: string; target: string; material: string }[]
 }
 
+// 充换电与车路云: site proposals and the build plan (POST /infra/proposals, GET /infra/plan)
+export type InfraProposal = S['ProposalOut']
+export type ProposedSite = S['ProposedSiteOut']
+export type InfraPlan = S['BuildPlanOut']
+export type InfraPlanYear = S['PlanYearOut']
+
 export class ApiError extends Error {
   constructor(public status: number, message: string) { super(message) }
 }
