@@ -177,7 +177,7 @@ def test_plan_to_the_target(client, demo_db):
     assert c.get("/api/v1/infra/plan", params={"year": 1999}, headers=_head(c, "analyst")).status_code == 422
 
 
-def test_cli_propose_and_plan(client):
+def test_cli_propose_and_plan(client, demo_db):
     _, path = client
     run = CliRunner().invoke(app, ["--db", str(path), "infra", "propose", "--count", "20", "--json"])
     assert run.exit_code == 0, run.output
@@ -185,6 +185,15 @@ def test_cli_propose_and_plan(client):
     assert len(body["data"]) == 20 and body["covered_after"] > body["covered_before"]
     text = CliRunner().invoke(app, ["--db", str(path), "infra", "propose", "--count", "5"])
     assert text.exit_code == 0 and "选址建议" in text.output and "示意" in text.output
+    pipe = CliRunner().invoke(
+        app, ["--db", str(path), "infra", "propose", "--count", "20", "--include-pipeline", "--json"]
+    )
+    pj = json.loads(pipe.output)
+    building_planned = demo_db.execute(
+        "SELECT count(*) FROM charging_station WHERE state IN ('building', 'planned') AND max_power_kw >= 480"
+    ).fetchone()[0]
+    assert pj["include_pipeline"] and pj["pipeline_stations"] == building_planned > 0
+    assert pj["covered_before"] == body["covered_before"] <= pj["covered_pipeline"] < pj["covered_after"]
     plan = CliRunner().invoke(app, ["--db", str(path), "infra", "plan", "--year", "2030", "--json"])
     assert plan.exit_code == 0, plan.output
     assert json.loads(plan.output)["data"][-1]["stations"] == 2000

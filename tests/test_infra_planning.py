@@ -100,6 +100,17 @@ def test_two_sites_cover_everything_and_a_third_is_not_listed(line):
     assert p3.note is not None and "只需 2 座" in p3.note
 
 
+def test_the_pipeline_counts_as_sited_when_asked(line):
+    # building at D (40) and planned at E (44) cover D, E and F: only C is left to propose
+    p = propose_sites(line, count=2, radius_km=5, as_of=DAY, include_pipeline=True)
+    assert (p.pipeline_stations, p.covered_before, p.covered_pipeline, p.covered_after) == (2, 1, 4, 7)
+    assert (p.weight_before, p.weight_pipeline, p.weight_after) == pytest.approx((150, 450, 900))
+    assert [s.township_code for s in p.sites] == [CODE["C"]] and p.needed == 1
+    assert p.note is not None and "只需 1 座" in p.note
+    off = propose_sites(line, count=2, radius_km=5, as_of=DAY)
+    assert (off.pipeline_stations, off.covered_pipeline) == (0, 1)
+
+
 def test_a_wider_radius_counts_more_as_covered_before(line):
     # at 13 km the station at A covers B (12 km) too; one site near C/G and one in D–F cover the rest
     p = propose_sites(line, count=2, radius_km=13, as_of=DAY)

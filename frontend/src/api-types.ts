@@ -2500,6 +2500,12 @@ export interface components {
              */
             count: number;
             /**
+             * Include Pipeline
+             * @description 登记的在建、规划超充站视为已选址
+             * @default false
+             */
+            include_pipeline: boolean;
+            /**
              * Kind
              * @description 站点类型：目前仅 超充（ultra）
              * @default ultra
@@ -2538,6 +2544,8 @@ export interface components {
             covered_after: number;
             /** Covered Before */
             covered_before: number;
+            /** Covered Pipeline */
+            covered_pipeline: number;
             /** Existing Stations */
             existing_stations: number;
             /**
@@ -2545,6 +2553,8 @@ export interface components {
              * @description 需求权重与站点规模假设为示意
              */
             illustrative: boolean;
+            /** Include Pipeline */
+            include_pipeline: boolean;
             /** Max P Wait */
             max_p_wait: number;
             /** Needed */
@@ -2555,6 +2565,8 @@ export interface components {
             percent_after: number | null;
             /** Percent Before */
             percent_before: number | null;
+            /** Pipeline Stations */
+            pipeline_stations: number;
             /** Radius Km */
             radius_km: number;
             /** Seconds */
@@ -2573,6 +2585,8 @@ export interface components {
             weight_basis: string;
             /** Weight Before */
             weight_before: number;
+            /** Weight Pipeline */
+            weight_pipeline: number;
             /** Weight Total */
             weight_total: number;
         };

@@ -45,12 +45,14 @@ def test_planner_asks_for_fifty_sites_and_sees_coverage_and_target_move(login: A
     page.wait_for_selector("[data-test=proposal-table] .el-table__row", timeout=60_000)
     api = httpx.post(
         server.url + "/api/v1/infra/proposals",
-        json={"count": 50, "radius_km": 5, "kind": "ultra"},
+        json={"count": 50, "radius_km": 5, "kind": "ultra", "include_pipeline": True},  # the page default
         headers={"Authorization": f"Bearer {server.tokens['analyst']}"},
         timeout=60,
     ).json()
     assert api["status"] == "optimal" and len(api["sites"]) == 50
-    assert api["covered_before"] == cov["covered"] < api["covered_after"]
+    assert api["covered_before"] == cov["covered"] <= api["covered_pipeline"] < api["covered_after"]
+    assert api["pipeline_stations"] == plan["building"] + plan["planned"]
+    assert page.inner_text("[data-test=proposal-pipeline-covered]").strip() == str(api["covered_pipeline"])
     assert page.inner_text("[data-test=proposal-before]").strip() == str(api["covered_before"])
     assert page.inner_text("[data-test=proposal-after]").strip() == str(api["covered_after"])
     assert page.inner_text("[data-test=proposal-sites]").strip() == "50"
@@ -67,6 +69,8 @@ def test_planner_asks_for_fifty_sites_and_sees_coverage_and_target_move(login: A
     assert page.inner_text("[data-test=ultra-proposed]").strip() == "50"
     assert page.inner_text("[data-test=ultra-pipeline-total]").replace(",", "") == str(base + 50)
     assert page.inner_text("[data-test=ultra-pipeline-pct]") == f"{(base + 50) / 20:.1f}%"
+    bar = page.locator("[data-test=ultra-plan-basis] [role=progressbar]")
+    assert float(bar.get_attribute("aria-valuenow")) == min(100, round((base + 50) / 20, 1))
     # … while the registry's progress (operating only) stays where it was
     assert page.inner_text("[data-test=ultra-live]").replace(",", "") == str(live)
     assert "示意" in page.inner_text("[data-test=proposal-card]")

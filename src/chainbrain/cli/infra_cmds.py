@@ -192,6 +192,10 @@ def propose_cmd(
         float | None, typer.Option("--radius-km", help="覆盖半径（公里，默认 5，至多 50）")
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="按此日期已投用的站点计算 YYYY-MM-DD")] = None,
+    include_pipeline: Annotated[
+        bool,
+        typer.Option("--include-pipeline", help="登记的在建、规划超充站视为已选址（不在其附近重复建议）"),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """选址建议：新增 N 座超充站，使半径内新覆盖的乡镇需求最多（MCLP，既有运营超充站保留），附示意的枪数测算。
@@ -205,7 +209,9 @@ def propose_cmd(
 
     conn = open_store(ctx)
     try:
-        p = propose_sites(conn, count=count, radius_km=radius_km, as_of=parse_day(as_of))
+        p = propose_sites(
+            conn, count=count, radius_km=radius_km, as_of=parse_day(as_of), include_pipeline=include_pipeline
+        )
     except InputError as e:
         fail(str(e), code=2)
     if as_json:
@@ -216,8 +222,10 @@ def propose_cmd(
         print_table(
             f"选址建议（半径 {p.radius_km:g} 公里，既有运营超充站 {p.existing_stations} 座；求解状态：{p.status}）",
             [("townships", "乡镇街道（个）"), ("covered_before", "现覆盖（个）"), ("covered_after", "建议后覆盖（个）"),
-             ("before", "现覆盖率（%）"), ("after", "建议后覆盖率（%）"), ("needed", "建议站点（座）")],
-            [vars(p) | {"before": _num(p.percent_before), "after": _num(p.percent_after)}],
+             ("pipe", "含在建规划（个）"), ("before", "现覆盖率（%）"), ("after", "建议后覆盖率（%）"),
+             ("needed", "建议站点（座）")],
+            [vars(p) | {"before": _num(p.percent_before), "after": _num(p.percent_after),
+                        "pipe": f"{p.covered_pipeline}（{p.pipeline_stations} 座）" if p.include_pipeline else "未计入"}],
         )  # fmt: skip
         print_table(
             f"建议新增超充站（{len(p.sites)} 座；示意：{p.weight_basis}；枪数按 Erlang C，假设每车高峰小时到站"

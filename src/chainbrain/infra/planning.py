@@ -44,6 +44,7 @@ import numpy as np
 
 from chainbrain.infra.coverage import counting_stations
 from chainbrain.infra.townships import Township, list_townships
+from chainbrain.infra.vocab import ULTRA_KINDS
 from chainbrain.settings import get_settings
 from chainbrain.siting.distance import distance_matrix_km
 from chainbrain.siting.errors import InputError
@@ -150,11 +151,15 @@ class Proposal:
     as_of: dt.date
     existing_stations: int
     townships: int
-    covered_before: int
-    covered_after: int
+    covered_before: int  # by the operating 超充站 (the coverage indicator)
+    covered_after: int  # … plus the pipeline when included, plus the proposed sites
     weight_total: float
     weight_before: float
     weight_after: float
+    include_pipeline: bool  # building / planned 超充站 of the registry taken as sited
+    pipeline_stations: int
+    covered_pipeline: int  # by the operating stations and the pipeline (= covered_before when not included)
+    weight_pipeline: float
     needed: int  # sites that add coverage (≤ count)
     status: str
     note: str | None
@@ -181,9 +186,21 @@ def _check(value: float, what: str, lo: float, hi: float) -> float:
     return v
 
 
-def _existing_km(conn: duckdb.DuckDBPyConnection, pts: np.ndarray, day: dt.date) -> tuple[np.ndarray, int]:
-    """Distance of each township to its nearest counting station (inf with none), and the station count."""
-    stations = counting_stations(conn, as_of=day, threshold_kw=get_settings().ultra_gun_kw)
+def _existing_km(
+    conn: duckdb.DuckDBPyConnection, pts: np.ndarray, day: dt.date, *, pipeline: bool = False
+) -> tuple[np.ndarray, int]:
+    """Distance of each township to its nearest counting station (inf with none), and the station count;
+    ``pipeline``: to the registry's building / planned 超充站 instead."""
+    threshold = get_settings().ultra_gun_kw
+    if pipeline:
+        stations = fetch_dicts(
+            conn,
+            "SELECT lon, lat FROM charging_station WHERE list_contains(['building', 'planned'], state)"
+            " AND list_contains(?, kind) AND max_power_kw >= ? ORDER BY id",
+            [list(ULTRA_KINDS), threshold],
+        )
+    else:
+        stations = counting_stations(conn, as_of=day, threshold_kw=threshold)
     if not stations or len(pts) == 0:
         return np.full(len(pts), np.inf), len(stations)
     sites = np.array([(s["lon"], s["lat"]) for s in stations], dtype=float)
@@ -199,9 +216,12 @@ def propose_sites(
     arrivals_per_vehicle: float = ARRIVALS_PER_VEHICLE,
     session_minutes: float = SESSION_MINUTES,
     max_p_wait: float = MAX_P_WAIT,
+    include_pipeline: bool = False,
     time_limit: float = TIME_LIMIT_S,
 ) -> Proposal:
-    """The ``count`` new 超充站 sites (township points) that newly cover the most demand within ``radius_km``."""
+    """The ``count`` new 超充站 sites (township points) that newly cover the most demand within ``radius_km``;
+    ``include_pipeline`` takes the registry's building and planned 超充站 as sited too (a site is then not
+    proposed where one is already on its way)."""
     if not (isinstance(count, int) and 1 <= count <= MAX_COUNT):
         raise InputError(f"建议站点数应为 1 到 {MAX_COUNT} 的整数，收到 {count!r}")
     r = _check(
@@ -220,13 +240,23 @@ def propose_sites(
     w = np.array([p.weight for p in points], dtype=float)
     near, n_existing = _existing_km(conn, pts, day)
     before = near <= r + COVER_TOL
+    n_pipe = 0
+    sited = before
+    if include_pipeline:
+        pipe_near, n_pipe = _existing_km(conn, pts, day, pipeline=True)
+        sited = before | (pipe_near <= r + COVER_TOL)
     out = Proposal(
-        count, r, day, n_existing, n, int(before.sum()), int(before.sum()), float(w.sum()), float(w[before].sum()),
-        float(w[before].sum()), 0, "optimal", None, 0.0, basis, apv, svc, pw,
+        count, r, day, n_existing, n, int(before.sum()), int(sited.sum()), float(w.sum()), float(w[before].sum()),
+        float(w[sited].sum()), include_pipeline, n_pipe, int(sited.sum()), float(w[sited].sum()), 0, "optimal",
+        None, 0.0, basis, apv, svc, pw,
     )  # fmt: skip
-    gaps = np.flatnonzero(~before)
+    gaps = np.flatnonzero(~sited)
     if gaps.size == 0:
-        out.note = "所有乡镇街道已在半径内有超充站，无需新增站点"
+        out.note = (
+            "所有乡镇街道已在半径内有超充站"
+            + ("（含在建、规划）" if include_pipeline else "")
+            + "，无需新增站点"
+        )
         return out
     d = distance_matrix_km(pts[gaps], pts)  # uncovered townships × candidate township points
     p = min(count, n)
@@ -266,8 +296,8 @@ def propose_sites(
     ]  # fmt: skip
     newly = gaps[hit]
     out.needed = len(out.sites)
-    out.covered_after = out.covered_before + int(newly.size)
-    out.weight_after = out.weight_before + float(w[newly].sum())
+    out.covered_after = out.covered_pipeline + int(newly.size)
+    out.weight_after = out.weight_pipeline + float(w[newly].sum())
     if out.needed < count and out.covered_after == n:
         extra = f"只需 {out.needed} 座即可覆盖全部乡镇街道，其余 {count - out.needed} 座不增加覆盖，未列出"
         out.note = extra if out.note is None else out.note + "；" + extra

@@ -236,6 +236,7 @@ class ProposalIn(BaseModel):
     )
     session_minutes: FiniteFloat = Field(20.0, gt=0, le=240, description="示意：平均充电时长（分钟）")
     max_p_wait: FiniteFloat = Field(0.2, gt=0, le=1, description="等待概率上限（Erlang C）")
+    include_pipeline: bool = Field(False, description="登记的在建、规划超充站视为已选址")
 
 
 class SizingOut(BaseModel):
@@ -274,6 +275,10 @@ class ProposalOut(BaseModel):
     weight_total: float
     weight_before: float
     weight_after: float
+    include_pipeline: bool
+    pipeline_stations: int
+    covered_pipeline: int
+    weight_pipeline: float
     needed: int
     status: str
     note: str | None
@@ -333,6 +338,7 @@ def create_proposal(conn: ConnDep, user: CurrentUser, body: ProposalIn) -> Propo
             arrivals_per_vehicle=body.arrivals_per_vehicle,
             session_minutes=body.session_minutes,
             max_p_wait=body.max_p_wait,
+            include_pipeline=body.include_pipeline,
         )
     except InputError as e:
         raise _bad(str(e)) from e
