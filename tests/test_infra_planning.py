@@ -136,7 +136,9 @@ def test_plan_already_met_and_bad_input(line):
     with pytest.raises(InputError, match="候选点"):
         yearly_plan(line, target=9, year=2026, as_of=DAY)  # 8 new stations, 7 township points
     with pytest.raises(InputError, match="目标年份"):
-        yearly_plan(line, target=3, year=2025, as_of=DAY)
+        yearly_plan(line, target=3, year=2024, as_of=DAY)
+    same = yearly_plan(line, target=3, year=2025, as_of=DAY)  # within the target year: one step
+    assert [(y.year, y.stations, y.added) for y in same.years] == [(2025, 3, 2)]
     for bad in (0, 501):
         with pytest.raises(InputError, match="建议站点数"):
             propose_sites(line, count=bad, as_of=DAY)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_planner_asks_for_fifty_sites_and_sees_coverage_and_target_move(login: Any, server: Any) -> None:
     page, console = login("analyst")
     page.goto(f"{server.url}/#/infra")
-    page.wait_for_selector("[data-test=plan-table] .el-table__row", timeout=60_000)
+    page.wait_for_selector("[data-test=plan-table] .el-table__row", timeout=90_000)
     page.wait_for_load_state("networkidle")
     # the gap at 5 km, as the API reports it
     cov = server.api("analyst", "/infra/coverage", radius_km=5)

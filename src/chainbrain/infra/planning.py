@@ -20,7 +20,8 @@ nothing (once N exceeds what coverage needs) are not proposed; the answer says h
 newly covered township is attributed to its nearest proposed site.
 
 **The build plan** runs :func:`chainbrain.siting.plan.build_plan` from the operating 超充站 today to the target,
-one step per year from the year after ``as_of`` to the target year, the count rising linearly. Exact
+one step per year from the year after ``as_of`` to the target year (a single step when ``as_of`` is in the
+target year), the count rising linearly. Exact
 reduction again: the existing network enters as one fixed candidate whose distance to each township is the
 distance to its nearest existing station (all of them are open, so the nearest one is what every model sees).
 
@@ -360,8 +361,8 @@ def yearly_plan(
     if not (isinstance(target, int) and 1 <= target <= 100_000):
         raise InputError(f"目标站点数应为 1 到 100000 的整数，收到 {target!r}")
     day = as_of or dt.date.today()
-    if not (isinstance(year, int) and day.year < year <= day.year + 30):
-        raise InputError(f"目标年份应在 {day.year + 1} 到 {day.year + 30} 之间，收到 {year!r}")
+    if not (isinstance(year, int) and day.year <= year <= day.year + 30):
+        raise InputError(f"目标年份应在 {day.year} 到 {day.year + 30} 之间，收到 {year!r}")
     r = _check(
         get_settings().coverage_radius_km if radius_km is None else radius_km,
         "半径（公里）",
@@ -390,7 +391,7 @@ def yearly_plan(
     # the reduced problem: column 0 is the existing network (fixed), then one column per township point
     d = distance_matrix_km(pts, pts)
     cost = np.hstack([near[:, None], d]) if n_existing else np.hstack([np.full((n, 1), np.inf), d])
-    years = list(range(day.year + 1, year + 1))
+    years = list(range(day.year + 1, year + 1)) or [year]  # in the target year itself: one step
     base = 1 if n_existing else 0  # the fixed column counts as one site
     steps = {y: base + round((target - n_existing) * (k + 1) / len(years)) for k, y in enumerate(years)}
     ids = [_EXISTING] + [p.code for p in points]
