@@ -1152,6 +1152,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/infra/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Plan
+         * @description 建设计划: year by year from the operating 超充站 today to ``target`` by ``year`` — stations added each
+         *     year and the township coverage reached (MCLP while coverage can grow, then p-median).
+         */
+        get: operations["infra-read_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infra/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Proposal
+         * @description 选址建议: the ``count`` new 超充站 sites that newly cover the most township demand within the radius
+         *     (MCLP, existing operating 超充站 kept), with before/after coverage and Erlang C sizing. Computes only —
+         *     nothing is written, so every logged-in role may ask; the solve has a time limit and ``status`` /
+         *     ``note`` say when the answer is not proven optimal.
+         */
+        post: operations["infra-create_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/infra/stations": {
         parameters: {
             query?: never;
@@ -2421,6 +2465,40 @@ export interface components {
         "Body_imports-create_import": {
             /** File */
             file: string;
+        };
+        /** BuildPlanOut */
+        BuildPlanOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Building */
+            building: number;
+            /** Coverage Pct Now */
+            coverage_pct_now: number | null;
+            /** Covered Now */
+            covered_now: number;
+            /** Existing Stations */
+            existing_stations: number;
+            /** Note */
+            note: string | null;
+            /** Planned */
+            planned: number;
+            /** Radius Km */
+            radius_km: number;
+            /** Status */
+            status: string;
+            /** Target */
+            target: number;
+            /** Townships */
+            townships: number;
+            /** Weight Basis */
+            weight_basis: string;
+            /** Year */
+            year: number;
+            /** Years */
+            years: components["schemas"]["PlanYearOut"][];
         };
         /**
          * CheckOut
@@ -3927,6 +4005,29 @@ export interface components {
             /** Plant */
             plant: string;
         };
+        /** PlanYearOut */
+        PlanYearOut: {
+            /** Added */
+            added: number;
+            /** Added Sites */
+            added_sites: string[];
+            /** Coverage Pct */
+            coverage_pct: number;
+            /** Covered Townships */
+            covered_townships: number;
+            /** Demand Coverage */
+            demand_coverage: number;
+            /** Mean Km */
+            mean_km: number | null;
+            /** Model */
+            model: string;
+            /** Stations */
+            stations: number;
+            /** Status */
+            status: string;
+            /** Year */
+            year: number;
+        };
         /** ProblemOut */
         ProblemOut: {
             /** Column */
@@ -3939,6 +4040,138 @@ export interface components {
             row: number | null;
             /** Value */
             value?: unknown;
+        };
+        /**
+         * ProposalIn
+         * @description 选址建议的参数：新增超充站数、覆盖半径，以及示意的站点规模假设。
+         */
+        ProposalIn: {
+            /**
+             * Arrivals Per Vehicle
+             * @description 示意：每辆新能源车在高峰小时到站充电的概率（次/小时）
+             * @default 0.01
+             */
+            arrivals_per_vehicle: number;
+            /**
+             * Count
+             * @description 新增超充站数（1–500）
+             * @default 50
+             */
+            count: number;
+            /**
+             * Include Pipeline
+             * @description 登记的在建、规划超充站视为已选址
+             * @default false
+             */
+            include_pipeline: boolean;
+            /**
+             * Kind
+             * @description 站点类型：目前仅 超充（ultra）
+             * @default ultra
+             */
+            kind: string;
+            /**
+             * Max P Wait
+             * @description 等待概率上限（Erlang C）
+             * @default 0.2
+             */
+            max_p_wait: number;
+            /**
+             * Radius Km
+             * @description 覆盖半径（公里），默认 5
+             */
+            radius_km?: number | null;
+            /**
+             * Session Minutes
+             * @description 示意：平均充电时长（分钟）
+             * @default 20
+             */
+            session_minutes: number;
+        };
+        /** ProposalOut */
+        ProposalOut: {
+            /** Arrivals Per Vehicle */
+            arrivals_per_vehicle: number;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Count */
+            count: number;
+            /** Covered After */
+            covered_after: number;
+            /** Covered Before */
+            covered_before: number;
+            /** Covered Pipeline */
+            covered_pipeline: number;
+            /** Existing Stations */
+            existing_stations: number;
+            /**
+             * Illustrative
+             * @description 需求权重与站点规模假设为示意
+             */
+            illustrative: boolean;
+            /** Include Pipeline */
+            include_pipeline: boolean;
+            /** Max P Wait */
+            max_p_wait: number;
+            /** Needed */
+            needed: number;
+            /** Note */
+            note: string | null;
+            /** Percent After */
+            percent_after: number | null;
+            /** Percent Before */
+            percent_before: number | null;
+            /** Pipeline Stations */
+            pipeline_stations: number;
+            /** Radius Km */
+            radius_km: number;
+            /** Seconds */
+            seconds: number;
+            /** Session Minutes */
+            session_minutes: number;
+            /** Sites */
+            sites: components["schemas"]["ProposedSiteOut"][];
+            /** Status */
+            status: string;
+            /** Townships */
+            townships: number;
+            /** Weight After */
+            weight_after: number;
+            /** Weight Basis */
+            weight_basis: string;
+            /** Weight Before */
+            weight_before: number;
+            /** Weight Pipeline */
+            weight_pipeline: number;
+            /** Weight Total */
+            weight_total: number;
+        };
+        /** ProposedSiteOut */
+        ProposedSiteOut: {
+            /** District Code */
+            district_code: string;
+            /** District Name */
+            district_name: string | null;
+            /** Lat */
+            lat: number;
+            /** Lon */
+            lon: number;
+            /** New Townships */
+            new_townships: number;
+            /** New Weight */
+            new_weight: number;
+            /** Newly Covered */
+            newly_covered: string[];
+            /** Rank */
+            rank: number;
+            sizing: components["schemas"]["SizingOut"];
+            /** Township Code */
+            township_code: string;
+            /** Township Name */
+            township_name: string;
         };
         /** PullOut */
         PullOut: {
@@ -4287,6 +4520,21 @@ export interface components {
             source: string;
             /** Status */
             status: string;
+        };
+        /** SizingOut */
+        SizingOut: {
+            /** Arrivals Per Hour */
+            arrivals_per_hour: number;
+            /** Guns */
+            guns: number;
+            /** Mean Wait Minutes */
+            mean_wait_minutes: number;
+            /** Offered Erlangs */
+            offered_erlangs: number;
+            /** P Wait */
+            p_wait: number;
+            /** Utilisation */
+            utilisation: number;
         };
         /** SmtpIn */
         SmtpIn: {
@@ -8396,6 +8644,129 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CoverageOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "infra-read_plan": {
+        parameters: {
+            query?: {
+                /** @description 覆盖半径（公里），默认 5 */
+                radius_km?: number | null;
+                /** @description 目标超充站数（座） */
+                target?: number;
+                /** @description 目标年份 */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildPlanOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "infra-create_proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalOut"];
                 };
             };
             /** @description 未登录或登录已过期 */

@@ -148,6 +148,12 @@ export type NetNode = S['NetworkNode']
 /** GET /resilience/network */
 export type NetworkView = S['NetworkView']
 
+// 充换电与车路云: site proposals and the build plan (POST /infra/proposals, GET /infra/plan)
+export type InfraProposal = S['ProposalOut']
+export type ProposedSite = S['ProposedSiteOut']
+export type InfraPlan = S['BuildPlanOut']
+export type InfraPlanYear = S['PlanYearOut']
+
 export class ApiError extends Error {
   constructor(public status: number, message: string) { super(message) }
 }
