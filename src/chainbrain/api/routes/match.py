@@ -126,7 +126,7 @@ def create_need(
         audit(conn, user, "need.create", f"need:{need.id}", need.model_dump(mode="json"), ip)
 
     need = records.add_need(conn, data, sites_of=_sites_of(user), before_commit=record)
-    cache.invalidate()
+    cache.invalidate("need")
     return need
 
 
@@ -156,7 +156,7 @@ def create_offer(
         audit(conn, user, "offer.create", f"offer:{offer.id}", offer.model_dump(mode="json"), ip)
 
     offer = records.add_offer(conn, data, sites_of=_sites_of(user), before_commit=record)
-    cache.invalidate()
+    cache.invalidate("offer")
     return offer
 
 
