@@ -2047,9 +2047,7 @@ export interface components {
         /** Assessment */
         Assessment: {
             /** Catch Up */
-            catch_up?: {
-                [key: string]: unknown;
-            }[];
+            catch_up?: components["schemas"]["CatchUpPoint"][];
             /** Clause */
             clause: string;
             /** Direction */
@@ -2079,10 +2077,7 @@ export interface components {
             n_obs: number;
             /** Name */
             name: string;
-            /** Origin */
-            origin?: {
-                [key: string]: unknown;
-            } | null;
+            origin?: components["schemas"]["OriginPoint"] | null;
             /** Pace Gap */
             pace_gap?: number | null;
             /** Projected */
@@ -2199,6 +2194,13 @@ export interface components {
             site: string;
             /** Spare Per Day */
             spare_per_day: number | null;
+        };
+        /** BaselineOut */
+        BaselineOut: {
+            /** Value */
+            value: number;
+            /** Year */
+            year: number | null;
         };
         /** BatteryActorOut */
         BatteryActorOut: {
@@ -2500,6 +2502,79 @@ export interface components {
             /** Years */
             years: components["schemas"]["PlanYearOut"][];
         };
+        /** Candidate */
+        Candidate: {
+            /** Capacity */
+            capacity: number | null;
+            /** Capacity Basis */
+            capacity_basis: string;
+            /** District */
+            district: string | null;
+            /** District Name */
+            district_name: string | null;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Gain */
+            gain?: number | null;
+            /** Home District */
+            home_district: string;
+            /** Name */
+            name: string;
+            /** Park */
+            park: string | null;
+            /** Parts */
+            parts: components["schemas"]["Part"][];
+            /** Rate After */
+            rate_after?: number | null;
+            /** Rate Before */
+            rate_before?: number | null;
+            /** Score */
+            score: number;
+            /** Score Note */
+            score_note?: string | null;
+            /** Segment Id */
+            segment_id: string;
+        };
+        /**
+         * CatchUpPoint
+         * @description The level a remaining period must reach to arrive at the target on time.
+         */
+        CatchUpPoint: {
+            /** Level */
+            level: number;
+            /** Period */
+            period: string;
+        };
+        /**
+         * Check
+         * @description The result of one criterion for one firm.
+         */
+        Check: {
+            /**
+             * Band Zh
+             * @default
+             */
+            band_zh: string;
+            /** Clause */
+            clause: string;
+            /** Key */
+            key: string;
+            /** Name Zh */
+            name_zh: string;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+            /** Status */
+            status: string;
+            /** Tests */
+            tests: string[];
+            /** Values */
+            values: {
+                [key: string]: boolean | number | string | null;
+            };
+        };
         /**
          * CheckOut
          * @description The validation report: ok is true only when every row passed; nothing was written.
@@ -2539,6 +2614,15 @@ export interface components {
             supplier_name: string;
             /** Ttr */
             ttr: number | null;
+        };
+        /** CitationOut */
+        CitationOut: {
+            /** Clause */
+            clause: string;
+            /** Document */
+            document: string;
+            /** Status */
+            status: string;
         };
         /** ClassificationOut */
         ClassificationOut: {
@@ -2618,13 +2702,9 @@ export interface components {
             /** Count */
             count: number;
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["TierAssessment"][];
             /** Progress */
-            progress: {
-                [key: string]: unknown;
-            }[];
+            progress: components["schemas"]["TierProgress"][];
             /** Tier */
             tier: string;
             /** Tier Zh */
@@ -2649,15 +2729,24 @@ export interface components {
             /** Whole */
             whole: boolean;
         };
+        /** DistrictFeature */
+        DistrictFeature: {
+            /** Geometry */
+            geometry: components["schemas"]["Polygon"] | components["schemas"]["MultiPolygon"];
+            properties: components["schemas"]["DistrictShapeName"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+        };
         /**
          * DistrictGroup
          * @description One district of the 招商地图: the firms chainbrain would steer there, best first.
          */
         DistrictGroup: {
             /** Candidates */
-            candidates: {
-                [key: string]: unknown;
-            }[];
+            candidates: components["schemas"]["Candidate"][];
             /** Count */
             count: number;
             /** District */
@@ -2753,6 +2842,29 @@ export interface components {
             km_city: number;
             /** Km Highway */
             km_highway: number;
+        };
+        /** DistrictShapeName */
+        DistrictShapeName: {
+            /**
+             * Code
+             * @description 区划代码（6位）
+             */
+            code: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * DistrictShapes
+         * @description A GeoJSON FeatureCollection of the districts' boundaries.
+         */
+        DistrictShapes: {
+            /** Features */
+            features: components["schemas"]["DistrictFeature"][];
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
         };
         /** EnterpriseOut */
         EnterpriseOut: {
@@ -3063,22 +3175,34 @@ export interface components {
         Funnel: {
             /** District */
             district: string | null;
-            /** Other */
-            other: {
-                [key: string]: unknown;
-            };
-            /** Recommended */
-            recommended: {
-                [key: string]: unknown;
-            };
+            other: components["schemas"]["FunnelGroup"];
+            recommended: components["schemas"]["FunnelGroup"];
             /** Stages */
-            stages: {
-                [key: string]: string;
-            }[];
+            stages: components["schemas"]["StageName"][];
             /** Supplying Checks */
-            supplying_checks: {
-                [key: string]: unknown;
-            }[];
+            supplying_checks: components["schemas"]["SupplyingCheck"][];
+        };
+        /**
+         * FunnelGroup
+         * @description Leads of one kind (recommended or other) and how far they got; ``reached`` counts per stage.
+         */
+        FunnelGroup: {
+            /** Dropped */
+            dropped: string[];
+            /** Leads */
+            leads: number;
+            /** Moved */
+            moved: number;
+            /** Moved Ids */
+            moved_ids: string[];
+            /** Reached */
+            reached: {
+                [key: string]: number;
+            };
+            /** Reached Ids */
+            reached_ids: {
+                [key: string]: string[];
+            };
         };
         /** GapPage */
         GapPage: {
@@ -3221,6 +3345,53 @@ export interface components {
             /** Stations */
             stations: number;
         };
+        /** Lead */
+        Lead: {
+            /** District Code */
+            district_code: string | null;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** History */
+            history?: components["schemas"]["LeadEvent"][];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string | null;
+            /** Park */
+            park: string | null;
+            /** Rec Rank */
+            rec_rank: number | null;
+            /** Rec Score */
+            rec_score: number | null;
+            /** Recommended */
+            recommended: boolean;
+            /** Segment Id */
+            segment_id: string | null;
+            /** Stage */
+            stage: string;
+            /** Stage Date */
+            stage_date: string | null;
+            /** Stage Zh */
+            stage_zh: string;
+        };
+        /**
+         * LeadEvent
+         * @description One move of a lead: the stage reached, when, by whom, and why.
+         */
+        LeadEvent: {
+            /** Date */
+            date: string | null;
+            /** Note */
+            note: string | null;
+            /** Owner */
+            owner: string | null;
+            /** Stage */
+            stage: string;
+            /** Stage Zh */
+            stage_zh: string;
+        };
         /** LinkIn */
         LinkIn: {
             /** Text */
@@ -3310,6 +3481,35 @@ export interface components {
             user: components["schemas"]["UserOut"];
         };
         /**
+         * Match
+         * @description One ranked answer: a supplier (for a need) or a need (for an offer).
+         */
+        Match: {
+            /** Distance Km */
+            distance_km?: number | null;
+            /** Evidence */
+            evidence?: {
+                [key: string]: string[];
+            };
+            /** Id */
+            id: string;
+            /**
+             * Local
+             * @default false
+             */
+            local: boolean;
+            /** Name */
+            name: string;
+            /** Need Id */
+            need_id?: string | null;
+            /** Offer Id */
+            offer_id?: string | null;
+            /** Parts */
+            parts: components["schemas"]["MatchPart"][];
+            /** Score */
+            score: number;
+        };
+        /**
          * Matches
          * @description Ranked answers, best first, each with its score parts and explanation; ``weights`` of the parts.
          */
@@ -3317,13 +3517,26 @@ export interface components {
             /** Count */
             count: number;
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["Match"][];
             /** Weights */
             weights: {
                 [key: string]: number;
             };
+        };
+        /** MatchPart */
+        MatchPart: {
+            /** Explain */
+            explain: string;
+            /** Key */
+            key: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Points */
+            points: number;
+            /** Value */
+            value: number;
+            /** Weight */
+            weight: number;
         };
         /** Message */
         Message: {
@@ -3344,6 +3557,16 @@ export interface components {
              * @description 目标状态：已确认 / 无影响 / 处置中 / 已恢复
              */
             to_state: string;
+        };
+        /** MultiPolygon */
+        MultiPolygon: {
+            /** Coordinates */
+            coordinates: (number)[][][][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MultiPolygon";
         };
         /**
          * Need
@@ -3751,6 +3974,18 @@ export interface components {
             title: string;
         };
         /**
+         * OriginPoint
+         * @description Where the required path starts: decimal time, value, and what it is (baseline or first observation).
+         */
+        OriginPoint: {
+            /** Basis */
+            basis: string;
+            /** T */
+            t: number;
+            /** Value */
+            value: number;
+        };
+        /**
          * Overview
          * @description The cockpit's key figures. Counts in 家 / 个 / 款; nev_volume in 辆 per year; values in 元.
          */
@@ -3828,15 +4063,6 @@ export interface components {
             /** Data */
             data: components["schemas"]["AuditOut"][];
         };
-        /** Page[dict[str, Any]] */
-        Page_dict_str__Any__: {
-            /** Count */
-            count: number;
-            /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
-        };
         /** Page[DistrictGroup] */
         Page_DistrictGroup_: {
             /** Count */
@@ -3864,6 +4090,13 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["KindCountOut"][];
+        };
+        /** Page[Lead] */
+        Page_Lead_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["Lead"][];
         };
         /** Page[Need] */
         Page_Need_: {
@@ -3928,6 +4161,13 @@ export interface components {
             /** Data */
             data: components["schemas"]["TargetProgressOut"][];
         };
+        /** Page[TransformCandidate] */
+        Page_TransformCandidate_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["TransformCandidate"][];
+        };
         /** Page[UserOut] */
         Page_UserOut_: {
             /** Count */
@@ -3962,6 +4202,41 @@ export interface components {
             supplier_firms: number;
             /** Total Value */
             total_value: number;
+        };
+        /**
+         * Part
+         * @description One named part of a score: the raw figure, its 0–1 value, weight, points, and the ids it came from.
+         *
+         *     ``value`` and ``points`` are None only in a role's view that withholds the part (``withheld`` then says
+         *     why, see :mod:`chainbrain.invest.visibility`); :func:`recommend` always fills them.
+         */
+        Part: {
+            /** Detail */
+            detail?: {
+                [key: string]: number;
+            };
+            /** Evidence */
+            evidence?: {
+                [key: string]: string[];
+            };
+            /** Explain */
+            explain: string;
+            /** Key */
+            key: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Points */
+            points: number | null;
+            /** Raw */
+            raw: number | null;
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number | null;
+            /** Weight */
+            weight: number;
+            /** Withheld */
+            withheld?: string | null;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -4028,6 +4303,16 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** Polygon */
+        Polygon: {
+            /** Coordinates */
+            coordinates: (number)[][][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Polygon";
+        };
         /** ProblemOut */
         ProblemOut: {
             /** Column */
@@ -4039,7 +4324,7 @@ export interface components {
             /** Row */
             row: number | null;
             /** Value */
-            value?: unknown;
+            value?: boolean | number | string | null;
         };
         /**
          * ProposalIn
@@ -4285,9 +4570,7 @@ export interface components {
             /** Count */
             count: number;
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["SegmentTargets"][];
             /** Weights */
             weights: {
                 [key: string]: number;
@@ -4423,6 +4706,25 @@ export interface components {
             status: string;
             /** Stream */
             stream: string;
+            /** Unit */
+            unit: string | null;
+        };
+        /** SegmentTargets */
+        SegmentTargets: {
+            /** Candidates */
+            candidates: components["schemas"]["Candidate"][];
+            /** Flags */
+            flags: string[];
+            /** Name */
+            name: string;
+            /** Outside Links */
+            outside_links: string[];
+            /** Outside Value */
+            outside_value: number | null;
+            /** Segment Id */
+            segment_id: string;
+            /** Shortfall */
+            shortfall: number;
             /** Unit */
             unit: string | null;
         };
@@ -4570,6 +4872,13 @@ export interface components {
             /** Ttr */
             ttr: number | null;
         };
+        /** StageName */
+        StageName: {
+            /** Stage */
+            stage: string;
+            /** Stage Zh */
+            stage_zh: string;
+        };
         /** StationOut */
         StationOut: {
             /** As Of */
@@ -4673,6 +4982,24 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * SupplyingCheck
+         * @description A lead at 本地供货 checked against the store: the firm's local sites and supply links there.
+         */
+        SupplyingCheck: {
+            /** Confirmed */
+            confirmed: boolean;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Lead Id */
+            lead_id: string;
+            /** Local Links */
+            local_links: string[];
+            /** Local Sites */
+            local_sites: string[];
+            /** Segment Id */
+            segment_id: string | null;
+        };
         /** SupplyLinkOut */
         SupplyLinkOut: {
             /** Annual Value */
@@ -4731,6 +5058,25 @@ export interface components {
             /** Title Zh */
             title_zh: string;
         };
+        /** Target */
+        Target: {
+            /** Evidence */
+            evidence: number;
+            /** Name */
+            name: string;
+            /** Note */
+            note?: string | null;
+            /** Outside Value */
+            outside_value: number | null;
+            /** Pull */
+            pull: number | null;
+            /** Reasons */
+            reasons?: string[];
+            /** Score */
+            score: number;
+            /** Segment Id */
+            segment_id: string;
+        };
         /** TargetDetail */
         TargetDetail: {
             assessment: components["schemas"]["Assessment"];
@@ -4738,10 +5084,7 @@ export interface components {
             observations: components["schemas"]["ObservationPoint"][];
             /** Path */
             path: components["schemas"]["PathPoint"][];
-            /** Target */
-            target: {
-                [key: string]: unknown;
-            };
+            target: components["schemas"]["TargetPublic"];
         };
         /** TargetProgressOut */
         TargetProgressOut: {
@@ -4780,6 +5123,87 @@ export interface components {
             /** Year */
             year: number;
         };
+        /**
+         * TargetPublic
+         * @description A plan target as ``chainbrain targets --json`` shows it; ``max`` only for a range target.
+         */
+        TargetPublic: {
+            baseline: components["schemas"]["BaselineOut"] | null;
+            /** Direction */
+            direction: string;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Live */
+            live: string | null;
+            /** Max */
+            max?: number | null;
+            /** Name */
+            name: string;
+            /** Related */
+            related: string[];
+            /** Restates */
+            restates: string[];
+            source: components["schemas"]["CitationOut"];
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number;
+            /** Year */
+            year: number;
+        };
+        /**
+         * TierAssessment
+         * @description One firm against one tier.
+         */
+        TierAssessment: {
+            /** Attr Source */
+            attr_source?: string | null;
+            /** Attr Status */
+            attr_status?: string | null;
+            /** Checks */
+            checks: components["schemas"]["Check"][];
+            /** District Code */
+            district_code: string;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Met */
+            met?: string[];
+            /** Missed */
+            missed?: string[];
+            /** Name */
+            name: string;
+            /**
+             * Score
+             * @default 0
+             */
+            score: number;
+            /** Tier */
+            tier: string;
+            /** Unknown */
+            unknown?: string[];
+            /** Withheld */
+            withheld?: string[];
+        };
+        /**
+         * TierProgress
+         * @description Firms inside the boundary holding a tier's label now, against the plan's goal.
+         */
+        TierProgress: {
+            /** Count */
+            count: number;
+            /** Ids */
+            ids: string[];
+            /** Target */
+            target: number;
+            /** Tier */
+            tier: string;
+            /** Tier Zh */
+            tier_zh: string;
+            /** Unit */
+            unit: string;
+        };
         /** TokenIn */
         TokenIn: {
             /** Name */
@@ -4817,6 +5241,23 @@ export interface components {
             nearest_station: string | null;
             /** Point Status */
             point_status: string;
+        };
+        /** TransformCandidate */
+        TransformCandidate: {
+            /** Capabilities */
+            capabilities: string[];
+            /** District Code */
+            district_code: string;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Name */
+            name: string;
+            /** Score */
+            score: number;
+            /** Segments */
+            segments: string[];
+            /** Targets */
+            targets: components["schemas"]["Target"][];
         };
         /** UserCreate */
         UserCreate: {
@@ -4901,9 +5342,9 @@ export interface components {
         WhatIfIn: {
             /**
              * Boundary
-             * @default city
+             * @description 本地范围；默认为服务端设置 CHAINBRAIN_BOUNDARY
              */
-            boundary: string;
+            boundary?: string | null;
             /**
              * Capacity
              * @description 新增本地产能（环节单位/年）
@@ -5013,8 +5454,8 @@ export interface operations {
     "analytics-read_gaps": {
         parameters: {
             query?: {
-                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数 */
-                boundary?: string;
+                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数；默认为服务端设置 CHAINBRAIN_BOUNDARY */
+                boundary?: string | null;
                 /** @description all：所有采购方；oem：只算整车企业 */
                 buyers?: "oem" | "all";
                 /** @description 只返回前 N 个环节 */
@@ -5076,8 +5517,8 @@ export interface operations {
     "analytics-read_local_rate": {
         parameters: {
             query?: {
-                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数 */
-                boundary?: string;
+                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数；默认为服务端设置 CHAINBRAIN_BOUNDARY */
+                boundary?: string | null;
                 /** @description oem：只算整车企业的采购；all：所有采购方 */
                 buyers?: "oem" | "all";
                 /** @description 汇总口径 */
@@ -5139,8 +5580,8 @@ export interface operations {
     "analytics-read_overview": {
         parameters: {
             query?: {
-                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数 */
-                boundary?: string;
+                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数；默认为服务端设置 CHAINBRAIN_BOUNDARY */
+                boundary?: string | null;
             };
             header?: never;
             path?: never;
@@ -6111,7 +6552,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_TransformCandidate_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -6406,9 +6847,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DistrictShapes"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -8518,12 +8957,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 导出的文件 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
             };
             /** @description 未登录或登录已过期 */
             401: {
@@ -9060,7 +9503,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_Lead_"];
                 };
             };
             /** @description 未登录或登录已过期 */

@@ -58,7 +58,7 @@ class Check:
 
 
 @dataclass
-class Assessment:
+class TierAssessment:
     """One firm against one tier."""
 
     enterprise_id: str
@@ -158,7 +158,7 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
     return Check(c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh)
 
 
-def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Assessment:
+def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> TierAssessment:
     """Check one firm (a row of :func:`firm_facts`) against every criterion of ``tier``."""
     year = year or facts.get("year") or dt.date.today().year
     checks: list[Check] = []
@@ -172,7 +172,7 @@ def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Asse
         else:  # a tiered test and the revenue is unknown: the band cannot be chosen
             checks.append(Check(key, lines[0].name_zh, "unknown", {"revenue": None}, [], lines[0].cited_clause,
                                 "缺少营业收入，无法确定适用的研发投入档位"))  # fmt: skip
-    out = Assessment(facts["id"], facts["name"], facts["district_code"], tier, checks)
+    out = TierAssessment(facts["id"], facts["name"], facts["district_code"], tier, checks)
     for ch in checks:
         getattr(out, ch.status).append(ch.key)
     out.score = len(out.met) / len(checks) if checks else 0.0
@@ -189,7 +189,7 @@ def candidates(
     district: str | None = None,
     top: int | None = None,
     year: int | None = None,
-) -> list[Assessment]:
+) -> list[TierAssessment]:
     """Firms that could be put forward for ``tier`` (zjtx | xjr), best first; see the module docstring."""
     if tier not in TIER_ZH:
         raise ValueError(f"未知的培育层级 {tier!r}：应为 zjtx（专精特新）或 xjr（小巨人）")

@@ -51,7 +51,7 @@ class CultivateList(BaseModel):
 
     tier: str
     tier_zh: str
-    data: list[cultivate.Assessment]
+    data: list[cultivate.TierAssessment]
     count: int
     progress: list[cultivate.TierProgress]
 
