@@ -67,7 +67,7 @@ def test_cockpit_marks_figures_and_warnings(login: Any, server: Any) -> None:
     _visit(page, server, "cockpit", "[data-test=fig-local-rate]")
     figures = page.query_selector_all("[data-test=figures] .figure")
     by_label = {f.query_selector(".label").inner_text().replace("示意", "").strip(): f for f in figures}
-    for label in ("产业链企业（含市外）", "整车采购额", "链主 / 专精特新", "新能源汽车年产量（车型合计）"):
+    for label in ("产业链企业（含市外）", "整车采购额", "链主 / 专精特新（重庆，含小巨人）", "新能源汽车年产量（车型合计）"):
         assert by_label[label].query_selector("[data-test=mark]") is not None, label
     rate = next(f for k, f in by_label.items() if k.startswith("本地配套率"))
     assert rate.query_selector("[data-test=mark]") is not None
