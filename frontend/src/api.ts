@@ -28,6 +28,7 @@ export interface Site {
   id: string; enterprise_id: string; enterprise_name: string; enterprise_short_name: string | null; name: string
   district_code: string; district_name: string | null; park: string | null; segment_id: string | null
   segment_name: string | null; capacity: number | null; capacity_unit: string | null; status: string
+  source?: string
 }
 
 export interface VehicleModel {

@@ -67,7 +67,12 @@ def test_cockpit_marks_figures_and_warnings(login: Any, server: Any) -> None:
     _visit(page, server, "cockpit", "[data-test=fig-local-rate]")
     figures = page.query_selector_all("[data-test=figures] .figure")
     by_label = {f.query_selector(".label").inner_text().replace("示意", "").strip(): f for f in figures}
-    for label in ("产业链企业（含市外）", "整车采购额", "链主 / 专精特新（重庆，含小巨人）", "新能源汽车年产量（车型合计）"):
+    for label in (
+        "产业链企业（含市外）",
+        "整车采购额",
+        "链主 / 专精特新（重庆，含小巨人）",
+        "新能源汽车年产量（车型合计）",
+    ):
         assert by_label[label].query_selector("[data-test=mark]") is not None, label
     rate = next(f for k, f in by_label.items() if k.startswith("本地配套率"))
     assert rate.query_selector("[data-test=mark]") is not None
@@ -108,4 +113,30 @@ def test_resilience_never_shows_zero_sites_while_loading_and_tts_fits_1366(login
     table = page.locator("[data-test=ranking-table]").bounding_box()
     assert head is not None and table is not None
     assert head["x"] + head["width"] <= table["x"] + table["width"] + 1 <= 1366 + 1
+    assert console.errors == []
+
+
+def test_profile_marks_fields_the_clause_does_not_support(login: Any, server: Any) -> None:
+    page, console = login("analyst")
+    bosch = server.api("analyst", "/enterprises/bosch")
+    assert bosch["status"] == "verified" and "主营环节" in bosch["note"]
+    page.goto(f"{server.url}/#/enterprises/bosch")
+    page.wait_for_selector("[data-test=profile-note]", timeout=20_000)
+    assert "近似/未经核实" in page.inner_text("[data-test=profile-note]")
+    cells = page.query_selector_all(".el-descriptions__cell")
+    text = [c.inner_text() for c in cells]
+    seg = next(i for i, t in enumerate(text) if t.strip() == "主营环节")
+    assert "未经核实" in text[seg + 1]
+    # 赛力斯: the e-drive plant's capacity was raised by the fill step → 示意 beside the figure
+    seres = server.api("analyst", "/enterprises/seres")
+    edrive = next(s for s in seres["sites"] if s["id"] == "seres.edrive")
+    assert edrive["status"] == "illustrative"
+    page.goto(f"{server.url}/#/enterprises/seres")
+    page.wait_for_selector("[data-test=sites-table] .el-table__row", timeout=20_000)
+    row = next(
+        r
+        for r in page.query_selector_all("[data-test=sites-table] .el-table__row")
+        if edrive["name"] in r.inner_text()
+    )
+    assert "示意" in row.inner_text()
     assert console.errors == []
