@@ -32,6 +32,7 @@ from chainbrain.resilience.dbnet import network_from_store
 from chainbrain.resilience.model import SolveError
 from chainbrain.resilience.network import Network, NetworkError
 from chainbrain.resilience.sweep import sweep
+from chainbrain.store import sweeps
 
 router = APIRouter(prefix="/resilience", tags=["resilience"], responses=ERRORS)
 
@@ -75,7 +76,7 @@ def _ranking(conn: duckdb.DuckDBPyConnection, cache: ResultCache) -> list[dict[s
     def compute() -> list[dict[str, Any]]:
         net = _network(conn, cache)
         try:
-            rows = sweep(net)
+            rows = sweeps.cached_sweep(conn, lambda: sweep(net))  # persisted per network version
         except SolveError as e:
             raise _solve_failed(e) from e
         risky = {r["node"] for r in actions.at_risk(rows)}
