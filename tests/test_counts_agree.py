@@ -68,3 +68,24 @@ def test_district_list_count_is_seat_or_site(client: tuple[TestClient, Path]) ->
         assert listed == len(present), code  # 注册地或厂区在本区的企业: the panel's list
         split += len(present) != len(seated)
     assert split > 0  # the two definitions differ somewhere, so the page must name both
+
+
+def test_parts_firms_after_an_import_agree(demo_db) -> None:
+    import datetime as dt
+
+    from chainbrain.api import queries
+    from chainbrain.monitor.status import assess_all
+
+    before = queries.overview(demo_db)["local_parts_firms"]
+    assert before == 543  # seed 001's 2024 count
+    demo_db.execute(
+        "INSERT INTO enterprise (id, name, district_code, roles, labels, source, status)"
+        " VALUES ('t_new', '测试新零部件企业', '500227', ['Tier2'], [], 'test', 'illustrative')"
+    )
+    ov = queries.overview(demo_db)["local_parts_firms"]
+    target = next(
+        a for a in assess_all(demo_db, as_of=dt.date(2026, 10, 31)) if a.id == "yulian27_parts_firms"
+    )
+    assert ov == 544
+    assert target.live_value == 544  # what the targets screen shows beside the dated snapshot
+    assert target.latest == 543  # the snapshot itself is unchanged until the next one is taken

@@ -120,7 +120,7 @@ export interface Assessment {
   latest_period: string | null; latest_status: string | null; n_obs: number; required_now: number | null
   projected: number | null; projected_low: number | null; projected_high: number | null; method: string | null
   reason: string; pace_gap: number | null; catch_up: { period: string; level: number }[]
-  basis?: string | null; verified_latest?: number | null; verified_period?: string | null
+  basis?: string | null; verified_latest?: number | null; verified_period?: string | null; live_value?: number | null
 }
 
 export interface Observation {

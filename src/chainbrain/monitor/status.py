@@ -18,7 +18,9 @@ Every assessment also says what its figure rests on: ``basis`` is the data statu
 observation (``verified`` / ``illustrative`` / ``synthetic``); anything but ``verified`` is shown with a
 示意 mark and the reason says so. When a verified observation exists, ``verified_latest`` /
 ``verified_period`` carry the newest one, so a screen can show the verified figure beside an illustrative
-one (e.g. the 2024 actual 95.3万辆 beside an illustrative 2025Q4 value).
+one (e.g. the 2024 actual 95.3万辆 beside an illustrative 2025Q4 value). For live targets,
+``live_value`` is the store's value now (the snapshots the status rests on are dated; an import since the
+last snapshot shows here first).
 
 The warning list holds 滞后 then 预警 targets, each group by ``g`` (furthest behind first). For each it
 gives the level every remaining quarter (or year, for annual series) must reach to end on target: a straight
@@ -64,6 +66,7 @@ class Assessment:
     basis: str | None = None
     verified_latest: float | None = None
     verified_period: str | None = None
+    live_value: float | None = None
     origin: dict[str, Any] | None = None
     required_now: float | None = None
     required_at_latest: float | None = None
@@ -189,7 +192,28 @@ def assess_all(conn: duckdb.DuckDBPyConnection, *, as_of: dt.date | None = None)
     by_target: dict[str, list[Observation]] = {}
     for o in observations(conn):
         by_target.setdefault(o.target_id, []).append(o)
-    return [assess(t, by_target.get(t.id, []), as_of=as_of) for t in list_targets(conn)]
+    out = [assess(t, by_target.get(t.id, []), as_of=as_of) for t in list_targets(conn)]
+    _add_live_values(conn, list_targets(conn), out)
+    return out
+
+
+def _add_live_values(conn: duckdb.DuckDBPyConnection, targets: list[Target], out: list[Assessment]) -> None:
+    """The store's value now for every live level target, beside its last dated snapshot.
+
+    The status rests on the snapshots (dated observations); ``live_value`` lets a screen show the same
+    count the cockpit shows (e.g. 544 parts firms right after an import, while the last snapshot says 543).
+    Increase-type targets are left out: their value is a difference against a reference snapshot.
+    """
+    from chainbrain.monitor.live import INDICATORS
+
+    by_id = {a.id: a for a in out}
+    for t in targets:
+        if not t.live or t.kind == "increase" or t.live not in INDICATORS:
+            continue
+        try:
+            by_id[t.id].live_value = float(INDICATORS[t.live][1](conn))
+        except (ImportError, LookupError):
+            continue
 
 
 def warnings(assessments: list[Assessment]) -> list[Assessment]:
