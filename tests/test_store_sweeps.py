@@ -53,8 +53,8 @@ def test_cached_sweep_computes_once_per_version(demo_db) -> None:
 
 def test_only_finite_rows_are_stored(demo_db) -> None:
     bad = [dict(ROWS[0], loss=math.inf)]
-    with pytest.raises(ValueError, match="loss"):
-        sweeps.save(demo_db, "v", bad, 1.0)
+    with pytest.raises(ValueError, match="not a finite number"):
+        sweeps.save(demo_db, "nodes:v", bad, 1.0)
 
 
 def test_restarted_server_answers_from_the_stored_sweep(
@@ -68,27 +68,31 @@ def test_restarted_server_answers_from_the_stored_sweep(
     create_user(conn, "analyst", "sweep-pass-123", "analyst")
     conn.close()
 
-    def ranking() -> list[dict]:
+    routes = ("/api/v1/resilience/ranking", "/api/v1/resilience/choke-points", "/api/v1/resilience/at-risk")
+
+    def answers() -> list[list[dict]]:
         with TestClient(create_app(ApiSettings(db=path))) as c:
             r = c.post("/api/v1/auth/login", json={"username": "analyst", "password": "sweep-pass-123"})
             c.cookies.clear()
             h = {"Authorization": f"Bearer {r.json()['access_token']}"}
-            out = c.get("/api/v1/resilience/ranking", headers=h)
-            assert out.status_code == 200, out.text
-            return out.json()["data"]
+            out = [c.get(route, headers=h) for route in routes]
+            assert all(o.status_code == 200 for o in out), [o.text for o in out]
+            return [o.json()["data"] for o in out]
 
-    first = ranking()  # computes and stores
-    assert first
+    first = answers()  # computes and stores
+    assert first[0] and first[1]
 
-    def no_sweep(*a, **k):
-        raise AssertionError("the sweep was recomputed although the network did not change")
+    def recomputed(*a, **k):
+        raise AssertionError("recomputed although the network did not change")
 
-    monkeypatch.setattr("chainbrain.api.routes.resilience.sweep", no_sweep)
-    assert ranking() == first  # a new app over the same file: served from sweep_result
+    monkeypatch.setattr("chainbrain.api.routes.resilience.sweep", recomputed)
+    monkeypatch.setattr("chainbrain.resilience.actions.choke_points", recomputed)
+    monkeypatch.setattr("chainbrain.resilience.stock.EmergencyStock.solve", recomputed)
+    assert answers() == first  # a new app over the same file: served from sweep_result
 
 
 def test_background_refresh_stores_the_new_version(demo_db) -> None:
     t = sweeps.refresh_in_background(demo_db.cursor, lambda c: [dict(r) for r in ROWS])
     t.join(timeout=60)
     assert not t.is_alive()
-    assert sweeps.load(demo_db, sweeps.network_version(demo_db)) == ROWS
+    assert sweeps.load(demo_db, "nodes:" + sweeps.network_version(demo_db)) == ROWS

@@ -6,7 +6,7 @@ reads (their full rows, in a canonical order) together with :data:`SWEEP_FORMAT`
 tables — an import, a stock figure — gives a new version and the stored sweep is simply not found.
 :func:`cached_sweep` returns the stored rows for the current version or computes, stores and returns them;
 :func:`refresh_in_background` does the same on a thread after a write, so the next page load is fast.
-Only the latest few versions are kept.
+Only the latest few versions of each kind are kept.
 """
 
 from __future__ import annotations
@@ -55,14 +55,25 @@ def network_version(conn: duckdb.DuckDBPyConnection) -> str:
 
 
 def _check(rows: SweepRows) -> SweepRows:
+    """Every number in the rows is finite (None is allowed: an unbounded TTS, a stock that cannot help)."""
+
+    def walk(v: Any, where: str) -> None:
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            return
+        if isinstance(v, int | float):
+            if not math.isfinite(v):
+                raise ValueError(f"sweep row {where}: {v!r} is not a finite number")
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                walk(x, f"{where}.{k}")
+        elif isinstance(v, list | tuple):
+            for x in v:
+                walk(x, where)
+        else:
+            raise ValueError(f"sweep row {where}: {type(v).__name__} cannot be stored")
+
     for r in rows:
-        for k in ("ttr", "loss", "rei"):
-            v = r.get(k)
-            if not isinstance(v, int | float) or not math.isfinite(v):
-                raise ValueError(f"sweep row {r.get('node')!r}: {k} = {v!r} is not a finite number")
-        tts = r.get("tts")
-        if tts is not None and not (isinstance(tts, int | float) and math.isfinite(tts)):
-            raise ValueError(f"sweep row {r.get('node')!r}: tts = {tts!r} is not finite")
+        walk(r, str(r.get("node", r.get("segment", "?"))))
     return rows
 
 
@@ -81,16 +92,21 @@ def save(conn: duckdb.DuckDBPyConnection, version: str, rows: SweepRows, seconds
         " SET computed_at = excluded.computed_at, seconds = excluded.seconds, rows = excluded.rows",
         [version, now, float(seconds), text],
     )
+    kind = version.split(":", 1)[0] + ":"
     conn.execute(
-        "DELETE FROM sweep_result WHERE version NOT IN"
-        " (SELECT version FROM sweep_result ORDER BY computed_at DESC, version LIMIT ?)",
-        [KEEP],
+        "DELETE FROM sweep_result WHERE starts_with(version, ?) AND version NOT IN"
+        " (SELECT version FROM sweep_result WHERE starts_with(version, ?)"
+        "  ORDER BY computed_at DESC, version LIMIT ?)",
+        [kind, kind, KEEP],
     )
 
 
-def cached_sweep(conn: duckdb.DuckDBPyConnection, compute: Callable[[], SweepRows]) -> SweepRows:
-    """The sweep of the store's current network: stored rows when the version matches, else computed."""
-    version = network_version(conn)
+def cached_sweep(
+    conn: duckdb.DuckDBPyConnection, compute: Callable[[], SweepRows], *, kind: str = "nodes"
+) -> SweepRows:
+    """The result ``kind`` (node sweep, choke points, emergency stock) of the store's current network:
+    stored rows when the version matches, else computed and stored."""
+    version = f"{kind}:{network_version(conn)}"
     rows = load(conn, version)
     if rows is not None:
         return rows
@@ -98,7 +114,7 @@ def cached_sweep(conn: duckdb.DuckDBPyConnection, compute: Callable[[], SweepRow
     rows = compute()
     # the network may have changed while computing: store under the version it was computed from only
     # when it is still current
-    if network_version(conn) == version:
+    if f"{kind}:{network_version(conn)}" == version:
         save(conn, version, rows, time.perf_counter() - t0)
     return rows
 

@@ -135,11 +135,15 @@ def read_at_risk(conn: ConnDep, cache: CacheDep, user: FirmUser) -> Listing:
 
         model = EmergencyStock(net)
         try:
-            return [
-                {**r, "extra_stock": model.solve(r["node"], r["ttr"]).extra}
-                for r in _ranking(conn, cache)
-                if r["at_risk"]
-            ]
+            return sweeps.cached_sweep(
+                conn,
+                lambda: [
+                    {**r, "extra_stock": model.solve(r["node"], r["ttr"]).extra}
+                    for r in _ranking(conn, cache)
+                    if r["at_risk"]
+                ],
+                kind="at-risk",
+            )
         except SolveError as e:
             raise _solve_failed(e) from e
 
@@ -185,7 +189,7 @@ def read_choke_points(conn: ConnDep, cache: CacheDep, user: CurrentUser) -> List
 
     def compute() -> list[dict[str, Any]]:
         try:
-            return actions.choke_points(net)
+            return sweeps.cached_sweep(conn, lambda: actions.choke_points(net), kind="choke")
         except SolveError as e:
             raise _solve_failed(e) from e
 
