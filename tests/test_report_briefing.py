@@ -34,13 +34,20 @@ def test_briefing_opens_with_title_date_and_summary(briefing):
     text = "\n".join(p.text for p in briefing.paragraphs)
     assert "重庆市智能网联新能源汽车规划目标监测简报" in text
     assert "2026年10月31日" in text
-    assert "全部 51 项量化目标" in text
+    assert "全部 52 项量化目标" in text
     # the summary counts agree with the status column of the all-targets table
     all_rows = _rows(briefing.tables[1])[1:]
     for status in ("达标", "正常", "预警", "滞后"):
         n = sum(1 for r in all_rows if r[6] == status)
         assert f"{status} {n} 项" in text
-    assert {r[6] for r in all_rows} == {"达标", "正常", "预警", "滞后", "无数据"}  # every status shows
+    assert {r[6] for r in all_rows} == {
+        "达标",
+        "正常",
+        "数据不足",
+        "预警",
+        "滞后",
+        "无数据",
+    }  # every status shows
 
 
 def test_warnings_come_first_with_hand_checked_figures(briefing):
@@ -64,10 +71,12 @@ def test_warnings_come_first_with_hand_checked_figures(briefing):
 
 def test_all_targets_table_has_every_target_and_its_citation(briefing):
     rows = _rows(briefing.tables[1])
-    assert len(rows) == 1 + 51
+    assert len(rows) == 1 + 52
     nev = next(r for r in rows if r[0] == "智能新能源汽车产量达到100万辆以上")
     assert nev[1:3] == ["100万辆", "2025"]
-    assert nev[4] == "118.6（2025Q4）" and nev[6] == "达标"
+    assert (
+        nev[4] == "118.6（2025Q4）\n〔示意〕" and nev[6] == "达标"
+    )  # an illustrative value carries its mark
     assert "《重庆市加速构建完善的智能新能源汽车产业生态行动计划》一(一)" == nev[7]
     ratio = next(r for r in rows if r[0] == "公共充电桩车桩比达4:1")
     assert ratio[1] == "≤4辆/桩" and ratio[6] == "滞后"  # 5.2 cars per pile at the end of 2025
@@ -93,7 +102,7 @@ def test_workbook_holds_all_targets_and_observations(demo_store, tmp_path):
     path = write_xlsx(demo_store, tmp_path / "目标.xlsx", as_of=DEMO_AS_OF)
     wb = load_workbook(path)
     assert wb.sheetnames == ["目标", "观测", "预警", "走势图", "说明"]
-    assert wb["目标"].max_row == 52
+    assert wb["目标"].max_row == 1 + 52
     n_obs = demo_store.execute("SELECT count(*) FROM observation").fetchone()[0]
     assert wb["观测"].max_row == 1 + n_obs == 1 + 219
     firms = next(r for r in wb["目标"].iter_rows(values_only=True) if r[0] == "yulian27_parts_firms")

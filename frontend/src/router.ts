@@ -19,7 +19,9 @@ export const router = createRouter({
     { path: '/cultivate', component: () => import('./pages/CultivatePage.vue'), meta: { title: '培育' } },
     { path: '/match', component: () => import('./pages/MatchPage.vue'), meta: { title: '供需对接' } },
     { path: '/resilience', component: () => import('./pages/ResiliencePage.vue'), meta: { title: '供应链韧性' } },
+    { path: '/events', component: () => import('./pages/EventsPage.vue'), meta: { title: '事件监测' } },
     { path: '/infra', component: () => import('./pages/InfraPage.vue'), meta: { title: '充换电与车路云' } },
+    { path: '/battery', component: () => import('./pages/BatteryPage.vue'), meta: { title: '电池溯源' } },
     { path: '/imports', component: () => import('./pages/ImportsPage.vue'), meta: { title: '数据导入' } },
   ],
 })

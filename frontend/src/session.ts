@@ -1,11 +1,11 @@
 import { reactive } from 'vue'
-import { api, type User } from './api'
+import { api, type Session, type User } from './api'
 
 export const session = reactive<{ user: User | null; checked: boolean }>({ user: null, checked: false })
 
 export async function refreshUser(): Promise<User | null> {
   try {
-    session.user = (await api<{ user: User | null }>('/auth/session')).user
+    session.user = (await api<Session>('/auth/session')).user
   } catch {
     session.user = null
   }

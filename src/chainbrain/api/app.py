@@ -91,9 +91,15 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     for router in [*ROUTERS, invest.router, invest.cultivate_router, match.router, resilience.router]:
         app.include_router(router, prefix=API_PREFIX)
+    from chainbrain.api.routes import events
+
+    app.include_router(events.router, prefix=API_PREFIX)
     from chainbrain.api.routes import infra as infra_routes
 
     app.include_router(infra_routes.router, prefix=API_PREFIX)
+    from chainbrain.api.routes import battery
+
+    app.include_router(battery.router, prefix=API_PREFIX)
 
     static = static_dir()
     if (static / "index.html").exists():

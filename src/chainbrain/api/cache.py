@@ -1,9 +1,23 @@
-"""Results of read-only analytics kept in memory until the store changes.
+"""Results of read-only analytics kept in memory until a write changes what they were computed from.
 
 While ``chainbrain serve`` runs, its process holds the DuckDB file open for writing, so every change to
-the data comes through this app (imports, observations). Those routes call :meth:`ResultCache.invalidate`;
-everything else may reuse a result computed for the same arguments. Role filtering happens after the
-cache, on the shared full result, so one user's view never leaks into another's.
+the data comes through this app (imports, observations, needs, offers). Every cached result names the
+store tables it reads (``depends``); a write calls :meth:`ResultCache.invalidate` with the tables it
+changed, and only the results that read one of them go stale — posting a need leaves the supply network,
+the sweep and the cockpit's figures as they are; importing supply links does not.
+
+How readers meet a result that is missing or stale (single flight, one computation per key at a time):
+
+- never computed: the first reader computes it; readers that arrive meanwhile wait for that one
+  computation instead of starting their own;
+- stale (a write touched its tables): the first reader rebuilds it and waits for the rebuild, so a user
+  who has just written reads their own write; readers that arrive during the rebuild get the last good
+  value at once, so a slow rebuild (the resilience sweep) never holds up every reader;
+- a computation that read a stale value, or that was running when a write touched its tables, is kept
+  as stale, and the next reader rebuilds it. Errors are not kept: the next reader tries again.
+
+Role filtering happens after the cache, on the shared full result, so one user's view never leaks into
+another's; encoded responses (:meth:`ResultCache.json`) are kept per role view.
 """
 
 from __future__ import annotations
@@ -11,45 +25,209 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 T = TypeVar("T")
 
+#: the chain map's tables (migration 001): what the chain analytics and 招商 recommendations read
+CHAIN = frozenset({"district", "segment", "enterprise", "site", "vehicle_model", "bom_line", "supply_link"})
+#: what the resilience network reads (:func:`chainbrain.resilience.dbnet.network_from_store`)
+NETWORK = frozenset(
+    {"site", "segment", "site_resilience", "vehicle_model", "model_margin", "bom_line", "supply_link"}
+)
+#: what the target assessments read (:func:`chainbrain.monitor.status.assess_all`)
+TARGETS = frozenset({"target", "observation"})
+
+#: import table (registry name) → the store tables its write replaces rows of
+_IMPORT_WRITES = {
+    "districts": ("district",),
+    "segments": ("segment",),
+    "enterprises": ("enterprise",),
+    "sites": ("site",),
+    "vehicle_models": ("vehicle_model",),
+    "bom_lines": ("bom_line",),
+    "supply_links": ("supply_link",),
+    "observations": ("observation",),
+}
+
+
+def import_writes(table: str) -> tuple[str, ...]:
+    """The store tables an import of registry table ``table`` writes; () — every table — when unknown."""
+    return _IMPORT_WRITES.get(table, ())
+
+
+class _Flight:
+    """One computation of a key under way: who waits for it, and whether a write overtook it."""
+
+    __slots__ = ("depends", "dirty", "done", "error", "value")
+
+    def __init__(self, depends: frozenset[str] | None) -> None:
+        self.depends = depends
+        self.dirty = False
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
+class _Entry:
+    __slots__ = ("depends", "fresh", "value")
+
+    def __init__(self, value: Any, depends: frozenset[str] | None, fresh: bool) -> None:
+        self.value = value
+        self.depends = depends
+        self.fresh = fresh
+
+
+def _touches(depends: frozenset[str] | None, changed: frozenset[str] | None) -> bool:
+    return depends is None or changed is None or not depends.isdisjoint(changed)
+
 
 class ResultCache:
-    """A bounded LRU of results keyed by (name, arguments), emptied on every write."""
+    """A bounded LRU of results keyed by (name, arguments), each stale once a table it reads is written.
+
+    ``depends=None`` (the default) means "reads every table"; ``invalidate()`` without tables means
+    "every table changed". Counters: ``hits`` (fresh), ``stale_hits`` (the last good value served during
+    a rebuild), ``misses`` (computations stored), ``waits`` (readers that waited for another's computation).
+    """
 
     def __init__(self, maxsize: int = 512) -> None:
         self.maxsize = maxsize
-        self.generation = 0
+        self.generation = 0  # number of writes seen
         self.hits = 0
+        self.stale_hits = 0
         self.misses = 0
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self.waits = 0
+        self._data: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._flights: dict[Hashable, _Flight] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The cached result for ``key``, computing (outside the lock) and storing it on a miss."""
+    def get(self, key: Hashable, compute: Callable[[], T], depends: Iterable[str] | None = None) -> T:
+        """The result for ``key``: cached, the last good one while another reader rebuilds it, or computed."""
+        deps = None if depends is None else frozenset(depends)
         with self._lock:
-            if key in self._data:
+            entry = self._data.get(key)
+            if entry is not None and entry.fresh:
                 self._data.move_to_end(key)
                 self.hits += 1
-                return self._data[key]
-            generation = self.generation
-        value = compute()
-        with self._lock:
-            self.misses += 1
-            if generation == self.generation:  # no write happened while computing
-                self._data[key] = value
-                if len(self._data) > self.maxsize:
-                    self._data.popitem(last=False)
-        return value
+                return entry.value
+            flight = self._flights.get(key)
+            if flight is not None and entry is not None:
+                self.stale_hits += 1
+                self._taint()  # whatever this thread is computing read a stale value
+                return entry.value
+            owner = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight(deps)
+            else:
+                self.waits += 1
+        if not owner:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            if flight.dirty:
+                self._taint()
+            return flight.value
+        return self._run(key, flight, compute)
 
-    def invalidate(self) -> None:
-        """Forget everything: the store has changed."""
+    def state(self, key: Hashable) -> str:
+        """``fresh``, ``stale`` or ``missing`` (for tests and diagnostics)."""
+        with self._lock:
+            entry = self._data.get(key)
+            return "missing" if entry is None else "fresh" if entry.fresh else "stale"
+
+    def invalidate(self, *tables: str) -> None:
+        """The store's ``tables`` have changed (none named: every table): results that read them go stale."""
+        changed = frozenset(tables) or None
+        with self._lock:
+            self.generation += 1
+            for entry in self._data.values():
+                if entry.fresh and _touches(entry.depends, changed):
+                    entry.fresh = False
+            for flight in self._flights.values():
+                if _touches(flight.depends, changed):
+                    flight.dirty = True
+
+    def clear(self) -> None:
+        """Forget every result (another store was opened); computations under way are kept as stale."""
         with self._lock:
             self.generation += 1
             self._data.clear()
+            for flight in self._flights.values():
+                flight.dirty = True
+
+    def json(
+        self, key: Hashable, view: Hashable, build: Callable[[], Any], depends: Iterable[str] | None = None
+    ) -> Response:
+        """A JSON response of ``build()`` for one role ``view`` of ``key``, encoded once and kept as bytes.
+
+        ``build`` returns a pydantic model (or anything a TypeAdapter dumps); its own cached inputs are
+        read through :meth:`get`, so the bytes go stale with them.
+        """
+
+        def encode() -> bytes:
+            value = build()
+            if isinstance(value, BaseModel):
+                return value.model_dump_json(by_alias=True).encode()
+            return TypeAdapter(type(value)).dump_json(value, by_alias=True)
+
+        return Response(self.get(("json", key, view), encode, depends), media_type="application/json")
+
+    async def ajson(
+        self, key: Hashable, view: Hashable, build: Callable[[], Any], depends: Iterable[str] | None = None
+    ) -> Response:
+        """:meth:`json` for an ``async`` route: a fresh hit is answered on the event loop, without a thread;
+        anything else (a computation, a wait, a stale value) is looked up in the thread pool."""
+        with self._lock:  # held only for dictionary work, never while computing
+            entry = self._data.get(("json", key, view))
+            if entry is not None and entry.fresh:
+                self._data.move_to_end(("json", key, view))
+                self.hits += 1
+                return Response(entry.value, media_type="application/json")
+        return await run_in_threadpool(self.json, key, view, build, depends)
+
+    def _run(self, key: Hashable, flight: _Flight, compute: Callable[[], T]) -> T:
+        stack = self._stack()
+        stack.append(flight)
+        try:
+            value = compute()
+        except BaseException as e:
+            with self._lock:
+                self._flights.pop(key, None)
+                flight.error = e
+            flight.done.set()
+            raise
+        finally:
+            stack.pop()
+        with self._lock:
+            self.misses += 1
+            self._flights.pop(key, None)
+            self._data[key] = _Entry(value, flight.depends, fresh=not flight.dirty)
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+            flight.value = value
+        flight.done.set()
+        if flight.dirty:
+            self._taint()  # a computation that used this value read something stale too
+        return value
+
+    def _stack(self) -> list[_Flight]:
+        stack: list[_Flight] | None = getattr(self._local, "stack", None)
+        if stack is None:
+            stack = self._local.stack = []
+        return stack
+
+    def _taint(self) -> None:
+        """Mark the computation this thread is running (if any) as built on a stale value."""
+        stack = self._stack()
+        if stack:
+            stack[-1].dirty = True
 
 
 class SessionCache:

@@ -15,9 +15,11 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from chainbrain.chain.boundary import BoundaryError, parse_boundary
 from chainbrain.store import connect
+from chainbrain.store.connection import StoreLocked
 
 
 def get_settings() -> Any:
@@ -48,17 +50,75 @@ class State:
         return self.db if self.db is not None else get_settings().db
 
 
+#: commands that write to the store (the path of command names below ``chainbrain``)
+WRITE_COMMANDS = frozenset(
+    {
+        ("init",),
+        ("import",),
+        ("synth",),
+        ("observe",),
+        ("monitor", "snapshot"),
+        ("need", "add"),
+        ("need", "close"),
+        ("offer", "add"),
+        ("offer", "close"),
+        ("user", "add"),
+        ("user", "demo"),
+        ("user", "passwd"),
+        ("user", "deactivate"),
+        ("user", "revoke"),
+        ("invest", "leads", "add"),
+        ("invest", "leads", "move"),
+        ("invest", "leads", "from-recommend"),
+    }
+)
+#: exit code when the store is held by another process (the server)
+EXIT_LOCKED = 2
+
+
+def command_names(ctx: typer.Context) -> tuple[str, ...]:
+    """The names of the running command below the root, e.g. ``("need", "add")``."""
+    names: list[str] = []
+    c: Any = ctx  # typer.Context, then its click parents
+    while c is not None and c.parent is not None:
+        names.append(c.info_name or "")
+        c = c.parent
+    return tuple(reversed(names))
+
+
+def locked_message(path: Path, e: StoreLocked, *, writes: bool) -> str:
+    """One line in Chinese: who holds the store, and what to do instead."""
+    holder = (
+        f"另一个进程（PID {e.pid}，通常是 chainbrain serve）"
+        if e.pid
+        else "另一个进程（通常是 chainbrain serve）"
+    )
+    if writes:
+        todo = "要写入数据，请在网页端操作（导入文件用「数据导入」页面），或先停止该服务再运行此命令"
+    else:
+        todo = "DuckDB 不允许其他进程同时读取：请在网页端查看，或先停止该服务再运行此命令"
+    return f"数据库 {path} 正被{holder}占用；{todo}。"
+
+
 def open_store(ctx: typer.Context, *, must_exist: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the store named by ``--db`` / ``CHAINBRAIN_DB``; refuse a missing file for read commands."""
+    """Open the store named by ``--db`` / ``CHAINBRAIN_DB``; refuse a missing file for read commands.
+
+    A store held by another process (``chainbrain serve``) fails with one line saying what to do, exit 2.
+    """
     state: State = ctx.obj if isinstance(ctx.obj, State) else State()
     path = state.db_path
     if must_exist and not path.exists():
         fail(f"数据库文件不存在：{path}。请先运行 chainbrain --db {path} init --demo", code=1)
-    return connect(path)
+    try:
+        return connect(path)
+    except StoreLocked as e:
+        writes = not must_exist or command_names(ctx) in WRITE_COMMANDS
+        fail(locked_message(path, e, writes=writes), code=EXIT_LOCKED)
 
 
 def fail(message: str, *, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]错误：[/]{message}")
+    # one line whatever the width (a log line, not a paragraph); the message is text, not Rich markup
+    err_console.print(Text.assemble(("错误：", "bold red"), message), soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -69,7 +69,12 @@ def names() -> list[str]:
     return sorted({s.name for s in _REGISTRY.values()})
 
 
-_BUILTIN_MODULES = ("chainbrain.io.chain_tables", "chainbrain.monitor.io", "chainbrain.infra.io")
+_BUILTIN_MODULES = (
+    "chainbrain.io.chain_tables",
+    "chainbrain.monitor.io",
+    "chainbrain.infra.io",
+    "chainbrain.battery.files",
+)
 
 
 def _load_builtin() -> None:

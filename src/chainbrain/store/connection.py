@@ -3,6 +3,10 @@
 Migrations are the numbered ``NNN_name.sql`` files beside this module, applied in order, each in its own
 transaction, and recorded in ``schema_migrations``. A store is never downgraded: a store whose recorded
 version is newer than this code knows is refused.
+
+DuckDB lets one process at a time open a file for writing, and while it does, no other process may open
+it at all — not even read-only (DuckDB 2.0: the second process fails to take the file lock whatever its
+``read_only`` setting). :func:`connect` then raises :class:`StoreLocked` naming the holder's PID.
 """
 
 from __future__ import annotations
@@ -18,6 +22,18 @@ _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 class StoreError(RuntimeError):
     """The store cannot be opened or migrated."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the store file (``chainbrain serve``, or another command still running)."""
+
+    def __init__(self, path: str, pid: int | None, detail: str) -> None:
+        super().__init__(f"the store {path} is held by another process (PID {pid}): {detail}")
+        self.path = path
+        self.pid = pid
+
+
+_LOCK_HELD = re.compile(r"Conflicting lock is held in .*?\(PID (\d+)\)")
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -84,6 +100,11 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     p = str(path)
     try:
         conn = duckdb.connect(p, read_only=read_only)
+    except duckdb.IOException as e:
+        held = _LOCK_HELD.search(str(e))
+        if held is not None or "Could not set lock" in str(e):
+            raise StoreLocked(p, int(held.group(1)) if held else None, str(e)) from e
+        raise StoreError(f"cannot open the store {p}: {e}") from e
     except duckdb.Error as e:
         raise StoreError(f"cannot open the store {p}: {e}") from e
     if not read_only:

@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from chainbrain.api import queries
 from chainbrain.api.accounts import User
+from chainbrain.api.cache import CHAIN
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links
 from chainbrain.api.routes.common import ERRORS, Page, forbidden
 from chainbrain.chain import (
@@ -119,25 +120,40 @@ def _bad_input(e: ValueError) -> HTTPException:
     return HTTPException(422, str(e))
 
 
-@router.get("/overview")
-def read_overview(conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ) -> Overview:
+@router.get("/overview", response_model=Overview)
+async def read_overview(
+    conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ
+) -> Response:
     """Key figures of the cluster and the city-wide local supporting rate."""
-    try:
-        city = cache.get(("city_rate", boundary), lambda: city_rate(conn, boundary))
-    except BoundaryError as e:
-        raise _bad_input(e) from e
-    out = Overview(
-        **cache.get("overview", lambda: queries.overview(conn)),
-        local_rate_value=city.rate_value,
-        local_rate_count=city.rate_count,
-        local_value=city.local_value,
-        total_value=city.total_value,
-        boundary=city.name,
-    )
-    if not sees_all_links(user) and disclosure.withheld_keys(conn, "city", boundary, "oem"):
-        out.local_rate_value = out.local_rate_count = out.local_value = out.total_value = None
-        out.note = disclosure.WITHHELD_NOTE
-    return out
+
+    full = sees_all_links(user)
+
+    def build() -> Overview:
+        try:
+            city = cache.get(("city_rate", boundary), lambda: city_rate(conn, boundary), CHAIN)
+        except BoundaryError as e:
+            raise _bad_input(e) from e
+        out = Overview(
+            **cache.get("overview", lambda: queries.overview(conn), CHAIN),
+            local_rate_value=city.rate_value,
+            local_rate_count=city.rate_count,
+            local_value=city.local_value,
+            total_value=city.total_value,
+            boundary=city.name,
+        )
+        if not full and disclosure.withheld_keys(conn, "city", boundary, "oem"):
+            out.local_rate_value = out.local_rate_count = out.local_value = out.total_value = None
+            out.note = disclosure.WITHHELD_NOTE
+        return out
+
+    return await cache.ajson(("overview", boundary), "all" if full else "public", build, CHAIN)
+
+
+def _view(user: User) -> str:
+    """The role view of a result: every row and figure, one firm's rows, or the public aggregates."""
+    if sees_all_links(user):
+        return "all"
+    return f"firm:{user.enterprise_id or ''}" if user.role == "enterprise" else "public"
 
 
 def _own_keys(conn: ConnDep, user: User, by: str) -> set[str]:
@@ -148,71 +164,85 @@ def _own_keys(conn: ConnDep, user: User, by: str) -> set[str]:
     return {r["id"] for r in rows}
 
 
-@router.get("/local-rate")
-def read_local_rate(
+@router.get("/local-rate", response_model=RatePage)
+async def read_local_rate(
     conn: ConnDep,
     cache: CacheDep,
     user: CurrentUser,
     by: Literal["oem", "model", "segment", "district", "city"] = Query("oem", description="汇总口径"),
     boundary: str = BoundaryQ,
     buyers: Literal["oem", "all"] = Query("oem", description="oem：只算整车企业的采购；all：所有采购方"),
-) -> RatePage:
+) -> Response:
     """本地配套率 by OEM, vehicle model, segment, district or the whole city (value- and count-weighted)."""
     if by in ("oem", "model") and user.role == "viewer":
         raise forbidden(FIRM_LEVEL_ZH)
-    try:
-        rows = cache.get(("local_rate", by, boundary, buyers), lambda: local_rate(conn, by, boundary, buyers))
-    except BoundaryError as e:
-        raise _bad_input(e) from e
-    if by in ("oem", "model") and not sees_all_links(user):
-        keys = _own_keys(conn, user, by)
-        rows = [r for r in rows if r.key in keys]
-    out = [RateRowOut(**r.to_dict()) for r in rows]
-    if by in ("oem", "model") or sees_all_links(user):
-        return RatePage(data=out, count=len(out))
-    hidden = disclosure.withheld_keys(conn, by, boundary, buyers)
-    for r in out:
-        if r.key in hidden:
-            r.withheld = True
-            for f in _RATE_VALUES:
-                setattr(r, f, None)
-    # withheld rows last and by key: the order by value would bound what they hide
-    out.sort(key=lambda r: (r.withheld, r.key if r.withheld else ""))
-    return RatePage(data=out, count=len(out), note=disclosure.WITHHELD_NOTE if hidden else None)
+    firm_level = by in ("oem", "model")
+    full = sees_all_links(user)
+
+    def build() -> RatePage:
+        try:
+            key = ("local_rate", by, boundary, buyers)
+            rows = cache.get(key, lambda: local_rate(conn, by, boundary, buyers), CHAIN)
+        except BoundaryError as e:
+            raise _bad_input(e) from e
+        if firm_level and not full:
+            keys = _own_keys(conn, user, by)
+            rows = [r for r in rows if r.key in keys]
+        out = [RateRowOut(**r.to_dict()) for r in rows]
+        if firm_level or full:
+            return RatePage(data=out, count=len(out))
+        hidden = disclosure.withheld_keys(conn, by, boundary, buyers)
+        for r in out:
+            if r.key in hidden:
+                r.withheld = True
+                for f in _RATE_VALUES:
+                    setattr(r, f, None)
+        # withheld rows last and by key: the order by value would bound what they hide
+        out.sort(key=lambda r: (r.withheld, r.key if r.withheld else ""))
+        return RatePage(data=out, count=len(out), note=disclosure.WITHHELD_NOTE if hidden else None)
+
+    view = _view(user) if firm_level else ("all" if full else "public")
+    return await cache.ajson(("local_rate", by, boundary, buyers), view, build, CHAIN)
 
 
-@router.get("/gaps")
-def read_gaps(
+@router.get("/gaps", response_model=GapPage)
+async def read_gaps(
     conn: ConnDep,
     cache: CacheDep,
     user: CurrentUser,
     boundary: str = BoundaryQ,
     buyers: Literal["oem", "all"] = Query("all", description="all：所有采购方；oem：只算整车企业"),
     top: int | None = Query(None, ge=1, le=1000, description="只返回前 N 个环节"),
-) -> GapPage:
+) -> Response:
     """补链: segments the area needs with too little local supply, ranked by outside purchases."""
     full = sees_all_links(user)
     cut = top if full else None  # for other roles the cut comes after the withheld rows are moved down
-    try:
-        rows: list[GapRow] = cache.get(
-            ("gaps", boundary, buyers, cut), lambda: gaps(conn, boundary, buyers=buyers, top=cut)
+
+    def build() -> GapPage:
+        try:
+            rows: list[GapRow] = gaps(conn, boundary, buyers=buyers, top=cut)
+        except BoundaryError as e:
+            raise _bad_input(e) from e
+        out = [GapRowOut(**asdict(r)) for r in rows]
+        if full:
+            return GapPage(data=out, count=len(out))
+        hidden = disclosure.withheld_keys(conn, "segment", boundary, buyers)
+        for g in out:
+            if g.segment_id in hidden:
+                g.withheld = True
+                for f in _GAP_VALUES:
+                    setattr(g, f, None)
+        out.sort(
+            key=lambda g: (
+                g.withheld,
+                -g.shortfall if g.withheld else 0.0,
+                g.segment_id if g.withheld else "",
+            )
         )
-    except BoundaryError as e:
-        raise _bad_input(e) from e
-    out = [GapRowOut(**asdict(r)) for r in rows]
-    if full:
-        return GapPage(data=out, count=len(out))
-    hidden = disclosure.withheld_keys(conn, "segment", boundary, buyers)
-    for g in out:
-        if g.segment_id in hidden:
-            g.withheld = True
-            for f in _GAP_VALUES:
-                setattr(g, f, None)
-    out.sort(
-        key=lambda g: (g.withheld, -g.shortfall if g.withheld else 0.0, g.segment_id if g.withheld else "")
-    )
-    out = out[:top] if top else out
-    return GapPage(data=out, count=len(out), note=disclosure.WITHHELD_NOTE if hidden else None)
+        out = out[:top] if top else out
+        return GapPage(data=out, count=len(out), note=disclosure.WITHHELD_NOTE if hidden else None)
+
+    return await cache.ajson(("gaps", boundary, buyers, top), "all" if full else "public", build, CHAIN)
 
 
 @router.get("/concentration")
@@ -220,7 +250,7 @@ def read_concentration(conn: ConnDep, cache: CacheDep, user: CurrentUser) -> Con
     """强链: supplier concentration (HHI) per OEM × segment and the single-sourced BOM lines."""
     if user.role == "viewer":
         raise forbidden(FIRM_LEVEL_ZH)
-    result = cache.get("concentration", lambda: concentration(conn))
+    result = cache.get("concentration", lambda: concentration(conn), CHAIN)
     if not sees_all_links(user):
         own = user.enterprise_id
         result = Concentration(

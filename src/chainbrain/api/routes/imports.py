@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from chainbrain.api.accounts import audit
+from chainbrain.api.cache import import_writes
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, SettingsDep, client_ip
 from chainbrain.api.routes.common import ERRORS, ErrorOut, Page
 from chainbrain.io import ImportRejected, Problem, export_table, import_file, registry
@@ -209,7 +210,7 @@ def create_import(
             code, action, detail = _refusal(e, len(problems))
             audit(conn, user, action, spec.name, {"file": path.name, "problems": len(problems)}, ip)
             raise _Rejected(RejectedOut(detail=detail, problems=problems), code) from e
-    cache.invalidate()
+    cache.invalidate(*import_writes(spec.name))
     return ImportOut(table=r.table, file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated)
 
 

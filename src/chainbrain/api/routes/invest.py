@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from chainbrain.api.accounts import User
+from chainbrain.api.cache import CHAIN
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links, sees_firm
 from chainbrain.api.routes.common import ERRORS, Page
 from chainbrain.chain import disclosure
@@ -71,7 +72,7 @@ def _recommend(
         return attract.recommend(conn, segment=segment, district=district, top=top)
 
     try:
-        return cache.get(("invest.recommend", segment, district, top), compute)
+        return cache.get(("invest.recommend", segment, district, top), compute, CHAIN)
     except ValueError as e:
         raise HTTPException(422, f"参数 segment 不正确：{e}") from e
 

@@ -144,7 +144,7 @@ def create_need(
         need = records.add_need(conn, data, sites_of=_sites_of(user), before_commit=record)
     except (records.MatchRecordError, WriteConflict) as e:
         raise _refused(e) from e
-    cache.invalidate()
+    cache.invalidate("need")
     return need
 
 
@@ -177,7 +177,7 @@ def create_offer(
         offer = records.add_offer(conn, data, sites_of=_sites_of(user), before_commit=record)
     except (records.MatchRecordError, WriteConflict) as e:
         raise _refused(e) from e
-    cache.invalidate()
+    cache.invalidate("offer")
     return offer
 
 

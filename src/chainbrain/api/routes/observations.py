@@ -70,7 +70,7 @@ def create_observation(
     except ImportRejected as e:
         reasons = "；".join(f"{p.column}（{p.value}）：{p.reason}" for p in e.problems)
         raise HTTPException(422, f"未记录：{reasons}") from e
-    cache.invalidate()
+    cache.invalidate("observation")
     audit(
         conn,
         user,

@@ -11,11 +11,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
+from chainbrain.api.cache import TARGETS
 from chainbrain.api.deps import CacheDep, ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page, not_found
 from chainbrain.monitor.observations import observations
@@ -71,32 +72,45 @@ class Summary(BaseModel):
 
 def _assessments(conn: ConnDep, cache: CacheDep, as_of: dt.date | None) -> list[Assessment]:
     day = as_of or dt.date.today()  # statuses depend on the day they are assessed
-    return cache.get(("assess_all", day), lambda: assess_all(conn, as_of=day))
+    return cache.get(("assess_all", day), lambda: assess_all(conn, as_of=day), TARGETS)
 
 
-@router.get("")
-def read_targets(
+def _page(rows: list[Assessment]) -> Page[Assessment]:
+    return Page(data=rows, count=len(rows))
+
+
+@router.get("", response_model=Page[Assessment])
+async def read_targets(
     conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
-) -> Page[Assessment]:
+) -> Response:
     """Every target with its status (达标 / 正常 / 预警 / 滞后 / 无数据), latest value and projection."""
-    rows = _assessments(conn, cache, as_of)
-    return Page(data=rows, count=len(rows))
+    day = as_of or dt.date.today()
+    return await cache.ajson(("targets", day), "all", lambda: _page(_assessments(conn, cache, day)), TARGETS)
 
 
-@router.get("/warnings")
-def read_warnings(
+@router.get("/warnings", response_model=Page[Assessment])
+async def read_warnings(
     conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
-) -> Page[Assessment]:
+) -> Response:
     """The warning list: 滞后 then 预警 targets, furthest behind first."""
-    rows = warnings(_assessments(conn, cache, as_of))
-    return Page(data=rows, count=len(rows))
+    day = as_of or dt.date.today()
+    return await cache.ajson(
+        ("targets:warnings", day), "all", lambda: _page(warnings(_assessments(conn, cache, day))), TARGETS
+    )
 
 
-@router.get("/summary")
-def read_summary(conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf) -> Summary:
+@router.get("/summary", response_model=Summary)
+async def read_summary(
+    conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
+) -> Response:
     """How many targets are in each status."""
-    rows = _assessments(conn, cache, as_of)
-    return Summary(counts=summary(rows), total=len(rows))
+    day = as_of or dt.date.today()
+
+    def build() -> Summary:
+        rows = _assessments(conn, cache, day)
+        return Summary(counts=summary(rows), total=len(rows))
+
+    return await cache.ajson(("targets:summary", day), "all", build, TARGETS)
 
 
 @router.get(
