@@ -132,7 +132,9 @@ def test_profile_marks_fields_the_clause_does_not_support(login: Any, server: An
     edrive = next(s for s in seres["sites"] if s["id"] == "seres.edrive")
     assert edrive["status"] == "illustrative"
     page.goto(f"{server.url}/#/enterprises/seres")
-    page.wait_for_selector("[data-test=sites-table] .el-table__row", timeout=20_000)
+    page.wait_for_selector(
+        f"[data-test=sites-table] .el-table__row:has-text('{edrive['name']}')", timeout=20_000
+    )
     row = next(
         r
         for r in page.query_selector_all("[data-test=sites-table] .el-table__row")
