@@ -2046,6 +2046,8 @@ export interface components {
         };
         /** Assessment */
         Assessment: {
+            /** Basis */
+            basis?: string | null;
             /** Catch Up */
             catch_up?: components["schemas"]["CatchUpPoint"][];
             /** Clause */
@@ -2066,6 +2068,8 @@ export interface components {
             latest_period?: string | null;
             /** Latest Status */
             latest_status?: string | null;
+            /** Live Value */
+            live_value?: number | null;
             /** Max */
             max: number | null;
             /** Method */
@@ -2101,6 +2105,10 @@ export interface components {
             unit: string;
             /** Value */
             value: number;
+            /** Verified Latest */
+            verified_latest?: number | null;
+            /** Verified Period */
+            verified_period?: string | null;
             /** Year */
             year: number;
         };

@@ -230,11 +230,21 @@ def build_links(
 
 
 def _fit_capacity(rng: random.Random, sites: list[dict[str, Any]], links: list[dict[str, Any]]) -> None:
-    """Raise the capacity of any site that sells more than it can make to sold ÷ 0.7–0.9 (utilisation)."""
+    """Raise the capacity of any site that sells more than it can make to sold ÷ 0.7–0.9 (utilisation).
+
+    A verified site whose capacity is raised becomes ``illustrative`` and its source says so: the new
+    figure comes from the illustrative links, not from the cited clause.
+    """
     sold: dict[str, float] = defaultdict(float)
     for link in links:
         sold[link["supplier_site_id"]] += link["volume"]
     for s in sorted(sites, key=lambda s: s["id"]):
         volume = sold.get(s["id"], 0.0)
         if volume > 0 and (s.get("capacity") is None or s["capacity"] < volume):
+            before = s.get("capacity")
             s["capacity"] = float(round(volume / rng.uniform(0.7, 0.9), -2 if volume > 1e4 else 0))
+            if s.get("status") == "verified":
+                # the raised figure rests on illustrative links: the record is no longer verified as a whole
+                s["status"] = "illustrative"
+                was = f"原登记 {before:g}" if before is not None else "原未登记"
+                s["source"] = f"{s['source']}；产能为示意：按示意供货量上调（{was}）"

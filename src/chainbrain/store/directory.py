@@ -265,7 +265,9 @@ def overview(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         " (SELECT count(*) FROM enterprise WHERE status <> 'verified') AS unverified_enterprises,"
         " (SELECT count(*) FROM supply_link WHERE status <> 'verified') AS unverified_links,"
         " (SELECT count(*) FROM enterprise WHERE list_contains(labels, '链主')) AS chain_leaders,"
-        " (SELECT count(*) FROM enterprise WHERE list_contains(labels, '专精特新')) AS specialised,"
+        # one definition with 培育 and the live target (monitor.live.zjtx_firms): Chongqing firms, 小巨人 included
+        " (SELECT count(*) FROM enterprise WHERE district_code LIKE '50%'"
+        "  AND list_has_any(labels, ['专精特新', '小巨人'])) AS specialised,"
         " (SELECT count(*) FROM site) AS sites,"
         " (SELECT count(*) FROM vehicle_model) AS vehicle_models,"
         " (SELECT coalesce(sum(annual_volume), 0) FROM vehicle_model"

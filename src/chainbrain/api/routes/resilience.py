@@ -49,6 +49,7 @@ from chainbrain.resilience.results import (
     SoleSource,
 )
 from chainbrain.resilience.sweep import sweep
+from chainbrain.store import sweeps
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,8 @@ def _ranking(
     def compute() -> Ranked:
         net = _network(conn, cache)
         try:
-            return Ranked(net, ranking.rank(net, sweep(net, progress=check)))
+            rows = sweeps.cached_sweep(conn, lambda: sweep(net, progress=check))  # persisted per version
+            return Ranked(net, ranking.rank(net, rows))
         except SolveError as e:
             raise _solve_failed(e) from e
 
