@@ -11,15 +11,8 @@ from chainbrain.store import memory
 
 SRC = Path(chainbrain.__file__).parent
 #: where "50" is something else than the definition of local: the table of every province of the synthetic
-#: generator (code, name, centre); and, still to be moved to chain.boundary by their owners, the resilience
-#: actions, the battery recycling picture's default and the event linker's short district names
-ALLOWED = {
-    "chain/boundary.py",
-    "synth/geo.py",
-    "resilience/actions.py",
-    "battery/recycling.py",
-    "events/link.py",
-}
+#: generator (code, name, centre)
+ALLOWED = {"chain/boundary.py", "synth/geo.py"}
 PREFIX = re.compile(r"""['"]50%?['"]|LIKE\s+'50|startswith\(\s*['"]50""")
 
 

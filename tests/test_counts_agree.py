@@ -73,7 +73,7 @@ def test_district_list_count_is_seat_or_site(client: tuple[TestClient, Path]) ->
 def test_parts_firms_after_an_import_agree(demo_db) -> None:
     import datetime as dt
 
-    from chainbrain.api import queries
+    from chainbrain.store import directory as queries
     from chainbrain.monitor.status import assess_all
 
     before = queries.overview(demo_db)["local_parts_firms"]

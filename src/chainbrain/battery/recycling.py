@@ -23,6 +23,8 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.chain.boundary import CITY_PREFIX
+
 FLOWS = {"retired": "retired", "collected_in": "collected", "cascade_made": "cascade", "recycled": "recycled"}
 KWH_PER_GWH = 1_000_000.0
 
@@ -100,7 +102,7 @@ def _gwh(kwh: float) -> float:
     return round(kwh / KWH_PER_GWH, 12)
 
 
-def picture(conn: duckdb.DuckDBPyConnection, *, city_prefix: str = "50") -> RecyclingPicture:
+def picture(conn: duckdb.DuckDBPyConnection, *, city_prefix: str = CITY_PREFIX) -> RecyclingPicture:
     """The whole picture over the store's events."""
     rows = conn.execute(
         f"""

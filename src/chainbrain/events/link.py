@@ -40,12 +40,13 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.chain.boundary import CITY_PREFIX
 from chainbrain.store.records import fetch_dicts
 
 SCORES = {"name": 1.0, "site": 0.95, "short": 0.9, "alias": 0.9, "brand": 0.85}
 AMBIGUOUS_SUFFIX_SCORE = 0.8
 AMBIGUOUS_CONTEXT_SCORE = 0.6
-CITY_DISTRICT_PREFIX = "50"  # the city's own districts also match by their short form (渝北 → 渝北区)
+CITY_DISTRICT_PREFIX = CITY_PREFIX  # the city's own districts also match by their short form (渝北 → 渝北区)
 
 
 @dataclass(frozen=True)

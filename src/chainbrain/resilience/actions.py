@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
+from chainbrain.chain.boundary import CITY_PREFIX
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, node_ttr
 from chainbrain.resilience.network import Network, NetworkError, Supply
 from chainbrain.resilience.results import (
@@ -24,7 +25,7 @@ from chainbrain.resilience.results import (
 )
 from chainbrain.resilience.stock import EmergencyStock
 
-LOCAL_PREFIX = "50"  # 重庆市 district codes start with 50
+LOCAL_PREFIX = CITY_PREFIX  # 重庆市 district codes (chain.boundary defines them)
 
 
 def at_risk(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

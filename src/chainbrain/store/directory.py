@@ -266,7 +266,7 @@ def overview(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         " (SELECT count(*) FROM supply_link WHERE status <> 'verified') AS unverified_links,"
         " (SELECT count(*) FROM enterprise WHERE list_contains(labels, '链主')) AS chain_leaders,"
         # one definition with 培育 and the live target (monitor.live.zjtx_firms): Chongqing firms, 小巨人 included
-        " (SELECT count(*) FROM enterprise WHERE district_code LIKE '50%'"
+        f" (SELECT count(*) FROM enterprise WHERE {in_city_sql('district_code')}"
         "  AND list_has_any(labels, ['专精特新', '小巨人'])) AS specialised,"
         " (SELECT count(*) FROM site) AS sites,"
         " (SELECT count(*) FROM vehicle_model) AS vehicle_models,"
