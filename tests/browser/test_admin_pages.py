@@ -61,9 +61,12 @@ def test_admin_adds_and_deactivates_a_user_and_finds_both_in_the_audit_log(login
         expected = server.api("admin", "/users/audit", action=action)
         _pick(page, "audit-action", action_zh)
         page.click("[data-test=audit-search]")
+        # the same count may answer both filters: wait for the rows themselves to be the new action's
         page.wait_for_function(
-            "n => document.querySelector('[data-test=audit-count]').innerText.trim() === n",
-            arg=f"共 {expected['count']} 条",
+            """([n, a]) => document.querySelector('[data-test=audit-count]').innerText.trim() === n &&
+                [...document.querySelectorAll('[data-test=audit-table] .el-table__body .el-table__row')]
+                  .every(r => r.innerText.includes(a))""",
+            arg=[f"共 {expected['count']} 条", action_zh],
         )
         rows = page.locator("[data-test=audit-table] .el-table__body .el-table__row")
         assert rows.count() == len(expected["data"]) >= 1
