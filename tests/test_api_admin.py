@@ -86,6 +86,12 @@ def test_the_audit_log_filters_by_day_user_and_action(client: TestClient) -> Non
     assert r.json()["count"] == 3 and [e["at_time"] for e in r.json()["data"]] == ["2026-03-02T00:00:00"]
 
 
+def test_the_widest_date_range_is_answered(client: TestClient) -> None:
+    # 9999-12-31 has no next day: the filter must still answer, with every entry of March 2026 in it
+    rows, _ = _actions(client, login(client, "chief"), since="0001-01-01", until="9999-12-31")
+    assert len(rows) == len(ENTRIES)
+
+
 def test_a_reversed_date_range_is_refused_in_chinese(client: TestClient) -> None:
     r = client.get(
         f"{V1}/users/audit",

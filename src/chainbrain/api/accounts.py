@@ -464,8 +464,8 @@ def _audit_filter(
         clauses.append("at_time >= ?")
         params.append(dt.datetime.combine(since, dt.time()))
     if until is not None:
-        clauses.append("at_time < ?")
-        params.append(dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+        clauses.append("at_time <= ?")  # the whole last day (dt.date.max has no next day)
+        params.append(dt.datetime.combine(until, dt.time.max))
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
