@@ -41,6 +41,7 @@ def test_admin_adds_and_deactivates_a_user_and_finds_both_in_the_audit_log(login
     page.click("[data-test=add-submit]")
     page.wait_for_selector(f"[data-test=users-notice]:has-text('已添加用户 {NEW}')")
     row = page.locator("[data-test=users-table] .el-table__row", has_text=NEW)
+    row.first.wait_for()  # the notice comes as the list reloads
     assert row.count() == 1 and "分析员" in row.inner_text() and "周规划（测试）" in row.inner_text()
     added = next(u for u in server.api("admin", "/users")["data"] if u["username"] == NEW)
     assert added["role"] == "analyst"
