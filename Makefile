@@ -35,6 +35,7 @@ demo: setup
 	$(CB) --db $(DEMO_DB) stats
 	$(CB) --db $(DEMO_DB) chain local-rate --by oem
 	$(CB) --db $(DEMO_DB) user demo
+	-@$(BIN)/python -m chainbrain.report.charts
 	$(CB) --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
 
 lint: setup

@@ -13,10 +13,16 @@ For each network:
   the total is the serial sweep time. ``--full-warm`` also times the earlier method (one TimeToRecover + one
   TimeToSurvive model of the whole network, re-solved warm) for comparison. For the synthetic network the
   parallel ``sweep(workers=W)`` wall time is measured.
-- rebuild: for a sample of nodes, build both LPs from scratch (fresh HiGHS, default presolve) and solve
-  cold; the median per node × node count is the extrapolated rebuild time (stated as extrapolated).
+- scipy (the reported baseline): for a sample of nodes, scipy's ``linprog(method="highs")`` on the same
+  TTR and TTS LPs (the matrix prepared once, one linprog call per LP and scenario), its answers checked
+  against the sweep's; the median per node × node count is the extrapolated scipy sweep.
+- rebuild: for the same nodes, each LP built from scratch once and solved once, cold (fresh HiGHS, default
+  presolve; the TTS LP capped at the horizon, without the sweep's steady-state test); extrapolated alike.
+- ``--capacitated``: also the variant of every chain with each stage capacitated at 1.5× its flow and
+  3 days of stock (``load_willems(capacity_factor=1.5, stock_cover=3)``).
 
 Run:  .venv/bin/python bench/bench_resilience.py [--chains 01,38] [--synthetic 20000] [--workers 2] [--full-warm]
+      [--capacitated]
 Prints one line per network and a summary; nothing is written to disk.
 """
 
@@ -27,8 +33,15 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
+import highspy
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from chainbrain.resilience.lp import INF, build_lp
+from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, _Warm
 from chainbrain.resilience.network import Network
 from chainbrain.resilience.samples import layered, load_willems
 from chainbrain.resilience.sweep import ScenarioSolver, scenarios, sweep
@@ -36,7 +49,7 @@ from chainbrain.resilience.sweep import ScenarioSolver, scenarios, sweep
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
 
 
-def sweep_times(net: Network, limit: int | None = None) -> list[float]:
+def sweep_times(net: Network, limit: int | None = None) -> tuple[list[float], dict[str, dict[str, Any]]]:
     """Seconds per scenario (TTR + TTS) as the sweep solves them (``ScenarioSolver.solve_all``: exact
     decomposition, sub-LPs cut out of the whole LP and shared warm by scenarios with the same large non-free
     set, full warm models only for scenarios that reach most of the network), in ttr order. One-off setup
@@ -44,11 +57,11 @@ def sweep_times(net: Network, limit: int | None = None) -> list[float]:
     todo = sorted(scenarios(net), key=lambda s: s.ttr)[:limit]
     start = time.perf_counter()
     solver = ScenarioSolver(net)
-    solver.solve_all(todo)
+    rows = solver.solve_all(todo)
     total = time.perf_counter() - start
     out = list(solver.times)
     out[0] += total - sum(out)
-    return out
+    return out, {r["node"]: r for r in rows}
 
 
 def warm_times(net: Network, limit: int | None = None) -> list[float]:
@@ -59,7 +72,8 @@ def warm_times(net: Network, limit: int | None = None) -> list[float]:
     todo = sorted(scenarios(net), key=lambda s: s.ttr)[:limit]
     out = []
     start = time.perf_counter()
-    ttr_model, tts_model = TimeToRecover(net, screen=True), TimeToSurvive(net, screen=True)
+    ttr_model = TimeToRecover._sweeping(net, _Warm(screen=True))
+    tts_model = TimeToSurvive._sweeping(net, _Warm(screen=True))
     build = time.perf_counter() - start
     for sc in todo:
         t0 = time.perf_counter()
@@ -70,24 +84,110 @@ def warm_times(net: Network, limit: int | None = None) -> list[float]:
     return out
 
 
-def rebuild_times(net: Network, sample: int) -> list[float]:
-    """Seconds per scenario when both LPs are built from scratch and solved cold, on evenly spaced nodes."""
+HORIZON = 1e6  # days: the TTS models' cap (TimeToSurvive's default)
+
+
+def _sample(net: Network, sample: int) -> list[int]:
     step = max(1, len(net.nodes) // sample)
-    out = []
-    for nd in net.nodes[::step][:sample]:
+    return list(range(0, len(net.nodes), step))[:sample]
+
+
+def _ttr_bounds(
+    net: Network, lay: Any, lp: Any, j: int, t: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    cost = np.zeros(lp.num_col_)
+    cost[lay.n + lay.m + np.arange(len(lay.finished))] = [net.nodes[f].profit for f in lay.finished]
+    lo, hi = np.zeros(lp.num_col_), np.full(lp.num_col_, np.inf)
+    hi[j] = 0.0
+    lo[lay.t_col] = hi[lay.t_col] = t
+    return cost, lo, hi
+
+
+def _tts_bounds(lay: Any, lp: Any, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    cost = np.zeros(lp.num_col_)
+    cost[lay.t_col] = -1.0
+    lo, hi = np.zeros(lp.num_col_), np.full(lp.num_col_, np.inf)
+    hi[j] = 0.0
+    hi[lay.n + lay.m + np.arange(len(lay.finished))] = 0.0
+    hi[lay.t_col] = HORIZON
+    return cost, lo, hi
+
+
+def _tts_of(t: float) -> float | None:
+    return None if t >= HORIZON * (1 - 1e-9) else max(0.0, t)
+
+
+def scipy_times(net: Network, sample: int, want: dict[str, dict[str, Any]]) -> tuple[list[float], int]:
+    """Seconds per scenario of scipy's linprog (HiGHS) on the TTR and the TTS LP, and how many sampled
+    scenarios disagree with the sweep (loss or TTS beyond 1e-6 absolute + 1e-4 relative)."""
+    lp, lay = build_lp(net)
+    a = lp.a_matrix_
+    mat = sp.csc_matrix(
+        (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)), shape=(lp.num_row_, lp.num_col_)
+    )
+    row_lo, row_hi = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    up, low = row_hi < INF, row_lo > -INF
+    a_ub = sp.vstack([mat[up], -mat[low]]).tocsr()
+    b_ub = np.concatenate([row_hi[up], -row_lo[low]])
+    out, wrong = [], 0
+    for j in _sample(net, sample):
+        nd = net.nodes[j]
+        t = float(nd.ttr or 0.0)
         t0 = time.perf_counter()
-        TimeToRecover(net, presolve="choose").solve(nd.id, nd.ttr)
-        TimeToSurvive(net, presolve="choose").solve(nd.id)
+        cost, lo, hi = _ttr_bounds(net, lay, lp, j, t)
+        r1 = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([lo, hi]), method="highs")
+        cost, lo, hi = _tts_bounds(lay, lp, j)
+        r2 = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([lo, hi]), method="highs")
+        out.append(time.perf_counter() - t0)
+        loss = max(0.0, float(r1.fun)) if r1.status == 0 else None
+        tts = _tts_of(float(r2.x[lay.t_col])) if r2.status == 0 else 0.0  # infeasible: no day survived
+        got = want.get(nd.id)
+        if got is None or loss is None or not _close(loss, got["loss"]) or not _close(tts, got["tts"]):
+            wrong += 1
+            print(
+                f"    scipy differs on {nd.id}: loss {loss} vs {got and got['loss']}, tts {tts} vs {got and got['tts']}"
+            )
+    return out, wrong
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= 1e-6 + 1e-4 * abs(b)
+
+
+def rebuild_times(net: Network, sample: int) -> list[float]:
+    """Seconds per scenario when each LP is built from scratch once and solved once, cold (fresh HiGHS,
+    default presolve), on evenly spaced nodes."""
+    out = []
+    for j in _sample(net, sample):
+        t = float(net.nodes[j].ttr or 0.0)
+        t0 = time.perf_counter()
+        for which in ("ttr", "tts"):
+            lp, lay = build_lp(net)
+            cost, lo, hi = _ttr_bounds(net, lay, lp, j, t) if which == "ttr" else _tts_bounds(lay, lp, j)
+            lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lo, np.minimum(hi, INF)
+            h = highspy.Highs()
+            h.silent()
+            h.setOptionValue("threads", 1)
+            h.passModel(lp)
+            h.run()
         out.append(time.perf_counter() - t0)
     return out
 
 
 def report(
-    name: str, net: Network, swept: list[float], rebuild: list[float], warm: list[float] | None
+    name: str,
+    net: Network,
+    swept: list[float],
+    rebuild: list[float],
+    warm: list[float] | None,
+    scipy: tuple[list[float], int] | None = None,
 ) -> dict:
     n = len(net.nodes)
     total = sum(swept)
     rebuild_est = statistics.median(rebuild) * n
+    scipy_est = statistics.median(scipy[0]) * n if scipy else None
     row = {
         "name": name,
         "nodes": n,
@@ -98,15 +198,39 @@ def report(
         "rebuild_median_ms": statistics.median(rebuild) * 1e3,
         "rebuild_est_s": rebuild_est,
         "ratio": rebuild_est / total if total > 0 else float("inf"),
+        "scipy_est_s": scipy_est,
+        "scipy_ratio": scipy_est / total if scipy_est is not None and total > 0 else None,
+        "scipy_wrong": scipy[1] if scipy else 0,
     }
     full = f" | full-LP warm total {row['warm_total_s']:8.2f} s" if warm is not None else ""
+    sci = ""
+    if scipy is not None:
+        sci = (
+            f" | scipy median {statistics.median(scipy[0]) * 1e3:7.2f} ms est {scipy_est:8.2f} s"
+            f" ratio {row['scipy_ratio']:6.1f}x ({scipy[1]} differ)"
+        )
     print(
         f"{name:>10} nodes={n:>6} edges={row['edges']:>6} sweep median {row['sweep_median_ms']:7.2f} ms"
-        f" total {total:7.2f} s{full} | rebuild median {row['rebuild_median_ms']:7.2f} ms"
+        f" total {total:7.2f} s{full}{sci} | rebuild median {row['rebuild_median_ms']:7.2f} ms"
         f" (n={len(rebuild)}) est {rebuild_est:8.2f} s | ratio {row['ratio']:6.1f}x",
         flush=True,
     )
     return row
+
+
+def summary(label: str, rows: list[dict]) -> None:
+    swept = sum(r["sweep_total_s"] for r in rows)
+    rebuild_all = sum(r["rebuild_est_s"] for r in rows)
+    scipy_all = sum(r["scipy_est_s"] for r in rows)
+    print(
+        f"{label} {len(rows)} chains, {sum(r['nodes'] for r in rows)} nodes: sweep {swept:.2f} s,"
+        f" scipy (extrapolated) {scipy_all:.2f} s, ratio {scipy_all / swept:.1f}x"
+        f" (median per chain {statistics.median(r['scipy_ratio'] for r in rows):.1f}x,"
+        f" {sum(r['scipy_wrong'] for r in rows)} sampled answers differ);"
+        f" rebuild (extrapolated) {rebuild_all:.2f} s, ratio {rebuild_all / swept:.1f}x;"
+        f" median per-chain rebuild ratio {statistics.median(r['ratio'] for r in rows):.1f}x",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,7 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--full-warm", action="store_true", help="also time the full-LP warm re-solve of every node (slow)"
     )
-    ap.add_argument("--sample", type=int, default=10, help="nodes per network for the rebuild baseline")
+    ap.add_argument("--sample", type=int, default=10, help="nodes per network for the baselines")
+    ap.add_argument(
+        "--capacitated",
+        action="store_true",
+        help="also sweep each chain with every stage capacitated (1.5× its flow) and 3 days of stock",
+    )
     ap.add_argument(
         "--synthetic-limit",
         type=int,
@@ -133,24 +262,31 @@ def main(argv: list[str] | None = None) -> int:
         if args.chains != "all":
             wanted = {c.zfill(2) for c in args.chains.split(",")}
             files = [f for f in files if f.stem in wanted]
-        for f in files:
-            net = load_willems(f)
-            warm = warm_times(net) if args.full_warm else None
-            rows.append(
-                report(f"willems{f.stem}", net, sweep_times(net), rebuild_times(net, args.sample), warm)
-            )
-        if rows:
-            warm_all = sum(r["sweep_total_s"] for r in rows)
-            rebuild_all = sum(r["rebuild_est_s"] for r in rows)
-            print(
-                f"willems all {len(rows)} chains, {sum(r['nodes'] for r in rows)} nodes: sweep {warm_all:.2f} s,"
-                f" rebuild (extrapolated) {rebuild_all:.2f} s, ratio {rebuild_all / warm_all:.1f}x;"
-                f" median per-chain ratio {statistics.median(r['ratio'] for r in rows):.1f}x",
-                flush=True,
-            )
+        variants: list[tuple[str, dict[str, float]]] = [("willems", {})]
+        if args.capacitated:
+            variants.append(("capacitated", {"capacity_factor": 1.5, "stock_cover": 3.0}))
+        for label, kwargs in variants:
+            rows = []
+            for f in files:
+                net = load_willems(f, **kwargs)
+                warm = warm_times(net) if args.full_warm else None
+                swept, answers = sweep_times(net)
+                scipy = scipy_times(net, args.sample, answers)
+                rows.append(
+                    report(
+                        f"{'willems' if not kwargs else 'cap'}{f.stem}",
+                        net,
+                        swept,
+                        rebuild_times(net, args.sample),
+                        warm,
+                        scipy,
+                    )
+                )
+            if rows:
+                summary(f"{label} all", rows)
     if args.synthetic and args.synthetic_limit:
         net = layered(args.synthetic)
-        timed = sweep_times(net, args.synthetic_limit)
+        timed, _ = sweep_times(net, args.synthetic_limit)
         first, warm = timed[0], timed[1:]  # the first scenario carries the one-off build and cold solves
         rebuild = rebuild_times(net, max(3, args.sample // 3))
         est_warm = first + statistics.mean(warm) * (len(net.nodes) - 1)

@@ -113,3 +113,89 @@ def test_cli_stations_and_v2x(demo_db_copy):
     assert any(
         t["target_id"] == "yulian27_connected_road_km" and t["live_value"] == 1650 for t in body["data"]
     )
+
+
+def test_every_role_asks_for_proposals_as_the_library_computes_them(client, demo_db):
+    from chainbrain.infra.planning import propose_sites
+
+    c, _ = client
+    lib = propose_sites(demo_db, count=50, radius_km=5)
+    for user in USERS:
+        r = c.post("/api/v1/infra/proposals", json={"count": 50, "radius_km": 5}, headers=_head(c, user))
+        assert r.status_code == 200, (user, r.text)
+        body = r.json()
+        assert body["status"] == lib.status == "optimal" and body["illustrative"] is True
+        assert [s["township_code"] for s in body["sites"]] == [s.township_code for s in lib.sites]
+        assert (body["covered_before"], body["covered_after"]) == (lib.covered_before, lib.covered_after)
+    cov = township_coverage(demo_db, radius_km=5)
+    assert body["covered_before"] == cov.covered < body["covered_after"]
+    assert len(body["sites"]) == 50 and body["covered_after"] - body["covered_before"] == sum(
+        s["new_townships"] for s in body["sites"]
+    )
+    uncovered = {t.code for t in cov.rows if not t.covered}
+    assert all(set(s["newly_covered"]) <= uncovered for s in body["sites"])
+    assert all(s["sizing"]["guns"] >= 1 and s["sizing"]["p_wait"] <= 0.2 for s in body["sites"])
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ['"count": 0', '"count": 501', '"radius_km": 0', '"radius_km": 51', '"radius_km": "Infinity"',
+     '"radius_km": NaN', '"kind": "快充"', '"session_minutes": 1e309', '"max_p_wait": 1.5'],
+)  # fmt: skip
+def test_proposal_bodies_are_bounded(client, extra):
+    c, _ = client
+    head = _head(c, "viewer") | {"Content-Type": "application/json"}
+    r = c.post("/api/v1/infra/proposals", content="{" + extra + "}", headers=head)
+    assert r.status_code == 422, r.text
+
+
+def test_proposals_need_login_and_origin_with_cookies(client):
+    c, _ = client
+    assert c.post("/api/v1/infra/proposals", json={"count": 5}).status_code == 401
+    c.post("/api/v1/auth/login", json={"username": "viewer", "password": PASSWORD})
+    try:
+        assert c.post("/api/v1/infra/proposals", json={"count": 5}).status_code == 403  # no Origin
+        ok = c.post("/api/v1/infra/proposals", json={"count": 5}, headers={"Origin": "http://testserver"})
+        assert ok.status_code == 200
+    finally:
+        c.cookies.clear()
+
+
+def test_plan_to_the_target(client, demo_db):
+    from chainbrain.infra.indicators import supercharging_stations
+
+    c, _ = client
+    r = c.get("/api/v1/infra/plan", params={"target": 2000, "year": 2030}, headers=_head(c, "analyst"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["existing_stations"] == supercharging_stations(demo_db)
+    years = body["years"]
+    assert years[-1]["year"] == 2030 and years[-1]["stations"] == 2000
+    assert sum(y["added"] for y in years) == 2000 - body["existing_stations"]
+    assert all(a["coverage_pct"] <= b["coverage_pct"] for a, b in zip(years, years[1:], strict=False))
+    assert years[0]["coverage_pct"] > body["coverage_pct_now"]
+    assert c.get("/api/v1/infra/plan", params={"year": 1999}, headers=_head(c, "analyst")).status_code == 422
+
+
+def test_cli_propose_and_plan(client, demo_db):
+    _, path = client
+    run = CliRunner().invoke(app, ["--db", str(path), "infra", "propose", "--count", "20", "--json"])
+    assert run.exit_code == 0, run.output
+    body = json.loads(run.output)
+    assert len(body["data"]) == 20 and body["covered_after"] > body["covered_before"]
+    text = CliRunner().invoke(app, ["--db", str(path), "infra", "propose", "--count", "5"])
+    assert text.exit_code == 0 and "选址建议" in text.output and "示意" in text.output
+    pipe = CliRunner().invoke(
+        app, ["--db", str(path), "infra", "propose", "--count", "20", "--include-pipeline", "--json"]
+    )
+    pj = json.loads(pipe.output)
+    building_planned = demo_db.execute(
+        "SELECT count(*) FROM charging_station WHERE state IN ('building', 'planned') AND max_power_kw >= 480"
+    ).fetchone()[0]
+    assert pj["include_pipeline"] and pj["pipeline_stations"] == building_planned > 0
+    assert pj["covered_before"] == body["covered_before"] <= pj["covered_pipeline"] < pj["covered_after"]
+    plan = CliRunner().invoke(app, ["--db", str(path), "infra", "plan", "--year", "2030", "--json"])
+    assert plan.exit_code == 0, plan.output
+    assert json.loads(plan.output)["data"][-1]["stations"] == 2000
+    bad = CliRunner().invoke(app, ["--db", str(path), "infra", "propose", "--count", "0"])
+    assert bad.exit_code == 2 and "建议站点数" in bad.output

@@ -142,9 +142,10 @@ def test_compound_path_for_growth_targets():
     # 543 (2024) → 1000 (2027), compound: at 2025.5 (half-way) 543 · (1000/543)^0.5 = sqrt(543 000) = 736.89
     t = target(1000, 2027, growth=True, baseline_value=543, baseline_year=2024)
     assert required_at(t, Origin(2024.0, 543, "基期"), 2025.5) == pytest.approx(736.89, abs=0.01)
-    # one observation at the baseline: projected at the path's own growth → exactly 1000, 正常
+    # one observation at the baseline: projected at the path's own growth → exactly 1000; one point cannot
+    # show a trend, so the status is 数据不足 rather than 正常
     a = assess(t, obs(("2024", 543)), as_of=dt.date(2025, 12, 31))
-    assert a.status == "正常" and a.projected == pytest.approx(1000)
+    assert a.status == "数据不足" and a.projected == pytest.approx(1000)
     # required now (end of 2025): 543 · (1000/543)^(1/3) = 664.6
     assert a.required_now == pytest.approx(543 * (1000 / 543) ** (1 / 3))
 

@@ -34,13 +34,20 @@ def test_briefing_opens_with_title_date_and_summary(briefing):
     text = "\n".join(p.text for p in briefing.paragraphs)
     assert "重庆市智能网联新能源汽车规划目标监测简报" in text
     assert "2026年10月31日" in text
-    assert "全部 51 项量化目标" in text
+    assert "全部 52 项量化目标" in text
     # the summary counts agree with the status column of the all-targets table
     all_rows = _rows(briefing.tables[1])[1:]
     for status in ("达标", "正常", "预警", "滞后"):
         n = sum(1 for r in all_rows if r[6] == status)
         assert f"{status} {n} 项" in text
-    assert {r[6] for r in all_rows} == {"达标", "正常", "预警", "滞后", "无数据"}  # every status shows
+    assert {r[6] for r in all_rows} == {
+        "达标",
+        "正常",
+        "数据不足",
+        "预警",
+        "滞后",
+        "无数据",
+    }  # every status shows
 
 
 def test_warnings_come_first_with_hand_checked_figures(briefing):
@@ -54,7 +61,7 @@ def test_warnings_come_first_with_hand_checked_figures(briefing):
     # 7 quarters 780…950 at t = 2024.25…2025.75: slope 196.25/1.75 = 112.14 a year, mean 873.57 at 2025.0
     # → 873.57 + 2·112.14 = 1,098 at 2027.0; s = 6.748, half = 2.015·6.748·1.8516 = 25.2 → 1,073–1,123,
     # all below 1,200 → 滞后
-    assert exports[2:6] == ["滞后", "950（2026Q3）", "1,200亿元（2027年）", "1,098（1,073–1,123）"]
+    assert exports[2:6] == ["滞后", "950（2026Q3）\n〔示意〕", "1,200亿元（2027年）", "1,098（1,073–1,123）"]
     text = "\n".join(p.text for p in briefing.paragraphs)
     # catch-up: 950 at 2026Q3 to 1,200 at 2027Q4 in five equal quarterly steps of 50
     assert (
@@ -64,10 +71,12 @@ def test_warnings_come_first_with_hand_checked_figures(briefing):
 
 def test_all_targets_table_has_every_target_and_its_citation(briefing):
     rows = _rows(briefing.tables[1])
-    assert len(rows) == 1 + 51
+    assert len(rows) == 1 + 52
     nev = next(r for r in rows if r[0] == "智能新能源汽车产量达到100万辆以上")
     assert nev[1:3] == ["100万辆", "2025"]
-    assert nev[4] == "118.6（2025Q4）" and nev[6] == "达标"
+    assert (
+        nev[4] == "118.6（2025Q4）\n〔示意〕" and nev[6] == "达标"
+    )  # an illustrative value carries its mark
     assert "《重庆市加速构建完善的智能新能源汽车产业生态行动计划》一(一)" == nev[7]
     ratio = next(r for r in rows if r[0] == "公共充电桩车桩比达4:1")
     assert ratio[1] == "≤4辆/桩" and ratio[6] == "滞后"  # 5.2 cars per pile at the end of 2025
@@ -92,8 +101,8 @@ def test_sources_and_data_status_caveat(briefing):
 def test_workbook_holds_all_targets_and_observations(demo_store, tmp_path):
     path = write_xlsx(demo_store, tmp_path / "目标.xlsx", as_of=DEMO_AS_OF)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["目标", "观测", "预警", "说明"]
-    assert wb["目标"].max_row == 52
+    assert wb.sheetnames == ["目标", "观测", "预警", "走势图", "说明"]
+    assert wb["目标"].max_row == 1 + 52
     n_obs = demo_store.execute("SELECT count(*) FROM observation").fetchone()[0]
     assert wb["观测"].max_row == 1 + n_obs == 1 + 219
     firms = next(r for r in wb["目标"].iter_rows(values_only=True) if r[0] == "yulian27_parts_firms")
@@ -105,7 +114,13 @@ def test_missing_cjk_font_names_the_debian_package(monkeypatch):
 
     from chainbrain.report import charts
 
+    # no CJK face listed, none found when the list is rebuilt, none known to fontconfig
+    empty = font_manager.FontManager.__new__(font_manager.FontManager)
+    empty.ttflist, empty.afmlist = [], []
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(font_manager.fontManager, "afmlist", [])
+    monkeypatch.setattr(font_manager, "_load_fontmanager", lambda try_read_cache=True: empty)
+    monkeypatch.setattr(charts, "_fc_list_files", lambda: [])
     charts.cjk_font.cache_clear()
     try:
         with pytest.raises(charts.FontMissing, match="fonts-noto-cjk"):

@@ -225,6 +225,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/battery/chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Broken Chains
+         * @description 断链：无单体的模块、装车却无 VIN 的电池包、未退役即再生利用、上级编码缺失。
+         */
+        get: operations["battery-read_broken_chains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Parse Code
+         * @description 解析并校验一个 GB/T 34014 电池编码（不查数据库）。
+         */
+        get: operations["battery-parse_code"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/passport/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Passport
+         * @description 电池护照 JSON（DIN DKE SPEC 99100 / BatteryPass 结构）：按访问级别给出静态与动态数据。
+         */
+        get: operations["battery-read_passport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/recycling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Recycling
+         * @description 回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业占比。
+         */
+        get: operations["battery-read_recycling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Reports
+         * @description 上报检查（按《溯源管理暂行规定》以工作日计）；企业用户只见本企业应报的事项。
+         */
+        get: operations["battery-read_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/reports/by-actor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Report Board
+         * @description 各上报主体的按时、逾期上报、逾期未报情况（合规看板）。
+         */
+        get: operations["battery-read_report_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/trace/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Trace
+         * @description 追溯一个编码：上下级、车辆、生命周期事件和上报情况。
+         */
+        get: operations["battery-read_trace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battery/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Units
+         * @description 电池列表（默认只列电池包）；企业用户只见本企业生产或装车的电池。
+         */
+        get: operations["battery-read_units"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivate/transform": {
         parameters: {
             query?: never;
@@ -388,6 +548,490 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Events
+         * @description The event stream, newest first, with the links of each.
+         */
+        get: operations["events-read_events"];
+        put?: never;
+        /**
+         * Create Event
+         * @description Enter one event by hand; it is classified, linked, merged with a duplicate, and alerted.
+         */
+        post: operations["events-create_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Event
+         * @description One event with its links.
+         */
+        get: operations["events-read_event"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Event
+         * @description Correct an event's type, severity or expected duration (kept with the corrector's name).
+         */
+        patch: operations["events-update_event"];
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}/exposure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Event Exposure
+         * @description Which OEM plants run short and when, the lost value, and each site's backups and stock.
+         */
+        get: operations["events-read_event_exposure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}/incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Incident
+         * @description Open the incident of an event (one per event), in state 待确认.
+         */
+        post: operations["events-create_incident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}/relink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Relink Event
+         * @description Link the event's text again (after aliases or firms changed).
+         */
+        post: operations["events-relink_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Alerts
+         * @description My alerts, newest first.
+         */
+        get: operations["events-read_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/alerts/{alert_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read Alert
+         * @description Mark one of my alerts read.
+         */
+        post: operations["events-read_alert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Aliases
+         * @description The alias table the linker uses (English names, abbreviations, old names).
+         */
+        get: operations["events-read_aliases"];
+        put?: never;
+        /**
+         * Create Alias
+         * @description Add or replace an alias (admins and analysts); new events are linked with it at once.
+         */
+        post: operations["events-create_alias"];
+        /**
+         * Delete Alias
+         * @description Remove an alias (admins and analysts).
+         */
+        delete: operations["events-delete_alias"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Feeds
+         * @description The RSS/Atom feeds configured.
+         */
+        get: operations["events-read_feeds"];
+        put?: never;
+        /**
+         * Create Feed
+         * @description Add an RSS/Atom feed.
+         */
+        post: operations["events-create_feed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/feeds/{feed_id}/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pull Event Feed
+         * @description Fetch a feed now and store its new entries (and send their alerts).
+         */
+        post: operations["events-pull_event_feed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Events
+         * @description Import events from a CSV or JSON file, all or nothing (every problem named by row and column).
+         */
+        post: operations["events-import_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Incidents
+         * @description Incidents, newest first (enterprise users: those of events naming their own firm or suppliers).
+         */
+        get: operations["events-read_incidents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/incidents/{incident_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Incident
+         * @description One incident with its timeline.
+         */
+        get: operations["events-read_incident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/incidents/{incident_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Incident Action
+         * @description Record an action: switch to a backup supplier, draw stock, or another measure.
+         */
+        post: operations["events-create_incident_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/incidents/{incident_id}/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Incident
+         * @description Move an incident to its next state; an illegal move is refused (409).
+         */
+        post: operations["events-move_incident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/incidents/{incident_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Incident Note
+         * @description Add a note to an incident's timeline.
+         */
+        post: operations["events-create_incident_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/incidents/{incident_id}/owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Incident Owner
+         * @description Set who owns an incident.
+         */
+        put: operations["events-update_incident_owner"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link Text
+         * @description Link a text (a news line) to firms, districts / townships and segments, and classify it; stores nothing.
+         */
+        post: operations["events-link_text"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/settings/smtp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Smtp
+         * @description The SMTP server alert e-mails go through.
+         */
+        put: operations["events-update_smtp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Subscriptions
+         * @description My subscriptions.
+         */
+        get: operations["events-read_subscriptions"];
+        put?: never;
+        /**
+         * Create Subscription
+         * @description Subscribe to events by firm, segment, district and least severity (webhook URLs: admins and analysts).
+         */
+        post: operations["events-create_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/subscriptions/{sub_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Subscription
+         * @description Remove one of my subscriptions.
+         */
+        delete: operations["events-delete_subscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Webhook Token
+         * @description A webhook token for a sender (shown once).
+         */
+        post: operations["events-create_webhook_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive Webhook
+         * @description An event pushed by a sender with its token (no login); the sender's name is the source.
+         */
+        post: operations["events-receive_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -502,6 +1146,50 @@ export interface paths {
         get: operations["infra-read_coverage"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infra/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Plan
+         * @description 建设计划: year by year from the operating 超充站 today to ``target`` by ``year`` — stations added each
+         *     year and the township coverage reached (MCLP while coverage can grow, then p-median).
+         */
+        get: operations["infra-read_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infra/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Proposal
+         * @description 选址建议: the ``count`` new 超充站 sites that newly cover the most township demand within the radius
+         *     (MCLP, existing operating 超充站 kept), with before/after coverage and Erlang C sizing. Computes only —
+         *     nothing is written, so every logged-in role may ask; the solve has a time limit and ``status`` /
+         *     ``note`` say when the answer is not proven optimal.
+         */
+        post: operations["infra-create_proposal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1310,12 +1998,98 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActionIn */
+        ActionIn: {
+            /** Action */
+            action: string;
+            /** Quantity */
+            quantity?: number | null;
+            /** Target */
+            target?: string | null;
+            /** Text */
+            text?: string | null;
+        };
+        /** AlertList */
+        AlertList: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["AlertOut"][];
+            /** Unread */
+            unread: number;
+        };
+        /** AlertOut */
+        AlertOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Event Id */
+            event_id: number;
+            /** Event Type */
+            event_type: string;
+            /** Id */
+            id: number;
+            /** Read */
+            read: boolean;
+            /** Reason */
+            reason: string;
+            /** Severity */
+            severity: number;
+            /** Text */
+            text: string;
+            /** Type Zh */
+            type_zh: string;
+            /** User Id */
+            user_id: number;
+        };
+        /** AliasIn */
+        AliasIn: {
+            /** Alias */
+            alias: string;
+            /**
+             * Ambiguous
+             * @description 别名同时是常用词：仅在有行业语境时链接
+             * @default false
+             */
+            ambiguous: boolean;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /**
+             * Source
+             * @default 手工录入
+             */
+            source: string;
+        };
+        /** AliasList */
+        AliasList: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["AliasOut"][];
+        };
+        /** AliasOut */
+        AliasOut: {
+            /** Alias */
+            alias: string;
+            /** Ambiguous */
+            ambiguous: boolean;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Lang */
+            lang: string;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+        };
         /** Assessment */
         Assessment: {
+            /** Basis */
+            basis?: string | null;
             /** Catch Up */
-            catch_up?: {
-                [key: string]: unknown;
-            }[];
+            catch_up?: components["schemas"]["CatchUpPoint"][];
             /** Clause */
             clause: string;
             /** Direction */
@@ -1334,6 +2108,8 @@ export interface components {
             latest_period?: string | null;
             /** Latest Status */
             latest_status?: string | null;
+            /** Live Value */
+            live_value?: number | null;
             /** Max */
             max: number | null;
             /** Method */
@@ -1345,10 +2121,7 @@ export interface components {
             n_obs: number;
             /** Name */
             name: string;
-            /** Origin */
-            origin?: {
-                [key: string]: unknown;
-            } | null;
+            origin?: components["schemas"]["OriginPoint"] | null;
             /** Pace Gap */
             pace_gap?: number | null;
             /** Projected */
@@ -1372,8 +2145,40 @@ export interface components {
             unit: string;
             /** Value */
             value: number;
+            /** Verified Latest */
+            verified_latest?: number | null;
+            /** Verified Period */
+            verified_period?: string | null;
             /** Year */
             year: number;
+        };
+        /**
+         * AtRiskSite
+         * @description A site with TTS < TTR and the least extra stock of its output that makes TTS ≥ TTR.
+         */
+        AtRiskSite: {
+            /** At Risk */
+            at_risk: boolean;
+            /** District */
+            district: string | null;
+            /** Extra Stock */
+            extra_stock?: number | null;
+            /** Firm */
+            firm: string | null;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+            /** Ttr */
+            ttr: number;
+            /** Tts */
+            tts: number | null;
         };
         /** AuditAction */
         AuditAction: {
@@ -1404,6 +2209,310 @@ export interface components {
             /** Username */
             username: string | null;
         };
+        /**
+         * Backup
+         * @description Another site of the failed site's segment, tried as a supplier of all of its buyers.
+         */
+        Backup: {
+            /** Backup */
+            backup: string;
+            /** District */
+            district: string | null;
+            /** Local */
+            local: boolean;
+            /** Loss After */
+            loss_after: number;
+            /** Loss Averted */
+            loss_averted: number;
+            /** Loss Before */
+            loss_before: number;
+            /** Name */
+            name: string;
+            /** Spare Per Day */
+            spare_per_day: number | null;
+            /** Tts After */
+            tts_after: number | null;
+        };
+        /** BackupOut */
+        BackupOut: {
+            /** District */
+            district: string | null;
+            /** Local */
+            local: boolean;
+            /** Loss After */
+            loss_after: number;
+            /** Loss Averted */
+            loss_averted: number;
+            /** Name */
+            name: string;
+            /** Site */
+            site: string;
+            /** Spare Per Day */
+            spare_per_day: number | null;
+        };
+        /** BaselineOut */
+        BaselineOut: {
+            /** Value */
+            value: number;
+            /** Year */
+            year: number | null;
+        };
+        /** BatteryActorOut */
+        BatteryActorOut: {
+            /** Late */
+            late: number;
+            /** Missing */
+            missing: number;
+            /** On Time */
+            on_time: number;
+            /** Pending */
+            pending: number;
+            /** Reporter Id */
+            reporter_id: string | null;
+            /** Reporter Role */
+            reporter_role: string;
+            /** Total */
+            total: number;
+            /** Unknown */
+            unknown: number;
+        };
+        /** BatteryActorPage */
+        BatteryActorPage: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["BatteryActorOut"][];
+        };
+        /** BatteryBrokenLinkOut */
+        BatteryBrokenLinkOut: {
+            /** Code */
+            code: string;
+            /** Detail Zh */
+            detail_zh: string;
+            /** Kind */
+            kind: string;
+            /** Problem */
+            problem: string;
+        };
+        /** BatteryBrokenPage */
+        BatteryBrokenPage: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["BatteryBrokenLinkOut"][];
+        };
+        /** BatteryCodeOut */
+        BatteryCodeOut: {
+            /** Battery Type */
+            battery_type: string | null;
+            /** Battery Type Zh */
+            battery_type_zh: string | null;
+            /** Code */
+            code: string;
+            /** Errors */
+            errors: string[];
+            /** Form */
+            form: ("standard" | "cascade") | null;
+            /** Manufacturer */
+            manufacturer: string | null;
+            /** Product Type */
+            product_type: ("pack" | "module" | "cell") | null;
+            /** Production Date */
+            production_date: string | null;
+            /** Serial */
+            serial: string | null;
+            /** Spec */
+            spec: string | null;
+            /** Trace */
+            trace: string | null;
+            /** Valid */
+            valid: boolean;
+        };
+        /** BatteryEventOut */
+        BatteryEventOut: {
+            /** Actor Id */
+            actor_id: string | null;
+            /** Actor Role */
+            actor_role: string | null;
+            /** As Of */
+            as_of: string | null;
+            /** Code */
+            code: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** District Code */
+            district_code: string | null;
+            /** Event */
+            event: string;
+            /** Event Zh */
+            event_zh: string;
+            /** Id */
+            id: string;
+            /** Ref */
+            ref: string | null;
+            /** Reported At */
+            reported_at: string | null;
+            /** Site */
+            site: string | null;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+        };
+        /** BatteryPassportOut */
+        BatteryPassportOut: {
+            /** Accessgroups */
+            accessGroups: {
+                [key: string]: string;
+            };
+            /**
+             * Audience
+             * @enum {string}
+             */
+            audience: "public" | "authorised" | "authority";
+            /** Batterypassportidentifier */
+            batteryPassportIdentifier: string;
+            /** Dynamic */
+            dynamic: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** Provenance */
+            provenance: {
+                [key: string]: unknown;
+            };
+            /** Shape */
+            shape: string;
+            /** Static */
+            static: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** Withheld */
+            withheld: string[];
+        };
+        /** BatteryReportOut */
+        BatteryReportOut: {
+            /** Article */
+            article: string;
+            /** Checked Rule */
+            checked_rule: boolean;
+            /** Code */
+            code: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Deadline */
+            deadline: string | null;
+            /** Duty Id */
+            duty_id: string;
+            /** Event */
+            event: string;
+            /** Event Id */
+            event_id: string;
+            /** Event Zh */
+            event_zh: string;
+            /** Note */
+            note: string;
+            /** Reported At */
+            reported_at: string | null;
+            /** Reporter Id */
+            reporter_id: string | null;
+            /** Reporter Role */
+            reporter_role: string;
+            /** State */
+            state: string;
+            /** State Zh */
+            state_zh: string;
+            /** Working Days Late */
+            working_days_late: number | null;
+        };
+        /** BatteryReportPage */
+        BatteryReportPage: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["BatteryReportOut"][];
+        };
+        /** BatteryTraceOut */
+        BatteryTraceOut: {
+            /** Children */
+            children: components["schemas"]["BatteryUnitOut"][];
+            /** Code */
+            code: string;
+            /** Events */
+            events: components["schemas"]["BatteryEventOut"][];
+            /** Parents */
+            parents: components["schemas"]["BatteryUnitOut"][];
+            /** Reports */
+            reports: components["schemas"]["BatteryReportOut"][];
+            unit: components["schemas"]["BatteryUnitOut"];
+            vehicle: components["schemas"]["BatteryVehicleOut"];
+        };
+        /** BatteryUnitOut */
+        BatteryUnitOut: {
+            /** As Of */
+            as_of: string | null;
+            /** Capacity Kwh */
+            capacity_kwh: number | null;
+            /** Code */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "pack" | "module" | "cell";
+            /** Maker Id */
+            maker_id: string | null;
+            /** Oem Id */
+            oem_id: string | null;
+            /** Parent Code */
+            parent_code: string | null;
+            /** Produced */
+            produced: string | null;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /** Vin */
+            vin: string | null;
+        };
+        /** BatteryUnitPage */
+        BatteryUnitPage: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["BatteryUnitOut"][];
+        };
+        /** BatteryVehicleOut */
+        BatteryVehicleOut: {
+            /** Oem Id */
+            oem_id: string | null;
+            /** Vin */
+            vin: string | null;
+        };
+        /** Body_events-import_events */
+        "Body_events-import_events": {
+            /** File */
+            file: string;
+        };
         /** Body_imports-check_import */
         "Body_imports-check_import": {
             /** File */
@@ -1413,6 +2522,113 @@ export interface components {
         "Body_imports-create_import": {
             /** File */
             file: string;
+        };
+        /** BuildPlanOut */
+        BuildPlanOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Building */
+            building: number;
+            /** Coverage Pct Now */
+            coverage_pct_now: number | null;
+            /** Covered Now */
+            covered_now: number;
+            /** Existing Stations */
+            existing_stations: number;
+            /** Note */
+            note: string | null;
+            /** Planned */
+            planned: number;
+            /** Radius Km */
+            radius_km: number;
+            /** Status */
+            status: string;
+            /** Target */
+            target: number;
+            /** Townships */
+            townships: number;
+            /** Weight Basis */
+            weight_basis: string;
+            /** Year */
+            year: number;
+            /** Years */
+            years: components["schemas"]["PlanYearOut"][];
+        };
+        /** Candidate */
+        Candidate: {
+            /** Capacity */
+            capacity: number | null;
+            /** Capacity Basis */
+            capacity_basis: string;
+            /** District */
+            district: string | null;
+            /** District Name */
+            district_name: string | null;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Gain */
+            gain?: number | null;
+            /** Home District */
+            home_district: string;
+            /** Name */
+            name: string;
+            /** Park */
+            park: string | null;
+            /** Parts */
+            parts: components["schemas"]["Part"][];
+            /** Rate After */
+            rate_after?: number | null;
+            /** Rate Before */
+            rate_before?: number | null;
+            /** Score */
+            score: number;
+            /** Score Note */
+            score_note?: string | null;
+            /** Segment Id */
+            segment_id: string;
+        };
+        /**
+         * CatchUpPoint
+         * @description The level a remaining period must reach to arrive at the target on time.
+         */
+        CatchUpPoint: {
+            /** Level */
+            level: number;
+            /** Period */
+            period: string;
+        };
+        /**
+         * Check
+         * @description The result of one criterion for one firm.
+         */
+        Check: {
+            /**
+             * Band Zh
+             * @default
+             */
+            band_zh: string;
+            /** Clause */
+            clause: string;
+            /** Key */
+            key: string;
+            /** Name Zh */
+            name_zh: string;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+            /** Status */
+            status: string;
+            /** Tests */
+            tests: string[];
+            /** Values */
+            values: {
+                [key: string]: boolean | number | string | null;
+            };
         };
         /**
          * CheckOut
@@ -1434,12 +2650,76 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /**
+         * ChokePoint
+         * @description A segment local finished-product plants (OEMs) buy from one supplier site, and its TTR loss.
+         */
+        ChokePoint: {
+            /** District */
+            district: string | null;
+            /** Loss */
+            loss: number | null;
+            /** Oems */
+            oems: string[];
+            /** Segment */
+            segment: string;
+            /** Supplier */
+            supplier: string;
+            /** Supplier Name */
+            supplier_name: string;
+            /** Ttr */
+            ttr: number | null;
+        };
+        /** CitationOut */
+        CitationOut: {
+            /** Clause */
+            clause: string;
+            /** Document */
+            document: string;
+            /** Status */
+            status: string;
+        };
+        /** ClassificationOut */
+        ClassificationOut: {
+            /** Area */
+            area: boolean;
+            /** Duration Days */
+            duration_days: number;
+            /** Event Type */
+            event_type: string;
+            /** Positive */
+            positive: boolean;
+            /** Rule */
+            rule: string;
+            /** Severity */
+            severity: number;
+            /** Type Zh */
+            type_zh: string;
+        };
+        /** CollectionNetworkOut */
+        CollectionNetworkOut: {
+            /** District Code */
+            district_code: string;
+            /** District Name */
+            district_name: string | null;
+            /** Sites */
+            sites: number;
+        };
         /** Concentration */
         Concentration: {
             /** Pairs */
             pairs?: components["schemas"]["PairConcentration"][];
             /** Single Sourced Lines */
             single_sourced_lines?: components["schemas"]["SingleSourcedLine"][];
+        };
+        /** CorrectionIn */
+        CorrectionIn: {
+            /** Duration Days */
+            duration_days?: number | null;
+            /** Event Type */
+            event_type?: string | null;
+            /** Severity */
+            severity?: number | null;
         };
         /** CoverageOut */
         CoverageOut: {
@@ -1477,13 +2757,9 @@ export interface components {
             /** Count */
             count: number;
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["TierAssessment"][];
             /** Progress */
-            progress: {
-                [key: string]: unknown;
-            }[];
+            progress: components["schemas"]["TierProgress"][];
             /** Tier */
             tier: string;
             /** Tier Zh */
@@ -1508,15 +2784,24 @@ export interface components {
             /** Whole */
             whole: boolean;
         };
+        /** DistrictFeature */
+        DistrictFeature: {
+            /** Geometry */
+            geometry: components["schemas"]["Polygon"] | components["schemas"]["MultiPolygon"];
+            properties: components["schemas"]["DistrictShapeName"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+        };
         /**
          * DistrictGroup
          * @description One district of the 招商地图: the firms chainbrain would steer there, best first.
          */
         DistrictGroup: {
             /** Candidates */
-            candidates: {
-                [key: string]: unknown;
-            }[];
+            candidates: components["schemas"]["Candidate"][];
             /** Count */
             count: number;
             /** District */
@@ -1529,6 +2814,41 @@ export interface components {
             segments: string[];
             /** Total Score */
             total_score: number;
+        };
+        /**
+         * DistrictImpact
+         * @description A district scenario as an aggregate: sites down, loss, TTS and the OEM plants short, largest first.
+         */
+        DistrictImpact: {
+            /** District */
+            district: string;
+            /** District Name */
+            district_name: string;
+            /** Loss */
+            loss: number | null;
+            /** Oems */
+            oems: components["schemas"]["OemShortfall"][];
+            /** Sites */
+            sites: number;
+            /** Ttr */
+            ttr: number | null;
+            /** Tts */
+            tts: number | null;
+        };
+        /** DistrictLinkOut */
+        DistrictLinkOut: {
+            /** Code */
+            code: string;
+            /** End */
+            end: number;
+            /** Mention */
+            mention: string;
+            /** Name */
+            name: string;
+            /** Start */
+            start: number;
+            /** Township */
+            township?: string | null;
         };
         /** DistrictOut */
         DistrictOut: {
@@ -1577,6 +2897,29 @@ export interface components {
             km_city: number;
             /** Km Highway */
             km_highway: number;
+        };
+        /** DistrictShapeName */
+        DistrictShapeName: {
+            /**
+             * Code
+             * @description 区划代码（6位）
+             */
+            code: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * DistrictShapes
+         * @description A GeoJSON FeatureCollection of the districts' boundaries.
+         */
+        DistrictShapes: {
+            /** Features */
+            features: components["schemas"]["DistrictFeature"][];
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
         };
         /** EnterpriseOut */
         EnterpriseOut: {
@@ -1666,6 +3009,32 @@ export interface components {
             /** Vehicle Models */
             vehicle_models: components["schemas"]["VehicleModelOut"][];
         };
+        /** EntryOut */
+        EntryOut: {
+            /** Action */
+            action: string | null;
+            /** Actor */
+            actor: string | null;
+            /**
+             * At Time
+             * Format: date-time
+             */
+            at_time: string;
+            /** From State */
+            from_state: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Quantity */
+            quantity: number | null;
+            /** Target */
+            target: string | null;
+            /** Text */
+            text: string | null;
+            /** To State */
+            to_state: string | null;
+        };
         /**
          * ErrorOut
          * @description Every error: one message, in Chinese, saying what was wrong and what to do.
@@ -1674,6 +3043,186 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** EventCreate */
+        EventCreate: {
+            /**
+             * Occurred At
+             * @description 发生时间（缺省为现在）
+             */
+            occurred_at?: string | null;
+            /**
+             * Source
+             * @default 手工录入
+             */
+            source: string;
+            /**
+             * Status
+             * @default verified
+             */
+            status: string;
+            /**
+             * Text
+             * @description 事件文本（新闻原文或描述）
+             */
+            text: string;
+            /** Title */
+            title?: string | null;
+            /** Url */
+            url?: string | null;
+        };
+        /** EventList */
+        EventList: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["EventOut"][];
+        };
+        /** EventOut */
+        EventOut: {
+            /** Classified By */
+            classified_by: string;
+            /** Districts */
+            districts: components["schemas"]["DistrictLinkOut"][];
+            /** Duration Days */
+            duration_days: number;
+            /** Event Type */
+            event_type: string;
+            /** Id */
+            id: number;
+            /** Incident Id */
+            incident_id: number | null;
+            /** Links */
+            links: components["schemas"]["FirmLinkOut"][];
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Rule */
+            rule: string | null;
+            /** Segments */
+            segments: components["schemas"]["SegmentLinkOut"][];
+            /** Severity */
+            severity: number;
+            /** Severity Zh */
+            severity_zh: string;
+            /** Source */
+            source: string;
+            /** Sources */
+            sources: number;
+            /** Status */
+            status: string;
+            /** Text */
+            text: string;
+            /** Title */
+            title: string | null;
+            /** Type Zh */
+            type_zh: string;
+            /** Url */
+            url: string | null;
+        };
+        /** ExposedSiteOut */
+        ExposedSiteOut: {
+            /** Backups */
+            backups: components["schemas"]["BackupOut"][];
+            /** District */
+            district: string | null;
+            /** Extra Stock */
+            extra_stock: number | null;
+            /** Firm */
+            firm: string;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Short */
+            short: boolean;
+            /** Site */
+            site: string;
+            /** Tts */
+            tts: number | null;
+        };
+        /**
+         * ExposureOut
+         * @description What the event costs for its expected duration (numbers of ``chainbrain resilience``).
+         */
+        ExposureOut: {
+            /** Duration Days */
+            duration_days: number;
+            /** Event Id */
+            event_id: number;
+            /** First Short Day */
+            first_short_day: number | null;
+            /** Loss */
+            loss: number;
+            /** Notes */
+            notes: string[];
+            /** Plants */
+            plants: components["schemas"]["PlantOut"][];
+            /** Plants Short */
+            plants_short: number;
+            /** Restricted */
+            restricted: boolean;
+            /** Runs Short */
+            runs_short: boolean;
+            /** Scope */
+            scope: string;
+            /** Site Count */
+            site_count: number;
+            /** Sites */
+            sites: components["schemas"]["ExposedSiteOut"][];
+            /** Tts */
+            tts: number | null;
+        };
+        /** FeedIn */
+        FeedIn: {
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+        };
+        /** FeedList */
+        FeedList: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["FeedOut"][];
+        };
+        /** FeedOut */
+        FeedOut: {
+            /** Active */
+            active: boolean;
+            /** Id */
+            id: number;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Fetched */
+            last_fetched: string | null;
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+        };
+        /** FirmLinkOut */
+        FirmLinkOut: {
+            /** End */
+            end: number;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Mention */
+            mention: string;
+            /** Name */
+            name: string;
+            /** Score */
+            score: number;
+            /** Start */
+            start: number;
+        };
         /**
          * Funnel
          * @description How many recommended (and other) leads reached each stage; 本地供货 checked against the store.
@@ -1681,22 +3230,34 @@ export interface components {
         Funnel: {
             /** District */
             district: string | null;
-            /** Other */
-            other: {
-                [key: string]: unknown;
-            };
-            /** Recommended */
-            recommended: {
-                [key: string]: unknown;
-            };
+            other: components["schemas"]["FunnelGroup"];
+            recommended: components["schemas"]["FunnelGroup"];
             /** Stages */
-            stages: {
-                [key: string]: string;
-            }[];
+            stages: components["schemas"]["StageName"][];
             /** Supplying Checks */
-            supplying_checks: {
-                [key: string]: unknown;
-            }[];
+            supplying_checks: components["schemas"]["SupplyingCheck"][];
+        };
+        /**
+         * FunnelGroup
+         * @description Leads of one kind (recommended or other) and how far they got; ``reached`` counts per stage.
+         */
+        FunnelGroup: {
+            /** Dropped */
+            dropped: string[];
+            /** Leads */
+            leads: number;
+            /** Moved */
+            moved: number;
+            /** Moved Ids */
+            moved_ids: string[];
+            /** Reached */
+            reached: {
+                [key: string]: number;
+            };
+            /** Reached Ids */
+            reached_ids: {
+                [key: string]: string[];
+            };
         };
         /** GapPage */
         GapPage: {
@@ -1761,6 +3322,69 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /** IncidentList */
+        IncidentList: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["IncidentOut"][];
+        };
+        /** IncidentOpen */
+        IncidentOpen: {
+            /** Owner */
+            owner?: string | null;
+        };
+        /** IncidentOut */
+        IncidentOut: {
+            /** Actual Days */
+            actual_days: number | null;
+            /** Allowed */
+            allowed: string[];
+            /** Event Id */
+            event_id: number;
+            /** Event Text */
+            event_text: string;
+            /** Expected Days */
+            expected_days: number | null;
+            /** Id */
+            id: number;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Owner */
+            owner: string | null;
+            /** Recovered At */
+            recovered_at: string | null;
+            /** State */
+            state: string;
+            /** Timeline */
+            timeline: components["schemas"]["EntryOut"][];
+        };
+        /** IngestList */
+        IngestList: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["IngestOut"][];
+        };
+        /** IngestOut */
+        IngestOut: {
+            /**
+             * Alerts
+             * @default 0
+             */
+            alerts: number;
+            /** Event Id */
+            event_id: number;
+            /** Merged */
+            merged: boolean;
+            /** Similarity */
+            similarity: number;
+            /** Skipped */
+            skipped: boolean;
+        };
         /** KindCountOut */
         KindCountOut: {
             /** Category */
@@ -1776,17 +3400,115 @@ export interface components {
             /** Stations */
             stations: number;
         };
+        /** Lead */
+        Lead: {
+            /** District Code */
+            district_code: string | null;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** History */
+            history?: components["schemas"]["LeadEvent"][];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string | null;
+            /** Park */
+            park: string | null;
+            /** Rec Rank */
+            rec_rank: number | null;
+            /** Rec Score */
+            rec_score: number | null;
+            /** Recommended */
+            recommended: boolean;
+            /** Segment Id */
+            segment_id: string | null;
+            /** Stage */
+            stage: string;
+            /** Stage Date */
+            stage_date: string | null;
+            /** Stage Zh */
+            stage_zh: string;
+        };
         /**
-         * Listing
-         * @description A list and its length; ``notes`` say what the network builder left out or assumed.
+         * LeadEvent
+         * @description One move of a lead: the stage reached, when, by whom, and why.
          */
-        Listing: {
+        LeadEvent: {
+            /** Date */
+            date: string | null;
+            /** Note */
+            note: string | null;
+            /** Owner */
+            owner: string | null;
+            /** Stage */
+            stage: string;
+            /** Stage Zh */
+            stage_zh: string;
+        };
+        /** LinkIn */
+        LinkIn: {
+            /** Text */
+            text: string;
+        };
+        /**
+         * LinkOut
+         * @description The firms, districts / townships and segments a text names, with character offsets for highlighting.
+         */
+        LinkOut: {
+            classification: components["schemas"]["ClassificationOut"];
+            /** Districts */
+            districts: components["schemas"]["DistrictLinkOut"][];
+            /** Links */
+            links: components["schemas"]["FirmLinkOut"][];
+            /** Segments */
+            segments: components["schemas"]["SegmentLinkOut"][];
+            /** Text */
+            text: string;
+        };
+        /** Listing[AtRiskSite] */
+        Listing_AtRiskSite_: {
             /** Count */
             count: number;
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["AtRiskSite"][];
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
+        };
+        /** Listing[ChokePoint] */
+        Listing_ChokePoint_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["ChokePoint"][];
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
+        };
+        /** Listing[RankedSite] */
+        Listing_RankedSite_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["RankedSite"][];
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
+        };
+        /** Listing[SoleSource] */
+        Listing_SoleSource_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["SoleSource"][];
             /**
              * Notes
              * @default []
@@ -1814,6 +3536,35 @@ export interface components {
             user: components["schemas"]["UserOut"];
         };
         /**
+         * Match
+         * @description One ranked answer: a supplier (for a need) or a need (for an offer).
+         */
+        Match: {
+            /** Distance Km */
+            distance_km?: number | null;
+            /** Evidence */
+            evidence?: {
+                [key: string]: string[];
+            };
+            /** Id */
+            id: string;
+            /**
+             * Local
+             * @default false
+             */
+            local: boolean;
+            /** Name */
+            name: string;
+            /** Need Id */
+            need_id?: string | null;
+            /** Offer Id */
+            offer_id?: string | null;
+            /** Parts */
+            parts: components["schemas"]["MatchPart"][];
+            /** Score */
+            score: number;
+        };
+        /**
          * Matches
          * @description Ranked answers, best first, each with its score parts and explanation; ``weights`` of the parts.
          */
@@ -1821,13 +3572,56 @@ export interface components {
             /** Count */
             count: number;
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["Match"][];
             /** Weights */
             weights: {
                 [key: string]: number;
             };
+        };
+        /** MatchPart */
+        MatchPart: {
+            /** Explain */
+            explain: string;
+            /** Key */
+            key: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Points */
+            points: number;
+            /** Value */
+            value: number;
+            /** Weight */
+            weight: number;
+        };
+        /** Message */
+        Message: {
+            /** Message */
+            message: string;
+        };
+        /** MoveIn */
+        MoveIn: {
+            /**
+             * At
+             * @description 发生时间（缺省为现在）；转为已恢复时即实际恢复时间
+             */
+            at?: string | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * To State
+             * @description 目标状态：已确认 / 无影响 / 处置中 / 已恢复
+             */
+            to_state: string;
+        };
+        /** MultiPolygon */
+        MultiPolygon: {
+            /** Coordinates */
+            coordinates: (number)[][][][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MultiPolygon";
         };
         /**
          * Need
@@ -1931,6 +3725,40 @@ export interface components {
             volume_unit?: string | null;
         };
         /**
+         * NetworkEdge
+         * @description A supply edge: ``source`` ships ``material`` to ``target``.
+         */
+        NetworkEdge: {
+            /** Material */
+            material: string;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+        };
+        /**
+         * NetworkNode
+         * @description A site of the supply network, for a graph view; ``local`` = its district is in the city.
+         */
+        NetworkNode: {
+            /** District */
+            district: string | null;
+            /** Finished */
+            finished: boolean;
+            /** Firm */
+            firm: string | null;
+            /** Id */
+            id: string;
+            /** Local */
+            local: boolean;
+            /** Name */
+            name: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+        };
+        /**
          * NetworkView
          * @description Nodes (sites) and supply edges, for a graph view.
          */
@@ -1938,13 +3766,14 @@ export interface components {
             /** Count */
             count: number;
             /** Edges */
-            edges: {
-                [key: string]: unknown;
-            }[];
+            edges: components["schemas"]["NetworkEdge"][];
             /** Nodes */
-            nodes: {
-                [key: string]: unknown;
-            }[];
+            nodes: components["schemas"]["NetworkNode"][];
+        };
+        /** NoteIn */
+        NoteIn: {
+            /** Text */
+            text: string;
         };
         /** Observation */
         Observation: {
@@ -2077,6 +3906,20 @@ export interface components {
             /** Total Value */
             total_value: number;
         };
+        /**
+         * OemShortfall
+         * @description Units of a finished-product plant's demand lost in a scenario.
+         */
+        OemShortfall: {
+            /** Firm */
+            firm: string | null;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Units */
+            units: number;
+        };
         /** OemVehiclesOut */
         OemVehiclesOut: {
             /** Oem */
@@ -2186,6 +4029,18 @@ export interface components {
             title: string;
         };
         /**
+         * OriginPoint
+         * @description Where the required path starts: decimal time, value, and what it is (baseline or first observation).
+         */
+        OriginPoint: {
+            /** Basis */
+            basis: string;
+            /** T */
+            t: number;
+            /** Value */
+            value: number;
+        };
+        /**
          * Overview
          * @description The cockpit's key figures. Counts in 家 / 个 / 款; nev_volume in 辆 per year; values in 元.
          */
@@ -2244,6 +4099,11 @@ export interface components {
             /** Vehicle Models */
             vehicle_models: number;
         };
+        /** OwnerIn */
+        OwnerIn: {
+            /** Owner */
+            owner: string;
+        };
         /** Page[Assessment] */
         Page_Assessment_: {
             /** Count */
@@ -2264,15 +4124,6 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["AuditOut"][];
-        };
-        /** Page[dict[str, Any]] */
-        Page_dict_str__Any__: {
-            /** Count */
-            count: number;
-            /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
         };
         /** Page[DistrictGroup] */
         Page_DistrictGroup_: {
@@ -2301,6 +4152,13 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["KindCountOut"][];
+        };
+        /** Page[Lead] */
+        Page_Lead_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["Lead"][];
         };
         /** Page[Need] */
         Page_Need_: {
@@ -2365,6 +4223,13 @@ export interface components {
             /** Data */
             data: components["schemas"]["TargetProgressOut"][];
         };
+        /** Page[TransformCandidate] */
+        Page_TransformCandidate_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["TransformCandidate"][];
+        };
         /** Page[UserOut] */
         Page_UserOut_: {
             /** Count */
@@ -2400,6 +4265,41 @@ export interface components {
             /** Total Value */
             total_value: number;
         };
+        /**
+         * Part
+         * @description One named part of a score: the raw figure, its 0–1 value, weight, points, and the ids it came from.
+         *
+         *     ``value`` and ``points`` are None only in a role's view that withholds the part (``withheld`` then says
+         *     why, see :mod:`chainbrain.invest.visibility`); :func:`recommend` always fills them.
+         */
+        Part: {
+            /** Detail */
+            detail?: {
+                [key: string]: number;
+            };
+            /** Evidence */
+            evidence?: {
+                [key: string]: string[];
+            };
+            /** Explain */
+            explain: string;
+            /** Key */
+            key: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Points */
+            points: number | null;
+            /** Raw */
+            raw: number | null;
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number | null;
+            /** Weight */
+            weight: number;
+            /** Withheld */
+            withheld?: string | null;
+        };
         /** PasswordChange */
         PasswordChange: {
             /** New Password */
@@ -2422,6 +4322,59 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** PlantOut */
+        PlantOut: {
+            /** Demand Units */
+            demand_units: number;
+            /** Firm */
+            firm: string;
+            /**
+             * Latest Short Day
+             * @description 即使优先供应该厂，也会在第几天缺货（null：不会）
+             */
+            latest_short_day: number | null;
+            /** Lost Units */
+            lost_units: number;
+            /** Lost Value */
+            lost_value: number;
+            /** Name */
+            name: string;
+            /** Plant */
+            plant: string;
+        };
+        /** PlanYearOut */
+        PlanYearOut: {
+            /** Added */
+            added: number;
+            /** Added Sites */
+            added_sites: string[];
+            /** Coverage Pct */
+            coverage_pct: number;
+            /** Covered Townships */
+            covered_townships: number;
+            /** Demand Coverage */
+            demand_coverage: number;
+            /** Mean Km */
+            mean_km: number | null;
+            /** Model */
+            model: string;
+            /** Stations */
+            stations: number;
+            /** Status */
+            status: string;
+            /** Year */
+            year: number;
+        };
+        /** Polygon */
+        Polygon: {
+            /** Coordinates */
+            coordinates: (number)[][][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Polygon";
+        };
         /** ProblemOut */
         ProblemOut: {
             /** Column */
@@ -2433,7 +4386,185 @@ export interface components {
             /** Row */
             row: number | null;
             /** Value */
-            value?: unknown;
+            value?: boolean | number | string | null;
+        };
+        /**
+         * ProposalIn
+         * @description 选址建议的参数：新增超充站数、覆盖半径，以及示意的站点规模假设。
+         */
+        ProposalIn: {
+            /**
+             * Arrivals Per Vehicle
+             * @description 示意：每辆新能源车在高峰小时到站充电的概率（次/小时）
+             * @default 0.01
+             */
+            arrivals_per_vehicle: number;
+            /**
+             * Count
+             * @description 新增超充站数（1–500）
+             * @default 50
+             */
+            count: number;
+            /**
+             * Include Pipeline
+             * @description 登记的在建、规划超充站视为已选址
+             * @default false
+             */
+            include_pipeline: boolean;
+            /**
+             * Kind
+             * @description 站点类型：目前仅 超充（ultra）
+             * @default ultra
+             */
+            kind: string;
+            /**
+             * Max P Wait
+             * @description 等待概率上限（Erlang C）
+             * @default 0.2
+             */
+            max_p_wait: number;
+            /**
+             * Radius Km
+             * @description 覆盖半径（公里），默认 5
+             */
+            radius_km?: number | null;
+            /**
+             * Session Minutes
+             * @description 示意：平均充电时长（分钟）
+             * @default 20
+             */
+            session_minutes: number;
+        };
+        /** ProposalOut */
+        ProposalOut: {
+            /** Arrivals Per Vehicle */
+            arrivals_per_vehicle: number;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Count */
+            count: number;
+            /** Covered After */
+            covered_after: number;
+            /** Covered Before */
+            covered_before: number;
+            /** Covered Pipeline */
+            covered_pipeline: number;
+            /** Existing Stations */
+            existing_stations: number;
+            /**
+             * Illustrative
+             * @description 需求权重与站点规模假设为示意
+             */
+            illustrative: boolean;
+            /** Include Pipeline */
+            include_pipeline: boolean;
+            /** Max P Wait */
+            max_p_wait: number;
+            /** Needed */
+            needed: number;
+            /** Note */
+            note: string | null;
+            /** Percent After */
+            percent_after: number | null;
+            /** Percent Before */
+            percent_before: number | null;
+            /** Pipeline Stations */
+            pipeline_stations: number;
+            /** Radius Km */
+            radius_km: number;
+            /** Seconds */
+            seconds: number;
+            /** Session Minutes */
+            session_minutes: number;
+            /** Sites */
+            sites: components["schemas"]["ProposedSiteOut"][];
+            /** Status */
+            status: string;
+            /** Townships */
+            townships: number;
+            /** Weight After */
+            weight_after: number;
+            /** Weight Basis */
+            weight_basis: string;
+            /** Weight Before */
+            weight_before: number;
+            /** Weight Pipeline */
+            weight_pipeline: number;
+            /** Weight Total */
+            weight_total: number;
+        };
+        /** ProposedSiteOut */
+        ProposedSiteOut: {
+            /** District Code */
+            district_code: string;
+            /** District Name */
+            district_name: string | null;
+            /** Lat */
+            lat: number;
+            /** Lon */
+            lon: number;
+            /** New Townships */
+            new_townships: number;
+            /** New Weight */
+            new_weight: number;
+            /** Newly Covered */
+            newly_covered: string[];
+            /** Rank */
+            rank: number;
+            sizing: components["schemas"]["SizingOut"];
+            /** Township Code */
+            township_code: string;
+            /** Township Name */
+            township_name: string;
+        };
+        /** PullOut */
+        PullOut: {
+            /** Added */
+            added: number;
+            /**
+             * Alerts
+             * @default 0
+             */
+            alerts: number;
+            /** Entries */
+            entries: number;
+            /** Error */
+            error: string | null;
+            /** Feed Id */
+            feed_id: number;
+            /** Merged */
+            merged: number;
+            /** Skipped */
+            skipped: number;
+        };
+        /**
+         * RankedSite
+         * @description A site's sweep row with its name, firm, district and segment; ``at_risk`` = TTS < TTR.
+         */
+        RankedSite: {
+            /** At Risk */
+            at_risk: boolean;
+            /** District */
+            district: string | null;
+            /** Firm */
+            firm: string | null;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+            /** Ttr */
+            ttr: number;
+            /** Tts */
+            tts: number | null;
         };
         /** RatePage */
         RatePage: {
@@ -2501,13 +4632,62 @@ export interface components {
             /** Count */
             count: number;
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["SegmentTargets"][];
             /** Weights */
             weights: {
                 [key: string]: number;
             };
+        };
+        /** RecyclerVolumeOut */
+        RecyclerVolumeOut: {
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Name */
+            name: string | null;
+            /** Recycled Gwh */
+            recycled_gwh: number;
+            /** Share */
+            share: number | null;
+            /** Unit */
+            unit: string;
+        };
+        /** RecyclingFlowOut */
+        RecyclingFlowOut: {
+            /** Cascade Gwh */
+            cascade_gwh: number;
+            /** Collected Gwh */
+            collected_gwh: number;
+            /** District Code */
+            district_code: string | null;
+            /** District Name */
+            district_name: string | null;
+            /** Recycled Gwh */
+            recycled_gwh: number;
+            /** Retired Gwh */
+            retired_gwh: number;
+            /** Unit */
+            unit: string;
+            /** Year */
+            year: number;
+        };
+        /** RecyclingPictureOut */
+        RecyclingPictureOut: {
+            /** Cascade Share */
+            cascade_share: number | null;
+            /** Districts Covered */
+            districts_covered: number;
+            /** Districts Total */
+            districts_total: number;
+            /** Flows */
+            flows: components["schemas"]["RecyclingFlowOut"][];
+            /** Network */
+            network: components["schemas"]["CollectionNetworkOut"][];
+            /** Notes */
+            notes: string[];
+            /** Recyclers */
+            recyclers: components["schemas"]["RecyclerVolumeOut"][];
+            /** Top2 Share */
+            top2_share: number | null;
         };
         /** RejectedOut */
         RejectedOut: {
@@ -2553,6 +4733,19 @@ export interface components {
             /** Vehicles */
             vehicles: number;
         };
+        /** SegmentLinkOut */
+        SegmentLinkOut: {
+            /** End */
+            end: number;
+            /** Mention */
+            mention: string;
+            /** Name */
+            name: string;
+            /** Segment Id */
+            segment_id: string;
+            /** Start */
+            start: number;
+        };
         /** SegmentOut */
         SegmentOut: {
             /** As Of */
@@ -2588,6 +4781,25 @@ export interface components {
             /** Unit */
             unit: string | null;
         };
+        /** SegmentTargets */
+        SegmentTargets: {
+            /** Candidates */
+            candidates: components["schemas"]["Candidate"][];
+            /** Flags */
+            flags: string[];
+            /** Name */
+            name: string;
+            /** Outside Links */
+            outside_links: string[];
+            /** Outside Value */
+            outside_value: number | null;
+            /** Segment Id */
+            segment_id: string;
+            /** Shortfall */
+            shortfall: number;
+            /** Unit */
+            unit: string | null;
+        };
         /**
          * SessionOut
          * @description Who this browser is: the user, or null when nobody is logged in (and whether visitors may read).
@@ -2615,6 +4827,36 @@ export interface components {
             supplier_name: string;
             /** Value */
             value: number;
+        };
+        /**
+         * SiteActions
+         * @description What can be done about one site: the stock that closes its gap (0 when not at risk) and backups.
+         */
+        SiteActions: {
+            /** At Risk */
+            at_risk: boolean;
+            /** Backups */
+            backups?: components["schemas"]["Backup"][];
+            /** District */
+            district: string | null;
+            /** Extra Stock */
+            extra_stock?: number | null;
+            /** Firm */
+            firm: string | null;
+            /** Loss */
+            loss: number;
+            /** Name */
+            name: string;
+            /** Node */
+            node: string;
+            /** Rei */
+            rei: number;
+            /** Segment */
+            segment: string | null;
+            /** Ttr */
+            ttr: number;
+            /** Tts */
+            tts: number | null;
         };
         /** SiteOut */
         SiteOut: {
@@ -2652,6 +4894,62 @@ export interface components {
             source: string;
             /** Status */
             status: string;
+        };
+        /** SizingOut */
+        SizingOut: {
+            /** Arrivals Per Hour */
+            arrivals_per_hour: number;
+            /** Guns */
+            guns: number;
+            /** Mean Wait Minutes */
+            mean_wait_minutes: number;
+            /** Offered Erlangs */
+            offered_erlangs: number;
+            /** P Wait */
+            p_wait: number;
+            /** Utilisation */
+            utilisation: number;
+        };
+        /** SmtpIn */
+        SmtpIn: {
+            /** Host */
+            host: string;
+            /** Port */
+            port: number;
+            /** Sender */
+            sender: string;
+        };
+        /** SmtpOut */
+        SmtpOut: {
+            /** Host */
+            host: string;
+            /** Port */
+            port: number;
+            /** Sender */
+            sender: string;
+        };
+        /**
+         * SoleSource
+         * @description A segment local finished-product plants buy from a single site, seen without that site's identity.
+         */
+        SoleSource: {
+            /** District */
+            district: string | null;
+            /** Loss */
+            loss: number | null;
+            /** Oems */
+            oems: string[];
+            /** Segment */
+            segment: string;
+            /** Ttr */
+            ttr: number | null;
+        };
+        /** StageName */
+        StageName: {
+            /** Stage */
+            stage: string;
+            /** Stage Zh */
+            stage_zh: string;
         };
         /** StationOut */
         StationOut: {
@@ -2700,6 +4998,50 @@ export interface components {
             /** Ultra */
             ultra: boolean;
         };
+        /** SubscriptionIn */
+        SubscriptionIn: {
+            /** Districts */
+            districts?: string[];
+            /** Email */
+            email?: string | null;
+            /** Firms */
+            firms?: string[];
+            /**
+             * Min Severity
+             * @default 1
+             */
+            min_severity: number;
+            /** Segments */
+            segments?: string[];
+            /** Webhook Url */
+            webhook_url?: string | null;
+        };
+        /** SubscriptionList */
+        SubscriptionList: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["SubscriptionOut"][];
+        };
+        /** SubscriptionOut */
+        SubscriptionOut: {
+            /** Districts */
+            districts: string[];
+            /** Email */
+            email: string | null;
+            /** Firms */
+            firms: string[];
+            /** Id */
+            id: number;
+            /** Min Severity */
+            min_severity: number;
+            /** Segments */
+            segments: string[];
+            /** User Id */
+            user_id: number;
+            /** Webhook Url */
+            webhook_url: string | null;
+        };
         /**
          * Summary
          * @description Targets per status, in severity order: 滞后, 预警, 正常, 无数据, 达标.
@@ -2711,6 +5053,24 @@ export interface components {
             };
             /** Total */
             total: number;
+        };
+        /**
+         * SupplyingCheck
+         * @description A lead at 本地供货 checked against the store: the firm's local sites and supply links there.
+         */
+        SupplyingCheck: {
+            /** Confirmed */
+            confirmed: boolean;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Lead Id */
+            lead_id: string;
+            /** Local Links */
+            local_links: string[];
+            /** Local Sites */
+            local_sites: string[];
+            /** Segment Id */
+            segment_id: string | null;
         };
         /** SupplyLinkOut */
         SupplyLinkOut: {
@@ -2770,6 +5130,25 @@ export interface components {
             /** Title Zh */
             title_zh: string;
         };
+        /** Target */
+        Target: {
+            /** Evidence */
+            evidence: number;
+            /** Name */
+            name: string;
+            /** Note */
+            note?: string | null;
+            /** Outside Value */
+            outside_value: number | null;
+            /** Pull */
+            pull: number | null;
+            /** Reasons */
+            reasons?: string[];
+            /** Score */
+            score: number;
+            /** Segment Id */
+            segment_id: string;
+        };
         /** TargetDetail */
         TargetDetail: {
             assessment: components["schemas"]["Assessment"];
@@ -2777,10 +5156,7 @@ export interface components {
             observations: components["schemas"]["ObservationPoint"][];
             /** Path */
             path: components["schemas"]["PathPoint"][];
-            /** Target */
-            target: {
-                [key: string]: unknown;
-            };
+            target: components["schemas"]["TargetPublic"];
         };
         /** TargetProgressOut */
         TargetProgressOut: {
@@ -2819,6 +5195,102 @@ export interface components {
             /** Year */
             year: number;
         };
+        /**
+         * TargetPublic
+         * @description A plan target as ``chainbrain targets --json`` shows it; ``max`` only for a range target.
+         */
+        TargetPublic: {
+            baseline: components["schemas"]["BaselineOut"] | null;
+            /** Direction */
+            direction: string;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Live */
+            live: string | null;
+            /** Max */
+            max?: number | null;
+            /** Name */
+            name: string;
+            /** Related */
+            related: string[];
+            /** Restates */
+            restates: string[];
+            source: components["schemas"]["CitationOut"];
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number;
+            /** Year */
+            year: number;
+        };
+        /**
+         * TierAssessment
+         * @description One firm against one tier.
+         */
+        TierAssessment: {
+            /** Attr Source */
+            attr_source?: string | null;
+            /** Attr Status */
+            attr_status?: string | null;
+            /** Checks */
+            checks: components["schemas"]["Check"][];
+            /** District Code */
+            district_code: string;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Met */
+            met?: string[];
+            /** Missed */
+            missed?: string[];
+            /** Name */
+            name: string;
+            /**
+             * Score
+             * @default 0
+             */
+            score: number;
+            /** Tier */
+            tier: string;
+            /** Unknown */
+            unknown?: string[];
+            /** Withheld */
+            withheld?: string[];
+        };
+        /**
+         * TierProgress
+         * @description Firms inside the boundary holding a tier's label now, against the plan's goal.
+         */
+        TierProgress: {
+            /** Count */
+            count: number;
+            /** Ids */
+            ids: string[];
+            /** Target */
+            target: number;
+            /** Tier */
+            tier: string;
+            /** Tier Zh */
+            tier_zh: string;
+            /** Unit */
+            unit: string;
+        };
+        /** TokenIn */
+        TokenIn: {
+            /** Name */
+            name: string;
+        };
+        /** TokenOut */
+        TokenOut: {
+            /** Name */
+            name: string;
+            /**
+             * Token
+             * @description 只显示这一次；服务器只保存其哈希
+             */
+            token: string;
+        };
         /** TownshipCoverOut */
         TownshipCoverOut: {
             /** Code */
@@ -2841,6 +5313,23 @@ export interface components {
             nearest_station: string | null;
             /** Point Status */
             point_status: string;
+        };
+        /** TransformCandidate */
+        TransformCandidate: {
+            /** Capabilities */
+            capabilities: string[];
+            /** District Code */
+            district_code: string;
+            /** Enterprise Id */
+            enterprise_id: string;
+            /** Name */
+            name: string;
+            /** Score */
+            score: number;
+            /** Segments */
+            segments: string[];
+            /** Targets */
+            targets: components["schemas"]["Target"][];
         };
         /** UserCreate */
         UserCreate: {
@@ -2908,13 +5397,26 @@ export interface components {
             /** Year */
             year: number | null;
         };
+        /** WebhookEvent */
+        WebhookEvent: {
+            /** External Id */
+            external_id?: string | null;
+            /** Occurred At */
+            occurred_at?: string | null;
+            /** Text */
+            text: string;
+            /** Title */
+            title?: string | null;
+            /** Url */
+            url?: string | null;
+        };
         /** WhatIfIn */
         WhatIfIn: {
             /**
              * Boundary
-             * @default city
+             * @description 本地范围；默认为服务端设置 CHAINBRAIN_BOUNDARY
              */
-            boundary: string;
+            boundary?: string | null;
             /**
              * Capacity
              * @description 新增本地产能（环节单位/年）
@@ -3024,8 +5526,8 @@ export interface operations {
     "analytics-read_gaps": {
         parameters: {
             query?: {
-                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数 */
-                boundary?: string;
+                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数；默认为服务端设置 CHAINBRAIN_BOUNDARY */
+                boundary?: string | null;
                 /** @description all：所有采购方；oem：只算整车企业 */
                 buyers?: "oem" | "all";
                 /** @description 只返回前 N 个环节 */
@@ -3087,8 +5589,8 @@ export interface operations {
     "analytics-read_local_rate": {
         parameters: {
             query?: {
-                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数 */
-                boundary?: string;
+                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数；默认为服务端设置 CHAINBRAIN_BOUNDARY */
+                boundary?: string | null;
                 /** @description oem：只算整车企业的采购；all：所有采购方 */
                 buyers?: "oem" | "all";
                 /** @description 汇总口径 */
@@ -3150,8 +5652,8 @@ export interface operations {
     "analytics-read_overview": {
         parameters: {
             query?: {
-                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数 */
-                boundary?: string;
+                /** @description 本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数；默认为服务端设置 CHAINBRAIN_BOUNDARY */
+                boundary?: string | null;
             };
             header?: never;
             path?: never;
@@ -3626,6 +6128,482 @@ export interface operations {
             };
         };
     };
+    "battery-read_broken_chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryBrokenPage"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-parse_code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 电池编码（24位，梯次利用17位） */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryCodeOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_passport": {
+        parameters: {
+            query?: {
+                /** @description 判断上报期限的日期（默认今天） */
+                as_of?: string | null;
+                audience?: "public" | "authorised" | "authority";
+            };
+            header?: never;
+            path: {
+                /** @description 电池编码（24位，梯次利用17位） */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryPassportOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_recycling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecyclingPictureOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_reports": {
+        parameters: {
+            query?: {
+                /** @description 判断上报期限的日期（默认今天） */
+                as_of?: string | null;
+                state?: ("on_time" | "late" | "missing" | "pending" | "unknown" | "no_reporter") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryReportPage"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_report_board": {
+        parameters: {
+            query?: {
+                /** @description 判断上报期限的日期（默认今天） */
+                as_of?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryActorPage"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_trace": {
+        parameters: {
+            query?: {
+                /** @description 判断上报期限的日期（默认今天） */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description 电池编码（24位，梯次利用17位） */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryTraceOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "battery-read_units": {
+        parameters: {
+            query?: {
+                /** @description 只看这一类 */
+                kind?: ("pack" | "module" | "cell") | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatteryUnitPage"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     "cultivate-read_transform": {
         parameters: {
             query?: {
@@ -3646,7 +6624,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_TransformCandidate_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -3941,9 +6919,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DistrictShapes"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -4073,6 +7049,1734 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnterpriseProfile"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_events": {
+        parameters: {
+            query?: {
+                event_type?: string | null;
+                /** @description 只看提到这家企业的事件 */
+                firm?: string | null;
+                limit?: number;
+                min_severity?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-create_event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-update_event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_event_exposure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExposureOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-create_incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentOpen"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-relink_event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_alerts": {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_aliases": {
+        parameters: {
+            query?: {
+                enterprise?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasList"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-create_alias": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AliasIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-delete_alias": {
+        parameters: {
+            query: {
+                alias: string;
+                enterprise: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedList"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-create_feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-pull_event_feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                feed_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-import_events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_events-import_events"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestList"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_incidents": {
+        parameters: {
+            query?: {
+                state?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentList"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-create_incident_action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-move_incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-create_incident_note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-update_incident_owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OwnerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-link_text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-update_smtp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmtpIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmtpOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-read_subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionList"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-create_subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-delete_subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sub_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-create_webhook_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "events-receive_webhook": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 推送方令牌（管理员创建） */
+                "x-event-token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestOut"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -4325,12 +9029,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 导出的文件 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
             };
             /** @description 未登录或登录已过期 */
             401: {
@@ -4451,6 +9159,129 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CoverageOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "infra-read_plan": {
+        parameters: {
+            query?: {
+                /** @description 覆盖半径（公里），默认 5 */
+                radius_km?: number | null;
+                /** @description 目标超充站数（座） */
+                target?: number;
+                /** @description 目标年份 */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildPlanOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "infra-create_proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalOut"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -4744,7 +9575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_Lead_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -5549,7 +10380,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Listing"];
+                    "application/json": components["schemas"]["Listing_AtRiskSite_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -5608,9 +10439,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SiteActions"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -5666,7 +10495,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Listing"];
+                    "application/json": components["schemas"]["Listing_ChokePoint_"] | components["schemas"]["Listing_SoleSource_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -5727,9 +10556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DistrictImpact"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -5841,7 +10668,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Listing"];
+                    "application/json": components["schemas"]["Listing_RankedSite_"];
                 };
             };
             /** @description 未登录或登录已过期 */

@@ -51,118 +51,61 @@ export type Revoked = S['RevokedOut']
 // `id` has a default (a new id) in the model, so the schema leaves it optional; every answer carries it
 export type Need = S['Need'] & { id: string }
 export type Offer = S['Offer'] & { id: string }
+// 动力电池溯源
+export type BatteryUnit = S['BatteryUnitOut']
+export type BatteryTrace = S['BatteryTraceOut']
+export type ReporterBoard = S['BatteryActorOut']
+export type RecyclingPicture = S['RecyclingPictureOut']
 
-// Narrowed until the route declares its model. These answers are documented today only as objects (or lists
-// of objects) of any fields (`dict[str, Any]` in the route), so the generated type says nothing about them;
-// each type below keeps the generated schema and spells out only its loose fields. When the route gets a
-// response model, regenerate api-types.ts and replace the type by an alias of the new schema.
-
-export type CatchUp = { period: string; level: number }
-/** GET /targets, /targets/warnings (`Assessment.catch_up` is a list of objects) */
-export type Assessment = Omit<S['Assessment'], 'catch_up'> & { catch_up: CatchUp[] }
-/** GET /targets/{target_id} (`target` is an object of any fields; the page reads none of them) */
-export type TargetDetail = Omit<S['TargetDetail'], 'assessment'> & { assessment: Assessment }
-
-/** GET /districts/geojson (an object of any fields: a GeoJSON FeatureCollection, handed to ECharts as it is) */
+export type CatchUp = NonNullable<S['Assessment']['catch_up']>[number]
+export type Assessment = S['Assessment']
+export type TargetDetail = S['TargetDetail']
+/** GET /districts/geojson: a GeoJSON FeatureCollection, handed to ECharts as it is */
 export type DistrictGeoJson = GetResponse<'/api/v1/districts/geojson'>
 
-// 招商 / 培育 / 供需对接
-/** value and points are null when the part is withheld from this role (withheld says so) */
-export type ScorePart = {
-  key: string; name_zh: string; raw: number | null; unit: string; value: number | null; weight: number; points: number | null
-  explain: string; evidence: Record<string, string[]>; withheld: string | null
-}
-/** items of `Recommendations.data[].candidates` and `DistrictGroup.candidates` (GET /invest/recommendations, /invest/map) */
-export type InvestCandidate = {
-  enterprise_id: string; name: string; home_district: string; segment_id: string; capacity: number | null
-  capacity_basis: string; district: string | null; district_name: string | null; park: string | null; score: number
-  parts: ScorePart[]; rate_before: number | null; rate_after: number | null; gain: number | null; score_note: string | null
-}
-/** items of `Recommendations.data` */
-export type SegmentTargets = {
-  segment_id: string; name: string; flags: string[]; outside_value: number; shortfall: number; unit: string | null
-  outside_links: string[]; candidates: InvestCandidate[]
-}
-/** GET /invest/map items (`candidates` is a list of objects) */
-export type DistrictGroup = Omit<S['DistrictGroup'], 'candidates'> & { candidates: InvestCandidate[] }
-/** GET /invest/recommendations (`data` is a list of objects) */
-export type Recommendations = Omit<S['Recommendations'], 'data'> & { data: SegmentTargets[] }
-/** items of GET /invest/leads (a `Page[dict]`) */
-export type Lead = {
-  id: string; enterprise_id: string; name: string; segment_id: string | null; district_code: string | null; park: string | null
-  owner: string | null; recommended: boolean; stage: string; stage_zh: string; stage_date: string | null
-  history: { stage: string; stage_zh: string; date: string | null; owner: string | null; note: string | null }[]
-}
-type FunnelGroup = { leads: number; moved: number; reached: Record<string, number> }
-/** GET /invest/leads/funnel (`recommended` and `other` are objects, `stages` objects of strings) */
-export type Funnel = Omit<S['Funnel'], 'stages' | 'recommended' | 'other'> & {
-  stages: { stage: string; stage_zh: string }[]; recommended: FunnelGroup; other: FunnelGroup
-}
-export type CriterionCheck = {
-  key: string; name_zh: string; status: 'met' | 'missed' | 'unknown' | 'withheld'; values: Record<string, unknown>; tests: string[]
-  clause: string; reason: string; band_zh: string
-}
-/** items of `CultivateList.data` */
-export type TierAssessment = {
-  enterprise_id: string; name: string; district_code: string; tier: string; checks: CriterionCheck[]
-  met: string[]; missed: string[]; unknown: string[]; withheld: string[]; score: number; attr_source: string | null; attr_status: string | null
-}
-/** GET /cultivate/zjtx, /cultivate/xjr (`data` and `progress` are lists of objects) */
-export type CultivateList = Omit<S['CultivateList'], 'data' | 'progress'> & {
-  data: TierAssessment[]; progress: { tier: string; tier_zh: string; count: number; target: number; unit: string }[]
-}
-/** items of GET /cultivate/transform (a `Page[dict]`) */
-export type TransformCandidate = {
-  enterprise_id: string; name: string; district_code: string; segments: string[]; capabilities: string[]; score: number
-  targets: { segment_id: string; name: string; score: number; evidence: number; pull: number | null; outside_value: number | null; reasons: string[]; note?: string | null }[]
-}
-export type MatchPart = { key: string; name_zh: string; value: number; weight: number; points: number; explain: string }
-/** items of `Matches.data` */
-export type Match = {
-  id: string; name: string; score: number; parts: MatchPart[]; offer_id: string | null; need_id: string | null
-  local: boolean; distance_km: number | null; evidence: Record<string, string[]>
-}
-/** GET /needs/{need_id}/matches, /offers/{offer_id}/matches (`data` is a list of objects) */
-export type Matches = Omit<S['Matches'], 'data'> & { data: Match[] }
+// 招商 / 培育 / 供需对接 (value and points are null when a part is withheld from this role)
+export type InvestCandidate = S['Candidate']
+export type ScorePart = InvestCandidate['parts'][number]
+export type SegmentTargets = S['SegmentTargets']
+export type DistrictGroup = S['DistrictGroup']
+export type Recommendations = S['Recommendations']
+export type Lead = S['Lead']
+export type Funnel = S['Funnel']
+export type CriterionCheck = S['Check']
+export type TierAssessment = S['TierAssessment']
+export type CultivateList = S['CultivateList']
+export type TransformCandidate = S['TransformCandidate']
+export type MatchPart = S['MatchPart']
+export type Match = S['Match']
+export type Matches = S['Matches']
 
 // 供应链韧性 (TTR / TTS stress test)
-/** items of GET /resilience/ranking (`Listing.data` is a list of objects) */
-export type RiskRow = {
-  node: string; name: string; firm: string | null; district: string | null; segment: string | null
-  ttr: number; loss: number; tts: number | null; rei: number; at_risk: boolean
-}
+/** items of GET /resilience/ranking */
+export type RiskRow = S['RankedSite']
 /** GET /resilience/ranking */
-export type RiskListing = Omit<S['Listing'], 'data'> & { data: RiskRow[] }
+export type RiskListing = S['Listing_RankedSite_']
 /** items of GET /resilience/at-risk */
-export type AtRiskRow = RiskRow & { extra_stock: number | null }
+export type AtRiskRow = S['AtRiskSite']
 /** GET /resilience/at-risk */
-export type AtRiskListing = Omit<S['Listing'], 'data'> & { data: AtRiskRow[] }
-export type Backup = {
-  backup: string; name: string; district: string | null; local: boolean; spare_per_day: number | null
-  loss_before: number; loss_after: number; loss_averted: number; tts_after: number | null
-}
-/** GET /resilience/at-risk/{node} (no response model: an object of any fields) */
-export type NodeActions = AtRiskRow & { backups: Backup[] }
-/** items of GET /resilience/choke-points */
-export type ChokePoint = {
-  segment: string; supplier?: string; supplier_name?: string; district: string | null; oems: string[]
-  ttr: number | null; loss: number | null
-}
+export type AtRiskListing = S['Listing_AtRiskSite_']
+export type Backup = S['Backup']
+/** GET /resilience/at-risk/{node} */
+export type NodeActions = S['SiteActions']
+/** items of GET /resilience/choke-points (viewers get them without the supplier) */
+export type ChokePoint = S['SoleSource'] & Partial<Pick<S['ChokePoint'], 'supplier' | 'supplier_name'>>
 /** GET /resilience/choke-points */
-export type ChokePointListing = Omit<S['Listing'], 'data'> & { data: ChokePoint[] }
-/** GET /resilience/district (no response model: an object of any fields) */
-export type DistrictScenario = {
-  district: string; district_name: string; ttr: number | null; sites: number; loss: number; tts: number | null
-  oems: { node: string; name: string; firm: string | null; units: number }[]
-}
-export type NetNode = {
-  id: string; name: string; firm: string | null; segment: string | null; district: string | null
-  local: boolean; finished: boolean; rei: number
-}
-/** GET /resilience/network (`nodes` and `edges` are lists of objects) */
-export type NetworkView = Omit<S['NetworkView'], 'nodes' | 'edges'> & {
-  nodes: NetNode[]; edges: { source: string; target: string; material: string }[]
-}
+export type ChokePointListing = Omit<S['Listing_SoleSource_'], 'data'> & { data: ChokePoint[] }
+/** GET /resilience/district */
+export type DistrictScenario = S['DistrictImpact']
+export type NetNode = S['NetworkNode']
+/** GET /resilience/network */
+export type NetworkView = S['NetworkView']
+
+// 充换电与车路云: site proposals and the build plan (POST /infra/proposals, GET /infra/plan)
+export type InfraProposal = S['ProposalOut']
+export type ProposedSite = S['ProposedSiteOut']
+export type InfraPlan = S['BuildPlanOut']
+export type InfraPlanYear = S['PlanYearOut']
 
 export class ApiError extends Error {
   constructor(public status: number, message: string) { super(message) }

@@ -14,8 +14,10 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from chainbrain.api.cache import ResultCache, SessionCache
+from chainbrain.api.requestlog import RequestLog
 from chainbrain.api.security import install_security
 from chainbrain.api.settings import ApiSettings
+from chainbrain.errors import ChainbrainError
 from chainbrain.store import connect
 
 API_PREFIX = "/api/v1"
@@ -77,6 +79,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_security(app, api_prefix=API_PREFIX)
+    app.add_middleware(RequestLog)  # outermost: times the whole answer, headers included
     app.state.settings = settings
     app.state.cache = ResultCache()
     app.state.sessions = SessionCache()
@@ -85,15 +88,26 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": _validation_message(exc)})
 
+    @app.exception_handler(ChainbrainError)
+    async def _refused(request: Request, exc: ChainbrainError) -> JSONResponse:
+        # the library's own errors: its Chinese message and its status, the one place routes answer them
+        return JSONResponse(status_code=exc.status, content={"detail": exc.api_message})
+
     from chainbrain.api.routes import ROUTERS, imports, invest, match, resilience
 
     app.add_exception_handler(imports.REJECTED, imports.rejected_handler)
 
     for router in [*ROUTERS, invest.router, invest.cultivate_router, match.router, resilience.router]:
         app.include_router(router, prefix=API_PREFIX)
+    from chainbrain.api.routes import events
+
+    app.include_router(events.router, prefix=API_PREFIX)
     from chainbrain.api.routes import infra as infra_routes
 
     app.include_router(infra_routes.router, prefix=API_PREFIX)
+    from chainbrain.api.routes import battery
+
+    app.include_router(battery.router, prefix=API_PREFIX)
 
     static = static_dir()
     if (static / "index.html").exists():

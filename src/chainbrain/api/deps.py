@@ -21,11 +21,12 @@ _bearer = HTTPBearer(auto_error=False, description="登录返回的 access_token
 _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="登录后设置的会话 Cookie")
 
 
-def get_settings(request: Request) -> ApiSettings:
+def app_settings(request: Request) -> ApiSettings:
+    """The settings the app was built with (:func:`chainbrain.api.app.create_app`), not re-read per request."""
     return request.app.state.settings
 
 
-SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+SettingsDep = Annotated[ApiSettings, Depends(app_settings)]
 
 
 def get_conn(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated
 
 from pydantic import field_validator
@@ -44,8 +43,3 @@ class ApiSettings(Settings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
-
-
-@lru_cache
-def get_api_settings() -> ApiSettings:
-    return ApiSettings()

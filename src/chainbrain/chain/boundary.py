@@ -25,10 +25,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from chainbrain.errors import InvalidInput
+
 #: mean Earth radius (IUGG), km
 EARTH_RADIUS_KM = 6371.0088
 
-CITY_PREFIXES: tuple[str, ...] = ("50",)
+#: the one definition of "local" by district code: 重庆市's codes (GB/T 2260) start with 50
+CITY_PREFIX = "50"
+CITY_PREFIXES: tuple[str, ...] = (CITY_PREFIX,)
 CHENGYU_SICHUAN: tuple[str, ...] = (
     "5101",
     "5103",
@@ -49,7 +53,7 @@ CHENGYU_SICHUAN: tuple[str, ...] = (
 CHENGYU_PREFIXES: tuple[str, ...] = CITY_PREFIXES + CHENGYU_SICHUAN
 
 
-class BoundaryError(ValueError):
+class BoundaryError(InvalidInput, ValueError):
     """A boundary string that cannot be parsed."""
 
 
@@ -107,6 +111,16 @@ class Boundary:
     def contains_code(self, district_code: str) -> bool:
         """Whether a district code lies in the area."""
         return district_code.startswith(self.area_prefixes)
+
+
+def in_city_sql(column: str) -> str:
+    """SQL: the district code ``column`` lies in 重庆市 (NULL when the code is NULL, like ``LIKE``)."""
+    return f"starts_with({column}, '{CITY_PREFIX}')"
+
+
+def in_city(district_code: str | None) -> bool:
+    """Whether a district code lies in 重庆市 (a missing code does not)."""
+    return district_code is not None and district_code.startswith(CITY_PREFIX)
 
 
 def prefix_sql(column: str, prefixes: tuple[str, ...]) -> str:

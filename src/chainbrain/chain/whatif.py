@@ -30,10 +30,11 @@ import duckdb
 
 from chainbrain.chain.boundary import Boundary, haversine_km, parse_boundary
 from chainbrain.chain.local_rate import RateRow, city_rate, links_sql, local_rate, ratio
+from chainbrain.errors import InvalidInput
 from chainbrain.store.records import fetch_dicts
 
 
-class WhatIfError(ValueError):
+class WhatIfError(InvalidInput, ValueError):
     """The scenario cannot be evaluated as asked."""
 
 

@@ -71,6 +71,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("siting", "siting_cmds", "站点选址：集合覆盖（LSCP）、最大覆盖（MCLP）、p-中位、p-中心（HiGHS 求解）。"),
     ("infra", "infra_cmds", "充换电与车路云：站点清单、乡镇街道超充覆盖、车路云建设进度与目标。"),
+    ("battery", "battery_cmds", "动力电池溯源：GB/T 34014 电池编码解析、追溯、导入、上报期限与断链检查。"),
+    ("events", "events_cmds", "事件监测：新闻实体链接、事件录入与导入、影响测算、预警订阅、事件处置。"),
     (
         "user",
         "web_cmds",

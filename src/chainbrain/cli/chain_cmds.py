@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from chainbrain.chain import (
-    WhatIfError,
     concentration,
     gaps,
     local_rate,
@@ -15,10 +14,20 @@ from chainbrain.chain import (
     whatif,
 )
 from chainbrain.chain.local_rate import BUYERS, BY
-from chainbrain.cli.context import boundary_text, console, fail, open_store, pct, print_json, print_table, yi
+from chainbrain.cli.context import (
+    CommandGroup,
+    boundary_text,
+    console,
+    fail,
+    open_store,
+    pct,
+    print_json,
+    print_table,
+    yi,
+)
 from chainbrain.cli.options import finite
 
-chain_app = typer.Typer(help="产业链图谱分析：本地配套率、补链缺口、供应集中度、新增本地供应商推演。")
+chain_app = CommandGroup(help="产业链图谱分析：本地配套率、补链缺口、供应集中度、新增本地供应商推演。")
 
 BY_ZH = {"oem": "整车企业", "model": "车型", "segment": "产业链环节", "district": "区县", "city": "全市"}
 
@@ -198,10 +207,7 @@ def whatif_cmd(
         chainbrain --db cq.duckdb chain whatif --segment battery.pack --capacity 200000 --district 500112
     """
     b = boundary_text(boundary)
-    try:
-        w = whatif(open_store(ctx), segment, capacity, district=district, boundary=b)
-    except WhatIfError as e:
-        fail(str(e))
+    w = whatif(open_store(ctx), segment, capacity, district=district, boundary=b)
     if as_json:
         print_json(w.to_dict())
         return

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -16,8 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperCommand
 
 from chainbrain.chain.boundary import BoundaryError, parse_boundary
+from chainbrain.errors import ChainbrainError
 from chainbrain.store import connect
 from chainbrain.store.connection import StoreLocked
 
@@ -122,13 +123,22 @@ def fail(message: str, *, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-@contextmanager
-def reported(*errors: type[Exception]) -> Iterator[None]:
-    """Turn the library's own ``errors`` raised inside the block into a Chinese error line and exit 1."""
-    try:
-        yield
-    except errors as e:
-        fail(str(e))
+class HandledCommand(TyperCommand):
+    """A command whose library errors (:class:`~chainbrain.errors.ChainbrainError`) end it the one way:
+    their Chinese line in red on stderr (:func:`fail`) and their exit code, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # a click context (typer bundles its own click)
+        try:
+            return super().invoke(ctx)
+        except ChainbrainError as e:
+            fail(e.message, code=e.exit_code)
+
+
+class CommandGroup(typer.Typer):
+    """A command group whose commands are :class:`HandledCommand` unless told otherwise."""
+
+    def command(self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls or HandledCommand, **kwargs)
 
 
 def boundary_text(text: str | None) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from chainbrain.cli.context import console, fail, open_store, print_json, print_table
+from chainbrain.cli.context import HandledCommand, console, fail, open_store, print_json, print_table
 from chainbrain.store.records import counts
 
 TABLE_ZH = {
@@ -71,5 +71,5 @@ def stats(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("init")(init)
-    app.command("stats")(stats)
+    app.command("init", cls=HandledCommand)(init)
+    app.command("stats", cls=HandledCommand)(stats)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from chainbrain.cli.context import (
+    CommandGroup,
     DistrictOpt,
     JsonOpt,
     TopOpt,
@@ -23,12 +24,12 @@ from chainbrain.cli.context import (
 from chainbrain.invest import cultivate, transform
 from chainbrain.invest.criteria import TIER_ZH, criteria_table
 
-cultivate_app = typer.Typer(help="企业培育：专精特新、小巨人候选名单与传统零部件企业转型。")
+cultivate_app = CommandGroup(help="企业培育：专精特新、小巨人候选名单与传统零部件企业转型。")
 
 FirmOpt = Annotated[str | None, typer.Option("--firm", help="只看一家企业的逐项核对")]
 
 
-def _assess_row(a: cultivate.Assessment) -> dict[str, Any]:
+def _assess_row(a: cultivate.TierAssessment) -> dict[str, Any]:
     names = {c.key: c.name_zh for c in a.checks}
     return {"enterprise_id": a.enterprise_id, "name": a.name, "district": a.district_code,
             "met": len(a.met), "missed": "；".join(names[k] for k in a.missed),

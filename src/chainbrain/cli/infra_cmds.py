@@ -6,9 +6,18 @@ from typing import Annotated
 
 import typer
 
-from chainbrain.cli.context import DistrictOpt, JsonOpt, fail, open_store, parse_day, print_data, print_table
+from chainbrain.cli.context import (
+    CommandGroup,
+    DistrictOpt,
+    JsonOpt,
+    fail,
+    open_store,
+    parse_day,
+    print_data,
+    print_table,
+)
 
-infra_app = typer.Typer(help="充换电与车路云：站点清单、乡镇街道超充覆盖、车路云建设进度与目标。")
+infra_app = CommandGroup(help="充换电与车路云：站点清单、乡镇街道超充覆盖、车路云建设进度与目标。")
 
 KindOpt = Annotated[
     str | None,
@@ -182,6 +191,107 @@ def v2x_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             for t in targets
         ],
     )  # fmt: skip
+
+
+@infra_app.command("propose")
+def propose_cmd(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Option("--count", help="新增超充站数（1–500）")] = 50,
+    radius_km: Annotated[
+        float | None, typer.Option("--radius-km", help="覆盖半径（公里，默认 5，至多 50）")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="按此日期已投用的站点计算 YYYY-MM-DD")] = None,
+    include_pipeline: Annotated[
+        bool,
+        typer.Option("--include-pipeline", help="登记的在建、规划超充站视为已选址（不在其附近重复建议）"),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """选址建议：新增 N 座超充站，使半径内新覆盖的乡镇需求最多（MCLP，既有运营超充站保留），附示意的枪数测算。
+
+    Example:
+        chainbrain --db cq.duckdb infra propose --count 50 --radius-km 5
+        chainbrain --db cq.duckdb infra propose --count 50 --json
+    """
+    from chainbrain.infra.planning import propose_sites
+    from chainbrain.siting.errors import InputError
+
+    conn = open_store(ctx)
+    try:
+        p = propose_sites(
+            conn, count=count, radius_km=radius_km, as_of=parse_day(as_of), include_pipeline=include_pipeline
+        )
+    except InputError as e:
+        fail(str(e), code=2)
+    if as_json:
+        fields = {k: v for k, v in vars(p).items() if k != "sites"}
+        print_data(p.sites, **fields, percent_before=p.percent_before, percent_after=p.percent_after,
+                   illustrative=True)  # fmt: skip
+    else:
+        print_table(
+            f"选址建议（半径 {p.radius_km:g} 公里，既有运营超充站 {p.existing_stations} 座；求解状态：{p.status}）",
+            [("townships", "乡镇街道（个）"), ("covered_before", "现覆盖（个）"), ("covered_after", "建议后覆盖（个）"),
+             ("pipe", "含在建规划（个）"), ("before", "现覆盖率（%）"), ("after", "建议后覆盖率（%）"),
+             ("needed", "建议站点（座）")],
+            [vars(p) | {"before": _num(p.percent_before), "after": _num(p.percent_after),
+                        "pipe": f"{p.covered_pipeline}（{p.pipeline_stations} 座）" if p.include_pipeline else "未计入"}],
+        )  # fmt: skip
+        print_table(
+            f"建议新增超充站（{len(p.sites)} 座；示意：{p.weight_basis}；枪数按 Erlang C，假设每车高峰小时到站"
+            f" {p.arrivals_per_vehicle:g} 次、充电 {p.session_minutes:g} 分钟、等待概率 ≤ {p.max_p_wait:g}）",
+            [("rank", "序号"), ("township_code", "乡镇代码"), ("township_name", "乡镇街道"), ("district_name", "区县"),
+             ("new_townships", "新覆盖乡镇（个）"), ("weight", "新覆盖需求（辆）"), ("guns", "充电枪（把）")],
+            [vars(s) | {"weight": _num(s.new_weight, 0), "guns": s.sizing.guns} for s in p.sites],
+        )  # fmt: skip
+    if p.note:
+        typer.echo(p.note, err=True)
+    if p.status != "optimal":
+        raise typer.Exit(2)
+
+
+@infra_app.command("plan")
+def plan_cmd(
+    ctx: typer.Context,
+    target: Annotated[int, typer.Option("--target", help="目标超充站数（座）")] = 2000,
+    year: Annotated[int, typer.Option("--year", help="目标年份")] = 2027,
+    radius_km: Annotated[
+        float | None, typer.Option("--radius-km", help="覆盖半径（公里，默认 5，至多 50）")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="现状日期 YYYY-MM-DD（默认今天）")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """建设计划：从登记的运营超充站起逐年建到目标（默认 2027 年 2000 座），每年新增站点数与乡镇覆盖率。
+
+    Example:
+        chainbrain --db cq.duckdb infra plan
+        chainbrain --db cq.duckdb infra plan --target 2000 --year 2027 --json
+    """
+    from chainbrain.infra.planning import yearly_plan
+    from chainbrain.siting.errors import InputError
+
+    conn = open_store(ctx)
+    try:
+        plan = yearly_plan(conn, target=target, year=year, radius_km=radius_km, as_of=parse_day(as_of))
+    except InputError as e:
+        fail(str(e), code=2)
+    if as_json:
+        print_data(plan.years, **{k: v for k, v in vars(plan).items() if k != "years"})
+    else:
+        now = {"label": f"现状（{plan.as_of.isoformat()}）", "stations": plan.existing_stations, "added": "—",
+               "covered": plan.covered_now, "pct": _num(plan.coverage_pct_now), "model": "—"}  # fmt: skip
+        print_table(
+            f"超充站建设计划：{plan.year} 年 {plan.target:,} 座（半径 {plan.radius_km:g} 公里；在建 {plan.building} 座、"
+            f"规划 {plan.planned} 座未计入现状；{plan.weight_basis}）",
+            [("label", "年份"), ("stations", "超充站（座）"), ("added", "当年新增（座）"), ("covered", "覆盖乡镇（个）"),
+             ("pct", "乡镇覆盖率（%）"), ("model", "模型")],
+            [now] + [{"label": f"{y.year} 年", "stations": y.stations, "added": y.added,
+                      "covered": y.covered_townships, "pct": _num(y.coverage_pct), "model": y.model}
+                     for y in plan.years],
+        )  # fmt: skip
+    if plan.note:
+        typer.echo(plan.note, err=True)
+    if plan.status != "optimal":
+        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ import typer
 
 from chainbrain.cli import cultivate_cmds, match_cmds
 from chainbrain.cli.context import (
+    CommandGroup,
     DistrictOpt,
     JsonOpt,
     TopOpt,
@@ -26,13 +27,12 @@ from chainbrain.cli.context import (
     print_json,
     print_list,
     print_table,
-    reported,
 )
 from chainbrain.invest import attract, leads
 from chainbrain.invest.export import CAND_COLS, cand_row, write_xlsx
 
-invest_app = typer.Typer(help="招商引资：补链强链候选企业推荐、区县招商清单、招商线索跟踪与导出。")
-leads_app = typer.Typer(help="招商线索：线索 → 洽谈 → 签约 → 投产 → 本地供货。")
+invest_app = CommandGroup(help="招商引资：补链强链候选企业推荐、区县招商清单、招商线索跟踪与导出。")
+leads_app = CommandGroup(help="招商线索：线索 → 洽谈 → 签约 → 投产 → 本地供货。")
 invest_app.add_typer(leads_app, name="leads")
 
 BoundaryOpt = Annotated[str, typer.Option("--boundary", help="本地边界：city、chengyu 或 radius:公里数")]
@@ -42,10 +42,9 @@ FLAG_ZH = attract.FLAG_ZH
 def _recommend(
     ctx: typer.Context, segment: str | None, district: str | None, boundary: str, top: int
 ) -> list:
-    with reported(ValueError):
-        return attract.recommend(
-            open_store(ctx), segment=segment, district=district, boundary=boundary_text(boundary), top=top
-        )
+    return attract.recommend(
+        open_store(ctx), segment=segment, district=district, boundary=boundary_text(boundary), top=top
+    )
 
 
 @invest_app.command("recommend")
@@ -172,8 +171,7 @@ def leads_list(
     Example:
         chainbrain --db cq.duckdb invest leads list --district 500112
     """
-    with reported(leads.LeadError):
-        items = leads.list_leads(open_store(ctx), district=district, stage=stage)
+    items = leads.list_leads(open_store(ctx), district=district, stage=stage)
     cols = [("id", "编号"), ("name", "企业"), ("segment_id", "环节"), ("district", "区县"), ("park", "园区"),
             ("owner", "负责人"), ("recommended", "系统推荐"), ("stage", "阶段"), ("date", "日期")]  # fmt: skip
     print_list(items, as_json, "招商线索", cols, _lead_row)
@@ -195,9 +193,8 @@ def leads_add(
         chainbrain --db cq.duckdb invest leads add catl --segment battery.pack --district 500110 --owner 綦江区招商局
     """
     conn = open_store(ctx)
-    with reported(leads.LeadError):
-        lid = leads.add_lead(conn, enterprise, segment_id=segment, district_code=district, park=park, owner=owner,
-                             date=parse_day(date))  # fmt: skip
+    lid = leads.add_lead(conn, enterprise, segment_id=segment, district_code=district, park=park, owner=owner,
+                         date=parse_day(date))  # fmt: skip
     console.print(f"已新建线索 {lid}")
 
 
@@ -215,8 +212,7 @@ def leads_move(
     Example:
         chainbrain --db cq.duckdb invest leads move lead-catl-qj 投产 --date 2026-05-01
     """
-    with reported(leads.LeadError):
-        x = leads.advance(open_store(ctx), lead_id, stage, date=parse_day(date), owner=owner, note=note)
+    x = leads.advance(open_store(ctx), lead_id, stage, date=parse_day(date), owner=owner, note=note)
     console.print(f"线索 {x.id}（{x.name}）已进入「{x.stage_zh}」，日期 {x.stage_date}")
 
 

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from chainbrain.cli.context import State, console, err_console, fail, open_store, print_json
+from chainbrain.cli.context import HandledCommand, State, console, err_console, fail, open_store, print_json
 from chainbrain.io import FORMATS, ImportRejected, export_table, import_file, registry
 from chainbrain.io.problems import Problem
 
@@ -26,10 +26,7 @@ MAX_SHOWN = 200
 
 
 def _spec(table: str) -> registry.TableIO:
-    try:
-        return registry.get(table)
-    except KeyError as e:
-        fail(str(e.args[0]), code=2)
+    return registry.get(table)
 
 
 def _show_problems(problems: list[Problem]) -> None:
@@ -166,6 +163,6 @@ def template_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import")(import_cmd)
-    app.command("export")(export_cmd)
-    app.command("template")(template_cmd)
+    app.command("import", cls=HandledCommand)(import_cmd)
+    app.command("export", cls=HandledCommand)(export_cmd)
+    app.command("template", cls=HandledCommand)(template_cmd)

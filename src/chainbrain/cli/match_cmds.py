@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from chainbrain.cli.context import (
+    CommandGroup,
     DistrictOpt,
     JsonOpt,
     TopOpt,
@@ -19,14 +20,13 @@ from chainbrain.cli.context import (
     print_json,
     print_list,
     print_table,
-    reported,
 )
 from chainbrain.cli.options import finite
 from chainbrain.match import engine, evaluate, records
 
-need_app = typer.Typer(help="采购需求：发布与查看。")
-offer_app = typer.Typer(help="供给能力：发布与查看。")
-match_app = typer.Typer(help="供需对接：为需求推荐供应商，为供给推荐需求，评测匹配质量。")
+need_app = CommandGroup(help="采购需求：发布与查看。")
+offer_app = CommandGroup(help="供给能力：发布与查看。")
+match_app = CommandGroup(help="供需对接：为需求推荐供应商，为供给推荐需求，评测匹配质量。")
 
 SegmentOpt = Annotated[str | None, typer.Option("--segment", help="环节")]
 
@@ -37,8 +37,7 @@ def _csv(text: str | None) -> list[str]:
 
 
 def _close(ctx: typer.Context, kind: str, record_id: str, noun: str) -> None:
-    with reported(records.MatchRecordError):
-        records.set_state(open_store(ctx), kind, record_id, "closed")
+    records.set_state(open_store(ctx), kind, record_id, "closed")
     console.print(f"{noun} {record_id} 已关闭")
 
 
@@ -63,8 +62,7 @@ def need_add(
     data = {"buyer_id": buyer, "segment_id": segment, "title": title, "spec": spec, "annual_volume": volume,
             "certifications": _csv(certs), "delivery_district": district, "buyer_site_id": site,
             "need_by": parse_day(need_by), "posted_at": dt.date.today()}  # fmt: skip
-    with reported(records.MatchRecordError):
-        n = records.add_need(open_store(ctx), data)
+    n = records.add_need(open_store(ctx), data)
     console.print(f"已发布需求 {n.id}；查看推荐：chainbrain match need {n.id}")
 
 
@@ -115,8 +113,7 @@ def offer_add(
     data = {"supplier_id": supplier, "segment_ids": _csv(segments), "title": title, "text": text,
             "capacity": capacity, "committed": committed, "certifications": _csv(certs),
             "site_ids": _csv(sites), "posted_at": dt.date.today()}  # fmt: skip
-    with reported(records.MatchRecordError):
-        o = records.add_offer(open_store(ctx), data)
+    o = records.add_offer(open_store(ctx), data)
     console.print(f"已发布供给 {o.id}；查看可对接需求：chainbrain match offer {o.id}")
 
 
@@ -175,8 +172,7 @@ def match_need(ctx: typer.Context, need_id: Annotated[str, typer.Argument(help="
     Example:
         chainbrain --db cq.duckdb match need need-h01 --top 5
     """
-    with reported(records.MatchRecordError):
-        items = engine.rank_suppliers(open_store(ctx), need_id, top=top)
+    items = engine.rank_suppliers(open_store(ctx), need_id, top=top)
     _show_matches(f"需求 {need_id} 的推荐供应商", items, as_json)
 
 
@@ -188,8 +184,7 @@ def match_offer(ctx: typer.Context, offer_id: Annotated[str, typer.Argument(help
     Example:
         chainbrain --db cq.duckdb match offer offer-catl
     """
-    with reported(records.MatchRecordError):
-        items = engine.rank_needs(open_store(ctx), offer_id, top=top)
+    items = engine.rank_needs(open_store(ctx), offer_id, top=top)
     _show_matches(f"供给 {offer_id} 可对接的需求", items, as_json)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -11,12 +12,13 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from chainbrain.cli.context import err_console, fail, open_store, print_json, print_table
+from chainbrain.cli.context import err_console, fail, open_store, print_data, print_json, print_table
 from chainbrain.cli.options import finite
-from chainbrain.resilience import actions
-from chainbrain.resilience.model import SolveError, TimeToRecover, TimeToSurvive, node_ttr
+from chainbrain.resilience import actions, ranking
+from chainbrain.resilience.model import SolveError
 from chainbrain.resilience.network import Network, NetworkError, load_network
-from chainbrain.resilience.sweep import RayUnavailable, sweep
+from chainbrain.resilience.results import RankedSite
+from chainbrain.resilience.sweep import RayUnavailable
 
 group = typer.Typer(
     help="供应链韧性：恢复时间（TTR）损失与生存时间（TTS）、备份供应商、应急库存。", no_args_is_help=True
@@ -73,32 +75,29 @@ def solve(
     """
     net = _network(ctx, network, from_db)
     with _errors():
-        t = ttr if ttr is not None else node_ttr(net, [node])
-        if t is None:
-            raise NetworkError(f"节点 {node!r} 没有 ttr：请用 --ttr 指定恢复时间（天）")
-        loss = TimeToRecover(net).solve(node, t).loss
-        tts = TimeToSurvive(net).solve(node).tts
-    out = {"node": node, "ttr": t, "loss": loss, "tts": tts}
+        out = ranking.node_outcome(net, node, ttr=ttr)
     if as_json:
         print_json(out)
         return
     print_table(
         f"节点 {node} 中断",
         [("node", "节点"), ("ttr", "恢复时间（天）"), ("loss", "TTR 损失"), ("tts", "生存时间 TTS（天）")],
-        [{**out, "tts": _num(tts)}],
+        [{**asdict(out), "tts": _num(out.tts)}],
         fmt={"loss": _num, "ttr": _num},
     )
-    if tts is None:
+    if out.tts is None:
         err_console.print("TTS 无上限：该节点中断不影响任何成品的需求满足。")
 
 
-def _run_sweep(net: Network, ttr: float | None, workers: int, ray: str | None, groups: bool) -> list[dict]:
+def _run_sweep(
+    net: Network, ttr: float | None, workers: int, ray: str | None, groups: bool
+) -> list[RankedSite]:
     named = net.groups() if groups else None
     total = len(net.nodes) + (len(named) if named else 0)
     columns = (TextColumn("扫描情景"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar, _errors():
         task = bar.add_task("sweep", total=total)
-        return sweep(
+        return ranking.ranking(
             net,
             ttr=ttr,
             groups=named,
@@ -135,23 +134,20 @@ def sweep_cmd(
     """
     net = _network(ctx, network, from_db)
     rows = _run_sweep(net, ttr, workers, ray, groups)
-    data = [{k: r[k] for k in ("node", "ttr", "loss", "tts", "rei")} for r in rows]
     if as_json:
-        print_json({"data": data, "count": len(data)})
+        print_data(ranking.sweep_rows(rows))
         return
-    risky = {r["node"] for r in actions.at_risk(rows)}
-    names = {nd.id: nd.meta.get("name", "") for nd in net.nodes}
     shown = [
         {
-            **r,
-            "name": names.get(r["node"], ""),
-            "risk": "是" if r["node"] in risky else "",
-            "tts": _num(r["tts"]),
+            **asdict(r),
+            "name": net.node(r.node).meta.get("name", "") if r.node in net.index else "",
+            "risk": "是" if r.at_risk else "",
+            "tts": _num(r.tts),
         }
-        for r in data[:top]
+        for r in rows[:top]
     ]
     print_table(
-        f"韧性排名（共 {len(data)} 个情景，TTS < TTR 的 {len(risky)} 个）",
+        f"韧性排名（共 {len(rows)} 个情景，TTS < TTR 的 {sum(r.at_risk for r in rows)} 个）",
         [
             ("node", "节点/节点集"),
             ("ttr", "TTR（天）"),
@@ -185,20 +181,11 @@ def backups_cmd(
     net = _network(ctx, network, from_db)
     with _errors():
         if node is not None:
-            t = ttr if ttr is not None else node_ttr(net, [node])
-            row = {
-                "node": node,
-                "ttr": t,
-                "tts": TimeToSurvive(net).solve(node).tts,
-                "members": 1,
-                "rei": None,
-            }
-            row["loss"] = TimeToRecover(net).solve(node, t).loss if t is not None else None
-            recs = actions.recommendations(net, [row]) if t is not None else []
+            recs = ranking.node_recommendations(net, node, ttr=ttr)
         else:
-            recs = actions.recommendations(net, _run_sweep(net, ttr, workers, None, False))
+            recs = ranking.sweep_recommendations(net, _run_sweep(net, ttr, workers, None, False))
     if as_json:
-        print_json({"data": recs, "count": len(recs)})
+        print_data(recs)
         return
     if not recs:
         err_console.print("没有 TTS < TTR 的节点：现有库存足以覆盖恢复期。")
@@ -214,15 +201,15 @@ def backups_cmd(
             ("extra_stock", "最少追加库存"),
         ],
         [
-            {**r, "extra_stock": "库存无法弥补" if r["extra_stock"] is None else _num(r["extra_stock"])}
+            {**asdict(r), "extra_stock": "库存无法弥补" if r.extra_stock is None else _num(r.extra_stock)}
             for r in recs
         ],
         fmt={"ttr": _num, "tts": _num, "loss": _num},
     )
     for r in recs:
-        if r["backups"]:
+        if r.backups:
             print_table(
-                f"{r['name']} 的备份供应商",
+                f"{r.name} 的备份供应商",
                 [
                     ("backup", "场所"),
                     ("name", "名称"),
@@ -232,8 +219,8 @@ def backups_cmd(
                     ("tts_after", "启用后 TTS（天）"),
                 ],
                 [
-                    {**b, "local": "是" if b["local"] else "否", "tts_after": _num(b["tts_after"])}
-                    for b in r["backups"]
+                    {**asdict(b), "local": "是" if b.local else "否", "tts_after": _num(b.tts_after)}
+                    for b in r.backups
                 ],
                 fmt={"loss_averted": _num},
             )
@@ -249,9 +236,9 @@ def choke_cmd(
     """
     net = _network(ctx, network, from_db)
     with _errors():
-        rows = actions.choke_points(net)
+        rows = actions.find_choke_points(net)
     if as_json:
-        print_json({"data": rows, "count": len(rows)})
+        print_data(rows)
         return
     print_table(
         f"单一来源环节（{len(rows)} 处）",
@@ -262,7 +249,7 @@ def choke_cmd(
             ("oems", "依赖的整车厂"),
             ("loss", "中断损失"),
         ],
-        [{**r, "oems": "、".join(r["oems"])} for r in rows],
+        [{**asdict(r), "oems": "、".join(r.oems)} for r in rows],
         fmt={"loss": _num},
     )
 
@@ -282,20 +269,20 @@ def district_cmd(
     """
     net = _network(ctx, network, from_db)
     with _errors():
-        out = actions.district_scenario(net, district, ttr=ttr)
+        out = actions.district_outage(net, district, ttr=ttr)
     if as_json:
         print_json(out)
         return
     print_table(
-        f"区县 {district} 停产 {out['ttr']:g} 天（{len(out['nodes'])} 个场所）",
+        f"区县 {district} 停产 {out.ttr:g} 天（{len(out.nodes)} 个场所）",
         [("loss", "TTR 损失"), ("tts", "TTS（天）")],
-        [{**out, "tts": _num(out["tts"])}],
+        [{**asdict(out), "tts": _num(out.tts)}],
         fmt={"loss": _num},
     )
     print_table(
         "各成品的需求缺口",
         [("node", "成品节点"), ("units", "缺口（单位）")],
-        [{"node": k, "units": v} for k, v in sorted(out["lost_units"].items(), key=lambda kv: -kv[1])],
+        [{"node": k, "units": v} for k, v in sorted(out.lost_units.items(), key=lambda kv: -kv[1])],
         fmt={"units": _num},
     )
 

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from chainbrain.cli.context import State, console, fail, open_store, print_json, print_table
+from chainbrain.battery.scale import ScaleError, synthesize_batteries
+from chainbrain.cli.context import HandledCommand, State, console, fail, open_store, print_json, print_table
 from chainbrain.cli.core import TABLE_ZH
-from chainbrain.synth import SynthError, synthesize
+from chainbrain.synth import synthesize
 
 
 def synth(
@@ -20,6 +21,9 @@ def synth(
         int | None, typer.Option("--links", min=0, help="供应关系数（默认 10 × 企业数）")
     ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="写入的数据库文件（默认取全局 --db）")] = None,
+    batteries: Annotated[
+        int, typer.Option("--batteries", min=0, help="另生成合成动力电池包数（每包2模块、8单体）")
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """生成合成的全国规模产业链数据（状态 synthetic），用于规模测试和基准测试。
@@ -30,13 +34,17 @@ def synth(
     Example:
         chainbrain --db synth.duckdb synth --firms 100000 --seed 42
         chainbrain synth --firms 2000 --links 5000 --seed 1 --db small.duckdb --json
+        chainbrain --db synth.duckdb synth --firms 1000 --batteries 100000
     """
     if db is not None:
         ctx.obj = State(db=db)
     conn = open_store(ctx, must_exist=False)
     try:
         report = synthesize(conn, firms, seed=seed, links=links)
-    except SynthError as e:
+        if batteries:
+            b = synthesize_batteries(conn, batteries, seed)
+            report.counts.update(battery_units=b.units, battery_events=b.events)
+    except ScaleError as e:  # the battery generator's own error (not a ChainbrainError)
         fail(str(e))
     finally:
         conn.close()
@@ -52,4 +60,4 @@ def synth(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("synth")(synth)
+    app.command("synth", cls=HandledCommand)(synth)

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from chainbrain.cli.context import console, fail, open_store, print_json, print_table
+from chainbrain.cli.context import (
+    CommandGroup,
+    HandledCommand,
+    console,
+    fail,
+    open_store,
+    print_json,
+    print_table,
+)
 from chainbrain.io.problems import ImportRejected
 from chainbrain.monitor.observations import observations, observe
 from chainbrain.monitor.registry import KIND_ZH, get_target, list_targets
@@ -20,7 +28,7 @@ AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="评估日期 YYYY-MM-DD（默认今天）", show_default=False)
 ]
 
-monitor_app = typer.Typer(help="目标监测预警：各目标状态（达标/正常/预警/滞后）、预测与追赶要求。")
+monitor_app = CommandGroup(help="目标监测预警：各目标状态（达标/正常/预警/滞后）、预测与追赶要求。")
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -207,7 +215,7 @@ def show_cmd(ctx: typer.Context, target_id: str, as_of: AsOfOpt = None, as_json:
         print_table(
             "追赶要求（每期末应达到）",
             [("period", "期间"), ("level", "应达到")],
-            a.catch_up,
+            [{"period": c["period"], "level": c["level"]} for c in a.catch_up],
             fmt={"level": _num},
         )
 
@@ -273,7 +281,7 @@ def report_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("targets")(targets_cmd)
+    app.command("targets", cls=HandledCommand)(targets_cmd)
     app.add_typer(monitor_app, name="monitor")
-    app.command("observe")(observe_cmd)
-    app.command("report")(report_cmd)
+    app.command("observe", cls=HandledCommand)(observe_cmd)
+    app.command("report", cls=HandledCommand)(report_cmd)

@@ -7,9 +7,18 @@ from typing import Annotated, Any
 
 import typer
 
-from chainbrain.cli.context import State, console, fail, open_store, print_json, print_table
+from chainbrain.cli.context import (
+    CommandGroup,
+    HandledCommand,
+    State,
+    console,
+    fail,
+    open_store,
+    print_json,
+    print_table,
+)
 
-user_app = typer.Typer(
+user_app = CommandGroup(
     help="网页端用户：添加、列出、改密码、停用、注销全部会话（角色 admin / analyst / enterprise / viewer）。",
     no_args_is_help=True,
 )
@@ -24,6 +33,18 @@ def proxy_options(trusted_proxies: list[str]) -> dict[str, Any]:
     if not trusted_proxies:
         return {"proxy_headers": False}
     return {"proxy_headers": True, "forwarded_allow_ips": list(trusted_proxies)}
+
+
+def _log_requests() -> None:
+    """Print the server's request log (method, path, status, ms) on stderr; uvicorn itself logs warnings."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    requests = logging.getLogger("chainbrain.api.requests")
+    requests.setLevel(logging.INFO)
+    requests.addHandler(handler)
+    requests.propagate = False
 
 
 def serve(
@@ -62,6 +83,7 @@ def serve(
     if trusted_proxy:
         settings.trusted_proxies = list(trusted_proxy)
     console.print(f"chainbrain 网页端：http://{host}:{port}/  （API 文档 http://{host}:{port}/docs）")
+    _log_requests()
     uvicorn.run(
         create_app(settings),
         host=host,
@@ -89,16 +111,12 @@ def user_add(
         chainbrain user add zhangsan --role analyst --password 'a-long-secret'
         chainbrain user add changan-buyer --role enterprise --enterprise changan
     """
-    from chainbrain.api.accounts import AccountError, audit, create_user
+    from chainbrain.api.accounts import audit, create_user
 
     if password is None:
         password = getpass.getpass("密码：")
     conn = open_store(ctx)
-    try:
-        user = create_user(conn, name, password, role, enterprise_id=enterprise, display_name=display_name)
-    except AccountError as e:
-        fail(str(e))
-        return
+    user = create_user(conn, name, password, role, enterprise_id=enterprise, display_name=display_name)
     audit(conn, None, "user.create", f"user:{user.username}", {"role": user.role, "via": "cli"})
     console.print(
         f"已添加用户 {user.username}（角色 {user.role}"
@@ -169,15 +187,11 @@ def user_passwd(
         chainbrain user passwd zhangsan
         chainbrain user passwd zhangsan --password 'another-long-secret'
     """
-    from chainbrain.api.accounts import AccountError, audit, change_password
+    from chainbrain.api.accounts import audit, change_password
 
     new = _ask_new_password(password)
     conn = open_store(ctx)
-    try:
-        user, revoked = change_password(conn, name, new)
-    except AccountError as e:
-        fail(str(e))
-        return
+    user, revoked = change_password(conn, name, new)
     audit(conn, None, "user.password", f"user:{user.username}", {"revoked": revoked, "via": "cli"})
     console.print(f"已修改用户 {user.username} 的密码，注销其会话 {revoked} 个")
 
@@ -192,14 +206,10 @@ def user_deactivate(
     Example:
         chainbrain user deactivate zhangsan
     """
-    from chainbrain.api.accounts import AccountError, audit, deactivate_user
+    from chainbrain.api.accounts import audit, deactivate_user
 
     conn = open_store(ctx)
-    try:
-        user, revoked = deactivate_user(conn, name)
-    except AccountError as e:
-        fail(str(e))
-        return
+    user, revoked = deactivate_user(conn, name)
     audit(conn, None, "user.deactivate", f"user:{user.username}", {"revoked": revoked, "via": "cli"})
     console.print(f"已停用用户 {user.username}，注销其会话 {revoked} 个")
 
@@ -214,14 +224,10 @@ def user_revoke(
     Example:
         chainbrain user revoke zhangsan
     """
-    from chainbrain.api.accounts import AccountError, audit, find_user, revoke_sessions
+    from chainbrain.api.accounts import audit, find_user, revoke_sessions
 
     conn = open_store(ctx)
-    try:
-        user = find_user(conn, name)
-    except AccountError as e:
-        fail(str(e))
-        return
+    user = find_user(conn, name)
     revoked = revoke_sessions(conn, user.id)
     audit(conn, None, "user.sessions_revoke", f"user:{user.username}", {"revoked": revoked, "via": "cli"})
     console.print(f"已注销用户 {user.username} 的会话 {revoked} 个")
@@ -256,5 +262,5 @@ def user_list(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("serve")(serve)
+    app.command("serve", cls=HandledCommand)(serve)
     app.add_typer(user_app, name="user")

@@ -10,9 +10,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from chainbrain.chain.boundary import in_city
 from chainbrain.data import fill, firms, network, vehicles
 from chainbrain.data.geo import china_divisions, chongqing_codes, random_point
-from chainbrain.data.reference import segment_units
+from chainbrain.data.reference import segment_rows, segment_units
 
 DEFAULT_SEED = 20241231
 #: 2024 count of 智能网联新能源汽车零部件企业 in Chongqing, D1 “零部件企业达到543家”
@@ -41,7 +42,7 @@ class Demo:
 
 def is_local_parts_firm(e: dict[str, Any]) -> bool:
     """A parts firm in the sense of D1's 543: seated in Chongqing with a Tier1/Tier2/Tier3 role."""
-    return e["district_code"].startswith("50") and any(r in PARTS_ROLES for r in e["roles"])
+    return in_city(e["district_code"]) and any(r in PARTS_ROLES for r in e["roles"])
 
 
 def _place_sites(rng: random.Random, sites: list[dict[str, Any]]) -> None:
@@ -65,9 +66,10 @@ def build_demo(seed: int = DEFAULT_SEED) -> Demo:
     """All demo rows for ``seed`` (see the package docs for what is real and what is illustrative)."""
     rng = random.Random(seed)
     units = segment_units()
-    named, named_sites = firms.firm_rows(units)
-    n_fill = PARTS_FIRMS_2024 - sum(1 for e in named if is_local_parts_firm(e))
     names = {d.code: d.name for d in china_divisions()}
+    seg_names = {r["id"]: r["name_zh"] for r in segment_rows()}
+    named, named_sites = firms.firm_rows(units, seg_names, names)
+    n_fill = PARTS_FIRMS_2024 - sum(1 for e in named if is_local_parts_firm(e))
     filled, fill_sites = fill.generate(rng, n_fill, names, units)
     demo = Demo(enterprises=named + filled, sites=named_sites + fill_sites)
     _place_sites(rng, demo.sites)

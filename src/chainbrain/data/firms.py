@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from chainbrain.data.provenance import quoted, unsupported_fields, unverified_note
 from chainbrain.data.sources import DOCUMENTS, cite
 
 SITE_SOURCE = "示意：厂址按公开资料近似，非种子文件内容"
@@ -36,11 +37,38 @@ def named_firm_ids() -> set[str]:
     return {f["id"] for f in _data()["firms"]}
 
 
-def firm_rows(units: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(enterprise rows, site rows) for the named firms; site lon/lat are filled in by the caller."""
+CAPACITY_UNCITED = "（产能未经核实：引文未载，按公开资料近似）"
+
+
+def _capacity_note(site: dict[str, Any]) -> str:
+    """The note for a verified site whose capacity the quoted clause does not state."""
+    cap = site.get("capacity")
+    if cap is None:
+        return ""
+    text = quoted(site["doc"], site["clause"])
+    wan = cap / 1e4
+    shown = {f"{cap:g}", f"{wan:g}万"}
+    return "" if any(x in text for x in shown) else CAPACITY_UNCITED
+
+
+def firm_rows(
+    units: dict[str, str],
+    segment_names: dict[str, str] | None = None,
+    district_names: dict[str, str] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(enterprise rows, site rows) for the named firms; site lon/lat are filled in by the caller.
+
+    With ``segment_names`` and ``district_names`` (id → Chinese name) each firm's note lists the shown fields
+    its cited clause does not contain (:mod:`chainbrain.data.provenance`), and a verified site whose capacity
+    the clause does not state says so in its source.
+    """
     firms, sites = [], []
     for f in _data()["firms"]:
         doc = DOCUMENTS[f["doc"]]
+        note = f.get("note")
+        if segment_names is not None and district_names is not None:
+            extra = unverified_note(unsupported_fields(f, segment_names, district_names))
+            note = "；".join(x for x in (note, extra) if x) or None
         firms.append(
             {
                 "id": f["id"],
@@ -54,7 +82,7 @@ def firm_rows(units: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[st
                 "revenue": None,
                 "employees": None,
                 "founded": None,
-                "note": f.get("note"),
+                "note": note,
                 "source": cite(f["doc"], f["clause"]),
                 "as_of": doc.issued,
                 "status": "verified",
@@ -74,7 +102,9 @@ def firm_rows(units: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[st
                     "capacity": s.get("capacity"),
                     "capacity_unit": units[seg] if s.get("capacity") is not None else None,
                     "source": (
-                        cite(s["doc"], s["clause"]) + ("" if s.get("placed") else APPROX_DISTRICT)
+                        cite(s["doc"], s["clause"])
+                        + ("" if s.get("placed") else APPROX_DISTRICT)
+                        + (_capacity_note(s) if segment_names is not None else "")
                         if verified
                         else SITE_SOURCE
                     ),

@@ -28,6 +28,8 @@ from collections import defaultdict
 from graphlib import TopologicalSorter
 from typing import Any
 
+from chainbrain.chain.boundary import in_city
+
 LINKS_AS_OF = dt.date(2024, 12, 31)
 LINK_SOURCE = "示意数据：chainbrain.data.network 按车型BOM与份额生成的供应关系（非真实采购关系）"
 LINK_EVIDENCE = "示意：由车型产量×单车用量×单价×份额推算"
@@ -137,13 +139,13 @@ class _Builder:
             len(pool),
             self.rng.choices((1, 2, 3), weights=(3, 4.5, 2.5))[0] if kmax == 3 else self.rng.randint(1, 2),
         )
-        p_local = P_LOCAL if buyer["district_code"].startswith("50") else P_LOCAL_OUTSIDE
+        p_local = P_LOCAL if in_city(buyer["district_code"]) else P_LOCAL_OUTSIDE
         chosen: list[dict[str, Any]] = []
         while len(chosen) < k:
             want_local = self.rng.random() < p_local
             if not chosen and first_local is not None:
                 want_local = first_local
-            group = [s for s in pool if s["district_code"].startswith("50") == want_local and s not in chosen]
+            group = [s for s in pool if in_city(s["district_code"]) == want_local and s not in chosen]
             group = group or [s for s in pool if s not in chosen]
             weights = [self._weight(buyer, s, volume) for s in group]
             if not chosen:  # the primary supplier: the big, named, captive sites more so
@@ -168,7 +170,7 @@ class _Builder:
             v = round(value * share, 2)
             if balance:
                 self.total_value += v
-                self.local_value += v if s["district_code"].startswith("50") else 0.0
+                self.local_value += v if in_city(s["district_code"]) else 0.0
             self.links.append(
                 {
                     "id": f"{buyer['id']}>{s['id']}:{segment}",
@@ -211,9 +213,7 @@ def build_links(
         acc[1] += m["annual_volume"] * line["qty"]
     for (plant, segment), (value, volume) in sorted(need.items(), key=lambda kv: (-kv[1][0], kv[0])):
         plant_site = site_by_id[plant]
-        b.buy(
-            plant_site, segment, value, volume, kmax=3, balance=plant_site["district_code"].startswith("50")
-        )
+        b.buy(plant_site, segment, value, volume, kmax=3, balance=in_city(plant_site["district_code"]))
     # lists, not sets: the order must not depend on string hashing, or another process draws differently
     graph = {seg: [i for i, _ in ins] for seg, ins in INPUTS.items()}
     order = [seg for seg in reversed(list(TopologicalSorter(graph).static_order())) if seg in INPUTS]
@@ -230,11 +230,21 @@ def build_links(
 
 
 def _fit_capacity(rng: random.Random, sites: list[dict[str, Any]], links: list[dict[str, Any]]) -> None:
-    """Raise the capacity of any site that sells more than it can make to sold ÷ 0.7–0.9 (utilisation)."""
+    """Raise the capacity of any site that sells more than it can make to sold ÷ 0.7–0.9 (utilisation).
+
+    A verified site whose capacity is raised becomes ``illustrative`` and its source says so: the new
+    figure comes from the illustrative links, not from the cited clause.
+    """
     sold: dict[str, float] = defaultdict(float)
     for link in links:
         sold[link["supplier_site_id"]] += link["volume"]
     for s in sorted(sites, key=lambda s: s["id"]):
         volume = sold.get(s["id"], 0.0)
         if volume > 0 and (s.get("capacity") is None or s["capacity"] < volume):
+            before = s.get("capacity")
             s["capacity"] = float(round(volume / rng.uniform(0.7, 0.9), -2 if volume > 1e4 else 0))
+            if s.get("status") == "verified":
+                # the raised figure rests on illustrative links: the record is no longer verified as a whole
+                s["status"] = "illustrative"
+                was = f"原登记 {before:g}" if before is not None else "原未登记"
+                s["source"] = f"{s['source']}；产能为示意：按示意供货量上调（{was}）"

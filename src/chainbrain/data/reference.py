@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.chain.boundary import CITY_PREFIX
 from chainbrain.data.geo import DIVISIONS_SOURCE, GEOJSON_SOURCE, china_divisions, interior_point
 from chainbrain.data.sources import DOCUMENTS, cite
 from chainbrain.schema import District, Segment
@@ -69,10 +70,13 @@ REGIONS: dict[str, tuple[str, ...]] = {
         "彭水苗族土家族自治县",
     ),  # fmt: skip
 }
-#: 渝西地区 = the 12 主城新区 (《渝西地区智能网联新能源汽车零部件产业发展倍增行动计划(2023—2027年)》, cited in D4 二(七))
+#: 渝西地区 ≈ the 12 主城新区: D4 二(七) cites the 倍增行动计划 for 渝西 but lists no members and that plan is not
+#: among the seeds, so the membership is an approximation (REGION_SOURCE says so; the map page shows it)
 YUXI = frozenset(REGIONS["主城新区"])
-REGION_SOURCE = "重庆市“一区两群”区县划分（中心城区9、主城新区12、渝东北11、渝东南6）；渝西地区见 " + cite(
-    "D4", "二(七)"
+REGION_SOURCE = (
+    "重庆市“一区两群”区县划分（中心城区9、主城新区12、渝东北11、渝东南6，公开资料，未经核实）；渝西地区见 "
+    + cite("D4", "二(七)")
+    + "，但该条只引用《渝西地区…倍增行动计划》而未列出区县名单，该计划不在本库规划原文中：渝西名单按主城新区12区县近似，未经核实"
 )
 
 
@@ -94,7 +98,7 @@ def district_rows() -> list[dict[str, Any]]:
             "as_of": DIVISIONS_AS_OF,
             "status": "verified",
         }
-        if d.code.startswith("50"):
+        if d.code.startswith(CITY_PREFIX):
             if d.name not in region_of:
                 raise ValueError(f"Chongqing division {d.code} {d.name} has no region in REGIONS")
             lon, lat = interior_point(d.code)

@@ -8,11 +8,11 @@
 """
 
 from chainbrain.invest.attract import Candidate, Part, SegmentTargets, by_district, flat, recommend
-from chainbrain.invest.cultivate import Assessment, Check, assess, candidates, progress
+from chainbrain.invest.cultivate import Check, TierAssessment, assess, candidates, progress
 from chainbrain.invest.leads import Lead, LeadError, add_lead, advance, funnel, list_leads
 
 __all__ = [
-    "Assessment",
+    "TierAssessment",
     "Candidate",
     "Check",
     "Lead",

@@ -37,7 +37,7 @@ from chainbrain.chain.boundary import parse_boundary
 from chainbrain.chain.gaps import gaps
 from chainbrain.chain.local_rate import links_sql
 from chainbrain.chain.whatif import WhatIfError, WhatIfResult, whatif
-from chainbrain.invest.fit import DistrictFit, district_fits, segment_parents, segment_root
+from chainbrain.invest.fit import DistrictFit, InvestError, district_fits, segment_parents, segment_root
 from chainbrain.store.records import fetch_dicts
 
 WEIGHTS = {
@@ -78,7 +78,7 @@ class Part:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     withheld: str | None = None
     #: the sub-scores a part is made of (strength: size, labels; district_fit: policy, proximity, park)
-    detail: dict[str, float] = field(default_factory=dict)
+    detail: dict[str, int | float] = field(default_factory=dict)
 
 
 @dataclass
@@ -211,7 +211,7 @@ def recommend(
             flagged.append((g, v))
     if segment is not None and segment not in {g.segment_id for g, _ in flagged}:
         if segment not in parents:
-            raise ValueError(f"未知的产业链环节 {segment!r}")
+            raise InvestError(f"未知的产业链环节 {segment!r}", param="segment")
     v_max = max((v for _, v in flagged), default=0.0)
     g_max = v_max / total if total else 0.0
     ents = {r["id"]: r for r in fetch_dicts(conn, "SELECT * FROM enterprise")}

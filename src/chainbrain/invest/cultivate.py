@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+from typing_extensions import TypedDict
 
 from chainbrain.chain.boundary import parse_boundary
 from chainbrain.invest.criteria import TIER_TARGET, TIER_ZH, Atom, Criterion, criteria
@@ -27,6 +28,21 @@ STATUS_ZH = {"met": "满足", "missed": "不满足", "unknown": "缺数据"}
 _LABEL_OF_TIER = {"zjtx": ("专精特新", "小巨人"), "xjr": ("小巨人",)}
 
 
+#: one figure of a firm a criterion reads (revenue 元, a share, a count, a yes/no), None when unknown
+FactValue = bool | int | float | str | None
+
+
+class TierProgress(TypedDict):
+    """Firms inside the boundary holding a tier's label now, against the plan's goal."""
+
+    tier: str
+    tier_zh: str
+    count: int
+    target: int
+    unit: str
+    ids: list[str]
+
+
 @dataclass
 class Check:
     """The result of one criterion for one firm."""
@@ -34,7 +50,7 @@ class Check:
     key: str
     name_zh: str
     status: str  # met | missed | unknown (| withheld in a role's view, see :mod:`.visibility`)
-    values: dict[str, Any]  # the firm's figures the test read
+    values: dict[str, FactValue]  # the firm's figures the test read
     tests: list[str]  # the thresholds, as text
     clause: str
     reason: str = ""
@@ -42,7 +58,7 @@ class Check:
 
 
 @dataclass
-class Assessment:
+class TierAssessment:
     """One firm against one tier."""
 
     enterprise_id: str
@@ -142,7 +158,7 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
     return Check(c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh)
 
 
-def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Assessment:
+def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> TierAssessment:
     """Check one firm (a row of :func:`firm_facts`) against every criterion of ``tier``."""
     year = year or facts.get("year") or dt.date.today().year
     checks: list[Check] = []
@@ -156,7 +172,7 @@ def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Asse
         else:  # a tiered test and the revenue is unknown: the band cannot be chosen
             checks.append(Check(key, lines[0].name_zh, "unknown", {"revenue": None}, [], lines[0].cited_clause,
                                 "缺少营业收入，无法确定适用的研发投入档位"))  # fmt: skip
-    out = Assessment(facts["id"], facts["name"], facts["district_code"], tier, checks)
+    out = TierAssessment(facts["id"], facts["name"], facts["district_code"], tier, checks)
     for ch in checks:
         getattr(out, ch.status).append(ch.key)
     out.score = len(out.met) / len(checks) if checks else 0.0
@@ -173,7 +189,7 @@ def candidates(
     district: str | None = None,
     top: int | None = None,
     year: int | None = None,
-) -> list[Assessment]:
+) -> list[TierAssessment]:
     """Firms that could be put forward for ``tier`` (zjtx | xjr), best first; see the module docstring."""
     if tier not in TIER_ZH:
         raise ValueError(f"未知的培育层级 {tier!r}：应为 zjtx（专精特新）或 xjr（小巨人）")
@@ -194,11 +210,11 @@ def candidates(
     return found[:top] if top else found
 
 
-def progress(conn: duckdb.DuckDBPyConnection, *, boundary: str = "city") -> list[dict[str, Any]]:
+def progress(conn: duckdb.DuckDBPyConnection, *, boundary: str = "city") -> list[TierProgress]:
     """Firms inside the boundary holding each label now, against the plan's 2027 goal."""
     b = parse_boundary(boundary)
     facts = [f for f in firm_facts(conn).values() if b.contains_code(f["district_code"])]
-    out = []
+    out: list[TierProgress] = []
     for tier, labels in _LABEL_OF_TIER.items():
         held = [f["id"] for f in facts if any(lab in f["labels"] for lab in labels)]
         out.append({"tier": tier, "tier_zh": TIER_ZH[tier], "count": len(held), "target": TIER_TARGET[tier],

@@ -25,13 +25,18 @@ from typing import Any
 
 import duckdb
 
-from chainbrain.chain.boundary import haversine_km
+from chainbrain.chain.boundary import haversine_km, in_city_sql
+from chainbrain.errors import InvalidInput
 from chainbrain.store.records import fetch_dicts
 
 FIT_WEIGHTS = {"policy": 0.5, "proximity": 0.3, "park": 0.2}
 PROXIMITY_KM = 200.0
 D4_27 = "《重庆市智能网联新能源汽车产业链“渝链智擎”行动计划(2025—2027)》二(七)"
 D3_57 = "《重庆市建设世界级智能网联新能源汽车产业集群发展规划(2022—2030年)》五(七) “1+N”园区体系"
+
+
+class InvestError(InvalidInput, ValueError):
+    """A segment or district asked for that the 招商 analysis does not know (message in zh-CN)."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ def _parks(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         "SELECT s.id, s.district_code, s.park, s.segment_id,"
         " list_contains(e.roles, 'OEM') AND s.id IN (SELECT site_id FROM vehicle_model) AS oem_plant"
         " FROM site s JOIN enterprise e ON e.id = s.enterprise_id"
-        " WHERE s.park IS NOT NULL AND starts_with(s.district_code, '50') ORDER BY s.id",
+        f" WHERE s.park IS NOT NULL AND {in_city_sql('s.district_code')} ORDER BY s.id",
     )
 
 
@@ -129,12 +134,14 @@ def district_fits(
     parents = segment_parents(conn)
     root = segment_root(parents, segment)
     rows = fetch_dicts(
-        conn, "SELECT id, name, region, yuxi, lon, lat FROM district WHERE starts_with(id, '50') ORDER BY id"
+        conn, f"SELECT id, name, region, yuxi, lon, lat FROM district WHERE {in_city_sql('id')} ORDER BY id"
     )
     if districts is not None:
         unknown = set(districts) - {r["id"] for r in rows}
         if unknown:
-            raise ValueError(f"区县代码 {sorted(unknown)} 不是重庆市的区县（行政区划表中没有）")
+            raise InvestError(
+                f"区县代码 {sorted(unknown)} 不是重庆市的区县（行政区划表中没有）", param="district"
+            )
         rows = [r for r in rows if r["id"] in districts]
     parks_all = _parks(conn)
     roots = {p["segment_id"]: segment_root(parents, p["segment_id"]) for p in parks_all if p["segment_id"]}

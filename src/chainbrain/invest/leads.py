@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+from typing_extensions import TypedDict
 
 from chainbrain.chain.boundary import parse_boundary
+from chainbrain.errors import InvalidInput
 from chainbrain.store.records import fetch_dicts, insert_rows, transaction
 
 STAGES = ("lead", "talks", "signed", "producing", "supplying")
@@ -27,7 +29,7 @@ STAGE_ZH = {"lead": "线索", "talks": "洽谈", "signed": "签约", "producing"
 _ZH_STAGE = {v: k for k, v in STAGE_ZH.items()}
 
 
-class LeadError(ValueError):
+class LeadError(InvalidInput, ValueError):
     """A lead or a move that cannot be recorded."""
 
 
@@ -39,6 +41,53 @@ def parse_stage(text: str) -> str:
     if t in _ZH_STAGE:
         return _ZH_STAGE[t]
     raise LeadError(f"未知的阶段 {text!r}：可选 {'、'.join(f'{k}（{v}）' for k, v in STAGE_ZH.items())}")
+
+
+class LeadEvent(TypedDict):
+    """One move of a lead: the stage reached, when, by whom, and why."""
+
+    stage: str
+    stage_zh: str
+    date: dt.date | None
+    owner: str | None
+    note: str | None
+
+
+class StageName(TypedDict):
+    stage: str
+    stage_zh: str
+
+
+class FunnelGroup(TypedDict):
+    """Leads of one kind (recommended or other) and how far they got; ``reached`` counts per stage."""
+
+    leads: int
+    moved: int
+    moved_ids: list[str]
+    dropped: list[str]
+    reached: dict[str, int]
+    reached_ids: dict[str, list[str]]
+
+
+class SupplyingCheck(TypedDict):
+    """A lead at 本地供货 checked against the store: the firm's local sites and supply links there."""
+
+    lead_id: str
+    enterprise_id: str
+    segment_id: str | None
+    local_sites: list[str]
+    local_links: list[str]
+    confirmed: bool
+
+
+class Funnel(TypedDict):
+    """How many recommended (and other) leads reached each stage; 本地供货 checked against the store."""
+
+    district: str | None
+    stages: list[StageName]
+    recommended: FunnelGroup
+    other: FunnelGroup
+    supplying_checks: list[SupplyingCheck]
 
 
 @dataclass
@@ -56,7 +105,7 @@ class Lead:
     stage: str
     stage_zh: str
     stage_date: dt.date | None
-    history: list[dict[str, Any]] = field(default_factory=list)
+    history: list[LeadEvent] = field(default_factory=list)
 
 
 def add_lead(
@@ -136,7 +185,7 @@ def _leads(conn: duckdb.DuckDBPyConnection, where: str = "", params: list | None
         params or [],
     )
     events = fetch_dicts(conn, "SELECT * FROM invest_lead_event ORDER BY lead_id, date, id")
-    hist: dict[str, list[dict]] = {}
+    hist: dict[str, list[LeadEvent]] = {}
     for ev in events:
         hist.setdefault(ev["lead_id"], []).append(
             {"stage": ev["stage"], "stage_zh": STAGE_ZH[ev["stage"]], "date": ev["date"], "owner": ev["owner"],
@@ -144,7 +193,7 @@ def _leads(conn: duckdb.DuckDBPyConnection, where: str = "", params: list | None
     out = []
     for r in rows:
         h = hist.get(r["id"], [])
-        last: dict[str, Any] = h[-1] if h else {"stage": "lead", "date": None}
+        last: Any = h[-1] if h else {"stage": "lead", "date": None}
         out.append(Lead(r["id"], r["enterprise_id"], r["name"] or r["enterprise_id"], r["segment_id"],
                         r["district_code"], r["park"], r["owner"], bool(r["recommended"]), r["rec_score"],
                         r["rec_rank"], last["stage"], STAGE_ZH[last["stage"]], last["date"], h))  # fmt: skip
@@ -164,7 +213,10 @@ def list_leads(
     """Leads, filtered by the courting district and by current stage."""
     out = _leads(conn, "WHERE (? IS NULL OR l.district_code = ?)", [district, district])
     if stage:
-        s = parse_stage(stage)
+        try:
+            s = parse_stage(stage)
+        except LeadError as e:
+            raise LeadError(e.message, param="stage") from None
         out = [x for x in out if x.stage == s]
     return out
 
@@ -176,25 +228,20 @@ def _reached(lead: Lead) -> set[str]:
     return set(STAGES[: top + 1])
 
 
-def funnel(
-    conn: duckdb.DuckDBPyConnection, *, district: str | None = None, boundary: str = "city"
-) -> dict[str, Any]:
+def funnel(conn: duckdb.DuckDBPyConnection, *, district: str | None = None, boundary: str = "city") -> Funnel:
     """How many recommended (and other) leads reached each stage; 本地供货 checked against the store."""
     b = parse_boundary(boundary)
     leads = list_leads(conn, district=district)
     groups: dict[str, list[Lead]] = {"recommended": [x for x in leads if x.recommended],
                                      "other": [x for x in leads if not x.recommended]}  # fmt: skip
-    out: dict[str, Any] = {
-        "district": district,
-        "stages": [{"stage": s, "stage_zh": STAGE_ZH[s]} for s in STAGES],
-    }
+    out: dict[str, FunnelGroup] = {}
     for g, items in groups.items():
         counts = {s: [x.id for x in items if s in _reached(x)] for s in STAGES}
         moved = [x.id for x in items if len(_reached(x)) > 1]
         out[g] = {"leads": len(items), "moved": len(moved), "moved_ids": moved,
                   "dropped": [x.id for x in items if x.stage == "dropped"],
                   "reached": {s: len(ids) for s, ids in counts.items()}, "reached_ids": counts}  # fmt: skip
-    checks = []
+    checks: list[SupplyingCheck] = []
     for x in leads:
         if "supplying" not in _reached(x):
             continue
@@ -206,8 +253,8 @@ def funnel(
             [sites, x.segment_id])] if sites else []  # fmt: skip
         checks.append({"lead_id": x.id, "enterprise_id": x.enterprise_id, "segment_id": x.segment_id,
                        "local_sites": sites, "local_links": links, "confirmed": bool(sites and links)})  # fmt: skip
-    out["supplying_checks"] = checks
-    return out
+    return Funnel(district=district, stages=[StageName(stage=s, stage_zh=STAGE_ZH[s]) for s in STAGES],
+                  recommended=out["recommended"], other=out["other"], supplying_checks=checks)  # fmt: skip
 
 
 def leads_from_recommendations(

@@ -49,7 +49,7 @@ import re
 from collections.abc import Callable
 
 from chainbrain.invest.attract import LABEL_POINTS, WEIGHTS, Candidate, Part, SegmentTargets
-from chainbrain.invest.cultivate import Assessment, Check
+from chainbrain.invest.cultivate import Check, TierAssessment
 from chainbrain.invest.fit import FIT_WEIGHTS
 from chainbrain.invest.transform import TransformCandidate
 
@@ -177,7 +177,7 @@ def _reads_confidential(ch: Check) -> bool:
     return bool(CONFIDENTIAL_FIELDS & set(ch.values)) or bool(ch.band_zh)
 
 
-def public_assessment(a: Assessment, firm_visible: bool) -> Assessment:
+def public_assessment(a: TierAssessment, firm_visible: bool) -> TierAssessment:
     """One firm's checks as a reader sees them; a copy, ``a`` is not changed."""
     a = copy.deepcopy(a)
     if firm_visible:
@@ -200,7 +200,9 @@ def public_assessment(a: Assessment, firm_visible: bool) -> Assessment:
     return a
 
 
-def public_assessments(items: list[Assessment], visible: Visible, top: int | None) -> list[Assessment]:
+def public_assessments(
+    items: list[TierAssessment], visible: Visible, top: int | None
+) -> list[TierAssessment]:
     """A 培育 list as a reader sees it; ``items`` should be the whole list, ranked and cut here."""
     out = [public_assessment(a, visible(a.enterprise_id)) for a in items]
     out.sort(key=lambda a: (-len(a.met), len(a.missed), len(a.unknown), a.enterprise_id))

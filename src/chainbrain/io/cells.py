@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
+from chainbrain.errors import InvalidInput
 from chainbrain.io.fields import (
     BOOL,
     DATE,
@@ -37,7 +38,7 @@ _SPLIT = re.compile("[" + re.escape(LIST_SEPARATORS) + "]")
 _LOOKUPS = {name: vocab_lookup(name) for name in VOCAB}
 
 
-class CellError(ValueError):
+class CellError(InvalidInput, ValueError):
     """A cell's value cannot be read as its column's kind; the message is zh-CN."""
 
 

@@ -24,12 +24,14 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from chainbrain.errors import InvalidInput
+
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 JSON_SUFFIXES = (".json",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
-class ReadError(ValueError):
+class ReadError(InvalidInput, ValueError):
     """The file cannot be read at all (missing, wrong type, undecodable)."""
 
 

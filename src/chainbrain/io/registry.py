@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.errors import NotFound
 from chainbrain.io.problems import Problem
 
 
@@ -55,13 +56,19 @@ def register(spec: TableIO) -> None:
         _REGISTRY[a] = spec
 
 
+class UnknownTable(NotFound, KeyError):
+    """No table of that name is registered (404; the CLI exits with 2 like for any bad argument)."""
+
+    exit_code = 2
+
+
 def get(name: str) -> TableIO:
     _load_builtin()
     try:
         return _REGISTRY[name]
     except KeyError:
         names = "、".join(sorted({s.name for s in _REGISTRY.values()}))
-        raise KeyError(f"未知数据表 {name!r}，可选：{names}") from None
+        raise UnknownTable(f"未知数据表 {name!r}，可选：{names}") from None
 
 
 def names() -> list[str]:
@@ -69,7 +76,12 @@ def names() -> list[str]:
     return sorted({s.name for s in _REGISTRY.values()})
 
 
-_BUILTIN_MODULES = ("chainbrain.io.chain_tables", "chainbrain.monitor.io", "chainbrain.infra.io")
+_BUILTIN_MODULES = (
+    "chainbrain.io.chain_tables",
+    "chainbrain.monitor.io",
+    "chainbrain.infra.io",
+    "chainbrain.battery.files",
+)
 
 
 def _load_builtin() -> None:

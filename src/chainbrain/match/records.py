@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from chainbrain.errors import InvalidInput
 from chainbrain.schema.numbers import OptionalFiniteFloat
 from chainbrain.store.records import fetch_dicts, insert_rows, write_transaction
 
@@ -35,12 +36,20 @@ Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 Cert = Annotated[str, Field(max_length=MAX_CERT)]
 
 
-class MatchRecordError(ValueError):
+class MatchRecordError(InvalidInput, ValueError):
     """A need or offer that cannot be stored as given."""
 
 
 class SiteNotOwned(MatchRecordError):
     """A need or offer names a plant of another firm than the one it is posted for."""
+
+    status = 403
+
+
+class MatchRecordNotFound(MatchRecordError):
+    """No need or offer of that id."""
+
+    status = 404
 
 
 def norm_cert(c: str) -> str:
@@ -203,14 +212,14 @@ def add_offer(
 def get_need(conn: duckdb.DuckDBPyConnection, need_id: str) -> Need:
     rows = fetch_dicts(conn, "SELECT * FROM need WHERE id = ?", [need_id])
     if not rows:
-        raise MatchRecordError(f"采购需求 {need_id} 不存在")
+        raise MatchRecordNotFound(f"采购需求 {need_id} 不存在")
     return Need.model_validate(rows[0])
 
 
 def get_offer(conn: duckdb.DuckDBPyConnection, offer_id: str) -> Offer:
     rows = fetch_dicts(conn, "SELECT * FROM offer WHERE id = ?", [offer_id])
     if not rows:
-        raise MatchRecordError(f"供给能力 {offer_id} 不存在")
+        raise MatchRecordNotFound(f"供给能力 {offer_id} 不存在")
     return Offer.model_validate(rows[0])
 
 
@@ -256,5 +265,5 @@ def set_state(conn: duckdb.DuckDBPyConnection, kind: str, record_id: str, state:
         raise MatchRecordError(f"状态应为 open 或 closed，实际为 {state!r}")
     found = conn.execute(f"SELECT count(*) FROM {kind} WHERE id = ?", [record_id]).fetchone()
     if not found or not found[0]:
-        raise MatchRecordError(f"{'采购需求' if kind == 'need' else '供给能力'} {record_id} 不存在")
+        raise MatchRecordNotFound(f"{'采购需求' if kind == 'need' else '供给能力'} {record_id} 不存在")
     conn.execute(f"UPDATE {kind} SET state = ? WHERE id = ?", [state, record_id])

@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.chain.boundary import in_city_sql
 from chainbrain.infra.indicators import INDICATORS as INFRA_INDICATORS
 from chainbrain.infra.indicators import TABLES as INFRA_TABLES
 from chainbrain.io.problems import ImportRejected
@@ -31,7 +32,7 @@ from chainbrain.store.records import transaction
 
 SNAPSHOT_SOURCE = "chainbrain 数据库快照"
 _PARTS = "len(list_intersect(e.roles, ['Tier1', 'Tier2', 'Tier3'])) > 0"
-_CQ = "e.district_code LIKE '50%'"
+_CQ = in_city_sql("e.district_code")
 
 
 def _count(conn: duckdb.DuckDBPyConnection, where: str, join: str = "") -> float:

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from chainbrain.errors import InvalidInput
+
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -19,7 +21,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 PERIOD_FORMATS_ZH = "年度 2025、季度 2025Q3、月度 2025-09"
 
 
-class PeriodError(ValueError):
+class PeriodError(InvalidInput, ValueError):
     """A period string that is none of the accepted formats."""
 
 

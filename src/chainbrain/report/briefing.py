@@ -10,11 +10,12 @@ import duckdb
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from chainbrain.monitor.registry import KIND_ZH
-from chainbrain.monitor.status import LAG_PACE, WARN_PACE
+from chainbrain.monitor.status import LAG_PACE, WARN_PACE, Assessment
 from chainbrain.report.charts import trajectory_png
 from chainbrain.report.data import STATUS_ZH, BriefingData, collect, date_zh, fmt, target_text
 
@@ -33,10 +34,25 @@ def _fonts(doc: WordDocument) -> None:
 
 
 def _table(
-    doc: WordDocument, header: list[str], rows: list[list[str]], widths: list[float] | None = None
+    doc: WordDocument,
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float],
+    nowrap: frozenset[int] = frozenset(),
 ) -> None:
+    """A grid table with fixed column widths (cm); columns in ``nowrap`` never break a figure across lines.
+
+    Word honours cell widths alone, LibreOffice only the table grid and a fixed layout, so both are written.
+    """
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        tbl_pr.append(layout)
+    layout.set(qn("w:type"), "fixed")
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
         for r in cell.paragraphs[0].runs:
@@ -45,13 +61,26 @@ def _table(
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
+    for i, col in enumerate(table.columns):
+        col.width = Cm(widths[i])
     for row in table.rows:
         for i, cell in enumerate(row.cells):
-            if widths:
-                cell.width = Cm(widths[i])
+            cell.width = Cm(widths[i])
+            if i in nowrap:
+                tc_pr = cell._tc.get_or_add_tcPr()
+                if tc_pr.find(qn("w:noWrap")) is None:
+                    tc_pr.append(OxmlElement("w:noWrap"))
             for p in cell.paragraphs:
                 for r in p.runs:
                     r.font.size = Pt(8.5)
+
+
+def _latest(a: Assessment) -> str:
+    """The latest value with its period, marked 示意/合成 when it is not a verified figure."""
+    if a.latest is None:
+        return fmt(a.latest)
+    mark = "" if a.basis in (None, "verified") else f"〔{STATUS_ZH.get(a.basis, a.basis)}〕"
+    return f"{fmt(a.latest)}（{a.latest_period}）" + (f"\n{mark}" if mark else "")
 
 
 def _summary(doc: WordDocument, d: BriefingData) -> None:
@@ -60,7 +89,7 @@ def _summary(doc: WordDocument, d: BriefingData) -> None:
     doc.add_heading("一、总体情况", level=1)
     doc.add_paragraph(
         f"本简报监测三份规划文件中的全部 {total} 项量化目标。截至{date_zh(d.as_of)}："
-        f"达标 {s['达标']} 项、正常 {s['正常']} 项、预警 {s['预警']} 项、滞后 {s['滞后']} 项、"
+        f"达标 {s['达标']} 项、正常 {s['正常']} 项、数据不足（仅一个时点）{s['数据不足']} 项、预警 {s['预警']} 项、滞后 {s['滞后']} 项、"
         f"尚无数据 {s['无数据']} 项。"
     )
     open_ = [a for a in d.warnings if a.catch_up]
@@ -85,13 +114,19 @@ def _warnings(doc: WordDocument, d: BriefingData) -> None:
                 str(i),
                 a.name,
                 a.status,
-                f"{fmt(a.latest)}（{a.latest_period}）",
+                _latest(a),
                 f"{target_text(a)}（{a.year}年）",
                 f"{fmt(a.projected)}{band}",
                 a.reason,
             ]
         )
-    _table(doc, ["序号", "目标", "状态", "最新值", "目标值", "预测值（90%区间）", "研判依据"], rows)
+    _table(
+        doc,
+        ["序号", "目标", "状态", "最新值", "目标值", "预测值（90%区间）", "研判依据"],
+        rows,
+        [0.9, 3.4, 1.1, 2.8, 2.4, 2.6, 3.3],
+        frozenset({0, 2, 3, 5}),
+    )
     doc.add_paragraph()
     doc.add_paragraph("追赶要求（自最新值起按直线（增长型目标按复合增速）追赶，每期末应达到的水平）：")
     for a in d.warnings:
@@ -114,7 +149,7 @@ def _all_targets(doc: WordDocument, d: BriefingData) -> None:
                 f"{target_text(a)}",
                 f"{a.year}",
                 KIND_ZH[a.kind],
-                fmt(a.latest) + (f"（{a.latest_period}）" if a.latest_period else ""),
+                _latest(a),
                 fmt(a.projected),
                 a.status,
                 f"{t.document}{t.clause}",
@@ -124,7 +159,8 @@ def _all_targets(doc: WordDocument, d: BriefingData) -> None:
         doc,
         ["目标（计划原文）", "目标值", "年份", "类型", "最新值", "预测值", "状态", "出处"],
         rows,
-        [5.0, 2.0, 1.1, 1.2, 2.0, 1.6, 1.1, 4.0],
+        [4.0, 1.9, 1.0, 1.1, 2.8, 1.5, 1.2, 3.0],
+        frozenset({2, 4, 5, 6}),
     )
 
 
@@ -168,7 +204,7 @@ def _sources(doc: WordDocument, d: BriefingData) -> None:
     doc.add_paragraph(
         "状态规则：最新值已达到目标为“达标”；目标年份已结束仍未达到、预测区间有利端仍达不到目标、"
         f"或落后计划路径超过{-LAG_PACE:.0%}为“滞后”；按趋势预测达不到目标或落后计划路径超过"
-        f"{-WARN_PACE:.0%}为“预警”；其余为“正常”。计划路径自基期（无基期时自计划起点或首个观测）"
+        f"{-WARN_PACE:.0%}为“预警”；其余只有一个时点观测的为“数据不足”（无法判断趋势），其余为“正常”。计划路径自基期（无基期时自计划起点或首个观测）"
         "按直线、增长型目标按复合增速到达目标值；预测为观测值的最小二乘趋势（增长型目标取对数），"
         "三个及以上观测时给出90%预测区间。"
     )

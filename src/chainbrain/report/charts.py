@@ -7,6 +7,9 @@ Rendered with matplotlib's Agg backend in a CJK font (Noto Sans CJK from the Deb
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
+import sys
 from functools import lru_cache
 
 import matplotlib
@@ -28,13 +31,63 @@ class FontMissing(RuntimeError):
     """No CJK font for chart labels."""
 
 
+def _find_family(names: set[str]) -> str | None:
+    return next((fam for fam in CJK_FAMILIES if fam in names), None)
+
+
+def _fc_list_files() -> list[str]:
+    """Font files fontconfig knows for the CJK families (empty when fc-list is absent)."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return []
+    try:
+        out = subprocess.run(
+            [exe, ":lang=zh", "file", "family"], capture_output=True, text=True, timeout=20, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = []
+    for line in out.splitlines():
+        path, _, fams = line.partition(":")
+        if any(fam in fams for fam in CJK_FAMILIES) and path.strip():
+            files.append(path.strip())
+    return sorted(set(files))
+
+
+def _forget_lookups(manager: font_manager.FontManager) -> None:
+    clear = getattr(getattr(manager, "_findfont_cached", None), "cache_clear", None)
+    if clear is not None:
+        clear()
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
-    """The family name of an installed Noto Sans CJK font; :class:`FontMissing` names the package to install."""
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for fam in CJK_FAMILIES:
-        if fam in names:
-            return fam
+    """The family name of an installed Noto Sans CJK font; :class:`FontMissing` names the package to install.
+
+    matplotlib caches its font list on disk; a font installed after that cache was written is invisible to
+    it. So when no CJK family is listed, the list is rebuilt once from the system's font directories, and
+    files fontconfig reports for the CJK families are added directly; only then is the font missing.
+    """
+    fam = _find_family({f.name for f in font_manager.fontManager.ttflist})
+    if fam is not None:
+        return fam
+    # the live manager is updated in place: matplotlib's module-level findfont is bound to it
+    manager = font_manager.fontManager
+    rebuilt = font_manager._load_fontmanager(try_read_cache=False)  # type: ignore[attr-defined]
+    manager.ttflist, manager.afmlist = list(rebuilt.ttflist), list(rebuilt.afmlist)
+    _forget_lookups(manager)
+    fam = _find_family({f.name for f in manager.ttflist})
+    if fam is not None:
+        return fam
+    for path in _fc_list_files():
+        try:
+            manager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
+            continue
+    _forget_lookups(manager)
+    fam = _find_family({f.name for f in manager.ttflist})
+    if fam is not None:
+        return fam
     raise FontMissing(
         "找不到中文字体 Noto Sans CJK，图表无法显示中文。请安装 Debian 软件包 fonts-noto-cjk"
         "（sudo apt-get install fonts-noto-cjk）后重试。"
@@ -96,3 +149,18 @@ def trajectory_png(target: Target, a: Assessment, obs: list[Observation], *, dpi
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def check_font() -> int:
+    """Print which CJK font the briefing charts use, or how to install one; 0 when found (``make demo``)."""
+    try:
+        fam = cjk_font()
+    except FontMissing as e:
+        print(f"警告：{e} Word 简报的图表需要该字体，其余功能不受影响。", file=sys.stderr)
+        return 1
+    print(f"简报图表字体：{fam}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(check_font())

@@ -7,20 +7,26 @@ never a formula.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import math
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Font, PatternFill
 
 from chainbrain.io.safe import append
 from chainbrain.monitor.registry import KIND_ZH
-from chainbrain.report.data import STATUS_ZH, collect, date_zh
+from chainbrain.report.charts import trajectory_png
+from chainbrain.report.data import STATUS_ZH, BriefingData, collect, date_zh
 
 _FILL = {
     "滞后": "F8CBAD",
     "预警": "FFE699",
     "正常": "DDEBF7",
+    "数据不足": "FCE4D6",
     "达标": "C6EFCE",
     "无数据": "EDEDED",
 }
@@ -34,6 +40,22 @@ def _header(ws, cells: list[str]) -> None:
     ws.freeze_panes = "A2"
 
 
+def _chart_sheet(wb: Workbook, d: BriefingData) -> int:
+    """Sheet 走势图: the briefing's chart of every 预警/滞后 target, one under the other; returns how many."""
+    ws = wb.create_sheet("走势图")
+    append(
+        ws, ["预警与滞后目标走势：虚线为计划路径，点线为趋势预测（阴影为90%预测区间）；〔示意〕为演示数据"]
+    )
+    row = 3
+    for n, a in enumerate(d.warnings, start=1):
+        mark = "" if a.basis in (None, "verified") else "〔示意〕"
+        ws.cell(row=row, column=1, value=f"图{n}  {a.name}（{a.status}）{mark}")
+        img = Image(io.BytesIO(trajectory_png(d.by_id[a.id], a, d.current.get(a.id, []), dpi=90)))
+        ws.add_image(img, f"A{row + 1}")
+        row += 1 + math.ceil(img.height / 20) + 1  # default row height is 15 pt = 20 px
+    return len(d.warnings)
+
+
 def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.date | None = None) -> Path:
     """Write the workbook (sheets 目标, 观测, 预警, 说明); return its path."""
     d = collect(conn, as_of)
@@ -44,7 +66,7 @@ def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.d
         ws,
         ["编号", "目标（计划原文）", "单位", "目标值", "区间上限", "年份", "类型", "基期值", "基期年",
          "状态", "最新值", "最新期间", "路径要求(评估日)", "预测值", "预测下限", "预测上限", "预测方法",
-         "研判依据", "文件", "文件状态", "条款", "关联目标"],
+         "研判依据", "文件", "文件状态", "条款", "关联目标", "最新值数据状态"],
     )  # fmt: skip
     for a in d.assessments:
         t = d.by_id[a.id]
@@ -53,7 +75,7 @@ def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.d
             [t.id, t.name, t.unit, t.value, t.max_value, t.year, KIND_ZH[t.kind], t.baseline_value,
              t.baseline_year, a.status, a.latest, a.latest_period, a.required_now, a.projected,
              a.projected_low, a.projected_high, a.method, a.reason, t.document, t.document_status, t.clause,
-             "、".join(t.related)]
+             "、".join(t.related), STATUS_ZH.get(a.basis or "", a.basis)]
         )  # fmt: skip
         ws.cell(row=ws.max_row, column=10).fill = PatternFill("solid", fgColor=_FILL[a.status])
     ws.column_dimensions["A"].width = 34
@@ -86,8 +108,10 @@ def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.d
     warn = wb.create_sheet("预警")
     _header(warn, ["严重程度", "编号", "目标", "状态", "最新值", "期间", "应达到", "单位"])
     for i, a in enumerate(d.warnings, start=1):
-        for c in a.catch_up or [{"period": "（已到期）", "level": None}]:
+        due: list[dict[str, Any]] = [{"period": c["period"], "level": c["level"]} for c in a.catch_up]
+        for c in due or [{"period": "（已到期）", "level": None}]:
             append(warn, [i, a.id, a.name, a.status, a.latest, c["period"], c["level"], a.unit])
+    _chart_sheet(wb, d)
     notes = wb.create_sheet("说明")
     append(notes, ["评估日期", date_zh(d.as_of)])
     for k, v in d.summary.items():

@@ -34,8 +34,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import highspy
 import numpy as np
 
+from chainbrain.resilience.indices import network_index
+from chainbrain.resilience.lp import Layout, build_lp
 from chainbrain.resilience.network import Network, NetworkError, Node, Supply
 
 
@@ -45,17 +48,10 @@ class Decomposition:
     def __init__(self, network: Network, *, max_share: float = 0.5) -> None:
         self.network = network
         self.max_share = max_share
-        idx = network.index
         n = len(network.nodes)
-        self._suppliers: list[dict[str, list[int]]] = [{} for _ in range(n)]
-        self._buyers: list[list[int]] = [[] for _ in range(n)]
-        for nid, materials in network.bom.items():
-            for k in materials:
-                self._suppliers[idx[nid]][k] = []
-        for e in network.supply:
-            i, j = idx[e.supplier], idx[e.node]
-            self._suppliers[j][e.material].append(i)
-            self._buyers[i].append(j)
+        ix = network_index(network)
+        self._suppliers = ix.suppliers
+        self._buyers = ix.buyers
         # (node, material) pairs and their suppliers, flat, for the vectorised sub-network test
         self._pairs = [(j, k, sup) for j in range(n) for k, sup in self._suppliers[j].items()]
         self._pair_node = np.array([j for j, _, _ in self._pairs], dtype=np.int64)
@@ -191,8 +187,6 @@ class SubLPs:
     """
 
     def __init__(self, network: Network) -> None:
-        from chainbrain.resilience.model import build_lp
-
         self.network = network
         lp, self.layout = build_lp(network)
         a = lp.a_matrix_
@@ -204,8 +198,7 @@ class SubLPs:
         self._upper = np.asarray(lp.col_upper_, dtype=np.float64)
         self._row_lo = np.asarray(lp.row_lower_, dtype=np.float64)
         self._row_hi = np.asarray(lp.row_upper_, dtype=np.float64)
-        idx = network.index
-        self._sup = np.array([idx[e.supplier] for e in network.supply], dtype=np.int64)
+        self._sup = network_index(network).sup
         self.capacitated = np.array([nd.capacity is not None for nd in network.nodes], dtype=bool)
         self.demanding = np.array([bool(nd.demand) for nd in network.nodes], dtype=bool)
 
@@ -215,8 +208,6 @@ class SubLPs:
 
     def cut(self, keep: np.ndarray) -> tuple[Network, Callable[[], tuple[Any, Any]]]:
         """The sub-network's nodes (as a Network without edges) and a factory of fresh copies of its LP."""
-        from chainbrain.resilience.model import Layout
-
         lay = self.layout
         outside = np.bincount(lay.edge_row, weights=~keep[self._sup], minlength=lay.bom_rows)
         row_keep = keep[lay.row_node]
@@ -256,8 +247,6 @@ class SubLPs:
         )
 
         def build() -> tuple[Any, Any]:
-            import highspy
-
             lp = highspy.HighsLp()
             lp.num_col_ = len(cols)
             lp.num_row_ = len(row_lo)

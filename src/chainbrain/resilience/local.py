@@ -47,16 +47,20 @@ solved again; past ``max_nodes`` the caller falls back to the whole LP. Three LP
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
-from chainbrain.resilience.model import build_lp
+from chainbrain.resilience.indices import network_index
+from chainbrain.resilience.lp import INF, Steady, build_lp, zero_stock
+from chainbrain.resilience.lp import new_highs as _highs
 from chainbrain.resilience.network import Network, NetworkError
 
-INF = highspy.kHighsInf
+__all__ = ["LocalSolver", "NoSteadyState", "Steady", "steady_state"]
+
+log = logging.getLogger(__name__)
 _TOL = 1e-9
 # A boundary row's dual counts as zero only below this: TTS duals are dτ/d(units), and with τ ~ 1e-2 and
 # rows of 1e5 units a dual of 1e-9 still moves τ by 1e-4 (seen on the demo store's network).
@@ -68,29 +72,6 @@ class NoSteadyState(RuntimeError):
     """The undisrupted network cannot meet demand from production alone: the local method does not apply."""
 
 
-@dataclass(frozen=True)
-class Steady:
-    """A steady state of the undisrupted network and the HiGHS basis of that optimum.
-
-    ``col_status`` / ``row_status``: HiGHS basis status codes over :func:`~chainbrain.resilience.model.build_lp`'s
-    columns and rows. A sweep's whole-network TTR model starts its undisrupted solve at each new t from this
-    basis instead of from whatever scenario came before. (The steady-state and TTS models do not: from this
-    min-production vertex, capacities tight almost everywhere, their scenarios took twice the pivots.)
-    """
-
-    v: np.ndarray  # daily production per node
-    w: np.ndarray  # daily shipment per supply edge
-    col_status: np.ndarray
-    row_status: np.ndarray
-
-    def basis(self) -> highspy.HighsBasis:
-        b = highspy.HighsBasis()
-        b.col_status = [highspy.HighsBasisStatus(int(c)) for c in self.col_status]
-        b.row_status = [highspy.HighsBasisStatus(int(r)) for r in self.row_status]
-        b.valid = True
-        return b
-
-
 def steady_state(net: Network) -> Steady:
     """A steady state (v per node, w per supply edge) that meets every demand at zero stock.
 
@@ -100,15 +81,10 @@ def steady_state(net: Network) -> Steady:
     """
     lp, lay = build_lp(net)
     n, m = lay.n, lay.m
-    lower = np.asarray(lp.col_lower_, dtype=np.float64).copy()
+    zero_stock(lp, lay)  # rates per day, no stock
     upper = np.asarray(lp.col_upper_, dtype=np.float64).copy()
     upper[n + m + np.arange(len(lay.finished))] = 0.0  # no lost demand
-    lower[lay.t_col] = upper[lay.t_col] = 1.0  # rates per day
-    lp.col_lower_, lp.col_upper_ = lower, upper
-    row_lo = np.asarray(lp.row_lower_, dtype=np.float64)
-    row_hi = np.asarray(lp.row_upper_, dtype=np.float64)
-    lp.row_lower_ = np.where(np.isfinite(row_lo), 0.0, row_lo)  # zero stock
-    lp.row_upper_ = np.where(np.isfinite(row_hi), 0.0, row_hi)
+    lp.col_upper_ = upper
     cost = np.zeros(lp.num_col_)
     cost[:n] = 1.0
     lp.col_cost_ = cost
@@ -130,13 +106,6 @@ def steady_state(net: Network) -> Steady:
     )
 
 
-def _highs() -> highspy.Highs:
-    h = highspy.Highs()
-    h.silent()
-    h.setOptionValue("threads", 1)
-    return h
-
-
 class LocalSolver:
     """TTS and TTR of scenarios on certified local regions (see the module docstring).
 
@@ -154,41 +123,20 @@ class LocalSolver:
         penalty: float = 1e4,
     ) -> None:
         self.net = net
-        n, m = len(net.nodes), len(net.supply)
+        n = len(net.nodes)
         self.base = base if base is not None else steady_state(net)
         self.v, self.w = self.base.v, self.base.w
-        # past a few hundred nodes a region costs more than re-solving the whole LP warm (measured on the
-        # 20,000-node synthetic network, docs/benchmarks.md)
+        # past a few hundred nodes a region costs more than re-solving the whole LP warm (docs/benchmarks.md)
         self.max_nodes = max_nodes if max_nodes is not None else min(400, max(50, n // 4))
         self.penalty = penalty
-        idx = net.index
-        self.sup = np.array([idx[e.supplier] for e in net.supply], dtype=np.int64)
-        self.buy = np.array([idx[e.node] for e in net.supply], dtype=np.int64)
-        self.cap = np.array([np.inf if nd.capacity is None else nd.capacity for nd in net.nodes])
-        self.stock = np.array([nd.stock for nd in net.nodes])
-        self.demand = np.array([nd.demand or 0.0 for nd in net.nodes])
-        self.finished = np.array([nd.finished for nd in net.nodes])
-        self.profit = np.array([nd.profit for nd in net.nodes])
+        ix = network_index(net)
+        self.sup, self.buy = ix.sup, ix.buy
+        self.cap, self.stock, self.demand = ix.capacity, ix.stock, ix.demand
+        self.finished, self.profit = ix.finished, ix.profit
         # BOM rows (node, material): qty and supply edges
-        self.brow_node: list[int] = []
-        self.brow_qty: list[float] = []
-        self.brow_edges: list[list[int]] = []
-        self.node_brows: list[list[int]] = [[] for _ in range(n)]
-        where: dict[tuple[str, str], int] = {}
-        for nid, materials in net.bom.items():
-            for k, qty in materials.items():
-                where[(nid, k)] = len(self.brow_node)
-                self.node_brows[idx[nid]].append(len(self.brow_node))
-                self.brow_node.append(idx[nid])
-                self.brow_qty.append(qty)
-                self.brow_edges.append([])
-        self.edge_brow = np.zeros(m, dtype=np.int64)
-        self.out_edges: list[list[int]] = [[] for _ in range(n)]
-        for e_pos, e in enumerate(net.supply):
-            r = where[(e.node, e.material)]
-            self.brow_edges[r].append(e_pos)
-            self.edge_brow[e_pos] = r
-            self.out_edges[idx[e.supplier]].append(e_pos)
+        self.brow_node, self.brow_qty = ix.brow_node, ix.brow_qty
+        self.brow_edges, self.node_brows = ix.brow_edges, ix.node_brows
+        self.edge_brow, self.out_edges = ix.edge_brow, ix.out_edges
         self.regions: list[int] = []  # final region size of each local solve (for benchmarks)
         # what the last solve proved about a steady state without S (None: it gave up before knowing)
         self.steady: bool | None = None
@@ -235,6 +183,11 @@ class LocalSolver:
         grow = set(down)
         while grow:
             if len(region.nodes) + len(grow) > self.max_nodes:
+                log.debug(
+                    "local region for %d disrupted node(s) would pass %d nodes: the whole LP solves it",
+                    len(down),
+                    self.max_nodes,
+                )
                 return None
             region.add(grow)
             result = region.solve()
@@ -266,22 +219,77 @@ class _Region:
         self.row_node: list[int] = []
         self.elastic: dict[int, int] = {}  # LP row -> elastic column, while the row is a boundary row
         self.ncol = 0
+        # rows (lower, upper, start, index, value) and columns (cost, upper, start, index, value) not yet passed
+        self._rows: tuple[list[float], list[float], list[int], list[int], list[float]] = ([], [], [], [], [])
+        self._cols: tuple[list[float], list[float], list[int], list[int], list[float]] = ([], [], [], [], [])
         if self.tts:
             self.h.addCol(1.0, 0.0, INF, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
             self.ncol = 1  # tau is column 0
 
+    # The LP grows in batches: rows and columns of one add() are collected here and passed to HiGHS in one
+    # addRows and one addCols call (rows first: the new columns have entries in them), then the bounds of
+    # every row whose free terms changed in one changeRowsBounds call.
+
     def _new_row(self, node: int, lo: float, hi: float, idx: list[int], val: list[float]) -> int:
         row = len(self.row_node)
-        self.h.addRow(lo, hi, len(idx), np.asarray(idx, dtype=np.int32), np.asarray(val, dtype=np.float64))
         self.row_node.append(node)
+        rows = self._rows
+        rows[0].append(lo)
+        rows[1].append(hi)
+        rows[2].append(len(rows[3]))
+        rows[3].extend(idx)
+        rows[4].extend(val)
         return row
 
     def _new_col(self, cost: float, hi: float, idx: list[int], val: list[float]) -> int:
-        self.h.addCol(
-            cost, 0.0, hi, len(idx), np.asarray(idx, dtype=np.int32), np.asarray(val, dtype=np.float64)
-        )
+        cols = self._cols
+        cols[0].append(cost)
+        cols[1].append(hi)
+        cols[2].append(len(cols[3]))
+        cols[3].extend(idx)
+        cols[4].extend(val)
         self.ncol += 1
         return self.ncol - 1
+
+    def _flush(
+        self, bound_rows: list[int], bound_lo: list[float], bound_hi: list[float], dropped: list[int]
+    ) -> None:
+        lo, hi, start, idx, val = self._rows
+        if lo:
+            self.h.addRows(
+                len(lo),
+                np.asarray(lo, dtype=np.float64),
+                np.asarray(hi, dtype=np.float64),
+                len(idx),
+                np.asarray(start, dtype=np.int32),
+                np.asarray(idx, dtype=np.int32),
+                np.asarray(val, dtype=np.float64),
+            )
+        cost, upper, cstart, cidx, cval = self._cols
+        if cost:
+            self.h.addCols(
+                len(cost),
+                np.asarray(cost, dtype=np.float64),
+                np.zeros(len(cost)),
+                np.asarray(upper, dtype=np.float64),
+                len(cidx),
+                np.asarray(cstart, dtype=np.int32),
+                np.asarray(cidx, dtype=np.int32),
+                np.asarray(cval, dtype=np.float64),
+            )
+        if bound_rows:
+            order = np.argsort(bound_rows, kind="stable")
+            self.h.changeRowsBounds(  # type: ignore[attr-defined]  # in highspy, not in its stubs
+                len(bound_rows),
+                np.asarray(bound_rows, dtype=np.int32)[order],
+                np.asarray(bound_lo, dtype=np.float64)[order],
+                np.asarray(bound_hi, dtype=np.float64)[order],
+            )
+        if dropped:
+            k = len(dropped)
+            self.h.changeColsBounds(k, np.sort(np.asarray(dropped, dtype=np.int32)), np.zeros(k), np.zeros(k))
+        self._rows = ([], [], [], [], [])
+        self._cols = ([], [], [], [], [])
 
     def _ensure_brow(self, r: int) -> int:
         row = self.brow_row.get(r)
@@ -343,34 +351,44 @@ class _Region:
             )
         # bounds of every row whose free terms changed; boundary rows get (or keep) an elastic column
         penalty = ls.penalty
+        bound_rows: list[int] = []
+        bound_lo: list[float] = []
+        bound_hi: list[float] = []
+        dropped: list[int] = []
         for r in touched_b:
             row = self.brow_row[r]
             b = ls.brow_node[r]
+            bound_rows.append(row)
             if b in self.nodes:  # sum y - q u_b >= 0
-                self.h.changeRowBounds(row, 0.0, INF)
-                self._drop_elastic(row)
+                bound_lo.append(0.0)
+                bound_hi.append(INF)
+                self._drop_elastic(row, dropped)
                 continue
             fixed = sum(ls.w[e] for e in ls.brow_edges[r] if e not in self.edge_col)
             need = self.scale * (ls.brow_qty[r] * ls.v[b] - fixed)
-            self.h.changeRowBounds(row, need if need > _TOL else -INF, INF)
+            bound_lo.append(need if need > _TOL else -INF)
+            bound_hi.append(INF)
             if row not in self.elastic:
                 self.elastic[row] = self._new_col(penalty, INF, [row], [1.0])
         for a in touched_s:
             row = self.ship_row[a]
             extra = 0.0 if self.tts else ls.stock[a]
+            bound_rows.append(row)
+            bound_lo.append(-INF)
             if a in self.nodes:  # sum y - u_a (- s_a tau) <= s_a (TTR) / 0 (TTS)
-                self.h.changeRowBounds(row, -INF, extra)
-                self._drop_elastic(row)
+                bound_hi.append(extra)
+                self._drop_elastic(row, dropped)
                 continue
             fixed = sum(ls.w[e] for e in ls.out_edges[a] if e not in self.edge_col)
-            self.h.changeRowBounds(row, -INF, self.scale * (ls.v[a] - fixed) + extra)
+            bound_hi.append(self.scale * (ls.v[a] - fixed) + extra)
             if row not in self.elastic:
                 self.elastic[row] = self._new_col(penalty, INF, [row], [-1.0])
+        self._flush(bound_rows, bound_lo, bound_hi, dropped)
 
-    def _drop_elastic(self, row: int) -> None:
+    def _drop_elastic(self, row: int, dropped: list[int]) -> None:
         col = self.elastic.pop(row, None)
         if col is not None:
-            self.h.changeColBounds(col, 0.0, 0.0)
+            dropped.append(col)
 
     def solve(self) -> float | set[int]:
         """R_N's optimum when certified exact, else the nodes to add (empty set never returned)."""
@@ -381,6 +399,11 @@ class _Region:
                 return float("inf")  # the rows of N alone are infeasible: TTS = 0
             raise NetworkError("TTR 局部模型不可行（不应出现）")
         if status != highspy.HighsModelStatus.kOptimal:
+            log.info(
+                "local region of %d nodes: HiGHS status %s; the whole LP solves the scenario",
+                len(self.nodes),
+                self.h.modelStatusToString(status),
+            )
             return set(range(len(self.ls.net.nodes)))  # give up locally: the caller falls back
         sol = self.h.getSolution()
         x = np.asarray(sol.col_value)

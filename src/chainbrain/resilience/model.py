@@ -8,19 +8,19 @@ start). The recovery time ``t`` is a column of its own, so every t-dependent rig
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
+from chainbrain.resilience.lp import INF, Built, Layout, Steady, build_lp, new_highs, zero_stock
 from chainbrain.resilience.network import Network, NetworkError
 
-if TYPE_CHECKING:
-    from chainbrain.resilience.local import Steady
+__all__ = ["INF", "Built", "Layout", "SolveError", "TimeToRecover", "TimeToSurvive", "build_lp", "node_ttr"]
 
-INF = highspy.kHighsInf
+log = logging.getLogger(__name__)
 
 
 _DEFINITE = (
@@ -36,116 +36,28 @@ class SolveError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Layout:
-    """Column and row positions of the shared LP."""
+class _Warm:
+    """How a sweep runs a model (not part of the public constructors; measured in docs/benchmarks.md).
 
-    n: int  # nodes: u_j at columns 0..n-1
-    m: int  # supply edges: y_e at columns n..n+m-1
-    finished: np.ndarray  # node index of each finished product; l at columns n+m..
-    t_col: int
-    delta: np.ndarray  # node index of each extra-stock column (empty unless asked for)
-    delta_start: int
-    # row owners, for cutting sub-LPs out of this one (chainbrain.resilience.decompose.SubLPs)
-    row_node: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # node of each row
-    bom_rows: int = 0  # rows 0..bom_rows-1 are BOM rows
-    edge_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # BOM row of each edge
+    ``screen``: skip solves whose answer is already known, exactly. TTR: any optimal solution found at the
+    same t whose loss equals the undisrupted loss L0(t) stays feasible, hence optimal, for every S whose
+    nodes all produce nothing in it, so such an S has loss L0(t) without a solve. TTS: a steady state found
+    for one scenario is feasible for every S whose nodes all produce nothing in it (→ None); and if the
+    undisrupted network has no steady state, no S has one.
 
+    ``from_base`` (TTR: with ``screen``): start each scenario from the undisrupted optimum's basis (TTR: at
+    the same t) instead of the previous scenario's, which may be far from it. ``base``: a steady state of the
+    whole network with its basis (:func:`chainbrain.resilience.local.steady_state`), where TTR's undisrupted
+    solve at each t starts. ``bounded`` (TTS): the caller has proved no scenario of the model has a steady
+    state (every TTS finite). ``highs``: a HiGHS instance to reuse (its previous model is dropped), as a
+    sweep does for small sub-LPs.
+    """
 
-Built = Callable[[], "tuple[highspy.HighsLp, Layout]"]  # a fresh copy of a prebuilt LP on each call
-
-
-def build_lp(net: Network, *, with_delta: bool = False) -> tuple[highspy.HighsLp, Layout]:
-    """The LP matrix of the TTR / TTS formulation (see :class:`TimeToRecover`), columnwise for HiGHS."""
-    n, m = len(net.nodes), len(net.supply)
-    idx = net.index
-    finished = np.array([i for i, nd in enumerate(net.nodes) if nd.finished], dtype=np.int64)
-    f = len(finished)
-    t_col = n + m + f
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    row_lo: list[float] = []
-    row_hi: list[float] = []
-
-    def add(r: int, c: int, v: float) -> None:
-        rows.append(r)
-        cols.append(c)
-        vals.append(v)
-
-    # u_j r_kj - sum_{i in P_jk} y_ij <= 0  for each node j and material k of its BOM
-    bom_row: dict[tuple[str, str], int] = {}
-    row_node: list[int] = []
-    for j, materials in net.bom.items():
-        for k, qty in materials.items():
-            r = len(row_lo)
-            bom_row[(j, k)] = r
-            row_node.append(idx[j])
-            row_lo.append(-INF)
-            row_hi.append(0.0)
-            add(r, idx[j], qty)
-    out_edges: dict[int, list[int]] = {}
-    bom_rows = len(row_lo)
-    edge_row = np.zeros(m, dtype=np.int64)
-    for e_pos, e in enumerate(net.supply):
-        edge_row[e_pos] = bom_row[(e.node, e.material)]
-        add(int(edge_row[e_pos]), n + e_pos, -1.0)
-        out_edges.setdefault(idx[e.supplier], []).append(e_pos)
-    # sum_j y_ij - u_i <= s_i  for each node i that ships
-    stock_row: dict[int, tuple[int, float]] = {}
-    for i, e_list in sorted(out_edges.items()):
-        r = len(row_lo)
-        row_node.append(i)
-        row_lo.append(-INF)
-        row_hi.append(net.nodes[i].stock)
-        for e_pos in e_list:
-            add(r, n + e_pos, 1.0)
-        add(r, i, -1.0)
-        stock_row[i] = (r, -1.0)
-    # l_j + u_j - d_j t >= -s_j  for each finished product j
-    for pos, j in enumerate(finished):
-        nd = net.nodes[j]
-        r = len(row_lo)
-        row_node.append(int(j))
-        row_lo.append(-nd.stock)
-        row_hi.append(INF)
-        add(r, n + m + pos, 1.0)
-        add(r, int(j), 1.0)
-        add(r, t_col, -float(nd.demand or 0.0))
-        stock_row[int(j)] = (r, 1.0)
-    # u_j - c_j t <= 0  where a capacity is given
-    for col, nd in enumerate(net.nodes):
-        if nd.capacity is not None:
-            r = len(row_lo)
-            row_node.append(col)
-            row_lo.append(-INF)
-            row_hi.append(0.0)
-            add(r, col, 1.0)
-            add(r, t_col, -nd.capacity)
-    # optional extra stock columns: they enlarge s_j in the row where node j's stock sits
-    delta = np.array(sorted(stock_row), dtype=np.int64) if with_delta else np.zeros(0, dtype=np.int64)
-    delta_start = t_col + 1
-    for pos, j in enumerate(delta):
-        r, sign = stock_row[int(j)]
-        add(r, delta_start + pos, sign)
-    num_col = delta_start + len(delta)
-    order = np.lexsort((np.asarray(rows), np.asarray(cols)))
-    col_arr = np.asarray(cols, dtype=np.int64)[order]
-    lp = highspy.HighsLp()
-    lp.num_col_ = num_col
-    lp.num_row_ = len(row_lo)
-    lp.col_cost_ = np.zeros(num_col)
-    lp.col_lower_ = np.zeros(num_col)
-    lp.col_upper_ = np.full(num_col, INF)
-    lp.row_lower_ = np.asarray(row_lo, dtype=np.float64)
-    lp.row_upper_ = np.asarray(row_hi, dtype=np.float64)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.searchsorted(col_arr, np.arange(num_col + 1)).astype(np.int32)
-    lp.a_matrix_.index_ = np.asarray(rows, dtype=np.int32)[order]
-    lp.a_matrix_.value_ = np.asarray(vals, dtype=np.float64)[order]
-    layout = Layout(
-        n, m, finished, t_col, delta, delta_start, np.asarray(row_node, dtype=np.int64), bom_rows, edge_row
-    )
-    return lp, layout
+    screen: bool = False
+    from_base: bool = False
+    base: Steady | None = None
+    bounded: bool = False
+    highs: highspy.Highs | None = None
 
 
 class _NetworkLP:
@@ -161,15 +73,13 @@ class _NetworkLP:
         highs: highspy.Highs | None = None,
     ) -> None:
         """``built``: the LP already cut out for ``network`` (a sub-network of a sweep), instead of building it;
-        ``highs``: a HiGHS instance to reuse (its previous model is dropped), as a sweep does for small sub-LPs."""
+        ``highs``: a HiGHS instance to reuse (its previous model is dropped)."""
         self.network = network
         self._built = built
         lp, self.layout = built() if built is not None else build_lp(network, with_delta=with_delta)
         self._prepare(lp)
         if highs is None:
-            highs = highspy.Highs()
-            highs.silent()
-            highs.setOptionValue("threads", 1)
+            highs = new_highs()
         else:
             highs.clearModel()
         self.highs = highs
@@ -208,6 +118,13 @@ class _NetworkLP:
         for option, value in (("presolve", "off"), ("solver", "ipm")):
             if status in _DEFINITE:
                 break
+            log.info(
+                "%s: HiGHS status %s from the kept basis; solving again with %s=%s",
+                type(self).__name__,
+                self.highs.modelStatusToString(status),
+                option,
+                value,
+            )
             default = self.highs.getOptionValue(option)[1]
             self.highs.clearSolver()
             self.highs.setOptionValue(option, value)
@@ -246,35 +163,30 @@ class TimeToRecover(_NetworkLP):
         u_j = 0                            for each j ∈ S
 
     The optimum is the TTR loss of S; the performance impact PI of a node is the loss with S = {node}.
-    ``solve`` returns self with ``loss``; ``lost_units()`` gives l_j per finished product.
-
-    ``screen=True`` (sweeps) skips solves whose answer is already known, exactly: any optimal solution
-    found at the same t whose loss equals the undisrupted loss L0(t) stays feasible, hence optimal, for
-    every S whose nodes all produce nothing in it, so such an S has loss L0(t) without a solve.
-    ``from_base=True`` (with ``screen``) starts each scenario from the undisrupted optimum's basis at the same
-    t instead of the previous scenario's, which may be far from it; ``base`` (a steady state of the whole
-    network with its basis, :func:`chainbrain.resilience.local.steady_state`) is where the undisrupted
-    solve at each t starts.
+    ``solve`` returns self with ``loss``; ``lost_units()`` gives l_j per finished product. ``built``: the LP
+    already cut out for ``network`` (:class:`~chainbrain.resilience.decompose.SubLPs`) instead of building it.
     """
 
-    def __init__(
-        self,
-        network: Network,
-        *,
-        presolve: str = "off",
-        screen: bool = False,
-        from_base: bool = False,
-        base: Steady | None = None,
-        built: Built | None = None,
-        highs: highspy.Highs | None = None,
-    ) -> None:
-        super().__init__(network, presolve=presolve, built=built, highs=highs)
+    def __init__(self, network: Network, *, presolve: str = "off", built: Built | None = None) -> None:
+        self._setup(network, presolve, built, _Warm())
+
+    @classmethod
+    def _sweeping(
+        cls, network: Network, warm: _Warm, *, presolve: str = "off", built: Built | None = None
+    ) -> TimeToRecover:
+        """The model as a sweep runs it (see :class:`_Warm`)."""
+        self = cls.__new__(cls)
+        self._setup(network, presolve, built, warm)
+        return self
+
+    def _setup(self, network: Network, presolve: str, built: Built | None, warm: _Warm) -> None:
+        super().__init__(network, presolve=presolve, built=built, highs=warm.highs)
         self.loss: float | None = None
-        self.from_base = from_base and screen
-        self._steady_base = base
+        self.from_base = warm.from_base and warm.screen
+        self._steady_base = warm.base
         self._base_basis: dict[float, highspy.HighsBasis] = {}
         self.ttr: float | None = None
-        self.screen = screen
+        self.screen = warm.screen
         self.screened = 0  # scenarios answered without a solve
         self._base: dict[float, tuple[float, np.ndarray]] = {}
         self._pending: tuple[Iterable[str] | str, float] | None = None
@@ -358,39 +270,41 @@ class TimeToSurvive(_NetworkLP):
     with t > 0, i.e. iff the same constraints with every stock set to 0 admit t = 1 (a steady state that
     meets demand from production alone). That LP is a second HiGHS instance, also built once and
     warm-started; only when it is infeasible is the (then bounded) TTS LP solved.
-
-    ``screen=True`` (sweeps) answers the steady-state test without a solve when it is already known,
-    exactly: a steady state found for one scenario is feasible for every S whose nodes all produce
-    nothing in it (→ None); and if the undisrupted network has no steady state, no S has one.
-
-    ``from_base=True`` starts each TTS solve from the basis of the undisrupted network's TTS optimum
-    (solved once) rather than the previous scenario's: on the 20,000-node synthetic network a scenario
-    with a large TTS then takes a few hundred pivots instead of tens of thousands.
     """
 
     def __init__(
-        self,
+        self, network: Network, *, presolve: str = "off", horizon: float = 1e6, built: Built | None = None
+    ) -> None:
+        self._setup(network, presolve, horizon, built, _Warm())
+
+    @classmethod
+    def _sweeping(
+        cls,
         network: Network,
+        warm: _Warm,
         *,
         presolve: str = "off",
         horizon: float = 1e6,
-        screen: bool = False,
-        bounded: bool = False,
-        from_base: bool = False,
         built: Built | None = None,
-        highs: highspy.Highs | None = None,
+    ) -> TimeToSurvive:
+        """The model as a sweep runs it (see :class:`_Warm`)."""
+        self = cls.__new__(cls)
+        self._setup(network, presolve, horizon, built, warm)
+        return self
+
+    def _setup(
+        self, network: Network, presolve: str, horizon: float, built: Built | None, warm: _Warm
     ) -> None:
         self.horizon = horizon
-        self.from_base = from_base
+        self.from_base = warm.from_base
         self._base_basis: highspy.HighsBasis | None = None
-        super().__init__(network, presolve=presolve, built=built, highs=highs)
+        super().__init__(network, presolve=presolve, built=built, highs=warm.highs)
         self.tts: float | None = None
-        self.screen = screen
+        self.screen = warm.screen
         self.screened = 0
         self._steady: _SteadyState | None = None
         self._steady_zero: np.ndarray | None = None  # nodes idle in some steady state found so far
-        # bounded=True: the caller has proved no scenario of this model has a steady state (TTS finite)
-        self._no_steady = bounded  # the undisrupted network has no steady state
+        self._no_steady = warm.bounded  # no scenario (or the undisrupted network) has a steady state
 
     def _steady_feasible(self, disrupted: Iterable[str] | str) -> bool:
         if self._no_steady:
@@ -462,10 +376,7 @@ class _SteadyState(_NetworkLP):
     infeasibility, after which a kept basis is of no use. A scenario starts from the previous scenario's
     optimum when that was a steady state reached in few pivots (still optimal once its nodes are back),
     else from the undisrupted network's optimal basis once that has been solved (a screened
-    :class:`TimeToSurvive` solves it first). Measured on the 20,000-node synthetic network: a
-    single node's failure takes tens to a few hundred dual simplex pivots from either; starting from a
-    scenario with a deficit took thousands, and never going back to the base basis lets the start drift
-    (2.7× slower per scenario), while going back every time pays a refactorisation each (2×).
+    :class:`TimeToSurvive` solves it first); the measurements behind this rule are in docs/benchmarks.md.
     """
 
     RESET_PIVOTS = 100  # a scenario that took more pivots sends the next one back to the base basis
@@ -478,15 +389,7 @@ class _SteadyState(_NetworkLP):
 
     def _prepare(self, lp: highspy.HighsLp) -> None:
         lay = self.layout
-        lower = np.asarray(lp.col_lower_, dtype=np.float64).copy()
-        lower[lay.t_col] = 1.0
-        upper = np.asarray(lp.col_upper_, dtype=np.float64).copy()
-        upper[lay.t_col] = 1.0
-        lp.col_lower_, lp.col_upper_ = lower, upper
-        row_lo = np.asarray(lp.row_lower_, dtype=np.float64)
-        row_hi = np.asarray(lp.row_upper_, dtype=np.float64)
-        lp.row_lower_ = np.where(np.isfinite(row_lo), 0.0, row_lo)
-        lp.row_upper_ = np.where(np.isfinite(row_hi), 0.0, row_hi)
+        zero_stock(lp, lay)
         cost = np.zeros(lp.num_col_)
         cost[lay.n + lay.m + np.arange(len(lay.finished))] = 1.0  # lost demand per day
         lp.col_cost_ = cost

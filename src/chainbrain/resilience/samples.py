@@ -42,12 +42,21 @@ def equal_share_flows(
     return flow
 
 
-def load_willems(path: str | Path, *, stock_days: float = 0.5, ttr_factor: float = 2.0) -> Network:
+def load_willems(
+    path: str | Path,
+    *,
+    stock_days: float = 0.5,
+    ttr_factor: float = 2.0,
+    capacity_factor: float | None = None,
+    stock_cover: float | None = None,
+) -> Network:
     """One Willems chain as a network.
 
     Illustrative parameters: ttr = ``ttr_factor`` × the stage's lead time (stageTime, at least 1 day);
     stock = ``stock_days`` × lead time × daily throughput (pipeline stock of the stage's output);
-    no capacity limits (the data set has none).
+    no capacity limits (the data set has none). The capacitated variant of a chain (what a plant with real
+    capacities looks like): ``capacity_factor`` × daily throughput at every stage, and with ``stock_cover``
+    a stock of that many days of throughput instead of the pipeline stock.
     """
     p = Path(path)
     stages: dict[str, dict] = {}
@@ -77,7 +86,8 @@ def load_willems(path: str | Path, *, stock_days: float = 0.5, ttr_factor: float
     nodes = [
         Node(
             nid,
-            stock=round(stock_days * r["lead"] * flow[nid], 6),
+            capacity=None if capacity_factor is None else capacity_factor * flow[nid],
+            stock=round((stock_days * r["lead"] if stock_cover is None else stock_cover) * flow[nid], 6),
             demand=r["demand"],
             ttr=ttr_factor * max(1.0, r["lead"]),
         )

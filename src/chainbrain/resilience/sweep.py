@@ -7,6 +7,7 @@ disrupted node: the re-solve then starts from a nearly optimal basis.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -18,10 +19,12 @@ import numpy as np
 
 from chainbrain.resilience.decompose import Decomposition, SubLPs
 from chainbrain.resilience.local import LocalSolver, NoSteadyState, Steady, steady_state
-from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, node_ttr
+from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, _Warm, node_ttr
 from chainbrain.resilience.network import Network, NetworkError
 
 Progress = Callable[[int], None]
+
+log = logging.getLogger(__name__)
 
 
 class RayUnavailable(RuntimeError):
@@ -93,7 +96,8 @@ class ScenarioSolver:
         if self._local is None:
             try:
                 self._local = LocalSolver(self.net, self._base, max_nodes=self.local_nodes)
-            except NoSteadyState:
+            except NoSteadyState as e:
+                log.info("no local method on this network (%s): whole-network models solve the rest", e)
                 self._local = False
         return self._local if isinstance(self._local, LocalSolver) else None
 
@@ -109,11 +113,13 @@ class ScenarioSolver:
         if self._highs is None:
             self._highs = (
                 TimeToRecover(sub, built=build).highs,
-                TimeToSurvive(sub, bounded=True, built=build).highs,
+                TimeToSurvive._sweeping(sub, _Warm(bounded=True), built=build).highs,
             )
         return (
-            TimeToRecover(sub, presolve=presolve, built=build, highs=self._highs[0]),
-            TimeToSurvive(sub, presolve=presolve, bounded=bounded, built=build, highs=self._highs[1]),
+            TimeToRecover._sweeping(sub, _Warm(highs=self._highs[0]), presolve=presolve, built=build),
+            TimeToSurvive._sweeping(
+                sub, _Warm(bounded=bounded, highs=self._highs[1]), presolve=presolve, built=build
+            ),
         )
 
     def _solve_whole(self, sc: Scenario) -> tuple[float, float | None]:
@@ -127,9 +133,10 @@ class ScenarioSolver:
             return answer
         if self._full is None:
             base = local.base if local else None
+            log.debug("%s: whole-network models for the scenarios no region settles", self.net.source)
             self._full = (
-                TimeToRecover(self.net, screen=True, from_base=True, base=base),
-                TimeToSurvive(self.net, screen=True, from_base=True),
+                TimeToRecover._sweeping(self.net, _Warm(screen=True, from_base=True, base=base)),
+                TimeToSurvive._sweeping(self.net, _Warm(screen=True, from_base=True)),
             )
         tts = self._full[1].solve(sc.nodes, steady=local.steady if local else None).tts
         if tts is None or tts >= sc.ttr:

@@ -18,7 +18,3 @@ class District(Record):
     yuxi: bool = False
     lon: float | None = Field(None, ge=-180, le=180)
     lat: float | None = Field(None, ge=-90, le=90)
-
-
-#: Chongqing municipality's province prefix
-CHONGQING_PREFIX = "50"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from chainbrain.errors import Conflict
 from chainbrain.store.tables import SQL_TABLE
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class transaction:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-class WriteConflict(RuntimeError):
+class WriteConflict(Conflict, RuntimeError):
     """A write collided with another write of the same records; nothing of it was stored (zh-CN message)."""
 
 

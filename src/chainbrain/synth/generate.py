@@ -28,6 +28,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from chainbrain.chain.boundary import CITY_PREFIX
+from chainbrain.errors import InvalidInput
 from chainbrain.store.records import insert_rows, table_columns, transaction
 from chainbrain.synth.codes import credit_codes
 from chainbrain.synth.geo import PROVINCES, DistrictPool, district_pool
@@ -42,7 +44,7 @@ POWERTRAIN_P = [0.45, 0.2, 0.2, 0.02, 0.05, 0.08]
 ROLE_NAMES = np.array(["OEM", "Tier1", "Tier2", "Tier3"])
 
 
-class SynthError(ValueError):
+class SynthError(InvalidInput, ValueError):
     """The synthetic dataset cannot be generated as asked."""
 
 
@@ -151,7 +153,7 @@ def _firms(rng: np.random.Generator, n: int, pool: DistrictPool, tax: Taxonomy, 
     n_oem = max(2, round(n * 0.002))
     role = np.concatenate([np.zeros(n_oem, np.int64), rng.choice([1, 2, 3], n - n_oem, p=[0.25, 0.4, 0.35])])
     fd = rng.choice(len(pool.codes), n, p=pool.weight)
-    cq = np.flatnonzero(np.char.startswith(pool.codes, "50"))
+    cq = np.flatnonzero(np.char.startswith(pool.codes, CITY_PREFIX))
     if len(cq):
         fd[0] = cq[rng.integers(len(cq))]
     fseg = np.where(role == 0, n_parts, rng.integers(0, n_parts, n))

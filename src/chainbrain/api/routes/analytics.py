@@ -16,16 +16,14 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
-from chainbrain.api import queries
 from chainbrain.api.accounts import User
 from chainbrain.api.cache import CHAIN
-from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, sees_all_links
+from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, SettingsDep, sees_all_links
 from chainbrain.api.routes.common import ERRORS, Page, forbidden
 from chainbrain.chain import (
     BoundaryError,
     Concentration,
     GapRow,
-    WhatIfError,
     WhatIfResult,
     city_rate,
     concentration,
@@ -35,11 +33,14 @@ from chainbrain.chain import (
     whatif,
 )
 from chainbrain.schema.numbers import FiniteFloat
+from chainbrain.store import directory as queries
 
 router = APIRouter(prefix="/analytics", tags=["analytics"], responses=ERRORS)
 
 BoundaryQ = Query(
-    "city", max_length=40, description="本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数"
+    None,
+    max_length=40,
+    description="本地范围：city（重庆市）、chengyu（成渝）或 radius:公里数；默认为服务端设置 CHAINBRAIN_BOUNDARY",
 )
 FIRM_LEVEL_ZH = "按企业或车型的配套数据属于企业机密，只读用户只能查看全市、区县或环节的汇总"
 
@@ -122,9 +123,10 @@ def _bad_input(e: ValueError) -> HTTPException:
 
 @router.get("/overview", response_model=Overview)
 async def read_overview(
-    conn: ConnDep, cache: CacheDep, user: CurrentUser, boundary: str = BoundaryQ
+    conn: ConnDep, cache: CacheDep, user: CurrentUser, settings: SettingsDep, boundary: str | None = BoundaryQ
 ) -> Response:
     """Key figures of the cluster and the city-wide local supporting rate."""
+    boundary = boundary or settings.boundary
 
     full = sees_all_links(user)
 
@@ -169,11 +171,13 @@ async def read_local_rate(
     conn: ConnDep,
     cache: CacheDep,
     user: CurrentUser,
+    settings: SettingsDep,
     by: Literal["oem", "model", "segment", "district", "city"] = Query("oem", description="汇总口径"),
-    boundary: str = BoundaryQ,
+    boundary: str | None = BoundaryQ,
     buyers: Literal["oem", "all"] = Query("oem", description="oem：只算整车企业的采购；all：所有采购方"),
 ) -> Response:
     """本地配套率 by OEM, vehicle model, segment, district or the whole city (value- and count-weighted)."""
+    boundary = boundary or settings.boundary
     if by in ("oem", "model") and user.role == "viewer":
         raise forbidden(FIRM_LEVEL_ZH)
     firm_level = by in ("oem", "model")
@@ -210,11 +214,13 @@ async def read_gaps(
     conn: ConnDep,
     cache: CacheDep,
     user: CurrentUser,
-    boundary: str = BoundaryQ,
+    settings: SettingsDep,
+    boundary: str | None = BoundaryQ,
     buyers: Literal["oem", "all"] = Query("all", description="all：所有采购方；oem：只算整车企业"),
     top: int | None = Query(None, ge=1, le=1000, description="只返回前 N 个环节"),
 ) -> Response:
     """补链: segments the area needs with too little local supply, ranked by outside purchases."""
+    boundary = boundary or settings.boundary
     full = sees_all_links(user)
     cut = top if full else None  # for other roles the cut comes after the withheld rows are moved down
 
@@ -264,13 +270,12 @@ class WhatIfIn(BaseModel):
     segment: str = Field(min_length=1, max_length=64, description="产业链环节编号")
     capacity: FiniteFloat = Field(gt=0, le=1e12, description="新增本地产能（环节单位/年）")
     district: str | None = Field(None, pattern=r"^\d{6}$", description="新供应商所在区县代码")
-    boundary: str = Field("city", max_length=40)
+    boundary: str | None = Field(
+        None, max_length=40, description="本地范围；默认为服务端设置 CHAINBRAIN_BOUNDARY"
+    )
 
 
 @router.post("/whatif")
-def run_whatif(body: WhatIfIn, conn: ConnDep, user: AnalystUser) -> WhatIfResult:
+def run_whatif(body: WhatIfIn, conn: ConnDep, user: AnalystUser, settings: SettingsDep) -> WhatIfResult:
     """What if a new local supplier of a segment opened: the local rate before and after (nothing is written)."""
-    try:
-        return whatif(conn, body.segment, body.capacity, body.district, body.boundary)
-    except (WhatIfError, BoundaryError) as e:
-        raise _bad_input(e) from e
+    return whatif(conn, body.segment, body.capacity, body.district, body.boundary or settings.boundary)

@@ -169,12 +169,12 @@ def update_password(
         _, revoked = accounts.change_password(
             conn, user.username, body.new_password, old_password=body.old_password
         )
-    except accounts.WrongPassword as e:
+    except accounts.WrongPassword:
         audit(conn, user, "auth.login_failed", detail={"username": user.username, "via": "password"}, ip=ip)
-        raise HTTPException(e.status, str(e)) from e
-    except AccountError as e:
+        raise
+    except AccountError:
         login_succeeded(conn, attempt)  # the current password matched; the new one was refused
-        raise HTTPException(e.status, str(e)) from e
+        raise
     login_succeeded(conn, attempt)
     request.app.state.sessions.drop_user(user.id)
     audit(conn, user, "auth.password", f"user:{user.username}", {"revoked": revoked}, ip)

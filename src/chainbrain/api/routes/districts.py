@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
-from chainbrain.api import queries
 from chainbrain.api.deps import ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page, Provenance, not_found
+from chainbrain.store import directory as queries
 
 router = APIRouter(prefix="/districts", tags=["districts"], responses=ERRORS)
 
@@ -30,12 +31,44 @@ class DistrictOut(Provenance):
     nev_volume: float
 
 
+#: a position: longitude, latitude (degrees)
+Position = list[int | float]
+
+
+class DistrictShapeName(BaseModel):
+    code: str = Field(description="区划代码（6位）")
+    name: str
+
+
+class Polygon(BaseModel):
+    type: Literal["Polygon"]
+    coordinates: list[list[Position]]
+
+
+class MultiPolygon(BaseModel):
+    type: Literal["MultiPolygon"]
+    coordinates: list[list[list[Position]]]
+
+
+class DistrictFeature(BaseModel):
+    type: Literal["Feature"]
+    properties: DistrictShapeName
+    geometry: Annotated[Polygon | MultiPolygon, Field(discriminator="type")]
+
+
+class DistrictShapes(BaseModel):
+    """A GeoJSON FeatureCollection of the districts' boundaries."""
+
+    type: Literal["FeatureCollection"]
+    features: list[DistrictFeature]
+
+
 @lru_cache(maxsize=1)
-def _geojson() -> dict[str, Any]:
+def _geojson() -> DistrictShapes:
     from chainbrain.data import district_geojson
 
     data = district_geojson()
-    return json.loads(data) if isinstance(data, str) else data
+    return DistrictShapes.model_validate(json.loads(data) if isinstance(data, str) else data)
 
 
 @router.get("")
@@ -50,7 +83,7 @@ def read_districts(
 
 
 @router.get("/geojson")
-def read_district_geojson(user: CurrentUser) -> dict[str, Any]:
+def read_district_geojson(user: CurrentUser) -> DistrictShapes:
     """Boundaries of Chongqing's districts (GeoJSON FeatureCollection; properties carry code and name)."""
     return _geojson()
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from chainbrain.api import queries
 from chainbrain.api.accounts import User
 from chainbrain.api.deps import ConnDep, CurrentUser, sees_all_links, sees_firm
 from chainbrain.api.routes.common import ERRORS, Page, PageNo, PageSize, Provenance, not_found
 from chainbrain.api.routes.sites import SiteOut
 from chainbrain.api.routes.supply_links import SupplyLinkOut
 from chainbrain.api.routes.vehicle_models import VehicleModelOut
+from chainbrain.store import directory as queries
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"], responses=ERRORS)
 

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import FileResponse, JSONResponse
@@ -47,7 +47,8 @@ class ProblemOut(BaseModel):
     file: str
     row: int | None
     column: str | None
-    value: Any = None
+    #: the value as read (a cell that is not text, a number or a yes/no is shown as its text)
+    value: bool | int | float | str | None = None
     reason: str
 
 
@@ -76,10 +77,7 @@ class RejectedOut(ErrorOut):
 
 
 def _spec(table: str) -> registry.TableIO:
-    try:
-        return registry.get(table)
-    except KeyError as e:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(e.args[0])) from e
+    return registry.get(table)
 
 
 def upload_name(filename: str | None) -> str:
@@ -242,7 +240,13 @@ def rejected_handler(request: Request, exc: Exception) -> JSONResponse:
 REJECTED = _Rejected
 
 
-@router.get("/{table}/export", response_class=FileResponse)
+@router.get(
+    "/{table}/export",
+    response_class=FileResponse,
+    responses={
+        200: {"description": "导出的文件", "content": {"text/csv": {}, XLSX: {}, "application/json": {}}}
+    },
+)
 def export_data(
     table: str,
     conn: ConnDep,

@@ -10,10 +10,11 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from chainbrain.api.deps import ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page
+from chainbrain.schema.numbers import FiniteFloat
 
 router = APIRouter(prefix="/infra", tags=["infra"], responses=ERRORS)
 
@@ -222,3 +223,152 @@ def read_infra_targets(conn: ConnDep, user: CurrentUser) -> Page[TargetProgressO
 
     rows = infra_targets(conn)
     return Page(data=[TargetProgressOut(**vars(t)) for t in rows], count=len(rows))
+
+
+class ProposalIn(BaseModel):
+    """选址建议的参数：新增超充站数、覆盖半径，以及示意的站点规模假设。"""
+
+    count: int = Field(50, ge=1, le=500, description="新增超充站数（1–500）")
+    radius_km: FiniteFloat | None = Field(None, gt=0, le=50, description="覆盖半径（公里），默认 5")
+    kind: str = Field("ultra", pattern=r"^(ultra|超充)$", description="站点类型：目前仅 超充（ultra）")
+    arrivals_per_vehicle: FiniteFloat = Field(
+        0.01, gt=0, le=1, description="示意：每辆新能源车在高峰小时到站充电的概率（次/小时）"
+    )
+    session_minutes: FiniteFloat = Field(20.0, gt=0, le=240, description="示意：平均充电时长（分钟）")
+    max_p_wait: FiniteFloat = Field(0.2, gt=0, le=1, description="等待概率上限（Erlang C）")
+    include_pipeline: bool = Field(False, description="登记的在建、规划超充站视为已选址")
+
+
+class SizingOut(BaseModel):
+    guns: int
+    arrivals_per_hour: float
+    offered_erlangs: float
+    p_wait: float
+    mean_wait_minutes: float
+    utilisation: float
+
+
+class ProposedSiteOut(BaseModel):
+    rank: int
+    township_code: str
+    township_name: str
+    district_code: str
+    district_name: str | None
+    lon: float
+    lat: float
+    new_townships: int
+    new_weight: float
+    newly_covered: list[str]
+    sizing: SizingOut
+
+
+class ProposalOut(BaseModel):
+    count: int
+    radius_km: float
+    as_of: dt.date
+    existing_stations: int
+    townships: int
+    covered_before: int
+    covered_after: int
+    percent_before: float | None
+    percent_after: float | None
+    weight_total: float
+    weight_before: float
+    weight_after: float
+    include_pipeline: bool
+    pipeline_stations: int
+    covered_pipeline: int
+    weight_pipeline: float
+    needed: int
+    status: str
+    note: str | None
+    seconds: float
+    weight_basis: str
+    arrivals_per_vehicle: float
+    session_minutes: float
+    max_p_wait: float
+    illustrative: bool = Field(description="需求权重与站点规模假设为示意")
+    sites: list[ProposedSiteOut]
+
+
+class PlanYearOut(BaseModel):
+    year: int
+    stations: int
+    added: int
+    added_sites: list[str]
+    covered_townships: int
+    coverage_pct: float
+    demand_coverage: float
+    mean_km: float | None
+    model: str
+    status: str
+
+
+class BuildPlanOut(BaseModel):
+    target: int
+    year: int
+    radius_km: float
+    as_of: dt.date
+    existing_stations: int
+    building: int
+    planned: int
+    townships: int
+    covered_now: int
+    coverage_pct_now: float | None
+    weight_basis: str
+    status: str
+    note: str | None
+    years: list[PlanYearOut]
+
+
+@router.post("/proposals")
+def create_proposal(conn: ConnDep, user: CurrentUser, body: ProposalIn) -> ProposalOut:
+    """选址建议: the ``count`` new 超充站 sites that newly cover the most township demand within the radius
+    (MCLP, existing operating 超充站 kept), with before/after coverage and Erlang C sizing. Computes only —
+    nothing is written, so every logged-in role may ask; the solve has a time limit and ``status`` /
+    ``note`` say when the answer is not proven optimal."""
+    from chainbrain.infra.planning import propose_sites
+    from chainbrain.siting.errors import InputError
+
+    try:
+        p = propose_sites(
+            conn,
+            count=body.count,
+            radius_km=body.radius_km,
+            arrivals_per_vehicle=body.arrivals_per_vehicle,
+            session_minutes=body.session_minutes,
+            max_p_wait=body.max_p_wait,
+            include_pipeline=body.include_pipeline,
+        )
+    except InputError as e:
+        raise _bad(str(e)) from e
+    sites = [ProposedSiteOut(**(vars(s) | {"sizing": SizingOut(**vars(s.sizing))})) for s in p.sites]
+    fields = {k: v for k, v in vars(p).items() if k != "sites"}
+    return ProposalOut(
+        **fields,
+        percent_before=p.percent_before,
+        percent_after=p.percent_after,
+        illustrative=True,
+        sites=sites,
+    )
+
+
+@router.get("/plan")
+def read_plan(
+    conn: ConnDep,
+    user: CurrentUser,
+    target: Annotated[int, Query(ge=1, le=100_000, description="目标超充站数（座）")] = 2000,
+    year: Annotated[int, Query(ge=2000, le=2100, description="目标年份")] = 2027,
+    radius_km: Annotated[float | None, Query(gt=0, le=50, description="覆盖半径（公里），默认 5")] = None,
+) -> BuildPlanOut:
+    """建设计划: year by year from the operating 超充站 today to ``target`` by ``year`` — stations added each
+    year and the township coverage reached (MCLP while coverage can grow, then p-median)."""
+    from chainbrain.infra.planning import yearly_plan
+    from chainbrain.siting.errors import InputError
+
+    try:
+        plan = yearly_plan(conn, target=target, year=year, radius_km=radius_km)
+    except InputError as e:
+        raise _bad(str(e)) from e
+    fields = {k: v for k, v in vars(plan).items() if k != "years"}
+    return BuildPlanOut(**fields, years=[PlanYearOut(**vars(y)) for y in plan.years])

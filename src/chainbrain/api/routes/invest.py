@@ -11,9 +11,7 @@ Excel export carries the full evidence and is for admins and analysts.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import FileResponse
@@ -40,19 +38,12 @@ District = Query(None, pattern=r"^\d{6}$", description="区县代码（6位）�
 class Recommendations(BaseModel):
     """Flagged segments, each with its ranked candidates; ``weights`` are the score parts' weights."""
 
-    data: list[dict[str, Any]]
+    data: list[attract.SegmentTargets]
     count: int
     weights: dict[str, float]
 
 
-class Funnel(BaseModel):
-    """How many recommended (and other) leads reached each stage; 本地供货 checked against the store."""
-
-    district: str | None
-    stages: list[dict[str, str]]
-    recommended: dict[str, Any]
-    other: dict[str, Any]
-    supplying_checks: list[dict[str, Any]]
+Funnel = leads.Funnel
 
 
 class CultivateList(BaseModel):
@@ -60,9 +51,9 @@ class CultivateList(BaseModel):
 
     tier: str
     tier_zh: str
-    data: list[dict[str, Any]]
+    data: list[cultivate.TierAssessment]
     count: int
-    progress: list[dict[str, Any]]
+    progress: list[cultivate.TierProgress]
 
 
 def _recommend(
@@ -98,7 +89,7 @@ def read_recommendations(
     top: int = Query(5, ge=1, le=100, description="每个环节最多列出的候选企业数"),
 ) -> Recommendations:
     """补链强链招商推荐: per gap or weak segment, outside firms ranked by a score in named parts with evidence."""
-    rows = [t.to_dict() for t in _targets(conn, cache, user, segment, district, top)]
+    rows = _targets(conn, cache, user, segment, district, top)
     return Recommendations(data=rows, count=len(rows), weights=attract.WEIGHTS)
 
 
@@ -111,7 +102,7 @@ class DistrictGroup(BaseModel):
     segments: list[str]
     count: int
     total_score: float
-    candidates: list[dict[str, Any]]
+    candidates: list[attract.Candidate]
 
 
 @router.get("/map")
@@ -126,7 +117,7 @@ def read_invest_map(
     rows = [
         DistrictGroup(
             **{k: g[k] for k in ("district", "name", "parks", "segments", "count", "total_score")},
-            candidates=[asdict(c) for c in g["candidates"]],
+            candidates=g["candidates"],
         )
         for g in groups
     ]
@@ -163,13 +154,10 @@ def read_leads(
     stage: str | None = Query(
         None, description="当前阶段：线索/洽谈/签约/投产/本地供货/终止（或 lead、talks …）"
     ),
-) -> Page[dict[str, Any]]:
+) -> Page[leads.Lead]:
     """招商线索 with their stage history (线索 → 洽谈 → 签约 → 投产 → 本地供货), dates and owners."""
-    try:
-        items = leads.list_leads(conn, district=district, stage=stage)
-    except leads.LeadError as e:
-        raise HTTPException(422, f"参数 stage 不正确：{e}") from e
-    return Page(data=[asdict(x) for x in items], count=len(items))
+    items = leads.list_leads(conn, district=district, stage=stage)
+    return Page(data=items, count=len(items))
 
 
 @router.get("/leads/funnel")
@@ -180,7 +168,7 @@ def read_funnel(
     f = leads.funnel(conn, district=district)
     if not sees_all_links(user):  # the supply links behind a confirmed 本地供货 are confidential
         f["supplying_checks"] = [{**c, "local_links": []} for c in f["supplying_checks"]]
-    return Funnel(**f)
+    return f
 
 
 def _tier(conn: ConnDep, user: User, tier: str, district: str | None, top: int) -> CultivateList:
@@ -190,7 +178,7 @@ def _tier(conn: ConnDep, user: User, tier: str, district: str | None, top: int) 
         items = visibility.public_assessments(
             cultivate.candidates(conn, tier, district=district), lambda eid: sees_firm(user, eid), top
         )
-    rows = [asdict(a) for a in items]
+    rows = list(items)
     return CultivateList(
         tier=tier, tier_zh=TIER_ZH[tier], data=rows, count=len(rows), progress=cultivate.progress(conn)
     )
@@ -219,11 +207,11 @@ def read_xjr(
 @cultivate_router.get("/transform")
 def read_transform(
     conn: ConnDep, user: CurrentUser, district: str | None = DistrictQ, top: int = TopQ
-) -> Page[dict[str, Any]]:
+) -> Page[transform.TransformCandidate]:
     """Traditional parts firms that could move to new-energy segments: the segments, scores and reasons."""
     if sees_all_links(user):
         items = transform.candidates(conn, district=district, top=top)
     else:  # the pull is the segment's outside purchases: withheld where few firms make it up, ranked after
         hidden = disclosure.withheld_keys(conn, "segment", "city", "all")  # the gaps the pull is read from
         items = visibility.public_transform(transform.candidates(conn, district=district), hidden, top)
-    return Page(data=[asdict(c) for c in items], count=len(items))
+    return Page(data=items, count=len(items))

@@ -13,10 +13,10 @@ no longer than the limits of :mod:`chainbrain.match.records` (listed in ``docs/a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field
 
 from chainbrain.api.accounts import User, audit
@@ -25,7 +25,6 @@ from chainbrain.api.routes.common import ERRORS, ErrorOut, Page, forbidden
 from chainbrain.match import engine, records
 from chainbrain.match.records import Cert, Id
 from chainbrain.schema.numbers import OptionalFiniteFloat
-from chainbrain.store.records import WriteConflict
 
 router = APIRouter(tags=["match"], responses=ERRORS)
 
@@ -72,7 +71,7 @@ class OfferIn(BaseModel):
 class Matches(BaseModel):
     """Ranked answers, best first, each with its score parts and explanation; ``weights`` of the parts."""
 
-    data: list[dict[str, Any]]
+    data: list[engine.Match]
     count: int
     weights: dict[str, float]
 
@@ -89,20 +88,6 @@ def _scope(user: User, asked: str | None) -> str | None:
     if asked is not None and asked != user.enterprise_id:
         raise forbidden(f"企业用户只能查看本企业（{user.enterprise_id}）的记录")
     return user.enterprise_id
-
-
-def _bad(e: records.MatchRecordError) -> HTTPException:
-    code = status.HTTP_404_NOT_FOUND if "不存在" in str(e) else 422
-    return HTTPException(code, str(e))
-
-
-def _refused(e: records.MatchRecordError | WriteConflict) -> HTTPException:
-    """A post that was not stored: 403 for another firm's plant, 409 for a collision, else 422."""
-    if isinstance(e, records.SiteNotOwned):
-        return forbidden(str(e))
-    if isinstance(e, WriteConflict):
-        return HTTPException(status.HTTP_409_CONFLICT, str(e))
-    return HTTPException(422, str(e))
 
 
 def _sites_of(user: User) -> str | None:
@@ -140,10 +125,7 @@ def create_need(
     def record(need: records.Need) -> None:
         audit(conn, user, "need.create", f"need:{need.id}", need.model_dump(mode="json"), ip)
 
-    try:
-        need = records.add_need(conn, data, sites_of=_sites_of(user), before_commit=record)
-    except (records.MatchRecordError, WriteConflict) as e:
-        raise _refused(e) from e
+    need = records.add_need(conn, data, sites_of=_sites_of(user), before_commit=record)
     cache.invalidate("need")
     return need
 
@@ -173,33 +155,29 @@ def create_offer(
     def record(offer: records.Offer) -> None:
         audit(conn, user, "offer.create", f"offer:{offer.id}", offer.model_dump(mode="json"), ip)
 
-    try:
-        offer = records.add_offer(conn, data, sites_of=_sites_of(user), before_commit=record)
-    except (records.MatchRecordError, WriteConflict) as e:
-        raise _refused(e) from e
+    offer = records.add_offer(conn, data, sites_of=_sites_of(user), before_commit=record)
     cache.invalidate("offer")
     return offer
 
 
-def _match_view(m: engine.Match, user: User) -> dict[str, Any]:
+def _match_view(m: engine.Match, user: User) -> engine.Match:
     """A match as ``user`` may see it: another firm's spare capacity only as a share of the need's volume."""
-    d = asdict(m)
     if sees_all_links(user) or m.need_id is not None or m.id == user.enterprise_id:
-        return d
-    for p in d["parts"]:
-        if p["key"] == "capacity" and p["explain"].startswith("富余产能"):
-            enough = "足以满足需求" if p["value"] >= 1 else f"约为需求量的 {p['value']:.0%}"
-            p["explain"] = f"富余产能{enough}（{HIDDEN_CAPACITY}）"
-    return d
+        return m
+
+    def shown(p: engine.MatchPart) -> engine.MatchPart:
+        if p.key == "capacity" and p.explain.startswith("富余产能"):
+            enough = "足以满足需求" if p.value >= 1 else f"约为需求量的 {p.value:.0%}"
+            return replace(p, explain=f"富余产能{enough}（{HIDDEN_CAPACITY}）")
+        return p
+
+    return replace(m, parts=[shown(p) for p in m.parts])
 
 
 @router.get("/needs/{need_id}/matches")
 def read_need_matches(need_id: str, conn: ConnDep, user: MatchUser, top: int = TopQ) -> Matches:
     """Suppliers for a need, best first (local first), each part of the score explained."""
-    try:
-        need = records.get_need(conn, need_id)
-    except records.MatchRecordError as e:
-        raise _bad(e) from e
+    need = records.get_need(conn, need_id)
     _own(user, need.buyer_id, "查看")
     items = engine.rank_suppliers(conn, need, top=top)
     return Matches(data=[_match_view(m, user) for m in items], count=len(items), weights=engine.WEIGHTS)
@@ -208,10 +186,7 @@ def read_need_matches(need_id: str, conn: ConnDep, user: MatchUser, top: int = T
 @router.get("/offers/{offer_id}/matches")
 def read_offer_matches(offer_id: str, conn: ConnDep, user: MatchUser, top: int = TopQ) -> Matches:
     """Open needs an offer could answer, best first, scored with the same parts."""
-    try:
-        offer = records.get_offer(conn, offer_id)
-    except records.MatchRecordError as e:
-        raise _bad(e) from e
+    offer = records.get_offer(conn, offer_id)
     _own(user, offer.supplier_id, "查看")
     items = engine.rank_needs(conn, offer, top=top)
     return Matches(data=[_match_view(m, user) for m in items], count=len(items), weights=engine.WEIGHTS)

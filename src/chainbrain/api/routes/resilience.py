@@ -23,7 +23,7 @@ import math
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Generic, NamedTuple, TypeVar
 
 import anyio
 import duckdb
@@ -34,11 +34,22 @@ from chainbrain.api.accounts import User
 from chainbrain.api.cache import NETWORK, ResultCache
 from chainbrain.api.deps import CacheDep, ConnDep, CurrentUser, require_roles, sees_all_links
 from chainbrain.api.routes.common import ERRORS, forbidden
-from chainbrain.resilience import actions
+from chainbrain.resilience import actions, ranking
 from chainbrain.resilience.dbnet import network_from_store
 from chainbrain.resilience.model import SolveError
 from chainbrain.resilience.network import Network, NetworkError
+from chainbrain.resilience.results import (
+    AtRiskSite,
+    ChokePoint,
+    DistrictImpact,
+    DistrictScenario,
+    NetworkView,
+    RankedSite,
+    SiteActions,
+    SoleSource,
+)
 from chainbrain.resilience.sweep import sweep
+from chainbrain.store import sweeps
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +58,15 @@ MAX_TTR_DAYS = 365.0
 VIEWER_ONLY_AGGREGATES = "只读用户仅可查看汇总结果（区县情景、按环节的卡脖子点），不可查看单个场所的风险"
 
 
-class Listing(BaseModel):
+T = TypeVar("T")
+
+
+class Listing(BaseModel, Generic[T]):
     """A list and its length; ``notes`` say what the network builder left out or assumed."""
 
-    data: list[dict[str, Any]]
+    data: list[T]
     count: int
     notes: list[str] = []
-
-
-class NetworkView(BaseModel):
-    """Nodes (sites) and supply edges, for a graph view."""
-
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, Any]]
-    count: int
 
 
 class Ranked(NamedTuple):
@@ -68,7 +74,7 @@ class Ranked(NamedTuple):
     rebuilt network with an older sweep)."""
 
     net: Network
-    rows: list[dict[str, Any]]
+    rows: list[RankedSite]
 
 
 class _Stopped(Exception):
@@ -98,57 +104,32 @@ def _ranking(
     def compute() -> Ranked:
         net = _network(conn, cache)
         try:
-            rows = sweep(net, progress=check)
+            rows = sweeps.cached_sweep(conn, lambda: sweep(net, progress=check))  # persisted per version
+            return Ranked(net, ranking.rank(net, rows))
         except SolveError as e:
             raise _solve_failed(e) from e
-        risky = {r["node"] for r in actions.at_risk(rows)}
-        out = []
-        for r in rows:
-            meta = net.node(r["node"]).meta
-            out.append(
-                {
-                    "node": r["node"],
-                    "name": meta.get("name", r["node"]),
-                    "firm": meta.get("firm"),
-                    "district": meta.get("district"),
-                    "segment": meta.get("segment"),
-                    "ttr": r["ttr"],
-                    "loss": r["loss"],
-                    "tts": r["tts"],
-                    "rei": r["rei"],
-                    "at_risk": r["node"] in risky,
-                }
-            )
-        return Ranked(net, out)
 
     # one sweep per store state: readers of a sweep under way wait for it (or get the previous one)
     return cache.get("resilience:ranking", compute, NETWORK)
 
 
-def _at_risk(conn: duckdb.DuckDBPyConnection, cache: ResultCache) -> list[dict[str, Any]]:
-    def compute() -> list[dict[str, Any]]:
-        from chainbrain.resilience.stock import EmergencyStock
-
+def _at_risk(conn: duckdb.DuckDBPyConnection, cache: ResultCache) -> list[AtRiskSite]:
+    def compute() -> list[AtRiskSite]:
         ranked = _ranking(conn, cache)
-        model = EmergencyStock(ranked.net)
         try:
-            return [
-                {**r, "extra_stock": model.solve(r["node"], r["ttr"]).extra}
-                for r in ranked.rows
-                if r["at_risk"]
-            ]
+            return ranking.at_risk_sites(ranked.net, ranked.rows)
         except SolveError as e:
             raise _solve_failed(e) from e
 
     return cache.get("resilience:at-risk", compute, NETWORK)
 
 
-def _choke_points(conn: duckdb.DuckDBPyConnection, cache: ResultCache) -> list[dict[str, Any]]:
+def _choke_points(conn: duckdb.DuckDBPyConnection, cache: ResultCache) -> list[ChokePoint]:
     net = _network(conn, cache)
 
-    def compute() -> list[dict[str, Any]]:
+    def compute() -> list[ChokePoint]:
         try:
-            return actions.choke_points(net)
+            return actions.find_choke_points(net)
         except SolveError as e:
             raise _solve_failed(e) from e
 
@@ -218,27 +199,26 @@ def _visible_nodes(net: Network, user: User) -> set[str] | None:
     """The nodes ``user`` may see: None = all; an enterprise user its firm's sites and their direct suppliers."""
     if _sees_sites(user):
         return None
-    own = {nd.id for nd in net.nodes if nd.meta.get("firm") == user.enterprise_id}
-    return own | {e.supplier for e in net.supply if e.node in own}
+    return ranking.firm_scope(net, str(user.enterprise_id))
 
 
 @router.get("/ranking")
-def read_ranking(conn: ConnDep, cache: CacheDep, user: FirmUser) -> Listing:
+def read_ranking(conn: ConnDep, cache: CacheDep, user: FirmUser) -> Listing[RankedSite]:
     """每个场所中断的 TTR 损失、生存时间 TTS（null = 不受影响）与风险暴露指数 REI（= 损失 / 最大损失），损失最大者在前；
     ``at_risk`` = TTS < TTR。企业用户只看本企业场所及其直接供应商。"""
     _sees_sites(user)  # refuse before any sweep
     ranked = _ranking(conn, cache)
     seen = _visible_nodes(ranked.net, user)
-    data = [r for r in ranked.rows if seen is None or r["node"] in seen]
+    data = [r for r in ranked.rows if seen is None or r.node in seen]
     return Listing(data=data, count=len(data), notes=ranked.net.notes)
 
 
 @router.get("/at-risk")
-def read_at_risk(conn: ConnDep, cache: CacheDep, user: FirmUser) -> Listing:
+def read_at_risk(conn: ConnDep, cache: CacheDep, user: FirmUser) -> Listing[AtRiskSite]:
     """TTS < TTR 的场所（需要备份或应急库存），每个附最少追加库存 ``extra_stock``（null = 库存无法弥补）。"""
     seen = _visible_nodes(_network(conn, cache), user)
     rows = _at_risk(conn, cache)
-    data = [r for r in rows if seen is None or r["node"] in seen]
+    data = [r for r in rows if seen is None or r.node in seen]
     return Listing(data=data, count=len(data))
 
 
@@ -248,7 +228,7 @@ def read_node_actions(
     cache: CacheDep,
     user: FirmUser,
     node: str = Path(description="场所编号（网络节点）"),
-) -> dict[str, Any]:
+) -> SiteActions:
     """一个场所的应对：最少追加库存与备份供应商（同环节、有富余产能，本地优先，附可避免的损失）。"""
     _sees_sites(user)
     ranked = _ranking(conn, cache)
@@ -258,15 +238,11 @@ def read_node_actions(
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"供应网络中没有场所 {node}，请检查编号")
     if seen is not None and node not in seen:
         raise forbidden(f"企业用户只能查看本企业（{user.enterprise_id}）及其直接供应商的场所")
-    row = next(r for r in ranked.rows if r["node"] == node)
+    row = next(r for r in ranked.rows if r.node == node)
 
-    def compute() -> dict[str, Any]:
+    def compute() -> SiteActions:
         try:
-            return {
-                **row,
-                "extra_stock": actions.extra_stock(net, node, ttr=row["ttr"]) if row["at_risk"] else 0.0,
-                "backups": actions.backups(net, node, ttr=row["ttr"]),
-            }
+            return ranking.site_actions(net, row)
         except (NetworkError, SolveError) as e:
             raise HTTPException(422, f"场所 {node} 的应对方案无法计算：{e}") from e
 
@@ -274,7 +250,9 @@ def read_node_actions(
 
 
 @router.get("/choke-points")
-def read_choke_points(conn: ConnDep, cache: CacheDep, user: CurrentUser) -> Listing:
+def read_choke_points(
+    conn: ConnDep, cache: CacheDep, user: CurrentUser
+) -> Listing[ChokePoint] | Listing[SoleSource]:
     """卡脖子环节：本地整车厂只有唯一供应商的环节，依赖的整车厂与该供应商中断的损失。
     只读用户看不到供应商名称；企业用户只看供应本企业整车厂的。"""
     net = _network(conn, cache)
@@ -282,11 +260,11 @@ def read_choke_points(conn: ConnDep, cache: CacheDep, user: CurrentUser) -> List
     if sees_all_links(user):
         data = rows
     elif user.role == "enterprise" and user.enterprise_id:
-        own = {nd.id for nd in net.nodes if nd.meta.get("firm") == user.enterprise_id}
-        data = [{**r, "oems": [o for o in r["oems"] if o in own]} for r in rows if own & set(r["oems"])]
+        data = ranking.choke_points_of(rows, ranking.firm_sites(net, user.enterprise_id))
     else:
-        data = [{k: v for k, v in r.items() if k not in ("supplier", "supplier_name")} for r in rows]
-    return Listing(data=data, count=len(data))
+        anonymous = [r.anonymous() for r in rows]
+        return Listing[SoleSource](data=anonymous, count=len(anonymous))
+    return Listing[ChokePoint](data=data, count=len(data))
 
 
 def _district_exists(conn: duckdb.DuckDBPyConnection, code: str) -> str:
@@ -306,7 +284,7 @@ def read_district_scenario(
     user: CurrentUser,
     district: str = Query(description="区县行政区划代码，如 500112（渝北区）"),
     ttr: str | None = Query(None, description="停产天数（0 < 天数 ≤ 365）；缺省用区内场所的恢复时间"),
-) -> dict[str, Any]:
+) -> DistrictImpact:
     """整个区县停产（洪水、疫情）的情景：TTR 损失、TTS 与各整车厂的需求缺口（汇总结果，所有角色可见）。"""
     if not (len(district) == 6 and district.isdigit()):
         raise HTTPException(422, f"区县代码 {district!r} 不正确：应为 6 位数字的行政区划代码，如 500112")
@@ -321,37 +299,15 @@ def read_district_scenario(
     name = _district_exists(conn, district)
     net = _network(conn, cache)
 
-    def compute() -> dict[str, Any]:
-        members = [nd for nd in net.nodes if nd.meta.get("district") == district]
-        if not members:  # nothing of the network stands there: nothing fails
-            return {
-                "district": district,
-                "nodes": [],
-                "ttr": days,
-                "loss": 0.0,
-                "tts": None,
-                "lost_units": {},
-            }
+    def compute() -> DistrictScenario:
+        # nothing of the network standing there means nothing fails
         try:
-            return actions.district_scenario(net, district, ttr=days)
+            return actions.district_outage(net, district, ttr=days, allow_empty=True)
         except (NetworkError, SolveError) as e:
             raise HTTPException(422, f"区县 {district} 的停产情景无法计算：{e}") from e
 
     out = cache.get(("resilience:district", district, days), compute, NETWORK)
-    oems = [
-        {"node": k, "name": net.node(k).meta.get("name", k), "firm": net.node(k).meta.get("firm"), "units": v}
-        for k, v in sorted(out["lost_units"].items(), key=lambda kv: -kv[1])
-        if v > 1e-9
-    ]
-    return {
-        "district": district,
-        "district_name": name,
-        "ttr": out["ttr"],
-        "sites": len(out["nodes"]),
-        "loss": out["loss"],
-        "tts": out["tts"],
-        "oems": oems,
-    }
+    return ranking.district_impact(net, out, name)
 
 
 @router.get("/network")
@@ -361,25 +317,4 @@ def read_network(conn: ConnDep, cache: CacheDep, user: FirmUser) -> NetworkView:
     ranked = _ranking(conn, cache)
     net = ranked.net
     seen = _visible_nodes(net, user)
-    rei = {r["node"]: r["rei"] for r in ranked.rows}
-    nodes = [
-        {
-            "id": nd.id,
-            "name": nd.meta.get("name", nd.id),
-            "firm": nd.meta.get("firm"),
-            "segment": nd.meta.get("segment"),
-            "district": nd.meta.get("district"),
-            "local": nd.meta.get("district", "").startswith(actions.LOCAL_PREFIX),
-            "finished": nd.finished,
-            "rei": rei.get(nd.id, 0.0),
-        }
-        for nd in net.nodes
-        if seen is None or nd.id in seen
-    ]
-    ids = {n["id"] for n in nodes}
-    edges = [
-        {"source": e.supplier, "target": e.node, "material": e.material}
-        for e in net.supply
-        if e.supplier in ids and e.node in ids
-    ]
-    return NetworkView(nodes=nodes, edges=edges, count=len(nodes))
+    return ranking.network_view(net, ranked.rows, seen)

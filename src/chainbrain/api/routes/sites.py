@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from chainbrain.api import queries
 from chainbrain.api.deps import ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page, PageNo, PageSize, Provenance, not_found
+from chainbrain.store import directory as queries
 
 router = APIRouter(prefix="/sites", tags=["sites"], responses=ERRORS)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from chainbrain.api import queries
 from chainbrain.api.deps import ConnDep, CurrentUser, sees_all_links
 from chainbrain.api.routes.common import ERRORS, Page, PageNo, PageSize, Provenance, forbidden, not_found
+from chainbrain.store import directory as queries
 
 router = APIRouter(prefix="/supply-links", tags=["supply_links"], responses=ERRORS)
 

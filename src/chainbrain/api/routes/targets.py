@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from chainbrain.api.cache import TARGETS
@@ -55,8 +55,38 @@ class ObservationPoint(BaseModel):
     superseded: bool
 
 
+class BaselineOut(BaseModel):
+    value: int | float
+    year: int | None
+
+
+class CitationOut(BaseModel):
+    document: str
+    clause: str
+    status: str
+
+
+class TargetPublic(BaseModel):
+    """A plan target as ``chainbrain targets --json`` shows it; ``max`` only for a range target."""
+
+    id: str
+    name: str
+    unit: str
+    value: int | float
+    year: int
+    kind: str
+    baseline: BaselineOut | None
+    source: CitationOut
+    direction: str
+    live: str | None
+    related: list[str]
+    restates: list[str]
+    #: the upper end of a range target; absent (not null) for the other kinds
+    max: int | float | None = Field(None, exclude_if=lambda v: v is None)
+
+
 class TargetDetail(BaseModel):
-    target: dict[str, Any]
+    target: TargetPublic
     assessment: Assessment
     observations: list[ObservationPoint]
     #: the required path at the end of each year (t = year), from its origin to the target year
@@ -170,4 +200,4 @@ def read_target(
         )
         for o in history
     ]  # fmt: skip
-    return TargetDetail(target=target.public(), assessment=a, observations=points, path=path)
+    return TargetDetail(target=TargetPublic(**target.public()), assessment=a, observations=points, path=path)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field
 
 from chainbrain.api import accounts
-from chainbrain.api.accounts import AccountError, audit, audit_actions, audit_entries, list_users
+from chainbrain.api.accounts import audit, audit_actions, audit_entries, list_users
 from chainbrain.api.deps import AdminUser, ConnDep, client_ip
 from chainbrain.api.routes.auth import RevokedOut, UserOut
 from chainbrain.api.routes.common import ERRORS, ErrorOut, Page, PageNo, PageSize
@@ -48,17 +48,14 @@ def read_users(conn: ConnDep, admin: AdminUser) -> Page[UserOut]:
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_user(body: UserCreate, request: Request, conn: ConnDep, admin: AdminUser) -> UserOut:
     """Add a user (an enterprise user names its firm)."""
-    try:
-        user = accounts.create_user(
-            conn,
-            body.username,
-            body.password,
-            body.role,
-            enterprise_id=body.enterprise_id,
-            display_name=body.display_name,
-        )
-    except AccountError as e:
-        raise HTTPException(e.status, str(e)) from e
+    user = accounts.create_user(
+        conn,
+        body.username,
+        body.password,
+        body.role,
+        enterprise_id=body.enterprise_id,
+        display_name=body.display_name,
+    )
     audit(conn, admin, "user.create", f"user:{user.username}", {"role": user.role}, client_ip(request))
     return UserOut(**user.public())
 
@@ -75,11 +72,8 @@ def update_user_role(
     """Change a user's role (admin; an enterprise user names its firm; not one's own role)."""
     if accounts.username_key(username) == accounts.username_key(admin.username):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "不能修改自己的角色")
-    try:
-        before = accounts.find_user(conn, username)
-        user = accounts.set_role(conn, username, body.role, enterprise_id=body.enterprise_id)
-    except AccountError as e:
-        raise HTTPException(e.status, str(e)) from e
+    before = accounts.find_user(conn, username)
+    user = accounts.set_role(conn, username, body.role, enterprise_id=body.enterprise_id)
     # cached sessions hold the old role: the next request reads the new one from the store
     request.app.state.sessions.drop_user(user.id)
     detail = {"from": before.role, "role": user.role, "enterprise_id": user.enterprise_id}
@@ -96,10 +90,7 @@ def update_user_password(
     username: str, body: PasswordSet, request: Request, conn: ConnDep, admin: AdminUser
 ) -> RevokedOut:
     """Set a user's password (admin); every session of that user ends."""
-    try:
-        user, revoked = accounts.change_password(conn, username, body.new_password)
-    except AccountError as e:
-        raise HTTPException(e.status, str(e)) from e
+    user, revoked = accounts.change_password(conn, username, body.new_password)
     request.app.state.sessions.drop_user(user.id)
     audit(conn, admin, "user.password", f"user:{user.username}", {"revoked": revoked}, client_ip(request))
     return RevokedOut(revoked=revoked)
@@ -110,10 +101,7 @@ def deactivate_user(username: str, request: Request, conn: ConnDep, admin: Admin
     """Deactivate a user (admin): they can no longer log in and every session ends."""
     if accounts.username_key(username) == accounts.username_key(admin.username):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "不能停用自己的账号")
-    try:
-        user, revoked = accounts.deactivate_user(conn, username)
-    except AccountError as e:
-        raise HTTPException(e.status, str(e)) from e
+    user, revoked = accounts.deactivate_user(conn, username)
     request.app.state.sessions.drop_user(user.id)
     audit(conn, admin, "user.deactivate", f"user:{user.username}", {"revoked": revoked}, client_ip(request))
     return RevokedOut(revoked=revoked)
@@ -122,10 +110,7 @@ def deactivate_user(username: str, request: Request, conn: ConnDep, admin: Admin
 @router.delete("/{username}/sessions", responses={404: {"model": ErrorOut, "description": "没有该用户"}})
 def delete_user_sessions(username: str, request: Request, conn: ConnDep, admin: AdminUser) -> RevokedOut:
     """End every session of a user (admin), e.g. after a lost laptop; the user may log in again."""
-    try:
-        user = accounts.find_user(conn, username)
-    except AccountError as e:
-        raise HTTPException(e.status, str(e)) from e
+    user = accounts.find_user(conn, username)
     revoked = accounts.revoke_sessions(conn, user.id)
     request.app.state.sessions.drop_user(user.id)
     audit(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from chainbrain.api import queries
 from chainbrain.api.deps import ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page, PageNo, PageSize, Provenance
+from chainbrain.store import directory as queries
 
 router = APIRouter(prefix="/vehicle-models", tags=["vehicle_models"], responses=ERRORS)
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.chain.boundary import in_city_sql
 from chainbrain.data.invest.files import read_text, segment_terms
 from chainbrain.store.records import fetch_dicts, insert_rows, transaction
 
@@ -57,7 +58,7 @@ def _maybe(rng: random.Random, v: Any) -> Any:
 def firm_attrs(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     rows = fetch_dicts(
         conn,
-        "SELECT id, revenue, founded, main_segment_id FROM enterprise WHERE starts_with(district_code, '50')"
+        f"SELECT id, revenue, founded, main_segment_id FROM enterprise WHERE {in_city_sql('district_code')}"
         " AND NOT list_contains(roles, 'OEM') AND revenue IS NOT NULL ORDER BY id",
     )
     out = []
@@ -131,12 +132,12 @@ def needs(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = dict(conn.execute("SELECT id, name_zh FROM segment").fetchall())
     top = fetch_dicts(
         conn,
-        """WITH o AS (
+        f"""WITH o AS (
                SELECT b.id AS plant, b.enterprise_id AS buyer, b.district_code, l.segment_id, sum(l.annual_value) AS v
                FROM supply_link l JOIN site b ON b.id = l.buyer_site_id JOIN site s ON s.id = l.supplier_site_id
                JOIN enterprise e ON e.id = b.enterprise_id
-               WHERE list_contains(e.roles, 'OEM') AND starts_with(b.district_code, '50')
-                 AND NOT starts_with(s.district_code, '50') GROUP BY ALL)
+               WHERE list_contains(e.roles, 'OEM') AND {in_city_sql("b.district_code")}
+                 AND NOT {in_city_sql("s.district_code")} GROUP BY ALL)
            SELECT *, row_number() OVER (PARTITION BY plant ORDER BY v DESC, segment_id) AS k FROM o
            QUALIFY k <= 3 ORDER BY plant, k""",
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.chain.boundary import in_city_sql
 from chainbrain.store.records import fetch_dicts
 
 #: ids of a segment and every segment below it
@@ -60,7 +61,7 @@ def segments(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         "SELECT g.id, g.parent_id, g.name_zh, g.name_en, g.level, g.stream, g.kind, g.unit, g.clause,"
         " g.source, g.as_of, g.status,"
         " count(DISTINCT s.enterprise_id) AS firms, count(s.id) AS sites,"
-        " count(s.id) FILTER (WHERE s.district_code LIKE '50%') AS local_sites,"
+        f" count(s.id) FILTER (WHERE {in_city_sql('s.district_code')}) AS local_sites,"
         " sum(s.capacity) AS capacity"
         " FROM segment g LEFT JOIN site s ON s.segment_id = g.id"
         " GROUP BY ALL ORDER BY g.level, g.id",
@@ -196,7 +197,7 @@ _LINK_SELECT = (
     " bs.district_code AS buyer_district_code,"
     " l.supplier_site_id, ss.enterprise_id AS supplier_id, se.name AS supplier_name,"
     " se.short_name AS supplier_short_name, ss.district_code AS supplier_district_code,"
-    " sd.name AS supplier_district_name, ss.district_code LIKE '50%' AS supplier_in_city,"
+    f" sd.name AS supplier_district_name, {in_city_sql('ss.district_code')} AS supplier_in_city,"
     " l.annual_value, l.share, l.volume, l.since, l.evidence, l.confidence, l.source, l.as_of, l.status"
     " FROM supply_link l JOIN site bs ON bs.id = l.buyer_site_id JOIN enterprise be ON be.id = bs.enterprise_id"
     " JOIN site ss ON ss.id = l.supplier_site_id JOIN enterprise se ON se.id = ss.enterprise_id"
@@ -233,7 +234,7 @@ def supply_link(conn: duckdb.DuckDBPyConnection, link_id: str) -> dict[str, Any]
 
 def districts(conn: duckdb.DuckDBPyConnection, *, city_only: bool = True) -> list[dict[str, Any]]:
     """Districts with the firms seated there, the sites there and their capacity count."""
-    where = " WHERE d.id LIKE '50%'" if city_only else ""
+    where = f" WHERE {in_city_sql('d.id')}" if city_only else ""
     return fetch_dicts(
         conn,
         "SELECT d.id, d.name, d.province, d.city, d.region, d.yuxi, d.lon, d.lat, d.source, d.as_of, d.status,"
@@ -259,12 +260,14 @@ def overview(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         " (SELECT count(*) FROM enterprise WHERE list_contains(roles, 'OEM')) AS oems,"
         " (SELECT count(*) FROM enterprise WHERE list_has_any(roles, ['Tier1', 'Tier2', 'Tier3']))"
         "  AS parts_firms,"
-        " (SELECT count(*) FROM enterprise WHERE district_code LIKE '50%'"
+        f" (SELECT count(*) FROM enterprise WHERE {in_city_sql('district_code')}"
         "  AND list_has_any(roles, ['Tier1', 'Tier2', 'Tier3'])) AS local_parts_firms,"
         " (SELECT count(*) FROM enterprise WHERE status <> 'verified') AS unverified_enterprises,"
         " (SELECT count(*) FROM supply_link WHERE status <> 'verified') AS unverified_links,"
         " (SELECT count(*) FROM enterprise WHERE list_contains(labels, '链主')) AS chain_leaders,"
-        " (SELECT count(*) FROM enterprise WHERE list_contains(labels, '专精特新')) AS specialised,"
+        # one definition with 培育 and the live target (monitor.live.zjtx_firms): Chongqing firms, 小巨人 included
+        " (SELECT count(*) FROM enterprise WHERE district_code LIKE '50%'"
+        "  AND list_has_any(labels, ['专精特新', '小巨人'])) AS specialised,"
         " (SELECT count(*) FROM site) AS sites,"
         " (SELECT count(*) FROM vehicle_model) AS vehicle_models,"
         " (SELECT coalesce(sum(annual_volume), 0) FROM vehicle_model"

@@ -1,0 +1,267 @@
+"""``battery``: GB/T 34014 codes, traces, imports and reporting deadlines, over :mod:`chainbrain.battery`.
+
+Heavy imports (the store, the library) happen inside the commands, so registering this group costs nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from chainbrain.battery.codes import ParsedCode
+
+battery_app = typer.Typer(help="动力电池溯源：GB/T 34014 电池编码解析、追溯、导入、上报期限与断链检查。")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+TABLES = {"units": "battery_units", "events": "battery_events", "makers": "battery_makers"}
+
+
+def _esc(v: Any) -> str:
+    from rich.markup import escape
+
+    return "" if v is None else escape(str(v))
+
+
+def _parsed_row(p: ParsedCode) -> dict[str, Any]:
+    return {
+        "code": p.code,
+        "valid": p.valid,
+        "form": p.form,
+        "product_type": p.product_type,
+        "manufacturer": p.manufacturer,
+        "battery_type": p.battery_type,
+        "spec": p.spec,
+        "trace": p.trace,
+        "production_date": p.production_date.isoformat() if p.production_date else None,
+        "serial": p.serial,
+        "errors": p.errors,
+    }
+
+
+@battery_app.command("parse")
+def parse_cmd(
+    code: Annotated[str | None, typer.Argument(help="一个24位电池编码（或17位梯次利用编码）")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="文本文件，每行一个编码（空行跳过）")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """解析并校验 GB/T 34014-2017 电池编码；每处错误指明位置、字符和规则。不需要数据库。
+
+    有任何无效编码时退出码为 2。
+
+    Example:
+        chainbrain battery parse ABCPB01A1B2C3DE2W0000001
+        chainbrain battery parse --file codes.txt --json
+    """
+    from chainbrain.battery.codes import parse
+    from chainbrain.cli.context import console, fail, print_data
+
+    if (code is None) == (file is None):
+        fail("请给出一个编码，或用 --file 给出编码文件（二者选一）", code=2)
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as e:
+            fail(f"无法读取 {file}：{e}", code=2)
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+    else:
+        lines = [str(code)]
+    rows = [_parsed_row(parse(ln)) for ln in lines]
+    if as_json:
+        print_data(rows)
+    else:
+        for r in rows:
+            if r["valid"]:
+                console.print(
+                    f"[green]有效[/] {_esc(r['code'])}  厂商 {_esc(r['manufacturer'])}  类型 {r['product_type']}"
+                    f"  电池 {_esc(r['battery_type'])}  生产日期 {r['production_date']}  序列号 {r['serial']}"
+                )
+            else:
+                console.print(f"[red]无效[/] {_esc(r['code'])}")
+                for err in r["errors"]:
+                    console.print(f"    {_esc(err)}")
+    if not all(r["valid"] for r in rows):
+        raise typer.Exit(2)
+
+
+@battery_app.command("trace")
+def trace_cmd(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="电池编码")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="判断上报期限的日期 YYYY-MM-DD（默认今天）")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """追溯一个电池编码：上级（模块、电池包）、下级（模块、单体）、所在车辆、生命周期事件和上报情况。
+
+    Example:
+        chainbrain --db cq.duckdb battery trace ABCPE01T000001EA10000001
+        chainbrain --db cq.duckdb battery trace ABCPE01T000001EA10000001 --json
+    """
+    from chainbrain.battery.trace import NotTraced, trace
+    from chainbrain.cli.context import console, fail, open_store, parse_day, print_json, print_table
+
+    conn = open_store(ctx)
+    try:
+        t = trace(conn, code, parse_day(as_of))
+    except NotTraced as e:
+        fail(str(e))
+    finally:
+        conn.close()
+    if as_json:
+        print_json(t.to_dict())
+        return
+    u = t.unit
+    console.print(
+        f"[bold]{_esc(u.code)}[/]  {_kind(u.kind)}  生产企业 {_esc(u.maker_id)}  数据状态 {u.status}"
+    )
+    console.print(f"车辆识别代号 {_esc(t.vin) or '（无）'}  汽车生产企业 {_esc(t.oem_id) or '（无）'}")
+    units = [{"rel": "上级", **p.to_dict()} for p in t.parents] + [
+        {"rel": "下级", **c.to_dict()} for c in t.children
+    ]
+    print_table("上下级", [("rel", "关系"), ("code", "编码"), ("kind", "类型"), ("capacity_kwh", "能量(kWh)")],
+                [{k: _esc(v) for k, v in r.items()} for r in units])  # fmt: skip
+    print_table(
+        "生命周期事件",
+        [
+            ("date", "日期"),
+            ("event_zh", "事件"),
+            ("actor_id", "主体"),
+            ("district_code", "区县"),
+            ("reported_at", "上报"),
+        ],
+        [{k: _esc(v) for k, v in e.to_dict().items()} for e in t.events],
+    )
+    due = [r for r in t.reports if r.state in ("late", "missing", "unknown", "no_reporter")]
+    if due:
+        print_table("上报问题", [("code", "编码"), ("event_zh", "事件"), ("state_zh", "状态"), ("deadline", "期限"),
+                                ("article", "条款")], [{k: _esc(v) for k, v in r.to_dict().items()} for r in due])  # fmt: skip
+
+
+def _kind(kind: str) -> str:
+    from chainbrain.battery.ledger import KIND_ZH
+
+    return KIND_ZH.get(kind, kind)
+
+
+@battery_app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV、XLSX、JSON 或 Parquet 文件，中文或英文表头")],
+    table: Annotated[
+        str, typer.Option("--table", help="units 动力电池 | events 溯源事件 | makers 厂商代码")
+    ] = "units",
+    as_json: JsonOpt = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入")] = False,
+) -> None:
+    """导入电池、溯源事件或厂商代码：逐行检查编码、VIN、企业和上级编码，全部无误才写入（否则退出码 2）。
+
+    Example:
+        chainbrain --db cq.duckdb battery import 电池.xlsx
+        chainbrain --db cq.duckdb battery import events.parquet --table events --json
+    """
+    from chainbrain.cli import io_cmds
+    from chainbrain.cli.context import fail
+
+    if table not in TABLES:
+        fail(f"--table 应为 {' | '.join(TABLES)}，实际为 {table!r}", code=2)
+    io_cmds.import_cmd(ctx, TABLES[table], file, as_json=as_json, dry_run=dry_run)
+
+
+@battery_app.command("overdue")
+def overdue_cmd(
+    ctx: typer.Context,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="判断日期 YYYY-MM-DD（默认今天）")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="只看这个上报主体（企业编号）")] = None,
+    by_actor: Annotated[bool, typer.Option("--by-actor", help="按上报主体汇总")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """逾期上报与逾期未报：按《新能源汽车动力蓄电池回收利用溯源管理暂行规定》以工作日（含调休）计算期限。
+
+    Example:
+        chainbrain --db cq.duckdb battery overdue --as-of 2026-06-30
+        chainbrain --db cq.duckdb battery overdue --by-actor --json
+    """
+    import datetime as dt
+
+    from chainbrain.battery import duties
+    from chainbrain.cli.context import open_store, parse_day, print_data, print_table
+
+    day = parse_day(as_of) or dt.date.today()
+    conn = open_store(ctx)
+    try:
+        checks = duties.check_reports(conn, day)
+    finally:
+        conn.close()
+    if actor is not None:
+        checks = [c for c in checks if c.reporter_id == actor]
+    if by_actor:
+        board = [a.to_dict() for a in duties.by_actor(checks)]
+        if as_json:
+            print_data(board, as_of=day.isoformat())
+            return
+        print_table(f"上报情况（截至 {day.isoformat()}）",
+                    [("reporter_id", "上报主体"), ("reporter_role", "类型"), ("total", "应报"), ("on_time", "按时"),
+                     ("late", "逾期上报"), ("missing", "逾期未报"), ("pending", "未到期"), ("unknown", "无法判定")],
+                    [{k: _esc(v) for k, v in r.items()} for r in board])  # fmt: skip
+        return
+    bad = [c.to_dict() for c in checks if c.state in ("late", "missing", "unknown", "no_reporter")]
+    if as_json:
+        print_data(bad, as_of=day.isoformat())
+        return
+    print_table(f"逾期与异常（截至 {day.isoformat()}，共 {len(bad)} 条）",
+                [("code", "编码"), ("event_zh", "事件"), ("reporter_id", "上报主体"), ("state_zh", "状态"),
+                 ("deadline", "期限"), ("working_days_late", "逾期工作日"), ("article", "条款")],
+                [{k: _esc(v) for k, v in r.items()} for r in bad])  # fmt: skip
+
+
+@battery_app.command("chains")
+def chains_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """断链检查：无单体的模块、已装车却无 VIN 的电池包、未退役就进入再生利用的电池、上级编码缺失。
+
+    Example:
+        chainbrain --db cq.duckdb battery chains --json
+    """
+    from chainbrain.battery.duties import broken_chains
+    from chainbrain.cli.context import open_store, print_data, print_table
+
+    conn = open_store(ctx)
+    try:
+        rows = [b.to_dict() for b in broken_chains(conn)]
+    finally:
+        conn.close()
+    if as_json:
+        print_data(rows)
+        return
+    print_table(f"断链（{len(rows)} 处）", [("code", "编码"), ("kind", "类型"), ("detail_zh", "问题")],
+                [{k: _esc(v) for k, v in r.items()} for r in rows])  # fmt: skip
+
+
+@battery_app.command("vin")
+def vin_cmd(vin: Annotated[str, typer.Argument(help="17位车辆识别代号")], as_json: JsonOpt = False) -> None:
+    """校验车辆识别代号（GB 16735 第9位校验位）。无效时退出码为 2。
+
+    Example:
+        chainbrain battery vin LFV3A23C6H3012345
+    """
+    from chainbrain.battery.vin import check_vin
+    from chainbrain.cli.context import console, print_json
+
+    r = check_vin(vin)
+    if as_json:
+        print_json(
+            {"vin": r.vin, "valid": r.valid, "check_digit": r.expected_check, "errors": list(r.errors)}
+        )
+    elif r.valid:
+        console.print(f"[green]有效[/] {_esc(r.vin)}（校验位 {r.expected_check}）")
+    else:
+        console.print(f"[red]无效[/] {_esc(r.vin)}：" + "；".join(_esc(e) for e in r.errors))
+    if not r.valid:
+        raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(battery_app, name="battery")

@@ -1,0 +1,144 @@
+"""Every figure that rests on illustrative or synthetic data carries its 示意 mark, on every page.
+
+What counts as illustrative comes from the API itself (the targets' ``basis``, the overview's counts of
+unverified firms and links), so the test does not repeat the page's logic: it checks the page against the
+data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+#: page → a selector that appears once its data is on screen
+PAGES = {
+    "map": ".echart canvas",
+    "chain": ".echart canvas",
+    "local-rate": "[data-test=rate-table] .el-table__row",
+    "invest": "h2",
+    "cultivate": "h2",
+    "resilience": "[data-test=ranking-table] .el-table__row",
+}
+
+
+def _visit(page: Any, server: Any, path: str, ready: str) -> None:
+    page.goto(f"{server.url}/#/{path}")
+    page.wait_for_selector(ready, timeout=30_000)
+    page.wait_for_load_state("networkidle")
+
+
+def test_targets_table_marks_every_illustrative_latest_value(login: Any, server: Any) -> None:
+    page, console = login("analyst")
+    rows = server.api("analyst", "/targets", size=500)["data"]
+    marked = {r["name"] for r in rows if r["latest"] is not None and r["basis"] != "verified"}
+    assert marked, "the demo store has illustrative observations"
+    _visit(page, server, "targets", "[data-test=targets-table] .el-table__row")
+    assert "示意" in page.inner_text("[data-test=mark-legend]")
+    seen = 0
+    for tr in page.query_selector_all("[data-test=targets-table] .el-table__body tr"):
+        text = tr.inner_text()
+        name = next((r["name"] for r in rows if r["name"] in text), None)
+        if name is None:
+            continue
+        seen += 1
+        has_mark = tr.query_selector("[data-test=mark]") is not None
+        assert has_mark == (name in marked), (name, text)
+    assert seen == len(rows)
+    # the NEV output target: illustrative 118.6 shown with its mark and the verified 2024 actual beside it
+    nev = next(r for r in rows if r["id"] == "eco25_nev_output")
+    assert (nev["latest"], nev["basis"], nev["verified_latest"]) == (118.6, "illustrative", 95.3)
+    tr = next(
+        t
+        for t in page.query_selector_all("[data-test=targets-table] .el-table__body tr")
+        if nev["name"] in t.inner_text()
+    )
+    assert "已核实：95.3（2024）" in tr.inner_text()
+    assert console.errors == []
+
+
+def test_cockpit_marks_figures_and_warnings(login: Any, server: Any) -> None:
+    page, console = login("analyst")
+    ov = server.api("analyst", "/analytics/overview")
+    warn = server.api("analyst", "/targets/warnings")["data"]
+    assert ov["unverified_links"] > 0 and ov["unverified_enterprises"] > 0
+    _visit(page, server, "cockpit", "[data-test=fig-local-rate]")
+    figures = page.query_selector_all("[data-test=figures] .figure")
+    by_label = {f.query_selector(".label").inner_text().replace("示意", "").strip(): f for f in figures}
+    for label in (
+        "产业链企业（含市外）",
+        "整车采购额",
+        "链主 / 专精特新（重庆，含小巨人）",
+        "新能源汽车年产量（车型合计）",
+    ):
+        assert by_label[label].query_selector("[data-test=mark]") is not None, label
+    rate = next(f for k, f in by_label.items() if k.startswith("本地配套率"))
+    assert rate.query_selector("[data-test=mark]") is not None
+    assert "示意" in page.inner_text("[data-test=mark-legend]")
+    rows = page.query_selector_all("[data-test=warnings-table] .el-table__body tr")
+    assert len(rows) == min(8, len(warn))
+    for tr, a in zip(rows, warn[:8], strict=True):
+        assert a["name"] in tr.inner_text()
+        assert (tr.query_selector("[data-test=mark]") is not None) == (a["basis"] != "verified"), a["name"]
+    assert console.errors == []
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_other_pages_carry_the_mark_and_legend(login: Any, server: Any, path: str) -> None:
+    page, console = login("analyst")
+    ov = server.api("analyst", "/analytics/overview")
+    _visit(page, server, path, PAGES[path])
+    page.wait_for_selector("[data-test=mark-legend]", timeout=10_000)
+    legend = page.inner_text("[data-test=mark-legend]")
+    assert (
+        f"{ov['unverified_enterprises']} 家企业" in legend
+        and f"{ov['unverified_links']} 条供应关系" in legend
+    )
+    assert page.query_selector("h2 [data-test=mark]") is not None
+    assert console.errors == []
+
+
+def test_resilience_never_shows_zero_sites_while_loading_and_tts_fits_1366(login: Any, server: Any) -> None:
+    page, console = login("analyst")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{server.url}/#/resilience")
+    page.wait_for_selector("[data-test=ranking-card]")
+    assert "共 0 个场所" not in page.inner_text("[data-test=ranking-card]")
+    page.wait_for_selector("[data-test=ranking-table] .el-table__row", timeout=60_000)
+    n = len(server.api("analyst", "/resilience/ranking")["data"])
+    assert n > 0 and f"共 {n} 个场所" in page.inner_text("[data-test=ranking-card]")
+    head = page.locator("[data-test=ranking-table] th", has_text="TTS（天）").first.bounding_box()
+    table = page.locator("[data-test=ranking-table]").bounding_box()
+    assert head is not None and table is not None
+    assert head["x"] + head["width"] <= table["x"] + table["width"] + 1 <= 1366 + 1
+    assert console.errors == []
+
+
+def test_profile_marks_fields_the_clause_does_not_support(login: Any, server: Any) -> None:
+    page, console = login("analyst")
+    bosch = server.api("analyst", "/enterprises/bosch")
+    assert bosch["status"] == "verified" and "主营环节" in bosch["note"]
+    page.goto(f"{server.url}/#/enterprises/bosch")
+    page.wait_for_selector("[data-test=profile-note]", timeout=20_000)
+    assert "近似/未经核实" in page.inner_text("[data-test=profile-note]")
+    cells = page.query_selector_all(".el-descriptions__cell")
+    text = [c.inner_text() for c in cells]
+    seg = next(i for i, t in enumerate(text) if t.strip() == "主营环节")
+    assert "未经核实" in text[seg + 1]
+    # 赛力斯: the e-drive plant's capacity was raised by the fill step → 示意 beside the figure
+    seres = server.api("analyst", "/enterprises/seres")
+    edrive = next(s for s in seres["sites"] if s["id"] == "seres.edrive")
+    assert edrive["status"] == "illustrative"
+    page.goto(f"{server.url}/#/enterprises/seres")
+    page.wait_for_selector(
+        f"[data-test=sites-table] .el-table__row:has-text('{edrive['name']}')", timeout=20_000
+    )
+    row = next(
+        r
+        for r in page.query_selector_all("[data-test=sites-table] .el-table__row")
+        if edrive["name"] in r.inner_text()
+    )
+    assert "示意" in row.inner_text()
+    assert console.errors == []

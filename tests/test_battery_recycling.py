@@ -1,0 +1,75 @@
+"""Recycling picture and passport export on the hand-made battery world (capacities 60 / 10 / 0.5 kWh)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from battery_fixtures import CELL, CELL2, MODULE, PACK, VIN, add_events, seed
+from chainbrain.battery.passport import PassportError, battery_status, passport
+from chainbrain.battery.recycling import FlowRow, picture
+
+
+@pytest.fixture
+def world(fresh_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    seed(fresh_db, tmp_path)
+    add_events(fresh_db, tmp_path, [
+        ["r", PACK, "retired", "dis1", "dismantler", "500120", "2025-03-03", ""],
+        ["c", PACK, "collected_in", "cp1", "collection_point", "500112", "2025-03-10", ""],
+        ["cm", MODULE, "collected_in", "cp1", "collection_point", "500112", "2025-03-10", ""],  # inside the pack
+        ["k", MODULE, "cascade_made", "cas1", "cascade_user", "500120", "2025-04-01", ""],
+        ["y1", CELL, "recycled", "rec1", "recycler", "500120", "2025-05-01", ""],
+        ["y2", CELL2, "recycled", "rec1", "recycler", "500112", "2026-02-02", ""],
+    ])  # fmt: skip
+    fresh_db.execute("UPDATE battery_event SET site = '网点A' WHERE id IN ('c', 'cm')")
+    return fresh_db
+
+
+def test_flows_per_year_and_district(world: duckdb.DuckDBPyConnection) -> None:
+    p = picture(world)
+    assert p.flows == [
+        # the module's collection is inside the pack's (same event on an ancestor): counted once, 60 kWh
+        FlowRow(2025, "500112", "渝北区", 0.0, 6e-05, 0.0, 0.0),
+        FlowRow(2025, "500120", "璧山区", 6e-05, 0.0, 1e-05, 5e-07),
+        FlowRow(2026, "500112", "渝北区", 0.0, 0.0, 0.0, 5e-07),
+    ]
+    assert p.cascade_share == pytest.approx(10 / 11)
+    assert [(r.enterprise_id, r.recycled_gwh, r.share) for r in p.recyclers] == [("rec1", 1e-06, 1.0)]
+    assert p.top2_share == 1.0
+    assert [(n.district_code, n.sites) for n in p.network] == [("500112", 1)]
+    assert (p.districts_covered, p.districts_total) == (1, 2)
+
+
+def test_empty_store_picture(fresh_db: duckdb.DuckDBPyConnection) -> None:
+    p = picture(fresh_db)
+    assert p.flows == [] and p.cascade_share is None and p.top2_share is None
+
+
+def test_passport_access_groups(world: duckdb.DuckDBPyConnection) -> None:
+    pub = passport(world, PACK, "public").to_dict()
+    assert pub["batteryPassportIdentifier"] == "urn:gbt34014:" + PACK.lower()
+    gpi = pub["static"]["generalProductInformation"]
+    assert gpi["productIdentifier"] == PACK and gpi["manufacturingDate"] == "2024-10-01"
+    assert gpi["manufacturerInformation"]["manufacturerCode"] == "ABC"
+    assert pub["static"]["performanceAndDurability"]["ratedEnergy"] == {"value": 60.0, "unit": "kWh"}
+    assert pub["dynamic"]["generalProductInformation"]["batteryStatus"] == "Waste"
+    assert "vehicle" not in pub["dynamic"] and "composition" not in pub["static"]
+    assert "dynamic.vehicle.vin" in pub["withheld"]
+    auth = passport(world, PACK, "authorised").to_dict()
+    assert [c["code"] for c in auth["static"]["composition"]["children"]] == [MODULE, CELL, CELL2]
+    assert "dynamic.vehicle.vin" in auth["withheld"]
+    gov = passport(world, PACK, "authority").to_dict()
+    assert gov["dynamic"]["vehicle"]["vin"] == VIN and gov["withheld"] == []
+    assert gov["accessGroups"]["dynamic.vehicle.vin"] == "authority"
+    assert (
+        passport(world, MODULE, "public").dynamic["generalProductInformation"]["batteryStatus"]
+        == "Repurposed"
+    )
+    with pytest.raises(PassportError):
+        passport(world, "ABCPE01T000001EA10000999")
+
+
+def test_status_follows_the_latest_event() -> None:
+    assert battery_status([]) == "Original"
