@@ -1854,6 +1854,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update User Role
+         * @description Change a user's role (admin; an enterprise user names its firm; not one's own role).
+         */
+        patch: operations["users-update_user_role"];
+        trace?: never;
+    };
     "/api/v1/users/{username}/deactivate": {
         parameters: {
             query?: never;
@@ -1923,9 +1943,29 @@ export interface paths {
         };
         /**
          * Read Audit Log
-         * @description The audit log, newest first: who wrote what, and when.
+         * @description The audit log, newest first: who wrote what, and when; filtered by user, action and dates.
          */
         get: operations["users-read_audit_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/audit/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Audit Actions
+         * @description Every action in the audit log with its number of entries (the choices of the action filter).
+         */
+        get: operations["users-read_audit_actions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2139,6 +2179,13 @@ export interface components {
             ttr: number;
             /** Tts */
             tts: number | null;
+        };
+        /** AuditAction */
+        AuditAction: {
+            /** Action */
+            action: string;
+            /** Count */
+            count: number;
         };
         /** AuditOut */
         AuditOut: {
@@ -4064,6 +4111,13 @@ export interface components {
             /** Data */
             data: components["schemas"]["Assessment"][];
         };
+        /** Page[AuditAction] */
+        Page_AuditAction_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["AuditAction"][];
+        };
         /** Page[AuditOut] */
         Page_AuditOut_: {
             /** Count */
@@ -4649,6 +4703,16 @@ export interface components {
         RevokedOut: {
             /** Revoked */
             revoked: number;
+        };
+        /** RoleSet */
+        RoleSet: {
+            /** Enterprise Id */
+            enterprise_id?: string | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "admin" | "analyst" | "enterprise" | "viewer";
         };
         /** RolloutOut */
         RolloutOut: {
@@ -11425,6 +11489,68 @@ export interface operations {
             };
         };
     };
+    "users-update_user_role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 没有该用户 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     "users-deactivate_user": {
         parameters: {
             query?: never;
@@ -11606,10 +11732,18 @@ export interface operations {
     "users-read_audit_log": {
         parameters: {
             query?: {
+                /** @description 操作，如 user.create */
+                action?: string | null;
                 /** @description 页码，从 1 开始 */
                 page?: number;
+                /** @description 起始日期（UTC，含当天） */
+                since?: string | null;
                 /** @description 每页条数 */
                 size?: number;
+                /** @description 截止日期（UTC，含当天） */
+                until?: string | null;
+                /** @description 操作人用户名（不区分大小写） */
+                username?: string | null;
             };
             header?: never;
             path?: never;
@@ -11624,6 +11758,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditOut_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "users-read_audit_actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditAction_"];
                 };
             };
             /** @description 未登录或登录已过期 */

@@ -44,6 +44,10 @@ export type CheckResult = S['CheckOut']
 export type ImportTable = S['TableOut']
 export type ImportResult = S['ImportOut']
 export type TargetSummary = S['Summary']
+// 用户管理 / 审计日志 (admin)
+export type AuditEntry = S['AuditOut']
+export type AuditAction = S['AuditAction']
+export type Revoked = S['RevokedOut']
 // `id` has a default (a new id) in the model, so the schema leaves it optional; every answer carries it
 export type Need = S['Need'] & { id: string }
 export type Offer = S['Offer'] & { id: string }

@@ -23,11 +23,15 @@ export const router = createRouter({
     { path: '/infra', component: () => import('./pages/InfraPage.vue'), meta: { title: '充换电与车路云' } },
     { path: '/battery', component: () => import('./pages/BatteryPage.vue'), meta: { title: '电池溯源' } },
     { path: '/imports', component: () => import('./pages/ImportsPage.vue'), meta: { title: '数据导入' } },
+    { path: '/screen', component: () => import('./pages/ScreenPage.vue'), meta: { title: '大屏' } },
+    { path: '/admin/users', component: () => import('./pages/UsersPage.vue'), meta: { title: '用户管理' } },
+    { path: '/admin/audit', component: () => import('./pages/AuditPage.vue'), meta: { title: '审计日志' } },
   ],
 })
 
 router.beforeEach(async (to) => {
   if (!session.checked) await refreshUser()
+  if (to.path === '/cockpit' && to.redirectedFrom?.path === '/' && (!session.user || session.user.role === 'viewer')) return session.user ? '/screen' : '/login' // the viewer lands on the 大屏
   if (!to.meta.public && !session.user) return { path: '/login', query: { next: to.fullPath } }
   document.title = `${to.meta.title ?? ''} · chainbrain 产业大脑`
 })

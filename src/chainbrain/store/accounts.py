@@ -289,6 +289,34 @@ def deactivate_user(conn: duckdb.DuckDBPyConnection, username: str) -> tuple[Use
     return user, revoke_sessions(conn, user.id)
 
 
+def set_role(
+    conn: duckdb.DuckDBPyConnection, username: str, role: str, *, enterprise_id: str | None = None
+) -> User:
+    """Give an active user another role (an enterprise user names its firm; other roles none).
+
+    The last active admin cannot lose the admin role: nobody could manage users any more. The change
+    takes effect on the user's next request (sessions read the role from the store).
+    """
+    user = find_user(conn, username)
+    if role not in ROLES:
+        raise AccountError(f"未知角色 {role!r}，可选：{'、'.join(ROLES)}")
+    if role == "enterprise":
+        if not enterprise_id:
+            raise AccountError("企业用户必须指定所属企业编号（enterprise_id）")
+        if not conn.execute("SELECT 1 FROM enterprise WHERE id = ?", [enterprise_id]).fetchone():
+            raise AccountError(f"企业编号 {enterprise_id} 不存在，请先导入该企业")
+    elif enterprise_id:
+        raise AccountError(f"只有企业用户可以绑定企业（目标角色：{ROLE_ZH[role]}）")
+    if user.role == "admin" and role != "admin":
+        row = conn.execute("SELECT count(*) FROM app_user WHERE role = 'admin' AND active").fetchone()
+        if row is not None and int(row[0]) <= 1:
+            raise AccountError(f"{user.username} 是最后一个管理员，不能改为其他角色；请先添加另一个管理员")
+    conn.execute(
+        "UPDATE app_user SET role = ?, enterprise_id = ? WHERE id = ?", [role, enterprise_id, user.id]
+    )
+    return User(user.id, user.username, role, enterprise_id, user.display_name)
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -396,15 +424,55 @@ def audit(
 
 
 def audit_entries(
-    conn: duckdb.DuckDBPyConnection, limit: int = 100, offset: int = 0
+    conn: duckdb.DuckDBPyConnection,
+    limit: int = 100,
+    offset: int = 0,
+    *,
+    username: str | None = None,
+    action: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> tuple[list[dict], int]:
-    """Newest audit entries first, and how many there are in all."""
+    """Newest audit entries first, and how many match in all.
+
+    Filters: ``username`` (who acted, case-insensitively), ``action`` (exact, e.g. ``user.create``),
+    ``since`` / ``until`` (UTC days, both included).
+    """
+    where, params = _audit_filter(username, action, since, until)
     cur = conn.execute(
         "SELECT id, at_time, user_id, username, action, target, detail, ip FROM audit_log"
-        " ORDER BY id DESC LIMIT ? OFFSET ?",
-        [limit, offset],
+        f"{where} ORDER BY id DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
     )
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    total = conn.execute("SELECT count(*) FROM audit_log").fetchone()
+    total = conn.execute(f"SELECT count(*) FROM audit_log{where}", params).fetchone()
     return rows, int(total[0]) if total else 0
+
+
+def _audit_filter(
+    username: str | None, action: str | None, since: dt.date | None, until: dt.date | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if username:
+        clauses.append("lower(username) = lower(?)")
+        params.append(unicodedata.normalize("NFKC", username).strip())
+    if action:
+        clauses.append("action = ?")
+        params.append(action)
+    if since is not None:
+        clauses.append("at_time >= ?")
+        params.append(dt.datetime.combine(since, dt.time()))
+    if until is not None:
+        clauses.append("at_time <= ?")  # the whole last day (dt.date.max has no next day)
+        params.append(dt.datetime.combine(until, dt.time.max))
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def audit_actions(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Every action in the audit log with how many entries it has, most frequent first."""
+    rows = conn.execute(
+        "SELECT action, count(*) AS n FROM audit_log GROUP BY action ORDER BY n DESC, action"
+    ).fetchall()
+    return [(str(a), int(n)) for a, n in rows]

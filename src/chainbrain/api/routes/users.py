@@ -1,15 +1,15 @@
-"""Users and the audit log (admins only): add, list, set a password, deactivate, end sessions."""
+"""Users and the audit log (admins only): add, list, change a role, set a password, deactivate, end sessions."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field
 
 from chainbrain.api import accounts
-from chainbrain.api.accounts import audit, audit_entries, list_users
+from chainbrain.api.accounts import audit, audit_actions, audit_entries, list_users
 from chainbrain.api.deps import AdminUser, ConnDep, client_ip
 from chainbrain.api.routes.auth import RevokedOut, UserOut
 from chainbrain.api.routes.common import ERRORS, ErrorOut, Page, PageNo, PageSize
@@ -60,6 +60,27 @@ def create_user(body: UserCreate, request: Request, conn: ConnDep, admin: AdminU
     return UserOut(**user.public())
 
 
+class RoleSet(BaseModel):
+    role: Literal["admin", "analyst", "enterprise", "viewer"]
+    enterprise_id: str | None = Field(None, min_length=1, max_length=64)
+
+
+@router.patch("/{username}", responses={404: {"model": ErrorOut, "description": "没有该用户"}})
+def update_user_role(
+    username: str, body: RoleSet, request: Request, conn: ConnDep, admin: AdminUser
+) -> UserOut:
+    """Change a user's role (admin; an enterprise user names its firm; not one's own role)."""
+    if accounts.username_key(username) == accounts.username_key(admin.username):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "不能修改自己的角色")
+    before = accounts.find_user(conn, username)
+    user = accounts.set_role(conn, username, body.role, enterprise_id=body.enterprise_id)
+    # cached sessions hold the old role: the next request reads the new one from the store
+    request.app.state.sessions.drop_user(user.id)
+    detail = {"from": before.role, "role": user.role, "enterprise_id": user.enterprise_id}
+    audit(conn, admin, "user.role", f"user:{user.username}", detail, client_ip(request))
+    return UserOut(**user.public())
+
+
 class PasswordSet(BaseModel):
     new_password: str = Field(min_length=1, max_length=256)
 
@@ -98,8 +119,41 @@ def delete_user_sessions(username: str, request: Request, conn: ConnDep, admin: 
     return RevokedOut(revoked=revoked)
 
 
+class AuditAction(BaseModel):
+    action: str
+    count: int
+
+
 @router.get("/audit")
-def read_audit_log(conn: ConnDep, admin: AdminUser, page: PageNo = 1, size: PageSize = 50) -> Page[AuditOut]:
-    """The audit log, newest first: who wrote what, and when."""
-    rows, total = audit_entries(conn, limit=size, offset=(page - 1) * size)
+def read_audit_log(
+    conn: ConnDep,
+    admin: AdminUser,
+    page: PageNo = 1,
+    size: PageSize = 50,
+    username: str | None = Query(None, max_length=64, description="操作人用户名（不区分大小写）"),
+    action: str | None = Query(None, max_length=64, description="操作，如 user.create"),
+    since: dt.date | None = Query(None, description="起始日期（UTC，含当天）"),
+    until: dt.date | None = Query(None, description="截止日期（UTC，含当天）"),
+) -> Page[AuditOut]:
+    """The audit log, newest first: who wrote what, and when; filtered by user, action and dates."""
+    if since is not None and until is not None and since > until:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"起始日期 {since} 晚于截止日期 {until}，请检查日期范围"
+        )
+    rows, total = audit_entries(
+        conn,
+        limit=size,
+        offset=(page - 1) * size,
+        username=username,
+        action=action,
+        since=since,
+        until=until,
+    )
     return Page(data=[AuditOut(**r) for r in rows], count=total)
+
+
+@router.get("/audit/actions")
+def read_audit_actions(conn: ConnDep, admin: AdminUser) -> Page[AuditAction]:
+    """Every action in the audit log with its number of entries (the choices of the action filter)."""
+    rows = audit_actions(conn)
+    return Page(data=[AuditAction(action=a, count=n) for a, n in rows], count=len(rows))
