@@ -73,8 +73,8 @@ def test_district_list_count_is_seat_or_site(client: tuple[TestClient, Path]) ->
 def test_parts_firms_after_an_import_agree(demo_db) -> None:
     import datetime as dt
 
-    from chainbrain.store import directory as queries
     from chainbrain.monitor.status import assess_all
+    from chainbrain.store import directory as queries
 
     before = queries.overview(demo_db)["local_parts_firms"]
     assert before == 543  # seed 001's 2024 count
