@@ -9,9 +9,8 @@ from pathlib import Path
 import chainbrain.api
 
 API = Path(chainbrain.api.__file__).parent
-#: routers whose queries still have to move down, each owned by another branch of this round: the
-#: resilience router (one query) and the event monitor's router (its event/link/incident queries)
-PENDING = {"routes/resilience.py", "routes/events.py"}
+#: routers whose queries still have to move down (none)
+PENDING: set[str] = set()
 SQL = re.compile(
     r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|VIEW|INDEX)|"
     r"WITH\s+RECURSIVE|DROP\s+TABLE|ALTER\s+TABLE)\b",

@@ -247,6 +247,12 @@ def districts(conn: duckdb.DuckDBPyConnection, *, city_only: bool = True) -> lis
     )
 
 
+def district_name(conn: duckdb.DuckDBPyConnection, district_id: str) -> str | None:
+    """The name of a district in the division table, or None when the code is not there."""
+    row = conn.execute("SELECT name FROM district WHERE id = ?", [district_id]).fetchone()
+    return str(row[0]) if row else None
+
+
 def district(conn: duckdb.DuckDBPyConnection, district_id: str) -> dict[str, Any] | None:
     rows = [r for r in districts(conn, city_only=False) if r["id"] == district_id]
     return rows[0] if rows else None

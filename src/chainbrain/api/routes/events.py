@@ -39,6 +39,7 @@ from chainbrain.api.deps import (
 from chainbrain.api.routes.common import ERRORS, forbidden, not_found
 from chainbrain.events import alerts as al
 from chainbrain.events import incidents as inc
+from chainbrain.events import queries as eq
 from chainbrain.events.classify import SEVERITY_ZH, Classification, ClassifyError, corrected, event_types
 from chainbrain.events.exposure import Exposure, event_exposure
 from chainbrain.events.feeds import FeedError, add_feed, create_token, list_feeds, pull_feed, token_sender
@@ -48,7 +49,7 @@ from chainbrain.io.problems import ImportRejected
 from chainbrain.resilience.dbnet import network_from_store
 from chainbrain.resilience.model import SolveError
 from chainbrain.resilience.network import Network, NetworkError
-from chainbrain.store.records import fetch_dicts, transaction
+from chainbrain.store.records import transaction
 
 router = APIRouter(prefix="/events", tags=["events"], responses=ERRORS)
 
@@ -415,25 +416,16 @@ def _own_firms(conn: duckdb.DuckDBPyConnection, user: User) -> set[str] | None:
 
 
 def _event_row(conn: duckdb.DuckDBPyConnection, event_id: int) -> dict[str, Any]:
-    rows = fetch_dicts(conn, "SELECT * FROM event WHERE id = ?", [event_id])
-    if not rows:
+    row = eq.event_row(conn, event_id)
+    if row is None:
         raise not_found("事件", str(event_id))
-    return rows[0]
+    return row
 
 
 def _event_out(conn: duckdb.DuckDBPyConnection, r: dict[str, Any]) -> EventOut:
     types = event_types()
-    links = fetch_dicts(
-        conn,
-        "SELECT l.kind, l.target_id, l.mention, l.score, l.start_pos, l.end_pos,"
-        " coalesce(e.name, d.name, g.name_zh, l.target_id) AS name FROM event_link l"
-        " LEFT JOIN enterprise e ON l.kind = 'firm' AND e.id = l.target_id"
-        " LEFT JOIN district d ON l.kind = 'district' AND d.id = l.target_id"
-        " LEFT JOIN segment g ON l.kind = 'segment' AND g.id = l.target_id"
-        " WHERE l.event_id = ? ORDER BY l.start_pos",
-        [r["id"]],
-    )
-    incident = conn.execute("SELECT id FROM incident WHERE event_id = ?", [r["id"]]).fetchone()
+    links = eq.event_links(conn, r["id"])
+    incident = eq.incident_of(conn, r["id"])
     return EventOut(
         **{k: r[k] for k in ("id", "title", "text", "source", "url", "occurred_at", "received_at", "status")},
         event_type=r["event_type"],
@@ -478,7 +470,7 @@ def _event_out(conn: duckdb.DuckDBPyConnection, r: dict[str, Any]) -> EventOut:
             for x in links
             if x["kind"] == "segment"
         ],  # fmt: skip
-        incident_id=int(incident[0]) if incident else None,
+        incident_id=incident,
     )
 
 
@@ -500,9 +492,7 @@ def _ingest(conn: duckdb.DuckDBPyConnection, cache: ResultCache, items: list[Eve
 
 
 def _visible_event_firms(conn: duckdb.DuckDBPyConnection, event_id: int) -> set[str]:
-    return {r[0] for r in conn.execute(
-        "SELECT target_id FROM event_link WHERE event_id = ? AND kind = 'firm'", [event_id]
-    ).fetchall()}  # fmt: skip
+    return eq.linked_firms(conn, event_id)
 
 
 def _check_incident_access(conn: duckdb.DuckDBPyConnection, user: User, event_id: int) -> None:
@@ -562,13 +552,7 @@ def read_events(
     limit: int = Query(50, ge=1, le=500),
 ) -> EventList:
     """The event stream, newest first, with the links of each."""
-    rows = fetch_dicts(
-        conn,
-        "SELECT * FROM event WHERE severity >= ? AND (? IS NULL OR event_type = ?) AND (? IS NULL OR id IN"
-        " (SELECT event_id FROM event_link WHERE kind = 'firm' AND target_id = ?))"
-        " ORDER BY occurred_at DESC, id DESC LIMIT ?",
-        [min_severity, event_type, event_type, firm, firm, limit],
-    )
+    rows = eq.stream(conn, min_severity=min_severity, event_type=event_type, firm=firm, limit=limit)
     data = [_event_out(conn, r) for r in rows]
     return EventList(data=data, count=len(data))
 
@@ -792,10 +776,7 @@ def pull_event_feed(
         r = pull_feed(conn, feed_id)
     except FeedError as e:
         raise not_found("订阅源", str(feed_id)) from e
-    new = [int(x[0]) for x in conn.execute(
-        "SELECT id FROM event WHERE id NOT IN (SELECT DISTINCT event_id FROM alert) AND source = "
-        "(SELECT url FROM event_feed WHERE id = ?)", [feed_id]
-    ).fetchall()]  # fmt: skip
+    new = eq.unalerted_from_feed(conn, feed_id)
     n = sum(len(al.dispatch(conn, e)) for e in new)
     cache.invalidate()
     return PullOut.model_validate({**r.__dict__, "alerts": n})
@@ -909,9 +890,14 @@ def update_event(
         )
     except ClassifyError as e:
         raise HTTPException(422, str(e)) from e
-    conn.execute(
-        "UPDATE event SET event_type = ?, severity = ?, duration_days = ?, classified_by = ?, rule = ? WHERE id = ?",
-        [c.event_type, c.severity, c.duration_days, user.username, c.rule, event_id],
+    eq.set_classification(
+        conn,
+        event_id,
+        event_type=c.event_type,
+        severity=c.severity,
+        duration_days=c.duration_days,
+        classified_by=user.username,
+        rule=c.rule,
     )
     audit(conn, user, "event.correct", f"event:{event_id}", body.model_dump(), client_ip(request))
     cache.invalidate()

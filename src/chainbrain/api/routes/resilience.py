@@ -49,7 +49,7 @@ from chainbrain.resilience.results import (
     SoleSource,
 )
 from chainbrain.resilience.sweep import sweep
-from chainbrain.store import sweeps
+from chainbrain.store import directory, sweeps
 
 log = logging.getLogger(__name__)
 
@@ -268,13 +268,13 @@ def read_choke_points(
 
 
 def _district_exists(conn: duckdb.DuckDBPyConnection, code: str) -> str:
-    row = conn.execute("SELECT name FROM district WHERE id = ?", [code]).fetchone()
-    if row is None:
+    name = directory.district_name(conn, code)
+    if name is None:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,
             f"区县 {code} 不在行政区划表中：请使用 6 位行政区划代码，如 500112（渝北区）",
         )
-    return str(row[0])
+    return name
 
 
 @router.get("/district")
