@@ -1,6 +1,6 @@
 """本地配套率 — the local supporting rate, rolled up by OEM, vehicle model, segment, district or city.
 
-Definitions (DESIGN.md, "Key definitions"):
+Definitions (the plans' 本地配套率; see docs/architecture.md, "One definition per notion"):
 
 * A buyer's **value-weighted rate** is the value of its supply links whose supplier site is local, over the
   value of all its supply links; the **count-weighted rate** is local links over all links. Rates are

@@ -1,6 +1,6 @@
 """Illustrative supply links: OEM plants buy their BOM from supplier sites; Tier-1 sites buy their inputs.
 
-Links between named firms are not public (DESIGN.md), so every link here is ``illustrative`` with
+Links between named firms are not public (docs/data.md, "What is illustrative"), so every link here is ``illustrative`` with
 confidence ``suggested``. The rules:
 
 * Each OEM plant buys each BOM segment from 1–3 supplier sites (about a third single-sourced) among

@@ -1,4 +1,4 @@
-"""Types shared by every record: provenance and the closed vocabularies of DESIGN.md."""
+"""Types shared by every record: provenance and the closed vocabularies (roles, labels, statuses) the importers accept."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ ROLE_ZH = {
     Role.research: "科研",
 }
 
-#: labels a firm may carry (DESIGN.md); others are refused by the importer
+#: labels a firm may carry; others are refused by the importer
 LABELS = ("链主", "专精特新", "小巨人", "上市", "高新技术", "单项冠军", "汽车电子", "传统零部件")
 
 
