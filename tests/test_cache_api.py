@@ -7,6 +7,8 @@ test releases it; nothing here sleeps or depends on how fast the machine is.
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 import shutil
 import threading
 from collections.abc import Iterator
@@ -104,7 +106,14 @@ def test_readers_get_the_last_sweep_while_an_import_rebuilds_it(app_client) -> N
     before = c.get(f"{V1}/resilience/ranking", headers=h).json()
     csv = c.get(f"{V1}/imports/supply_links/export", params={"format": "csv"}, headers=h)
     assert csv.status_code == 200
-    files = {"file": ("供应关系.csv", csv.content, "text/csv")}
+    # the same links with one link's evidence reworded: a new network version (sweeps are stored per
+    # version, so an unchanged file would be answered from the stored sweep) but the same flows and losses
+    rows = list(csv_module.reader(io.StringIO(csv.content.decode("utf-8-sig"), newline="")))
+    col = rows[0].index("evidence")
+    rows[1][col] = (rows[1][col] or "") + "（复核）"
+    out = io.StringIO()
+    csv_module.writer(out).writerows(rows)
+    files = {"file": ("供应关系.csv", out.getvalue().encode("utf-8-sig"), "text/csv")}
     r = c.post(f"{V1}/imports/supply_links", files=files, headers=h)
     assert r.status_code == 200, r.text
     assert cache.state("resilience:ranking") == "stale"
