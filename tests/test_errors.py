@@ -72,6 +72,8 @@ def _app_raising(exc: Exception) -> FastAPI:
     def boom() -> None:
         raise exc
 
+    # ahead of the built front end mounted at "/", which would otherwise answer the path with its 404
+    app.router.routes.insert(0, app.router.routes.pop())
     return app
 
 
