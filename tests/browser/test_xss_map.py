@@ -46,8 +46,9 @@ def _import_district(server: Any, row: dict[str, Any]) -> None:
 
 
 def _tooltip(page: Any) -> Any:
-    """ECharts' tooltip: the chart container's child that is not the canvas layer."""
-    return page.locator(".echart > div").filter(has_not=page.locator("canvas"))
+    """ECharts' tooltip of the map (the page's first chart; other charts have tooltips of their own): the
+    chart container's child that is not the canvas layer."""
+    return page.locator(".echart").first.locator(":scope > div").filter(has_not=page.locator("canvas"))
 
 
 def _open_map(page: Any, server: Any) -> dict[str, float]:
