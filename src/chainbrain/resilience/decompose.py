@@ -129,11 +129,11 @@ class Decomposition:
         free_supply, edge_brow, edge_buy = self._free_supply, self._edge_brow, self._edge_buy
         while stack:
             i = stack.pop()
-            for e in self._out_edges[i]:
-                r = edge_brow[e]
+            for edge in self._out_edges[i]:
+                r = edge_brow[edge]
                 k = lost[r] = lost.get(r, 0) + 1
                 if k == free_supply[r]:
-                    b = edge_buy[e]
+                    b = edge_buy[edge]
                     if b not in out:
                         out.add(b)
                         stack.append(b)
