@@ -117,9 +117,9 @@ def test_export_and_template_commands(db, tmp_path):
     tpl = tmp_path / "企业.xlsx"
     result = runner.invoke(app, ["--db", str(db), "template", "enterprises", "-o", str(tpl)])
     assert result.exit_code == 0, result.output
-    # the district drop-down comes from the store: 500106, 500112 (ordered by code)
-    codes = [r[0] for r in load_workbook(tpl)["_lists"].iter_rows(min_row=2, values_only=True)]
-    assert codes == ["500106", "500112"]
+    # the district drop-down comes from the store: 沙坪坝区, 渝北区 (by name, ordered by code)
+    rows = list(load_workbook(tpl)["_lists"].iter_rows(min_row=1, values_only=True))
+    assert rows[0][0] == "区县" and [r[0] for r in rows[1:] if r[0]] == ["沙坪坝区", "渝北区"]
 
 
 def test_template_without_a_store(tmp_path):
