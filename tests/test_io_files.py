@@ -21,7 +21,9 @@ from test_io_support import BASE, base_store, snapshot
 
 def test_template_has_notes_drop_downs_lists_and_guide(tmp_path):
     path = tmp_path / "t.xlsx"
-    write_template("enterprises", path, Choices({"district": ["沙坪坝区", "渝北区"], "segment": ["三电", "动力电池"]}))
+    write_template(
+        "enterprises", path, Choices({"district": ["沙坪坝区", "渝北区"], "segment": ["三电", "动力电池"]})
+    )
     wb = load_workbook(path)
     assert wb.sheetnames == ["企业", LISTS_SHEET, "示例", "说明"]
     ws = wb["企业"]

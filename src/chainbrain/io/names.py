@@ -266,8 +266,10 @@ class Names:
                     raise NameProblem(f"企业“{firm_label}”还没有场所：请先在“场所”表中填写它的工厂")
                 names = _listing(self.sites.labels[i] for i in sorted(own))
                 raise NameProblem(f"企业“{firm_label}”有 {len(own)} 个场所，请填写其中一个：{names}")
-            if text.strip() in self.sites.labels and text.strip() not in own:
-                raise NameProblem(f"场所“{text.strip()}”不属于企业“{firm_label}”")
+            t = text.strip()
+            anywhere = ({t} & set(self.sites.labels)) | self.sites.by_name.get(_fold(t), set())
+            if anywhere and not anywhere & own:
+                raise NameProblem(f"场所“{t}”不属于企业“{firm_label}”")
             return self._one(self.sites, text, among=own, hint=f"（企业“{firm_label}”的场所中）")
         if not text:
             raise NameProblem("请填写场所名称，或填写企业（该企业只有一个场所时）")

@@ -222,6 +222,7 @@ def resolve_row(table: str, sheet: Sheet, c: _Cells, names: Names) -> None:
             if data.get(firm_field) is not None:
                 resolve(firm_field, names.firm)
             if firm_field in c.bad or site_field in c.bad:
+                c.bad.add(site_field)  # the firm's problem stands for its site too
                 continue
             firm = data.get(firm_field)
             if data.get(site_field) is None and firm is None:
