@@ -77,7 +77,9 @@ def _fill(ws: Any, values: dict[str, Any]) -> None:
         ws.cell(row=2, column=col[header], value=v)
 
 
-def test_a_firm_its_plant_and_its_link_imported_by_names(browser: Any, own_server: str, tmp_path: Path) -> None:
+def test_a_firm_its_plant_and_its_link_imported_by_names(
+    browser: Any, own_server: str, tmp_path: Path
+) -> None:
     ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN", accept_downloads=True)
     page = ctx.new_page()
     errors: list[str] = []
@@ -128,7 +130,8 @@ def test_a_firm_its_plant_and_its_link_imported_by_names(browser: Any, own_serve
             page.wait_for_timeout(100)
         assert held, "the write request was not sent"
         assert "已用" in page.inner_text("[data-test=import-progress]")
-        assert page.is_disabled("[data-test=workbook-commit]") and page.is_disabled("[data-test=workbook-check]")
+        for button in ("workbook-commit", "workbook-check"):
+            assert page.is_disabled(f"[data-test={button}]"), button
         assert held[0].request.headers.get("idempotency-key")
         held[0].continue_()
         page.wait_for_selector("[data-test=workbook-done]", timeout=30_000)
