@@ -136,3 +136,15 @@ def test_a_double_submit_is_applied_once(app_client: TestClient) -> None:
 def test_viewers_cannot_import_a_workbook(app_client: TestClient) -> None:
     r = app_client.post(WB, files=_files(_xlsx()), headers=token(app_client, "view"))
     assert r.status_code == 403
+
+
+def test_a_single_table_import_is_idempotent_by_its_key_too(app_client: TestClient) -> None:
+    h = {**token(app_client, "analyst"), "Idempotency-Key": "one-table-upload-3"}
+    csv = "企业名称,所在区县,角色,来源,数据状态\n重庆庚电子有限公司,渝北区,一级供应商,t,示意\n".encode()
+    files = {"file": ("企业.csv", csv, "text/csv")}
+    first = app_client.post("/api/v1/imports/enterprises", files=files, headers=h).json()
+    second = app_client.post("/api/v1/imports/enterprises", files=files, headers=h).json()
+    assert (first["inserted"], first["replayed"]) == (1, False)
+    assert (second["inserted"], second["replayed"]) == (1, True)
+    log = app_client.get("/api/v1/users/audit", headers=token(app_client, "admin")).json()["data"]
+    assert len([e for e in log if e["action"] == "import.commit" and e["target"] == "enterprises"]) == 1

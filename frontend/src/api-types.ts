@@ -1064,6 +1064,8 @@ export interface paths {
         /**
          * Create Import
          * @description Import an uploaded file: all rows in one transaction, or — if any row is wrong — none (422).
+         *
+         *     A repeated request with the same ``Idempotency-Key`` header is answered as the first and not applied again.
          */
         post: operations["imports-create_import"];
         delete?: never;
@@ -3387,6 +3389,11 @@ export interface components {
             file: string;
             /** Inserted */
             inserted: number;
+            /**
+             * Replayed
+             * @default false
+             */
+            replayed: boolean;
             /** Rows */
             rows: number;
             /** Table */
@@ -9008,7 +9015,10 @@ export interface operations {
     "imports-create_import": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交时不重复写入 */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 table: string;
             };

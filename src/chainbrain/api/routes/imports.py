@@ -81,6 +81,8 @@ class ImportOut(BaseModel):
     rows: int
     inserted: int
     updated: int
+    #: this answers a repeated submit (same Idempotency-Key), which was not applied again
+    replayed: bool = False
 
 
 class RejectedOut(ErrorOut):
@@ -168,7 +170,7 @@ def _digest(path: Path) -> str:
 
 
 class Submissions:
-    """Recent workbook imports by (user, Idempotency-Key): a second request with a key already seen — a
+    """Recent imports by (user, table, Idempotency-Key): a second request with a key already seen — a
     double click, a retry after a timeout — gets the first one's answer and is not applied again. One
     that arrives while the first still runs waits for it. The last :attr:`KEEP` keys are remembered.
     """
@@ -177,11 +179,11 @@ class Submissions:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._done: OrderedDict[tuple[str, str], tuple[str, int, dict[str, Any]]] = OrderedDict()
-        self._running: dict[tuple[str, str], threading.Event] = {}
+        self._done: OrderedDict[tuple[str, ...], tuple[str, int, dict[str, Any]]] = OrderedDict()
+        self._running: dict[tuple[str, ...], threading.Event] = {}
 
     def run(
-        self, key: tuple[str, str], digest: str, apply: Callable[[], tuple[int, dict[str, Any]]]
+        self, key: tuple[str, ...], digest: str, apply: Callable[[], tuple[int, dict[str, Any]]]
     ) -> tuple[int, dict[str, Any], bool]:
         """(status, body, replayed): ``apply()``'s answer, or the stored answer of the same key."""
         while True:
@@ -342,11 +344,7 @@ def create_workbook_import(
             )
             return 200, out.model_dump(mode="json")
 
-        if idempotency_key is None:
-            code, body, replayed = (*apply(), False)
-        else:
-            key = (user.username, idempotency_key)
-            code, body, replayed = _submissions(request).run(key, _digest(path), apply)
+        code, body, replayed = _once(request, (user.username, WORKBOOK), idempotency_key, path, apply)
     if code != 200:
         raise _Rejected(RejectedOut.model_validate(body), code)
     return WorkbookOut.model_validate({**body, "replayed": replayed})
@@ -411,8 +409,12 @@ def create_import(
     cache: CacheDep,
     user: AnalystUser,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> ImportOut:
-    """Import an uploaded file: all rows in one transaction, or — if any row is wrong — none (422)."""
+    """Import an uploaded file: all rows in one transaction, or — if any row is wrong — none (422).
+
+    A repeated request with the same ``Idempotency-Key`` header is answered as the first and not applied again.
+    """
     spec = _spec(table)
     ip = client_ip(request)
 
@@ -421,15 +423,37 @@ def create_import(
         audit(conn, user, "import.commit", spec.name, detail, ip)
 
     with _saved(file, settings.max_upload_bytes) as path:
-        try:
-            r = import_file(conn, spec.name, path, before_commit=record)
-        except (ImportRejected, ReadError, WriteConflict) as e:
-            problems = _rejection(path.name, e)
-            code, action, detail = _refusal(e, len(problems))
-            audit(conn, user, action, spec.name, {"file": path.name, "problems": len(problems)}, ip)
-            raise _Rejected(RejectedOut(detail=detail, problems=problems), code) from e
-    cache.invalidate(*import_writes(spec.name))
-    return ImportOut(table=r.table, file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated)
+
+        def apply() -> tuple[int, dict[str, Any]]:
+            try:
+                r = import_file(conn, spec.name, path, before_commit=record)
+            except (ImportRejected, ReadError, WriteConflict) as e:
+                problems = _rejection(path.name, e)
+                code, action, detail = _refusal(e, len(problems))
+                audit(conn, user, action, spec.name, {"file": path.name, "problems": len(problems)}, ip)
+                return code, RejectedOut(detail=detail, problems=problems).model_dump(mode="json")
+            cache.invalidate(*import_writes(spec.name))
+            out = ImportOut(table=r.table, file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated)
+            return 200, out.model_dump(mode="json")
+
+        code, body, replayed = _once(request, (user.username, spec.name), idempotency_key, path, apply)
+    if code != 200:
+        raise _Rejected(RejectedOut.model_validate(body), code)
+    return ImportOut.model_validate({**body, "replayed": replayed})
+
+
+def _once(
+    request: Request,
+    scope: tuple[str, str],
+    key: str | None,
+    path: Path,
+    apply: Callable[[], tuple[int, dict[str, Any]]],
+) -> tuple[int, dict[str, Any], bool]:
+    """``apply()`` once per (user, table, Idempotency-Key): (status, body, replayed)."""
+    if key is None:
+        code, body = apply()
+        return code, body, False
+    return _submissions(request).run((*scope, key), _digest(path), apply)
 
 
 def _refusal(e: ImportRejected | ReadError | WriteConflict, problems: int) -> tuple[int, str, str]:
