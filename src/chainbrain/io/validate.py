@@ -122,6 +122,8 @@ def record_row(table: str, sheet: Sheet, c: _Cells) -> tuple[ParsedRow, list[Pro
             field = str(loc[0]) if loc else None
             if field is None and table in ROW_RULES_CHECKED:
                 continue  # a whole-record rule that the checks across rows apply to every row
+            if field == "id" and table in AUTO_ID and err.get("type") == "missing":
+                continue  # a blank id is given from the names; the names' own problems are reported
             stand_in = STAND_INS.get(field or "")
             if field is not None and (field in bad or (field not in written and stand_in not in written)):
                 continue  # already reported, or its column is missing (reported once, on the header)
@@ -237,8 +239,10 @@ def resolve_row(table: str, sheet: Sheet, c: _Cells, names: Names) -> None:
                     c.bad.add(site_field)
                 continue
             resolve(site_field, lambda v, f=firm: names.site(text(v), f))
-    if table in AUTO_ID and data.get("id") is None and not c.bad:
-        data["id"] = _given_id(table, data, names)
+    if table in AUTO_ID and data.get("id") is None:
+        given = _given_id(table, data, names)
+        if given is not None:
+            data["id"] = given
 
 
 def _given_id(table: str, data: dict[str, Any], names: Names) -> str | None:
