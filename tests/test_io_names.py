@@ -165,7 +165,10 @@ def test_a_firm_with_a_blank_id_matches_the_stored_one_by_full_name(tmp_path) ->
 def test_a_bad_cell_in_a_row_without_id_is_the_only_problem(tmp_path) -> None:
     conn = base_store()
     header = ["企业编号", "企业名称", "所在区县", "角色", "营业收入(万元)", "来源", "数据状态"]
-    rows = [["", "重庆壬有限公司", "渝北区", "整车", "很多", "t", "示意"], ["", "", "渝北区", "整车", 1, "t", "示意"]]
+    rows = [
+        ["", "重庆壬有限公司", "渝北区", "整车", "很多", "t", "示意"],
+        ["", "", "渝北区", "整车", 1, "t", "示意"],
+    ]
     with pytest.raises(ImportRejected) as e:
         import_file(conn, "enterprises", write_csv(tmp_path / "e.csv", header, rows))
     assert [(p.row, p.column) for p in e.value.problems] == [(2, "营业收入(万元)"), (3, "企业名称")]
