@@ -122,11 +122,10 @@ def insert_rows(
         ids = [str(r["id"]) for r in rows]
         conn.execute(f"DELETE FROM {sql_name} WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids])
     # columns no row mentions keep their DEFAULT (e.g. labels = [])
-    if len(rows) <= SMALL_BATCH and _insert_small(conn, sql_name, rows, present):
-        return len(rows)
-    batch = _arrow(conn, sql_name, rows)
-    cols = ", ".join(c for c in batch.column_names if c in present)
-    conn.execute(f"INSERT INTO {sql_name} ({cols}) SELECT {cols} FROM batch")
+    if len(rows) > SMALL_BATCH or not _insert_small(conn, sql_name, rows, present):
+        batch = _arrow(conn, sql_name, rows)
+        cols = ", ".join(c for c in batch.column_names if c in present)
+        conn.execute(f"INSERT INTO {sql_name} ({cols}) SELECT {cols} FROM batch")
     return len(rows)
 
 
