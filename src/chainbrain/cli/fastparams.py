@@ -145,5 +145,16 @@ def install() -> bool:
         return self._runtime_param
 
     get_runtime_param._chainbrain_fast = True  # type: ignore[attr-defined]
+    get_runtime_param._typer_own = param_cls.get_runtime_param  # type: ignore[attr-defined]
     param_cls.get_runtime_param = get_runtime_param
     return True
+
+
+def uninstall() -> None:
+    """Put Typer's own coercion back (tests compare the CLI's answers with and without the fast path)."""
+    from typer import core
+
+    param_cls = getattr(core, "_TyperParameter", None)
+    own = getattr(getattr(param_cls, "get_runtime_param", None), "_typer_own", None)
+    if param_cls is not None and own is not None:
+        param_cls.get_runtime_param = own
