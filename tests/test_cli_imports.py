@@ -82,7 +82,9 @@ def test_help_lists_every_command_with_its_own_help_line_without_importing_one()
         print(json.dumps({"lazy": lazy, "eager": eager, "loaded": loaded_by_help}))
         """
     )
-    assert got["loaded"] == ["chainbrain.cli.context", "chainbrain.cli.fastparams"], "--help imported a command module"
+    assert got["loaded"] == ["chainbrain.cli.context", "chainbrain.cli.fastparams"], (
+        "--help imported a command module"
+    )
     # with every module loaded the help page is built from the commands themselves: it must read the same
     assert got["lazy"] == got["eager"]
     # every top-level command of the reference (docs/cli.md, generated from the full tree) is listed

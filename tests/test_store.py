@@ -80,10 +80,14 @@ def test_up_to_date_holds_only_for_exactly_the_bundled_migrations(tmp_path):
     conn = memory()
     assert up_to_date(conn) is True
     versions = [v for v, _, _ in _migrations()]
-    assert [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()] == versions
+    assert [
+        r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    ] == versions
     conn.execute("DELETE FROM schema_migrations WHERE version = ?", [versions[-1]])
     assert up_to_date(conn) is False  # one missing: connect must migrate
-    conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, 'x'), (999, 'future')", [versions[-1]])
+    conn.execute(
+        "INSERT INTO schema_migrations (version, name) VALUES (?, 'x'), (999, 'future')", [versions[-1]]
+    )
     assert up_to_date(conn) is False  # one unknown: connect must refuse (test_newer_store_is_refused)
 
 

@@ -23,12 +23,10 @@ from chainbrain.errors import ChainbrainError
 from chainbrain.store import connect
 from chainbrain.store.connection import StoreLocked
 
-
 #: options several command groups share, spelled and explained the same everywhere
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 TopOpt = Annotated[int, typer.Option("--top", help="每个列表最多显示的条数")]
 DistrictOpt = Annotated[str | None, typer.Option("--district", help="区县代码（6位），如 500111 大足区")]
-
 
 
 def _stdout_console() -> Any:

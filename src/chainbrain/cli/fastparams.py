@@ -111,10 +111,16 @@ def install() -> bool:
     param_cls = getattr(core, "_TyperParameter", None)
     runtime_cls = getattr(_coercion, "RuntimeParam", None)
     build = getattr(_coercion, "build_runtime_param", None)
-    if param_cls is None or runtime_cls is None or build is None or not hasattr(param_cls, "get_runtime_param"):
+    if (
+        param_cls is None
+        or runtime_cls is None
+        or build is None
+        or not hasattr(param_cls, "get_runtime_param")
+    ):
         return False
     if getattr(param_cls.get_runtime_param, "_chainbrain_fast", False):
         return True
+    adapter_param: Callable[[Any], Any] = build
 
     @dataclass(frozen=True)
     class FastRuntimeParam(runtime_cls):  # type: ignore[misc, valid-type]
@@ -126,7 +132,7 @@ def install() -> bool:
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             out = self.convert(value, self.parameter_info)
             if out is SLOW:
-                return build(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+                return adapter_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
             return out
 
     def get_runtime_param(self: Any) -> Any:
@@ -134,7 +140,7 @@ def install() -> bool:
             descriptor = self.type_descriptor
             convert = fast_convert(descriptor)
             if convert is None:
-                self._runtime_param = build(descriptor)
+                self._runtime_param = adapter_param(descriptor)
             else:
                 self._runtime_param = FastRuntimeParam(
                     parameter_info=descriptor.parameter_info,
