@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from chainbrain.errors import Conflict
+from chainbrain.store import keys
 from chainbrain.store.tables import SQL_TABLE
 
 if TYPE_CHECKING:
@@ -24,7 +25,11 @@ if TYPE_CHECKING:
 
 
 def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """Column names of a store table, in order (``table`` is the public or the SQL name)."""
+    """Column names of a store table, in order (``table`` is the public or the SQL name).
+
+    The store's own key columns (:data:`chainbrain.store.keys.KEY_COLUMNS`) are left out: records, exports
+    and imports never carry them.
+    """
     sql_name = SQL_TABLE.get(table, table)
     rows = conn.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
@@ -32,7 +37,8 @@ def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     ).fetchall()
     if not rows:
         raise KeyError(f"no table {table!r} in the store")
-    return [r[0] for r in rows]
+    hidden = keys.KEY_COLUMNS.get(sql_name, ())
+    return [r[0] for r in rows if r[0] not in hidden]
 
 
 def _arrow(conn: duckdb.DuckDBPyConnection, sql_name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
@@ -82,6 +88,8 @@ def insert_rows(
         ids = [str(r["id"]) for r in rows]
         conn.execute(f"DELETE FROM {sql_name} WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids])
     conn.execute(f"INSERT INTO {sql_name} ({cols}) SELECT {cols} FROM batch")
+    if sql_name in keys.KEY_COLUMNS:
+        keys.refresh(conn)
     return len(rows)
 
 
@@ -186,9 +194,10 @@ def fetch_dicts(
 
 
 def dump_table(conn: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
-    """Every row of a table, ordered by id."""
+    """Every row of a table (its :func:`table_columns`), ordered by id."""
     sql_name = SQL_TABLE.get(table, table)
-    return fetch_dicts(conn, f"SELECT * FROM {sql_name} ORDER BY id")
+    cols = ", ".join(f'"{c}"' for c in table_columns(conn, sql_name))
+    return fetch_dicts(conn, f"SELECT {cols} FROM {sql_name} ORDER BY id")
 
 
 def delete_all(conn: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:

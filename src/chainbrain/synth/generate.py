@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from chainbrain.chain.boundary import CITY_PREFIX
 from chainbrain.errors import InvalidInput
+from chainbrain.store import keys
 from chainbrain.store.records import insert_rows, table_columns, transaction
 from chainbrain.synth.codes import credit_codes
 from chainbrain.synth.geo import PROVINCES, DistrictPool, district_pool
@@ -145,6 +146,7 @@ def _fill(
         lk = make_links(rng, n_links, net.plan)
         lk["seg"] = net.seg_ids[lk["seg"]]
         counts["supply_links"] = write("supply_link", lk, _LINK_SQL)
+        keys.refresh(conn)  # the sites' integer keys, in the same transaction (chainbrain.store.keys)
 
 
 def _firms(rng: np.random.Generator, n: int, pool: DistrictPool, tax: Taxonomy, seed: int) -> dict:
