@@ -68,6 +68,16 @@ class LazyConsole:
     def __delattr__(self, name: str) -> None:
         delattr(self._get(), name)
 
+    # special methods are looked up on the type, past __getattr__: Console's own, forwarded
+    def __enter__(self) -> Any:
+        return self._get().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._get().__exit__(*exc)
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
     # the settable properties of Console as properties here too, so that a save-and-restore of one (a test's
     # monkeypatch) reads and writes the console's, not an entry of the stand-in's own __dict__
     @property

@@ -174,14 +174,14 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def counts(conn: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> dict[str, int]:
-    """Row counts per public table name."""
+    """Row counts per public table name (one query for all of them)."""
     names = list(tables) if tables is not None else list(SQL_TABLE)
-    out = {}
-    for name in names:
-        sql_name = SQL_TABLE.get(name, name)
-        row = conn.execute(f"SELECT count(*) FROM {sql_name}").fetchone()
-        out[name] = int(row[0]) if row else 0
-    return out
+    if not names:
+        return {}
+    sql = ", ".join(f"(SELECT count(*) FROM {SQL_TABLE.get(name, name)})" for name in names)
+    row = conn.execute(f"SELECT {sql}").fetchone()
+    assert row is not None
+    return {name: int(n) for name, n in zip(names, row, strict=True)}
 
 
 def fetch_dicts(
