@@ -207,3 +207,28 @@ def test_migration_017_keys_an_existing_store():
     # 'gone' has a key too (a site that may arrive later), three ids in all
     assert conn.execute("SELECT id FROM site_key ORDER BY k").fetchall() == [("P1",), ("S1",), ("gone",)]
     assert _city(conn) == (1.0, 3.0, 1, 2)
+
+
+def test_synth_writes_its_rows_with_their_keys():
+    from chainbrain.synth import synthesize
+
+    conn = memory()
+    synthesize(conn, 60, seed=3, links=400)
+    assert keys.complete(conn)
+    assert conn.execute(WRONG_KEYS).fetchone() == (0, 0, 0, 0)
+    plain = conn.execute(rollup_sql("oem", parse_boundary("city"), "oem")).fetchall()
+    keyed = conn.execute(rollup_sql("oem", parse_boundary("city"), "oem", keyed=True)).fetchall()
+    assert len(plain) > 0 and [r[:2] for r in keyed] == [r[:2] for r in plain]
+    for k, p in zip(keyed, plain, strict=True):
+        assert k[2:] == pytest.approx(p[2:], rel=1e-12)
+
+
+def test_register_range_refuses_ids_that_have_keys():
+    conn = _small_store()  # P1, S1, S2 are keyed 1..3
+    assert keys.register_range(conn, "S%d", 3) is None  # S1 and S2 are known: nothing registered
+    assert conn.execute("SELECT count(*) FROM site_key").fetchone() == (3,)
+    assert keys.register_range(conn, "N%d", 2) == 4
+    assert conn.execute("SELECT id, k FROM site_key WHERE id LIKE 'N%' ORDER BY k").fetchall() == [
+        ("N0", 4),
+        ("N1", 5),
+    ]

@@ -76,3 +76,23 @@ def refresh(conn: duckdb.DuckDBPyConnection) -> None:
             "UPDATE supply_link SET supplier_k = r.k FROM site_key r "
             "WHERE supply_link.supplier_k IS NULL AND r.id = supply_link.supplier_site_id"
         )
+
+
+def register_range(conn: duckdb.DuckDBPyConnection, pattern: str, n: int) -> int | None:
+    """Register the site ids ``printf(pattern, i)`` for i in 0..n-1 with the keys ``base + i``; return base.
+
+    For a bulk writer that names its sites by a running number (``chainbrain synth``): its rows can carry
+    their keys as written (``base + i``) instead of being updated afterwards. None, and nothing registered,
+    when any of those ids already has a key; the writer then leaves its keys to :func:`refresh`.
+    """
+    ids = "SELECT printf(?, i::INTEGER) AS id, i FROM range(?) t(i)"
+    row = conn.execute(
+        f"SELECT count(*) FROM ({ids}) n WHERE EXISTS (SELECT 1 FROM site_key r WHERE r.id = n.id)",
+        [pattern, n],
+    ).fetchone()
+    if row is None or row[0]:
+        return None
+    top = conn.execute("SELECT coalesce(max(k), 0) + 1 FROM site_key").fetchone()
+    base = int(top[0]) if top else 1
+    conn.execute(f"INSERT INTO site_key SELECT id, (? + i)::INTEGER FROM ({ids})", [base, pattern, n])
+    return base
