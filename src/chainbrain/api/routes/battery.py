@@ -191,6 +191,9 @@ class RecyclingPictureOut(BaseModel):
     cascade_share: float | None
     top2_share: float | None
     notes: list[str]
+    year: int | None = None
+    leading_share: float
+    leading_recyclers: int
 
 
 class BatteryPassportOut(BaseModel):
@@ -313,9 +316,13 @@ def read_broken_chains(conn: ConnDep, user: CurrentUser) -> BatteryBrokenPage:
 
 
 @router.get("/recycling", response_model=RecyclingPictureOut)
-def read_recycling(conn: ConnDep, user: CurrentUser) -> RecyclingPictureOut:
-    """回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业占比。"""
-    return RecyclingPictureOut.model_validate(picture(conn).to_dict())
+def read_recycling(
+    conn: ConnDep,
+    user: CurrentUser,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="只看这一年的事件")] = None,
+) -> RecyclingPictureOut:
+    """回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业数与占比。"""
+    return RecyclingPictureOut.model_validate(picture(conn, year=year).to_dict())
 
 
 @router.get("/passport/{code}", response_model=BatteryPassportOut)
