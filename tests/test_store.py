@@ -105,3 +105,23 @@ def test_connect_skips_the_migration_pass_on_an_up_to_date_store(tmp_path, monke
     conn.close()
     connect(path).close()
     assert len(calls) == 1
+
+
+def test_connect_and_the_key_check_leave_the_connection_free(tmp_path):
+    # DuckDB 2.0 refuses register() while a result is not read to its end; the checks on the hot path
+    # (schema version, keys, counts) must read theirs fully
+    import pyarrow as pa
+
+    from chainbrain.store import keys
+
+    path = tmp_path / "x.duckdb"
+    connect(path).close()
+    conn = connect(path)
+    conn.register("t1", pa.table({"x": [1]}))
+    assert keys.complete(conn)
+    conn.register("t2", pa.table({"x": [2]}))
+    counts(conn, ["sites", "supply_links"])
+    conn.register("t3", pa.table({"x": [3]}))
+    assert conn.execute("SELECT (SELECT x FROM t1) + (SELECT x FROM t2) + (SELECT x FROM t3)").fetchall() == [
+        (6,)
+    ]

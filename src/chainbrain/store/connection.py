@@ -66,10 +66,11 @@ def up_to_date(conn: duckdb.DuckDBPyConnection) -> bool:
     a migration missing, one this code does not know) goes through :func:`migrate`, which applies or refuses.
     """
     try:
-        row = conn.execute("SELECT list(version ORDER BY version) FROM schema_migrations").fetchone()
+        # fetchall: a result not read to its end leaves the connection busy (DuckDB 2.0), e.g. for register()
+        rows = conn.execute("SELECT list(version ORDER BY version) FROM schema_migrations").fetchall()
     except duckdb.CatalogException:
         return False
-    return row is not None and row[0] == [v for v, _, _ in _migration_files()]
+    return bool(rows) and rows[0][0] == [v for v, _, _ in _migration_files()]
 
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:

@@ -42,8 +42,8 @@ _MISSING = """
 
 def missing(conn: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     """Rows without their key: (sites, links without buyer key, links without supplier key)."""
-    row = conn.execute(_MISSING).fetchone()
-    assert row is not None
+    # fetchall, not fetchone: DuckDB counts a result not read to its end as unfinished work on the connection
+    (row,) = conn.execute(_MISSING).fetchall()
     return int(row[0]), int(row[1]), int(row[2])
 
 
@@ -89,10 +89,10 @@ def register_range(conn: duckdb.DuckDBPyConnection, pattern: str, n: int) -> int
     row = conn.execute(
         f"SELECT count(*) FROM ({ids}) n WHERE EXISTS (SELECT 1 FROM site_key r WHERE r.id = n.id)",
         [pattern, n],
-    ).fetchone()
-    if row is None or row[0]:
+    ).fetchall()[0]
+    if row[0]:
         return None
-    top = conn.execute("SELECT coalesce(max(k), 0) + 1 FROM site_key").fetchone()
-    base = int(top[0]) if top else 1
+    (top,) = conn.execute("SELECT coalesce(max(k), 0) + 1 FROM site_key").fetchall()
+    base = int(top[0])
     conn.execute(f"INSERT INTO site_key SELECT id, (? + i)::INTEGER FROM ({ids})", [base, pattern, n])
     return base

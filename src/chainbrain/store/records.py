@@ -223,8 +223,7 @@ def counts(conn: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None)
     if not names:
         return {}
     sql = ", ".join(f"(SELECT count(*) FROM {SQL_TABLE.get(name, name)})" for name in names)
-    row = conn.execute(f"SELECT {sql}").fetchone()
-    assert row is not None
+    (row,) = conn.execute(f"SELECT {sql}").fetchall()  # read to its end: the connection is free after
     return {name: int(n) for name, n in zip(names, row, strict=True)}
 
 
