@@ -1,14 +1,15 @@
 """Warm the slow caches when the server starts, so a page's first visit does not pay for a cold computation.
 
 ``chainbrain serve`` turns this on (``CHAINBRAIN_WARM_CACHES=1``; off by default so a test's app starts cold
-and quick). On a daemon thread, with its own cursor, it computes what the first visits of the dashboard would
-otherwise wait for: the target assessments (the cockpit's warnings and the 目标 page) and the 招商 lists (the
+and quick). Before the server takes its first request (a few seconds on the demo store), with its own cursor,
+it computes what the first visits of the dashboard would otherwise wait for: the target assessments (the cockpit's warnings and the 目标 page) and the 招商 lists (the
 招商 page and its map, in the analysts' and in the other roles' cut). Each result goes into the app's result
 cache under the key its route reads, so it is invalidated by a write like any other. The resilience sweep has
 its own warm-up (:func:`chainbrain.api.routes.resilience.warm_up`) and is persisted in the store.
 
 The router carries no route, only the lifespan; the app includes it last, after the resilience router's
-lifespan has cleared the cache for the newly opened store.
+lifespan has cleared the cache for the newly opened store and started its warm-up, which start-up then also
+waits for (the sweep is read from the store when ``init --demo`` or an earlier run persisted it).
 """
 
 from __future__ import annotations
@@ -56,22 +57,16 @@ def _run(conn: duckdb.DuckDBPyConnection, cache: ResultCache, stop: threading.Ev
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """With ``warm_caches``, start-up ends only when the caches are warm and the resilience warm-up is done:
+    the server answers its first request from them instead of computing while the first pages load."""
     if not getattr(app.state.settings, "warm_caches", False):
         yield
         return
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=_run,
-        args=(app.state.conn, app.state.cache, stop),
-        name="chainbrain-cache-warm-up",
-        daemon=True,
-    )
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()  # stops between steps; wait for the step under way before the app closes the store
-        await anyio.to_thread.run_sync(thread.join)
+    await anyio.to_thread.run_sync(_run, app.state.conn, app.state.cache, threading.Event())
+    resilience = getattr(app.state, "resilience_warm_up", None)  # started by the resilience router's lifespan
+    if resilience is not None:
+        await anyio.to_thread.run_sync(resilience.join)
+    yield
 
 
 router = APIRouter(lifespan=_lifespan)
