@@ -10,9 +10,10 @@ Candidates are firms inside the boundary that are not OEMs, do not already hold 
 known to be too large for an SME. They rank (:func:`rank_key`) by
 
 1. criteria met (most first), then missed (fewest), then unknown (fewest);
-2. the margin to the thresholds (largest first): per numeric atom with a known figure the headroom
+2. the margin to the thresholds (largest first): per numeric atom with a known figure the relative headroom
    h = (value − threshold) / |threshold| for ``>=`` and (threshold − value) / |threshold| for ``<=`` / ``<``,
-   clipped to [−1, 1]; a criterion's margin is the least h of its atoms when all must hold, the largest when
+   squashed to h / (1 + |h|) in (−1, 1) (monotone, so twice the threshold (h = 1 → 0.5) still ranks below
+   eight times it (h = 7 → 0.875), and no single huge figure outweighs the rest); a criterion's margin is the least h of its atoms when all must hold, the largest when
    any may; the firm's margin is the mean over its met and missed criteria that have one. The SME line is left
    out (being far below it is no merit) and so are yes/no tests. A firm well clear of every line ranks above
    one that scrapes through; among firms that miss a test, the one nearest to passing it comes first;
@@ -131,7 +132,7 @@ def _atom(a: Atom, facts: dict[str, Any]) -> str:
 
 
 def _headroom(a: Atom, v: Any) -> float | None:
-    """How far ``v`` is past (positive) or short of (negative) the atom's threshold, relative, in [-1, 1]."""
+    """How far ``v`` is past (positive) or short of (negative) the atom's threshold, relative, in (-1, 1)."""
     if isinstance(v, bool) or isinstance(a.threshold, bool) or not isinstance(v, int | float):
         return None
     t = float(a.threshold)
@@ -141,7 +142,7 @@ def _headroom(a: Atom, v: Any) -> float | None:
         h = (t - v) / abs(t) if t else None
     else:
         return None
-    return None if h is None else max(-1.0, min(1.0, h))
+    return None if h is None else h / (1.0 + abs(h))
 
 
 def _margin(c: Criterion, facts: dict[str, Any], status: str) -> float | None:
@@ -165,7 +166,7 @@ def rank_key(a: TierAssessment) -> tuple[Any, ...]:
         -len(a.met),
         len(a.missed),
         len(a.unknown),
-        -(a.margin if a.margin is not None else -2.0),  # margins lie in [-1, 1]; unknown after them
+        -(a.margin if a.margin is not None else -2.0),  # margins lie in (-1, 1); unknown after them
         -(a.rd_share if a.rd_share is not None else -1.0),
         a.name,
         a.enterprise_id,
