@@ -10,13 +10,17 @@ from fastapi.testclient import TestClient
 
 from chainbrain.api import ApiSettings, create_app
 from chainbrain.api.cache import CHAIN, TARGETS
+from chainbrain.api.routes.infra import PLAN_READS
 
-KEYS = [(("assess_all", None), TARGETS), (("invest.recommend", None, None, 5), CHAIN),
-        (("invest.recommend", None, None, None), CHAIN)]  # fmt: skip
+KEYS = [(("assess_all", None), TARGETS), (("infra.plan", 2000, 2027, None, None), PLAN_READS),
+        (("invest.recommend", None, None, 5), CHAIN), (("invest.recommend", None, None, None), CHAIN)]  # fmt: skip
 
 
 def _key(k: tuple) -> tuple:
-    return ("assess_all", dt.date.today()) if k[0] == "assess_all" else k
+    """The key of today: results that depend on the day carry it last."""
+    if k[0] == "assess_all":
+        return ("assess_all", dt.date.today())
+    return (*k[:-1], dt.date.today()) if k[0] == "infra.plan" else k
 
 
 def _cached(app, key, depends) -> bool:

@@ -2,7 +2,7 @@
 
 ``chainbrain serve`` turns this on (``CHAINBRAIN_WARM_CACHES=1``; off by default so a test's app starts cold
 and quick). Before the server takes its first request (a few seconds on the demo store), with its own cursor,
-it computes what the first visits of the dashboard would otherwise wait for: the target assessments (the cockpit's warnings and the 目标 page) and the 招商 lists (the
+it computes what the first visits of the dashboard would otherwise wait for: the target assessments (the cockpit's warnings and the 目标 page), the 充换电 page's default build plan (a MIP) and the 招商 lists (the
 招商 page and its map, in the analysts' and in the other roles' cut). Each result goes into the app's result
 cache under the key its route reads, so it is invalidated by a write like any other. The resilience sweep has
 its own warm-up (:func:`chainbrain.api.routes.resilience.warm_up`) and is persisted in the store.
@@ -32,10 +32,14 @@ Step = Callable[[duckdb.DuckDBPyConnection, ResultCache], object]
 
 def steps() -> list[tuple[str, Step]]:
     """What to warm, cheapest and most visited first."""
-    from chainbrain.api.routes import invest, targets
+    from chainbrain.api.routes import infra, invest, targets
 
     return [
         ("target assessments", lambda c, cache: targets._assessments(c, cache, None)),
+        (
+            "充换电 build plan",
+            lambda c, cache: infra.plan_for(c, cache, 2000, 2027, None),
+        ),  # the page's default
         ("招商 lists (analysts)", lambda c, cache: invest._recommend(c, cache, None, None, 5)),
         ("招商 lists (other roles)", lambda c, cache: invest._recommend(c, cache, None, None, None)),
     ]
