@@ -21,7 +21,16 @@ import duckdb
 from typing_extensions import TypedDict
 
 from chainbrain.chain.boundary import parse_boundary
-from chainbrain.invest.criteria import TIER_TARGET, TIER_ZH, Atom, Criterion, criteria
+from chainbrain.invest.criteria import (
+    TIER_TARGET,
+    TIER_ZH,
+    Atom,
+    Criterion,
+    atom_zh,
+    criteria,
+    fact_zh,
+    field_zh,
+)
 from chainbrain.store.records import fetch_dicts
 
 STATUS_ZH = {"met": "满足", "missed": "不满足", "unknown": "缺数据"}
@@ -55,6 +64,13 @@ class Check:
     clause: str
     reason: str = ""
     band_zh: str = ""  # the revenue band of a tiered test, also in ``name_zh``
+    #: ``values`` and ``tests`` as a reader reads them: 从业人员 88 人；研发投入占比 ≥ 3%
+    values_zh: list[str] = field(default_factory=list)
+    tests_zh: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.values_zh:
+            self.values_zh = [fact_zh(k, v) for k, v in self.values.items()]
 
 
 @dataclass
@@ -73,6 +89,7 @@ class TierAssessment:
     score: float = 0.0  # met / number of criteria
     attr_source: str | None = None
     attr_status: str | None = None
+    district_name: str | None = None
 
 
 def firm_facts(conn: duckdb.DuckDBPyConnection, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
@@ -83,8 +100,9 @@ def firm_facts(conn: duckdb.DuckDBPyConnection, ids: list[str] | None = None) ->
         " e.founded, e.main_segment_id, a.year, a.years_in_field, a.main_business_share, a.rd_expense,"
         " a.rd_staff_share, a.rd_share, a.rd_share_prev, a.revenue_growth, a.equity_financing,"
         " a.patents_class1, a.debt_ratio, a.market_share, a.rd_institution, a.capabilities,"
-        " a.source AS attr_source, a.status AS attr_status"
-        " FROM enterprise e LEFT JOIN firm_attr a ON a.enterprise_id = e.id ORDER BY e.id",
+        " a.source AS attr_source, a.status AS attr_status, d.name AS district_name"
+        " FROM enterprise e LEFT JOIN firm_attr a ON a.enterprise_id = e.id"
+        " LEFT JOIN district d ON d.id = e.district_code ORDER BY e.id",
     )
     out = {}
     for r in rows:
@@ -138,7 +156,8 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
     tests = [f"{a.field} {a.op} {a.threshold}{a.unit}" for a in c.atoms]
     values = {a.field: facts.get(a.field) for a in c.atoms}
     if not c.assessed:
-        return Check(c.key, c.name_zh, "unknown", values, tests, c.cited_clause, c.note)
+        return Check(c.key, c.name_zh, "unknown", values, tests, c.cited_clause, c.note,
+                     tests_zh=[atom_zh(a) for a in c.atoms])  # fmt: skip
     statuses = [_atom(a, facts) for a in c.atoms]
     reason = ""
     for i, a in enumerate(c.atoms):
@@ -152,10 +171,11 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
     status = _combine(statuses, c.combine)
     if status == "unknown" and not reason:
         reason = "缺少：" + "、".join(
-            a.field for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
+            field_zh(a.field) for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
         )
     name = f"{c.name_zh}（{c.band_zh}）" if c.band_zh else c.name_zh
-    return Check(c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh)
+    return Check(c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh,
+                 tests_zh=[atom_zh(a) for a in c.atoms])  # fmt: skip
 
 
 def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> TierAssessment:
@@ -178,6 +198,7 @@ def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Tier
     out.score = len(out.met) / len(checks) if checks else 0.0
     out.attr_source = facts.get("attr_source")
     out.attr_status = facts.get("attr_status")
+    out.district_name = facts.get("district_name")
     return out
 
 
