@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient

@@ -264,4 +264,7 @@ def test_problems_are_found() -> None:
         "fill0073",
         "n-327d17a9a7",
     ]
-    assert _problems("智能网联新能源汽车 · 动力电池 82 家；1,400 亿瓦时（140 GWh）；3–5 家；IATF 16949", ids) == []
+    assert (
+        _problems("智能网联新能源汽车 · 动力电池 82 家；1,400 亿瓦时（140 GWh）；3–5 家；IATF 16949", ids)
+        == []
+    )
