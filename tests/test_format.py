@@ -72,6 +72,11 @@ PLACES = [
 ]
 
 
+@pytest.mark.parametrize("place,want", PLACES)
+def test_python_place_names(place: dict, want: str) -> None:
+    assert units.place_name(place["id"], place["name"], place["province"], place["city"]) == want
+
+
 def test_typescript_rules_match(tmp_path: Path) -> None:
     if not ESBUILD.exists() or shutil.which("node") is None:
         pytest.skip("frontend/node_modules or node is absent: run `make setup`")
