@@ -162,7 +162,7 @@ def walk_resilience(page: Any, server: Any, ids: set[str], analyst: bool) -> Non
 
 
 def walk_map(page: Any, server: Any, ids: set[str]) -> None:
-    _visit(page, server, "map", ".echart canvas")
+    _visit(page, server, "map", "main h2:has-text('区县地图') >> xpath=.. >> .echart canvas")
     _check(page, "map", ids)
     names = {d["id"]: d["name"] for d in server.api("analyst", "/districts")["data"]}
     opt = page.evaluate(
@@ -180,7 +180,7 @@ def walk_map(page: Any, server: Any, ids: set[str]) -> None:
 
 
 def walk_chain(page: Any, server: Any, ids: set[str]) -> None:
-    _visit(page, server, "chain", ".echart canvas")
+    _visit(page, server, "chain", "main h2:has-text('产业链图谱') >> xpath=.. >> .echart canvas")
     _check(page, "chain", ids)
     # the tree's items: ECharts' own root (0), the chain (1), then the segments under it, laid out
     j, label = page.wait_for_function(FIRST_CHILD, timeout=20_000).json_value()
