@@ -66,3 +66,5 @@ export const userRoleLabel = (r: string): string => (['admin', 'analyst', 'viewe
 const TARGET_STATUS: Record<string, string> = { 滞后: 'behind', 预警: 'warning', 正常: 'onTrack', 数据不足: 'tooFew', 无数据: 'noData', 达标: 'met' }
 /** A target's status as the API sends it (滞后, 预警 …) in the current language. */
 export const targetStatusLabel = (s: string): string => (TARGET_STATUS[s] ? t('targetStatus.' + TARGET_STATUS[s]) : s)
+/** A segment's name: the API sends name_en beside name_zh, so English shows that one. */
+export const segmentName = (s: { name_zh: string; name_en?: string | null }): string => (isEnglish.value && s.name_en ? s.name_en : s.name_zh)
