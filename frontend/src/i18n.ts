@@ -68,3 +68,5 @@ const TARGET_STATUS: Record<string, string> = { 滞后: 'behind', 预警: 'warni
 export const targetStatusLabel = (s: string): string => (TARGET_STATUS[s] ? t('targetStatus.' + TARGET_STATUS[s]) : s)
 /** A segment's name: the API sends name_en beside name_zh, so English shows that one. */
 export const segmentName = (s: { name_zh: string; name_en?: string | null }): string => (isEnglish.value && s.name_en ? s.name_en : s.name_zh)
+/** Whether a message exists (for codes that may have a label). */
+export const hasMessage = (key: string): boolean => i18n.global.te(key)
