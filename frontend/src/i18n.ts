@@ -70,3 +70,9 @@ export const targetStatusLabel = (s: string): string => (TARGET_STATUS[s] ? t('t
 export const segmentName = (s: { name_zh: string; name_en?: string | null }): string => (isEnglish.value && s.name_en ? s.name_en : s.name_zh)
 /** Whether a message exists (for codes that may have a label). */
 export const hasMessage = (key: string): boolean => i18n.global.te(key)
+/**
+ * A label the API sends in Chinese beside a code (a score part, a funnel stage): as sent in Chinese, and the
+ * message `<group>.<code>` in English when there is one.
+ */
+export const codeLabel = (group: string, code: string, zh: string): string =>
+  isEnglish.value && hasMessage(`${group}.${code}`) ? t(`${group}.${code}`) : zh

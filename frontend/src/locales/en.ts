@@ -780,5 +780,26 @@ const en: MessageShape<Messages> = {
     detail: 'Detail',
     ip: 'From address',
   },
+  scorePart: {
+    outside_value: 'Bought outside by local carmakers',
+    rate_gain: 'Local rate gain',
+    incumbent: 'Already supplies local carmakers',
+    strength: 'Firm strength',
+    district_fit: 'District and park fit',
+    segment: 'Segment match',
+    text: 'Text relevance',
+    capacity: 'Spare capacity',
+    certs: 'Certifications',
+    distance: 'Distance',
+    local: 'Local firm',
+  },
+  leadStage: {
+    lead: 'Lead',
+    talks: 'Talks',
+    signed: 'Signed',
+    producing: 'Producing',
+    supplying: 'Supplying locally',
+    dropped: 'Dropped',
+  },
 }
 export default en

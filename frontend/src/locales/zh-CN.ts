@@ -778,6 +778,27 @@ const zhCN = {
     detail: '详情',
     ip: '来源地址',
   },
+  scorePart: {
+    outside_value: '本地整车市外采购额',
+    rate_gain: '本地配套率提升',
+    incumbent: '已向本地整车供货',
+    strength: '企业实力',
+    district_fit: '区县园区匹配',
+    segment: '环节匹配',
+    text: '文本相关度',
+    capacity: '富余产能',
+    certs: '资质认证',
+    distance: '距离',
+    local: '本地企业',
+  },
+  leadStage: {
+    lead: '线索',
+    talks: '洽谈',
+    signed: '签约',
+    producing: '投产',
+    supplying: '本地供货',
+    dropped: '终止',
+  },
 }
 
 export type Messages = typeof zhCN
