@@ -162,7 +162,7 @@ const en: MessageShape<Messages> = {
     yearEnd: 'Year end',
   },
   chain: {
-    root: 'Intelligent connected NEV',
+    root: 'NEV chain',
     help: 'Click a segment to open its sub-segments and makers; {green} leaves are plants in Chongqing, {orange} ones plants outside; the number after a segment counts the firms making it or a sub-segment; {blue} segments have a plant in Chongqing, {orange2} ones none yet.',
     green: 'green',
     orange: 'orange',
