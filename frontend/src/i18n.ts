@@ -51,7 +51,8 @@ export const t = (key: string, named?: Record<string, unknown>): string =>
 const UNIT_KEYS: Record<string, string> = {
   万辆: 'wanVehicles', 亿元: 'yiYuan', 万元: 'wanYuan', 家: 'firms', 个: 'sites', 座: 'stations', 公里: 'km',
   辆: 'vehicles', 项: 'items', 点: 'points', 百分点: 'pctPoints', 万套: 'wanSets', 万个: 'wanItems', 万人: 'wanPeople',
-  亿瓦时: 'yiWh', '辆/桩': 'vehiclesPerPile', 天: 'days', 单位: 'generic',
+  亿瓦时: 'yiWh', '辆/桩': 'vehiclesPerPile', 天: 'days', 单位: 'generic', 套: 'sets', 件: 'pieces', 台: 'units', 人: 'people',
+  条: 'items2', 桩: 'chargers', 次: 'times', 处: 'places', 吨: 'tonnes',
 }
 /** A unit word of the plans in the current language; an unknown unit (or '%', 'GWh', 'kWh') as it is. */
 export const unitLabel = (u: string | null | undefined): string => (u ? (UNIT_KEYS[u] ? t('unit.' + UNIT_KEYS[u]) : u) : '')
@@ -76,3 +77,13 @@ export const hasMessage = (key: string): boolean => i18n.global.te(key)
  */
 export const codeLabel = (group: string, code: string, zh: string): string =>
   isEnglish.value && hasMessage(`${group}.${code}`) ? t(`${group}.${code}`) : zh
+
+// unit words after a number, longest first (万辆 before 辆)
+const UNIT_AFTER_NUMBER = new RegExp(`(\\d|—) (${Object.keys(UNIT_KEYS).sort((a, b) => b.length - a.length).map((u) => u.replace('/', '\\/')).join('|')})(?![\\u4e00-\\u9fff])`, 'g')
+/**
+ * A figure formatted by format.ts (qty, range, days: "1.43 万辆", "800 亿瓦时（80 GWh）", "74.7 天") in the current
+ * language: in English the unit word after each number becomes its English label and the full-width brackets
+ * ASCII ones; in Chinese the text as it is.
+ */
+export const inLocale = (text: string): string =>
+  !isEnglish.value ? text : text.replace(UNIT_AFTER_NUMBER, (_m, d: string, u: string) => `${d} ${t('unit.' + UNIT_KEYS[u])}`).replace(/（/g, ' (').replace(/）/g, ')')
