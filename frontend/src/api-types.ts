@@ -294,7 +294,7 @@ export interface paths {
         };
         /**
          * Read Recycling
-         * @description 回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业占比。
+         * @description 回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业数与占比。
          */
         get: operations["battery-read_recycling"];
         put?: never;
@@ -4761,6 +4761,10 @@ export interface components {
             districts_total: number;
             /** Flows */
             flows: components["schemas"]["RecyclingFlowOut"][];
+            /** Leading Recyclers */
+            leading_recyclers: number;
+            /** Leading Share */
+            leading_share: number;
             /** Network */
             network: components["schemas"]["CollectionNetworkOut"][];
             /** Notes */
@@ -4769,6 +4773,8 @@ export interface components {
             recyclers: components["schemas"]["RecyclerVolumeOut"][];
             /** Top2 Share */
             top2_share: number | null;
+            /** Year */
+            year?: number | null;
         };
         /** RejectedOut */
         RejectedOut: {
@@ -6447,7 +6453,10 @@ export interface operations {
     };
     "battery-read_recycling": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 只看这一年的事件 */
+                year?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
