@@ -829,5 +829,18 @@ const en: MessageShape<Messages> = {
     supplying: 'Supplying locally',
     dropped: 'Dropped',
   },
+  batteryNet: {
+    tooltip: 'Collection outlets: {n}',
+    more: 'More',
+    fewer: 'Fewer',
+    series: 'Collection outlets',
+    leading: 'Leading recyclers (2027 target: 2 firms, Yulian Zhiqing II(14))',
+    leadingValue: '{n} firms',
+    leadingBasis: ' (basis: a share of at least {share} of the recycled volume in the store; the plan defines none, this is the system\'s own)',
+    title: 'Collection outlets by district',
+    summary: 'Districts with a collection outlet: {covered} / {total}: ',
+    item: '{district} {n}; ',
+    none: '(no collection or dispatch event in the store)',
+  },
 }
 export default en

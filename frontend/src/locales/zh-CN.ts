@@ -827,6 +827,19 @@ const zhCN = {
     supplying: '本地供货',
     dropped: '终止',
   },
+  batteryNet: {
+    tooltip: '回收服务网点：{n} 个',
+    more: '多',
+    fewer: '少',
+    series: '回收服务网点',
+    leading: '再生利用头部企业（2027年目标 2 家，渝链智擎 二(十四)）',
+    leadingValue: '{n} 家',
+    leadingBasis: '（口径：再生利用量占库内总量 ≥{share}，规划未定义，为本系统口径）',
+    title: '回收服务网点分布（区县）',
+    summary: '有回收服务网点的区县 {covered} / {total} 个：',
+    item: '{district} {n} 个　',
+    none: '（库中没有回收入库或出库事件）',
+  },
 }
 
 export type Messages = typeof zhCN
