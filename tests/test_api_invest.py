@@ -134,7 +134,11 @@ def test_recommendations_have_score_parts_and_viewers_lose_firm_values(
                 for p in c["parts"] if p["key"] == "incumbent"}  # fmt: skip
     for ta in full["data"]:
         for ca in ta["candidates"]:
-            assert ca["score"] == pytest.approx(sum(p["points"] for p in ca["parts"]))
+            # the analyst sees every part; one is empty only for lack of data (缺数据), and the note says so
+            gone = [p for p in ca["parts"] if p["points"] is None]
+            assert all(p["missing"] == "缺数据" for p in gone)
+            assert (ca["score_note"] is not None) == bool(gone)
+            assert ca["score"] == pytest.approx(sum(p["points"] or 0 for p in ca["parts"]))
     for tv in seen["data"]:
         assert tv["outside_links"] == []
         # the viewer's score is the sum of the parts it sees, and the list is in that order

@@ -71,7 +71,16 @@ def test_supplier_order_and_parts(conn):
 
 def test_missing_certificate_is_named(conn):
     s3 = next(m for m in rank_suppliers(conn, Need(**NEED)) if m.id == "s3")
-    assert "缺 IATF 16949" in next(p.explain for p in s3.parts if p.key == "certs")
+    assert next(p.explain for p in s3.parts if p.key == "certs") == "尚无所需认证 IATF 16949"
+
+
+def test_certificate_wording_reads_as_chinese():
+    from chainbrain.match.engine import certs_text
+
+    assert certs_text([], []) == "需求未要求认证"
+    assert certs_text(["IATF 16949"], []) == "已具备所需认证 IATF 16949"
+    assert certs_text(["IATF 16949"], ["ISO 26262"]) == "已具备 IATF 16949，尚缺 ISO 26262"
+    assert "无；" not in certs_text([], ["IATF 16949"])
 
 
 def test_weights_sum_to_one_and_certs_normalise():

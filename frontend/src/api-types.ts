@@ -1032,6 +1032,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Table
+         * @description The rows a page shows as an Excel or CSV file (formula-safe cells, Chinese heads).
+         */
+        post: operations["exports-export_table"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -2688,6 +2708,8 @@ export interface components {
             clause: string;
             /** Key */
             key: string;
+            /** Margin */
+            margin?: number | null;
             /** Name Zh */
             name_zh: string;
             /**
@@ -4364,6 +4386,8 @@ export interface components {
             explain: string;
             /** Key */
             key: string;
+            /** Missing */
+            missing?: string | null;
             /** Name Zh */
             name_zh: string;
             /** Points */
@@ -5183,6 +5207,8 @@ export interface components {
             as_of?: string | null;
             /** Buyer District Code */
             buyer_district_code: string;
+            /** Buyer District Name */
+            buyer_district_name?: string | null;
             /** Buyer Id */
             buyer_id: string;
             /** Buyer Name */
@@ -5191,6 +5217,8 @@ export interface components {
             buyer_short_name: string | null;
             /** Buyer Site Id */
             buyer_site_id: string;
+            /** Buyer Site Name */
+            buyer_site_name?: string | null;
             /** Confidence */
             confidence: string;
             /** Evidence */
@@ -5223,8 +5251,31 @@ export interface components {
             supplier_short_name: string | null;
             /** Supplier Site Id */
             supplier_site_id: string;
+            /** Supplier Site Name */
+            supplier_site_name?: string | null;
             /** Volume */
             volume: number | null;
+        };
+        /**
+         * TableExportIn
+         * @description The table as shown: its title (the file's name), the Chinese column heads, and the rows.
+         */
+        TableExportIn: {
+            /**
+             * Columns
+             * @description 中文表头
+             */
+            columns: string[];
+            /**
+             * Rows
+             * @description 页面显示的行，每行与表头等长
+             */
+            rows: (string | boolean | number | null)[][];
+            /**
+             * Title
+             * @description 表名，也是文件名，如 企业库
+             */
+            title: string;
         };
         /** TableOut */
         TableOut: {
@@ -5343,12 +5394,16 @@ export interface components {
             district_code: string;
             /** Enterprise Id */
             enterprise_id: string;
+            /** Margin */
+            margin?: number | null;
             /** Met */
             met?: string[];
             /** Missed */
             missed?: string[];
             /** Name */
             name: string;
+            /** Rd Share */
+            rd_share?: number | null;
             /**
              * Score
              * @default 0
@@ -8925,6 +8980,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IngestOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "exports-export_table": {
+        parameters: {
+            query?: {
+                /** @description xlsx（Excel）或 csv */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TableExportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
                 };
             };
             /** @description 未登录或登录已过期 */

@@ -87,3 +87,5 @@ const UNIT_AFTER_NUMBER = new RegExp(`(\\d|—) (${Object.keys(UNIT_KEYS).sort((
  */
 export const inLocale = (text: string): string =>
   !isEnglish.value ? text : text.replace(UNIT_AFTER_NUMBER, (_m, d: string, u: string) => `${d} ${t('unit.' + UNIT_KEYS[u])}`).replace(/（/g, ' (').replace(/）/g, ')')
+/** A message in Chinese whatever the interface language: exported files keep Chinese heads and labels. */
+export const tZh = (key: string): string => i18n.global.t(key, {}, { locale: 'zh-CN' })

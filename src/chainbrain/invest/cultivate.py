@@ -7,8 +7,18 @@ cannot meet it (the niche cannot be older than the firm), so it misses; an older
 unknown.
 
 Candidates are firms inside the boundary that are not OEMs, do not already hold the tier's label, and are not
-known to be too large for an SME. They rank by criteria met (most first), then missed (fewest), then unknown
-(fewest), then id.
+known to be too large for an SME. They rank (:func:`rank_key`) by
+
+1. criteria met (most first), then missed (fewest), then unknown (fewest);
+2. the margin to the thresholds (largest first): per numeric atom with a known figure the relative headroom
+   h = (value − threshold) / |threshold| for ``>=`` and (threshold − value) / |threshold| for ``<=`` / ``<``,
+   squashed to h / (1 + |h|) in (−1, 1) (monotone, so twice the threshold (h = 1 → 0.5) still ranks below
+   eight times it (h = 7 → 0.875), and no single huge figure outweighs the rest); a criterion's margin is the least h of its atoms when all must hold, the largest when
+   any may; the firm's margin is the mean over its met and missed criteria that have one. The SME line is left
+   out (being far below it is no merit) and so are yes/no tests. A firm well clear of every line ranks above
+   one that scrapes through; among firms that miss a test, the one nearest to passing it comes first;
+3. the R&D share of revenue (``rd_share``, largest first; unknown last);
+4. the name, then the id (code-point order, so the list never falls back to district codes).
 """
 
 from __future__ import annotations
@@ -55,6 +65,8 @@ class Check:
     clause: str
     reason: str = ""
     band_zh: str = ""  # the revenue band of a tiered test, also in ``name_zh``
+    #: headroom to the thresholds (see the module docstring), None without a numeric figure or for the SME line
+    margin: float | None = None
 
 
 @dataclass
@@ -71,6 +83,10 @@ class TierAssessment:
     unknown: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # only in a role's view, see :mod:`.visibility`
     score: float = 0.0  # met / number of criteria
+    #: mean headroom of the met and missed criteria (module docstring, rank 2); None when none has one
+    margin: float | None = None
+    #: R&D expense / revenue of the latest year (rank 3); None when unknown or withheld from the reader
+    rd_share: float | None = None
     attr_source: str | None = None
     attr_status: str | None = None
 
@@ -115,6 +131,48 @@ def _atom(a: Atom, facts: dict[str, Any]) -> str:
     return "met" if ok else "missed"
 
 
+def _headroom(a: Atom, v: Any) -> float | None:
+    """How far ``v`` is past (positive) or short of (negative) the atom's threshold, relative, in (-1, 1)."""
+    if isinstance(v, bool) or isinstance(a.threshold, bool) or not isinstance(v, int | float):
+        return None
+    t = float(a.threshold)
+    if a.op == ">=":
+        h = (v - t) / abs(t) if t else None
+    elif a.op in ("<=", "<"):
+        h = (t - v) / abs(t) if t else None
+    else:
+        return None
+    return None if h is None else h / (1.0 + abs(h))
+
+
+def _margin(c: Criterion, facts: dict[str, Any], status: str) -> float | None:
+    if status not in ("met", "missed") or c.key.endswith(".sme"):
+        return None
+    hs = [h for a in c.atoms if (h := _headroom(a, facts.get(a.field))) is not None]
+    if not hs:
+        return None
+    return min(hs) if c.combine == "all" else max(hs)
+
+
+def firm_margin(checks: list[Check]) -> float | None:
+    """The mean margin of the checks that have one (see the module docstring), or None."""
+    ms = [ch.margin for ch in checks if ch.margin is not None and ch.status in ("met", "missed")]
+    return sum(ms) / len(ms) if ms else None
+
+
+def rank_key(a: TierAssessment) -> tuple[Any, ...]:
+    """The sort key of a candidate list (module docstring): best first."""
+    return (
+        -len(a.met),
+        len(a.missed),
+        len(a.unknown),
+        -(a.margin if a.margin is not None else -2.0),  # margins lie in (-1, 1); unknown after them
+        -(a.rd_share if a.rd_share is not None else -1.0),
+        a.name,
+        a.enterprise_id,
+    )
+
+
 def _combine(statuses: list[str], how: str) -> str:
     if how == "all":
         if "missed" in statuses:
@@ -155,7 +213,9 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
             a.field for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
         )
     name = f"{c.name_zh}（{c.band_zh}）" if c.band_zh else c.name_zh
-    return Check(c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh)
+    return Check(
+        c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh, _margin(c, facts, status)
+    )
 
 
 def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> TierAssessment:
@@ -176,6 +236,9 @@ def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Tier
     for ch in checks:
         getattr(out, ch.status).append(ch.key)
     out.score = len(out.met) / len(checks) if checks else 0.0
+    out.margin = firm_margin(checks)
+    rd = facts.get("rd_share")
+    out.rd_share = float(rd) if isinstance(rd, int | float) and not isinstance(rd, bool) else None
     out.attr_source = facts.get("attr_source")
     out.attr_status = facts.get("attr_status")
     return out
@@ -206,7 +269,7 @@ def candidates(
         if f"{tier}.sme" in a.missed:
             continue
         found.append(a)
-    found.sort(key=lambda a: (-len(a.met), len(a.missed), len(a.unknown), a.enterprise_id))
+    found.sort(key=rank_key)
     return found[:top] if top else found
 
 

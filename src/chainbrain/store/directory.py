@@ -194,14 +194,15 @@ def vehicle_models(
 _LINK_SELECT = (
     "SELECT l.id, l.segment_id, g.name_zh AS segment_name,"
     " l.buyer_site_id, bs.enterprise_id AS buyer_id, be.name AS buyer_name, be.short_name AS buyer_short_name,"
-    " bs.district_code AS buyer_district_code,"
-    " l.supplier_site_id, ss.enterprise_id AS supplier_id, se.name AS supplier_name,"
+    " bs.district_code AS buyer_district_code, bs.name AS buyer_site_name, bd.name AS buyer_district_name,"
+    " l.supplier_site_id, ss.name AS supplier_site_name, ss.enterprise_id AS supplier_id, se.name AS supplier_name,"
     " se.short_name AS supplier_short_name, ss.district_code AS supplier_district_code,"
     f" sd.name AS supplier_district_name, {in_city_sql('ss.district_code')} AS supplier_in_city,"
     " l.annual_value, l.share, l.volume, l.since, l.evidence, l.confidence, l.source, l.as_of, l.status"
     " FROM supply_link l JOIN site bs ON bs.id = l.buyer_site_id JOIN enterprise be ON be.id = bs.enterprise_id"
     " JOIN site ss ON ss.id = l.supplier_site_id JOIN enterprise se ON se.id = ss.enterprise_id"
-    " LEFT JOIN district sd ON sd.id = ss.district_code LEFT JOIN segment g ON g.id = l.segment_id"
+    " LEFT JOIN district sd ON sd.id = ss.district_code LEFT JOIN district bd ON bd.id = bs.district_code"
+    " LEFT JOIN segment g ON g.id = l.segment_id"
 )
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
-from chainbrain.api.deps import ConnDep, CurrentUser
+from chainbrain.api.deps import CacheDep, ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page
 from chainbrain.schema.numbers import FiniteFloat
 
@@ -353,9 +353,27 @@ def create_proposal(conn: ConnDep, user: CurrentUser, body: ProposalIn) -> Propo
     )
 
 
+#: what the build plan reads (:func:`chainbrain.infra.planning.yearly_plan`): its cache entry goes stale on a
+#: write to any of them
+PLAN_READS = frozenset({"charging_station", "township", "nev_fleet", "district"})
+
+
+def plan_for(conn: ConnDep, cache: CacheDep, target: int, year: int, radius_km: float | None) -> BuildPlanOut:
+    """The build plan of today (a MIP solve of seconds), computed once per store state and day."""
+    from chainbrain.infra.planning import yearly_plan
+
+    def compute() -> BuildPlanOut:
+        plan = yearly_plan(conn, target=target, year=year, radius_km=radius_km)
+        fields = {k: v for k, v in vars(plan).items() if k != "years"}
+        return BuildPlanOut(**fields, years=[PlanYearOut(**vars(y)) for y in plan.years])
+
+    return cache.get(("infra.plan", target, year, radius_km, dt.date.today()), compute, PLAN_READS)
+
+
 @router.get("/plan")
 def read_plan(
     conn: ConnDep,
+    cache: CacheDep,
     user: CurrentUser,
     target: Annotated[int, Query(ge=1, le=100_000, description="目标超充站数（座）")] = 2000,
     year: Annotated[int, Query(ge=2000, le=2100, description="目标年份")] = 2027,
@@ -363,12 +381,9 @@ def read_plan(
 ) -> BuildPlanOut:
     """建设计划: year by year from the operating 超充站 today to ``target`` by ``year`` — stations added each
     year and the township coverage reached (MCLP while coverage can grow, then p-median)."""
-    from chainbrain.infra.planning import yearly_plan
     from chainbrain.siting.errors import InputError
 
     try:
-        plan = yearly_plan(conn, target=target, year=year, radius_km=radius_km)
+        return plan_for(conn, cache, target, year, radius_km)
     except InputError as e:
         raise _bad(str(e)) from e
-    fields = {k: v for k, v in vars(plan).items() if k != "years"}
-    return BuildPlanOut(**fields, years=[PlanYearOut(**vars(y)) for y in plan.years])
