@@ -136,3 +136,26 @@ def test_ties_rank_by_margin_then_rd_share_then_name():
     twin_b = assess(_facts("a0", "甲", years_in_field=9, rd_expense=150, rd_share=0.10, revenue=9000), "zjtx")
     ranked = sorted([scrapes, twin_b, clear, big, twin_a, bigger], key=rank_key)
     assert [a.enterprise_id for a in ranked] == ["b2", "z9", "b1", "a0", "a2", "a1"]
+
+
+def test_checks_read_in_words_with_units() -> None:
+    """Figures and thresholds as a reader reads them (worked by hand from the criteria table)."""
+    from chainbrain.invest.criteria import atom_zh, criteria, fact_zh
+
+    sme, years, rd = (
+        next(c for c in criteria("zjtx") if c.key == k) for k in ("zjtx.sme", "zjtx.years", "zjtx.rd")
+    )
+    assert [atom_zh(a) for a in sme.atoms] == ["从业人员 < 1,000 人", "营业收入 < 40,000 万元"]
+    assert [atom_zh(a) for a in years.atoms] == ["从事细分市场年限 ≥ 2 年"]
+    assert [atom_zh(a) for a in rd.atoms] == ["研发费用 ≥ 100 万元", "研发投入占比 ≥ 3%"]
+    assert fact_zh("employees", 88) == "从业人员 88 人"
+    assert fact_zh("revenue", 9983) == "营业收入 9,983 万元"
+    assert fact_zh("rd_share", 0.0323) == "研发投入占比 3.2%"
+    assert fact_zh("rd_institution", True) == "研发机构 是"
+    assert fact_zh("equity_financing", None) == "近2年新增股权融资 缺数据"
+    facts = {"id": "x", "name": "甲", "district_code": "500101", "employees": 88, "revenue": 9983.0,
+             "years_in_field": None, "founded": None, "rd_expense": 322.0, "rd_share": None}  # fmt: skip
+    checks = {c.key: c for c in assess(facts, "zjtx", year=2025).checks}
+    assert checks["zjtx.sme"].values_zh == ["从业人员 88 人", "营业收入 9,983 万元"]
+    assert checks["zjtx.rd"].reason == "缺少：研发投入占比"
+    assert checks["zjtx.years"].reason == "缺少：从事细分市场年限"

@@ -101,6 +101,13 @@ def test_stored_need_and_reverse_matching(conn):
     assert _p(ranked[0])["segment"] == 1.0 and _p(ranked[1])["segment"] == 0.3
     assert [n.id for n in list_needs(conn, segment="adas.radar")] == ["N3"]
     assert [o.id for o in list_offers(conn, supplier="s2")] == ["O2"]
+    # listed with the names a reader needs beside the ids; a match names the firm it is about
+    n3 = list_needs(conn, segment="adas.radar")[0]
+    assert (n3.buyer_name, n3.segment_name) == ("oem公司", "毫米波雷达")
+    o2 = list_offers(conn, supplier="s2")[0]
+    assert (o2.segment_names, o2.supplier_name) == (["激光雷达"], "s2公司")
+    assert [m.enterprise_id for m in ranked] == ["oem", "oem"]
+    assert rank_suppliers(conn, "N1")[0].enterprise_id == "s1"
 
 
 def test_bad_records_are_refused(conn):

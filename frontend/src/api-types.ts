@@ -2657,6 +2657,8 @@ export interface components {
             capacity: number | null;
             /** Capacity Basis */
             capacity_basis: string;
+            /** Capacity Unit */
+            capacity_unit?: string | null;
             /** District */
             district: string | null;
             /** District Name */
@@ -2683,6 +2685,11 @@ export interface components {
             score_note?: string | null;
             /** Segment Id */
             segment_id: string;
+            /**
+             * Segment Name
+             * @default
+             */
+            segment_name: string;
         };
         /**
          * CatchUpPoint
@@ -2721,10 +2728,14 @@ export interface components {
             status: string;
             /** Tests */
             tests: string[];
+            /** Tests Zh */
+            tests_zh?: string[];
             /** Values */
             values: {
                 [key: string]: boolean | number | string | null;
             };
+            /** Values Zh */
+            values_zh?: string[];
         };
         /**
          * CheckOut
@@ -2906,6 +2917,8 @@ export interface components {
             name: string | null;
             /** Parks */
             parks: string[];
+            /** Segment Names */
+            segment_names: string[];
             /** Segments */
             segments: string[];
             /** Total Score */
@@ -3568,6 +3581,112 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * ListedNeed
+         * @description A stored need with the names a reader needs beside its ids.
+         */
+        ListedNeed: {
+            /** Annual Volume */
+            annual_volume?: number | null;
+            /** As Of */
+            as_of?: string | null;
+            /** Buyer Id */
+            buyer_id: string;
+            /** Buyer Name */
+            buyer_name?: string | null;
+            /** Buyer Site Id */
+            buyer_site_id?: string | null;
+            /** Certifications */
+            certifications?: string[];
+            /** Delivery District */
+            delivery_district?: string | null;
+            /** Id */
+            id?: string;
+            /** Need By */
+            need_by?: string | null;
+            /** Posted At */
+            posted_at?: string | null;
+            /** Segment Id */
+            segment_id: string;
+            /** Segment Name */
+            segment_name?: string | null;
+            /**
+             * Source
+             * @default 用户发布
+             */
+            source: string;
+            /**
+             * Spec
+             * @default
+             */
+            spec: string;
+            /**
+             * State
+             * @default open
+             */
+            state: string;
+            /**
+             * Status
+             * @default illustrative
+             */
+            status: string;
+            /** Title */
+            title: string;
+            /** Volume Unit */
+            volume_unit?: string | null;
+        };
+        /**
+         * ListedOffer
+         * @description A stored offer with the names a reader needs beside its ids (``segment_names`` as ``segment_ids``).
+         */
+        ListedOffer: {
+            /** As Of */
+            as_of?: string | null;
+            /** Capacity */
+            capacity?: number | null;
+            /** Capacity Unit */
+            capacity_unit?: string | null;
+            /** Certifications */
+            certifications?: string[];
+            /** Committed */
+            committed?: number | null;
+            /** Id */
+            id?: string;
+            /** Posted At */
+            posted_at?: string | null;
+            /** Segment Ids */
+            segment_ids: string[];
+            /** Segment Names */
+            segment_names?: string[];
+            /** Site Ids */
+            site_ids?: string[];
+            /**
+             * Source
+             * @default 用户发布
+             */
+            source: string;
+            /**
+             * State
+             * @default open
+             */
+            state: string;
+            /**
+             * Status
+             * @default illustrative
+             */
+            status: string;
+            /** Supplier Id */
+            supplier_id: string;
+            /** Supplier Name */
+            supplier_name?: string | null;
+            /**
+             * Text
+             * @default
+             */
+            text: string;
+            /** Title */
+            title: string;
+        };
         /** Listing[AtRiskSite] */
         Listing_AtRiskSite_: {
             /** Count */
@@ -3643,6 +3762,11 @@ export interface components {
         Match: {
             /** Distance Km */
             distance_km?: number | null;
+            /**
+             * Enterprise Id
+             * @default
+             */
+            enterprise_id: string;
             /** Evidence */
             evidence?: {
                 [key: string]: string[];
@@ -4261,12 +4385,19 @@ export interface components {
             /** Data */
             data: components["schemas"]["Lead"][];
         };
-        /** Page[Need] */
-        Page_Need_: {
+        /** Page[ListedNeed] */
+        Page_ListedNeed_: {
             /** Count */
             count: number;
             /** Data */
-            data: components["schemas"]["Need"][];
+            data: components["schemas"]["ListedNeed"][];
+        };
+        /** Page[ListedOffer] */
+        Page_ListedOffer_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["ListedOffer"][];
         };
         /** Page[Observation] */
         Page_Observation_: {
@@ -4274,13 +4405,6 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["Observation"][];
-        };
-        /** Page[Offer] */
-        Page_Offer_: {
-            /** Count */
-            count: number;
-            /** Data */
-            data: components["schemas"]["Offer"][];
         };
         /** Page[SegmentOut] */
         Page_SegmentOut_: {
@@ -5392,6 +5516,8 @@ export interface components {
             checks: components["schemas"]["Check"][];
             /** District Code */
             district_code: string;
+            /** District Name */
+            district_name?: string | null;
             /** Enterprise Id */
             enterprise_id: string;
             /** Margin */
@@ -5478,12 +5604,16 @@ export interface components {
             capabilities: string[];
             /** District Code */
             district_code: string;
+            /** District Name */
+            district_name?: string | null;
             /** Enterprise Id */
             enterprise_id: string;
             /** Name */
             name: string;
             /** Score */
             score: number;
+            /** Segment Names */
+            segment_names?: string[];
             /** Segments */
             segments: string[];
             /** Targets */
@@ -6995,6 +7125,8 @@ export interface operations {
             query?: {
                 /** @description true 时包括重庆以外的区县 */
                 all_places?: boolean;
+                /** @description 只列这些区划代码（可重复，如 code=320214&code=500112） */
+                code?: string[] | null;
             };
             header?: never;
             path?: never;
@@ -10347,7 +10479,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Need_"];
+                    "application/json": components["schemas"]["Page_ListedNeed_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -10661,7 +10793,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Offer_"];
+                    "application/json": components["schemas"]["Page_ListedOffer_"];
                 };
             };
             /** @description 未登录或登录已过期 */

@@ -42,6 +42,7 @@ from chainbrain.chain.local_rate import links_sql
 from chainbrain.chain.whatif import Baseline, WhatIfError, WhatIfResult, baseline, whatif
 from chainbrain.invest.fit import DistrictFit, InvestError, district_fits, segment_parents, segment_root
 from chainbrain.store.records import fetch_dicts
+from chainbrain.units import qty
 
 WEIGHTS = {
     "outside_value": 0.25,
@@ -105,6 +106,9 @@ class Candidate:
     gain: float | None = None
     #: set in a role's view whose score leaves withheld parts out (see :mod:`chainbrain.invest.visibility`)
     score_note: str | None = None
+    #: the segment's Chinese name and the unit of ``capacity`` (the segment's unit)
+    segment_name: str = ""
+    capacity_unit: str | None = None
 
 
 @dataclass
@@ -123,6 +127,14 @@ class SegmentTargets:
 
 
 FLAG_ZH = {"missing": "缺失", "short": "产能不足", "single_sourced": "单一来源", "concentrated": "高度集中"}
+#: what the keys of :attr:`Part.evidence` hold, in Chinese
+EVIDENCE_ZH = {
+    "links": "供应关系",
+    "sites": "场所",
+    "enterprises": "企业",
+    "labels": "标签",
+    "districts": "区县",
+}
 
 
 def strength(
@@ -312,7 +324,7 @@ def _score(
             gain,
             "比例",
             min(1.0, gain / g_max) if g_max else 0.0,
-            f"按产能 {capacity:,.0f}{g.unit or ''} 在本地设厂，全市本地配套率 {wi.city_before.rate_value:.2%} → "
+            f"按产能 {qty(capacity, g.unit)} 在本地设厂，全市本地配套率 {wi.city_before.rate_value:.2%} → "
             f"{wi.city_after.rate_value:.2%}（+{gain * 100:.2f} 个百分点）",
             {"links": [d.link_id for d in wi.displaced_links], "sites": f["sites"]},
         )
@@ -385,6 +397,8 @@ def _score(
         rate_before=wi.city_before.rate_value if wi else None,
         rate_after=wi.city_after.rate_value if wi else None,
         gain=gain,
+        segment_name=g.name,
+        capacity_unit=g.unit,
     )  # fmt: skip
 
 
@@ -408,7 +422,8 @@ def flat(targets: list[SegmentTargets]) -> list[Candidate]:
 
 
 def by_district(targets: list[SegmentTargets]) -> list[dict[str, Any]]:
-    """The 招商地图: per suggested district, its candidates (best first) and the segments they would fill.
+    """The 招商地图: per suggested district, its candidates (best first) and the segments they would fill
+    (``segments`` their ids, ``segment_names`` their names in the same order).
 
     Each candidate sits in the district that fits its segment best (see :mod:`chainbrain.invest.fit`), so a
     district's list is the firms chainbrain would steer there. Districts with most candidate points first.
@@ -424,12 +439,14 @@ def by_district(targets: list[SegmentTargets]) -> list[dict[str, Any]]:
                 "name": c.district_name,
                 "parks": set(),
                 "segments": [],
+                "segment_names": [],
                 "candidates": [],
             },
         )
         g["candidates"].append(c)
         if c.segment_id not in g["segments"]:
             g["segments"].append(c.segment_id)
+            g["segment_names"].append(c.segment_name or c.segment_id)
         if c.park:
             g["parks"].add(c.park)
     out = []

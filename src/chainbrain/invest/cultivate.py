@@ -31,7 +31,16 @@ import duckdb
 from typing_extensions import TypedDict
 
 from chainbrain.chain.boundary import parse_boundary
-from chainbrain.invest.criteria import TIER_TARGET, TIER_ZH, Atom, Criterion, criteria
+from chainbrain.invest.criteria import (
+    TIER_TARGET,
+    TIER_ZH,
+    Atom,
+    Criterion,
+    atom_zh,
+    criteria,
+    fact_zh,
+    field_zh,
+)
 from chainbrain.store.records import fetch_dicts
 
 STATUS_ZH = {"met": "满足", "missed": "不满足", "unknown": "缺数据"}
@@ -67,6 +76,13 @@ class Check:
     band_zh: str = ""  # the revenue band of a tiered test, also in ``name_zh``
     #: headroom to the thresholds (see the module docstring), None without a numeric figure or for the SME line
     margin: float | None = None
+    #: ``values`` and ``tests`` as a reader reads them: 从业人员 88 人；研发投入占比 ≥ 3%
+    values_zh: list[str] = field(default_factory=list)
+    tests_zh: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.values_zh:
+            self.values_zh = [fact_zh(k, v) for k, v in self.values.items()]
 
 
 @dataclass
@@ -89,6 +105,7 @@ class TierAssessment:
     rd_share: float | None = None
     attr_source: str | None = None
     attr_status: str | None = None
+    district_name: str | None = None
 
 
 def firm_facts(conn: duckdb.DuckDBPyConnection, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
@@ -99,8 +116,9 @@ def firm_facts(conn: duckdb.DuckDBPyConnection, ids: list[str] | None = None) ->
         " e.founded, e.main_segment_id, a.year, a.years_in_field, a.main_business_share, a.rd_expense,"
         " a.rd_staff_share, a.rd_share, a.rd_share_prev, a.revenue_growth, a.equity_financing,"
         " a.patents_class1, a.debt_ratio, a.market_share, a.rd_institution, a.capabilities,"
-        " a.source AS attr_source, a.status AS attr_status"
-        " FROM enterprise e LEFT JOIN firm_attr a ON a.enterprise_id = e.id ORDER BY e.id",
+        " a.source AS attr_source, a.status AS attr_status, d.name AS district_name"
+        " FROM enterprise e LEFT JOIN firm_attr a ON a.enterprise_id = e.id"
+        " LEFT JOIN district d ON d.id = e.district_code ORDER BY e.id",
     )
     out = {}
     for r in rows:
@@ -196,7 +214,8 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
     tests = [f"{a.field} {a.op} {a.threshold}{a.unit}" for a in c.atoms]
     values = {a.field: facts.get(a.field) for a in c.atoms}
     if not c.assessed:
-        return Check(c.key, c.name_zh, "unknown", values, tests, c.cited_clause, c.note)
+        return Check(c.key, c.name_zh, "unknown", values, tests, c.cited_clause, c.note,
+                     tests_zh=[atom_zh(a) for a in c.atoms])  # fmt: skip
     statuses = [_atom(a, facts) for a in c.atoms]
     reason = ""
     for i, a in enumerate(c.atoms):
@@ -210,11 +229,12 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
     status = _combine(statuses, c.combine)
     if status == "unknown" and not reason:
         reason = "缺少：" + "、".join(
-            a.field for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
+            field_zh(a.field) for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
         )
     name = f"{c.name_zh}（{c.band_zh}）" if c.band_zh else c.name_zh
     return Check(
-        c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh, _margin(c, facts, status)
+        c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh, _margin(c, facts, status),
+        tests_zh=[atom_zh(a) for a in c.atoms],
     )
 
 
@@ -241,6 +261,7 @@ def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Tier
     out.rd_share = float(rd) if isinstance(rd, int | float) and not isinstance(rd, bool) else None
     out.attr_source = facts.get("attr_source")
     out.attr_status = facts.get("attr_status")
+    out.district_name = facts.get("district_name")
     return out
 
 

@@ -49,6 +49,7 @@ import re
 from collections.abc import Callable
 
 from chainbrain.invest.attract import LABEL_POINTS, WEIGHTS, Candidate, Part, SegmentTargets, missing_note
+from chainbrain.invest.criteria import fact_zh
 from chainbrain.invest.cultivate import Check, TierAssessment, firm_margin, rank_key
 from chainbrain.invest.fit import FIT_WEIGHTS
 from chainbrain.invest.transform import TransformCandidate
@@ -190,10 +191,12 @@ def public_assessment(a: TierAssessment, firm_visible: bool) -> TierAssessment:
             continue
         ch.status = "withheld"
         ch.values = {k: (WITHHELD_ZH if k in CONFIDENTIAL_FIELDS else v) for k, v in ch.values.items()}
+        ch.values_zh = [fact_zh(k, v) for k, v in ch.values.items()]
         if ch.band_zh:  # the band (营业收入1亿元以上 …) and its thresholds follow from revenue
             ch.name_zh = ch.name_zh.removesuffix(f"（{ch.band_zh}）")
             ch.band_zh = ""
             ch.tests = []
+            ch.tests_zh = []
         ch.reason = f"依据营业收入、从业人数或研发投入（{WITHHELD_ZH}），结果{WITHHELD_ZH}"
         ch.margin = None
     a.met = [c.key for c in a.checks if c.status == "met"]

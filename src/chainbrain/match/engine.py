@@ -62,6 +62,8 @@ class Match:
     local: bool = False
     distance_km: float | None = None
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    #: the firm the answer is about: the supplier (for a need) or the need's buyer (for an offer)
+    enterprise_id: str = ""
 
 
 @dataclass
@@ -262,7 +264,8 @@ def rank_suppliers(
             p.points = p.weight * p.value
         score = sum(p.points for p in parts)
         m = Match(c.ent, c.name, score, parts, offer_id=c.offer_id, local=local, distance_km=km,
-                  evidence={"sites": [s["id"] for s in sites], "offers": [c.offer_id] if c.offer_id else []})  # fmt: skip
+                  evidence={"sites": [s["id"] for s in sites], "offers": [c.offer_id] if c.offer_id else []},
+                  enterprise_id=c.ent)  # fmt: skip
         if c.ent not in by_firm or score > by_firm[c.ent].score:
             by_firm[c.ent] = m
     out = sorted(by_firm.values(), key=lambda m: (-m.score, m.id))
@@ -293,6 +296,7 @@ def rank_needs(
                        n.certifications, offer.certifications, local, km)  # fmt: skip
         out.append(Match(n.id, f"{w.name(n.buyer_id)}：{n.title}", sum(p.points for p in parts), parts,
                          offer_id=offer.id, need_id=n.id, local=local, distance_km=km,
-                         evidence={"needs": [n.id], "sites": [s["id"] for s in cand.sites]}))  # fmt: skip
+                         evidence={"needs": [n.id], "sites": [s["id"] for s in cand.sites]},
+                         enterprise_id=n.buyer_id))  # fmt: skip
     out.sort(key=lambda m: (-m.score, m.id))
     return out[:top] if top else out

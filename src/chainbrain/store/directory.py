@@ -233,9 +233,13 @@ def supply_link(conn: duckdb.DuckDBPyConnection, link_id: str) -> dict[str, Any]
     return _one(conn, _LINK_SELECT + " WHERE l.id = ?", [link_id])
 
 
-def districts(conn: duckdb.DuckDBPyConnection, *, city_only: bool = True) -> list[dict[str, Any]]:
-    """Districts with the firms seated there, the sites there and their capacity count."""
+def districts(
+    conn: duckdb.DuckDBPyConnection, *, city_only: bool = True, codes: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Districts with the firms seated there, the sites there and their capacity count (``codes``: only those)."""
     where = f" WHERE {in_city_sql('d.id')}" if city_only else ""
+    if codes is not None:
+        where = (where + " AND" if where else " WHERE") + " d.id IN (SELECT unnest(?::VARCHAR[]))"
     return fetch_dicts(
         conn,
         "SELECT d.id, d.name, d.province, d.city, d.region, d.yuxi, d.lon, d.lat, d.source, d.as_of, d.status,"
@@ -245,7 +249,18 @@ def districts(conn: duckdb.DuckDBPyConnection, *, city_only: bool = True) -> lis
         " (SELECT coalesce(sum(m.annual_volume), 0) FROM vehicle_model m JOIN site t ON t.id = m.site_id"
         "  WHERE t.district_code = d.id AND m.powertrain IN ('BEV', 'EREV', 'PHEV', 'FCEV')) AS nev_volume"
         f" FROM district d{where} ORDER BY d.id",
+        [codes] if codes is not None else [],
     )
+
+
+def place_names(conn: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, str]:
+    """Code → name a reader knows (:func:`chainbrain.units.place_name`) for the codes in the division table."""
+    from chainbrain.units import place_name
+
+    rows = conn.execute(
+        "SELECT id, name, province, city FROM district WHERE id IN (SELECT unnest(?::VARCHAR[]))", [codes]
+    ).fetchall()
+    return {r[0]: place_name(r[0], r[1], r[2], r[3]) for r in rows}
 
 
 def district_name(conn: duckdb.DuckDBPyConnection, district_id: str) -> str | None:
