@@ -5,6 +5,7 @@
 // the names below, never a hand-written shape of an answer.
 
 import type { components, paths } from './api-types'
+import { t } from './i18n'
 
 export type { components, paths }
 
@@ -126,7 +127,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const body = await r.json().catch(() => ({}))
   if (!r.ok) {
     if (r.status === 401 && !path.startsWith('/auth/')) unauthorized.forEach((fn) => fn())
-    throw new ApiError(r.status, typeof body.detail === 'string' ? body.detail : `请求失败（HTTP ${r.status}）`)
+    throw new ApiError(r.status, typeof body.detail === 'string' ? body.detail : t('common.requestFailed', { status: r.status }))
   }
   return body as T
 }

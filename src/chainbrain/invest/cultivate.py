@@ -233,7 +233,15 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
         )
     name = f"{c.name_zh}（{c.band_zh}）" if c.band_zh else c.name_zh
     return Check(
-        c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh, _margin(c, facts, status),
+        c.key,
+        name,
+        status,
+        values,
+        tests,
+        c.cited_clause,
+        reason,
+        c.band_zh,
+        _margin(c, facts, status),
         tests_zh=[atom_zh(a) for a in c.atoms],
     )
 

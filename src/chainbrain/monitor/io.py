@@ -158,7 +158,9 @@ def template(path: Path) -> None:
     notes.append(["列", "填写说明"])
     for k in keys:
         notes.append([HEADERS_ZH[k], _NOTES[k]])
-    notes.append([HEADERS_ZH["target_id"], _NOTES["target_id"] + "（可加一列“目标编号”，见“目标清单”工作表）"])
+    notes.append(
+        [HEADERS_ZH["target_id"], _NOTES["target_id"] + "（可加一列“目标编号”，见“目标清单”工作表）"]
+    )
     notes.append(["", "导入：chainbrain import observations 本文件.xlsx（任何一行有错则整批不写入）"])
     notes.column_dimensions["B"].width = 90
     wb.save(path)

@@ -21,9 +21,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from chainbrain.io.fields import display_choices, vocab_lookup
 from chainbrain.io.problems import ImportRejected, Problem
 from chainbrain.monitor.periods import PeriodError, parse_period, period_t
-from chainbrain.io.fields import display_choices, vocab_lookup
 from chainbrain.monitor.registry import Target, list_targets
 from chainbrain.store.records import fetch_dicts, transaction
 
