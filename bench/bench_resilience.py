@@ -29,6 +29,7 @@ Prints one line per network and a summary; nothing is written to disk.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -55,13 +56,19 @@ def sweep_times(net: Network, limit: int | None = None) -> tuple[list[float], di
     set, full warm models only for scenarios that reach most of the network), in ttr order. One-off setup
     and the planning pass go to the first scenario, a shared sub-LP's build to its group's first."""
     todo = sorted(scenarios(net), key=lambda s: s.ttr)[:limit]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     solver = ScenarioSolver(net)
     rows = solver.solve_all(todo)
     total = time.perf_counter() - start
+    CPU["sweep"] = time.process_time() - cpu
     out = list(solver.times)
     out[0] += total - sum(out)
     return out, {r["node"]: r for r in rows}
+
+
+# CPU seconds of the last sweep_times() call and per scipy scenario of the last scipy_times() call: on a
+# shared machine the wall clock of both sides depends on the other jobs; their CPU seconds much less
+CPU: dict[str, Any] = {"sweep": 0.0, "scipy": []}
 
 
 def warm_times(net: Network, limit: int | None = None) -> list[float]:
@@ -130,15 +137,17 @@ def scipy_times(net: Network, sample: int, want: dict[str, dict[str, Any]]) -> t
     a_ub = sp.vstack([mat[up], -mat[low]]).tocsr()
     b_ub = np.concatenate([row_hi[up], -row_lo[low]])
     out, wrong = [], 0
+    CPU["scipy"] = []
     for j in _sample(net, sample):
         nd = net.nodes[j]
         t = float(nd.ttr or 0.0)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         cost, lo, hi = _ttr_bounds(net, lay, lp, j, t)
         r1 = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([lo, hi]), method="highs")
         cost, lo, hi = _tts_bounds(lay, lp, j)
         r2 = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([lo, hi]), method="highs")
         out.append(time.perf_counter() - t0)
+        CPU["scipy"].append(time.process_time() - c0)
         loss = max(0.0, float(r1.fun)) if r1.status == 0 else None
         tts = _tts_of(float(r2.x[lay.t_col])) if r2.status == 0 else 0.0  # infeasible: no day survived
         got = want.get(nd.id)
@@ -201,6 +210,8 @@ def report(
         "scipy_est_s": scipy_est,
         "scipy_ratio": scipy_est / total if scipy_est is not None and total > 0 else None,
         "scipy_wrong": scipy[1] if scipy else 0,
+        "sweep_cpu_s": CPU["sweep"],
+        "scipy_cpu_est_s": statistics.median(CPU["scipy"]) * n if scipy and CPU["scipy"] else None,
     }
     full = f" | full-LP warm total {row['warm_total_s']:8.2f} s" if warm is not None else ""
     sci = ""
@@ -209,6 +220,11 @@ def report(
             f" | scipy median {statistics.median(scipy[0]) * 1e3:7.2f} ms est {scipy_est:8.2f} s"
             f" ratio {row['scipy_ratio']:6.1f}x ({scipy[1]} differ)"
         )
+        if row["scipy_cpu_est_s"] is not None and row["sweep_cpu_s"] > 0:
+            sci += (
+                f" | CPU: sweep {row['sweep_cpu_s']:7.2f} s, scipy est {row['scipy_cpu_est_s']:8.2f} s,"
+                f" ratio {row['scipy_cpu_est_s'] / row['sweep_cpu_s']:6.1f}x"
+            )
     print(
         f"{name:>10} nodes={n:>6} edges={row['edges']:>6} sweep median {row['sweep_median_ms']:7.2f} ms"
         f" total {total:7.2f} s{full}{sci} | rebuild median {row['rebuild_median_ms']:7.2f} ms"
@@ -231,6 +247,20 @@ def summary(label: str, rows: list[dict]) -> None:
         f" median per-chain rebuild ratio {statistics.median(r['ratio'] for r in rows):.1f}x",
         flush=True,
     )
+    cpu_sweep = sum(r["sweep_cpu_s"] for r in rows)
+    cpu_scipy = sum(r["scipy_cpu_est_s"] or 0.0 for r in rows)
+    if cpu_sweep > 0:
+        print(
+            f"{label} CPU seconds: sweep {cpu_sweep:.2f} s, scipy (extrapolated) {cpu_scipy:.2f} s,"
+            f" ratio {cpu_scipy / cpu_sweep:.1f}x",
+            flush=True,
+        )
+
+
+def _cpu_all() -> float:
+    """CPU seconds of this process and of its finished child processes (the sweep's workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
         "--full-warm", action="store_true", help="also time the full-LP warm re-solve of every node (slow)"
     )
     ap.add_argument("--sample", type=int, default=10, help="nodes per network for the baselines")
+    ap.add_argument(
+        "--no-rebuild",
+        action="store_true",
+        help="Willems chains: skip the rebuild baseline (scipy stays; halves a run on a busy machine)",
+    )
     ap.add_argument(
         "--capacitated",
         action="store_true",
@@ -277,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"{'willems' if not kwargs else 'cap'}{f.stem}",
                         net,
                         swept,
-                        rebuild_times(net, args.sample),
+                        rebuild_times(net, args.sample) if not args.no_rebuild else [float("nan")],
                         warm,
                         scipy,
                     )
@@ -312,12 +347,14 @@ def main(argv: list[str] | None = None) -> int:
                 el = time.perf_counter() - t0
                 print(f"  … {done[0]}/{len(net.nodes)} scenarios, {el:.0f} s", file=sys.stderr, flush=True)
 
+        before = _cpu_all()
         result = sweep(net, workers=args.workers, progress=tick)
         wall = time.perf_counter() - t0
+        cpu = _cpu_all() - before
         finite = sum(r["tts"] is not None for r in result)
         print(
             f"synthetic n={len(net.nodes)} parallel sweep (workers={args.workers}) wall {wall:.1f} s,"
-            f" {finite} finite TTS",
+            f" {finite} finite TTS; CPU {cpu:.1f} s (this process and its workers)",
             flush=True,
         )
         rebuild = rebuild_times(net, max(3, args.sample // 3))

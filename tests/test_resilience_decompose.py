@@ -179,3 +179,18 @@ def test_decomposed_sweep_equals_full_lp_on_willems(chain: str) -> None:
     network = load_willems(WILLEMS / f"{chain}.csv")
     todo = [Scenario(nd.id, (nd.id,), float(nd.ttr or 1.0)) for nd in network.nodes]
     assert_same_as_full(network, todo)
+
+
+@pytest.mark.parametrize("seed", [41, 42])
+def test_non_free_propagation_equals_the_topological_definition(seed: int) -> None:
+    # non_free() propagates counts of free supply edges from the disrupted nodes; _free_set() decides every
+    # node in topological order, straight from the definition. They must agree on single nodes and pairs.
+    network = partly_uncapacitated(80, seed)
+    dec = Decomposition(network)
+    rng = random.Random(seed)
+    sets = [{j} for j in range(len(network.nodes))]
+    sets += [set(rng.sample(range(len(network.nodes)), 2)) for _ in range(20)]
+    for down in sets:
+        ids = [network.nodes[j].id for j in down]
+        want = {j for j, free in enumerate(dec._free_set(down)) if not free}
+        assert dec.non_free(ids) == want, ids

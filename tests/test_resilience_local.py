@@ -141,3 +141,37 @@ def test_demo_store_sweep_equals_the_whole_models(demo_db) -> None:  # type: ign
         assert (row["tts"] is None) == (want_tts is None), sc
         if want_tts is not None:
             assert row["tts"] == pytest.approx(want_tts, rel=1e-5), sc
+
+
+def test_dead_set_by_hand() -> None:
+    # two_suppliers(4): P's material a comes from A1 or A2. A1 alone down leaves A2: nothing else dies.
+    # Both down: P has no live supplier of a, so P (finished, demand 6) makes nothing at zero stock — no
+    # steady state, proved without an LP; the TTS and loss are still solved on a region, and equal the
+    # whole models': (3 + 5) / 6 days of stock, loss (6 × 10 − 8) × 2 = 104 over 10 days.
+    net = two_suppliers(4)
+    local = LocalSolver(net)
+    ix = net.index
+    assert local.dead({ix["A1"]}) == {ix["A1"]}
+    assert local.dead({ix["A1"], ix["A2"]}) == {ix["A1"], ix["A2"], ix["P"]}
+    loss, tts = local.solve(("A1", "A2"), 10)  # type: ignore[misc]
+    assert local.steady is False and local.proved_dead == 1
+    assert tts == pytest.approx(8 / 6, rel=1e-6)
+    assert loss == pytest.approx(104.0, rel=1e-6)
+    assert TimeToSurvive(net).solve(("A1", "A2")).tts == pytest.approx(8 / 6, rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", [45, 46])
+def test_dead_set_proof_agrees_with_the_steady_state_lp(seed: int) -> None:
+    # whenever the dead set holds a finished product with demand, the whole network's steady-state LP
+    # (phase 1: least lost demand per day at zero stock) must find a deficit
+    net = layered(200, layers=4, seed=seed, finished_share=0.1)
+    local = LocalSolver(net)
+    steady = TimeToSurvive(net)
+    rng = random.Random(seed)
+    proved = 0
+    for down in [{j} for j in range(len(net.nodes))] + [set(rng.sample(range(200), 3)) for _ in range(30)]:
+        dead = local.dead(down)
+        if local._demanded[list(dead)].any():
+            proved += 1
+            assert not steady._steady_feasible([net.nodes[j].id for j in down]), down
+    assert proved > 10

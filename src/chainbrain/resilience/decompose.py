@@ -62,6 +62,15 @@ class Decomposition:
         self._rank = self._topological_rank()
         self.base_free = self._free_set(set())
         self._base_non_free = {j for j, free in enumerate(self.base_free) if not free}
+        # for non_free(): per BOM row, how many of its supply edges come from a node free in the base; each
+        # edge's row and buyer; each node's edges out (counting propagation, see non_free)
+        self._edge_brow = [int(r) for r in ix.edge_brow]
+        self._edge_buy = [int(b) for b in ix.buy]
+        self._out_edges = ix.out_edges
+        self._free_supply = [0] * ix.bom_rows
+        for e, r in enumerate(self._edge_brow):
+            if self.base_free[int(ix.sup[e])]:
+                self._free_supply[r] += 1
 
     @property
     def cuts_down(self) -> bool:
@@ -111,15 +120,23 @@ class Decomposition:
         except KeyError as e:
             raise NetworkError(f"网络中没有节点 {e.args[0]!r}") from e
         out = self._base_non_free | down
-        heap = [(self._rank[j], j) for d in down for j in self._buyers[d]]
-        heapq.heapify(heap)
-        while heap:  # only buyers of newly non-free nodes can change, and they come later in the order
-            _, j = heapq.heappop(heap)
-            if j in out or self._is_free(j, out):
-                continue
-            out.add(j)
-            for b in self._buyers[j]:
-                heapq.heappush(heap, (self._rank[b], b))
+        # counting propagation: a node turns non-free when one of its BOM rows loses its last supply edge
+        # from a free node. On an acyclic network the non-free set is the unique set closed under that rule
+        # (by induction in topological order), so the order of propagation does not change it; the work is
+        # the edges out of the nodes that turn non-free, not a re-test of every buyer's materials.
+        lost: dict[int, int] = {}
+        stack = [d for d in down if d not in self._base_non_free]
+        free_supply, edge_brow, edge_buy = self._free_supply, self._edge_brow, self._edge_buy
+        while stack:
+            i = stack.pop()
+            for edge in self._out_edges[i]:
+                r = edge_brow[edge]
+                k = lost[r] = lost.get(r, 0) + 1
+                if k == free_supply[r]:
+                    b = edge_buy[edge]
+                    if b not in out:
+                        out.add(b)
+                        stack.append(b)
         return out
 
     def subnetwork(self, disrupted: Iterable[str] | str) -> Network | None:

@@ -137,7 +137,15 @@ class LocalSolver:
         self.brow_node, self.brow_qty = ix.brow_node, ix.brow_qty
         self.brow_edges, self.node_brows = ix.brow_edges, ix.node_brows
         self.edge_brow, self.out_edges = ix.edge_brow, ix.out_edges
+        # for dead(): per BOM row, its number of supply edges (one per supplier); each edge's row and buyer
+        self._brow_supply = [len(e) for e in ix.brow_edges]
+        self._edge_brow_list = [int(r) for r in ix.edge_brow]
+        self._edge_buy = [int(b) for b in ix.buy]
+        self._demanded = ix.finished & (ix.demand > 0)
+        self._h: highspy.Highs | None = None  # one HiGHS instance for every region, its model replaced
         self.regions: list[int] = []  # final region size of each local solve (for benchmarks)
+        self._last_nodes: set[int] = set()  # the last certified region's nodes
+        self.proved_dead = 0  # scenarios whose steady-state test the dead-set argument answered (benchmarks)
         # what the last solve proved about a steady state without S (None: it gave up before knowing)
         self.steady: bool | None = None
 
@@ -153,34 +161,76 @@ class LocalSolver:
         if all(self.v[j] <= _TOL for j in down):
             self.steady = True
             return 0.0, None  # the base never uses S: it stays feasible, nothing is lost, ever
-        steady = self._region_solve(down, None, steady=True)
-        if steady is None:
+        dead = self.dead(down)
+        if self._demanded[list(dead)].any():
+            self.steady = False  # a finished product with demand makes nothing at zero stock (see dead())
+            self.proved_dead += 1
+        if len(dead) > self.max_nodes:
+            # every dead node that produces in the base changes its flows; a region holding them passes
+            # the cap (measured: giving up at once beats growing to the cap first, docs/benchmarks.md)
             return None
-        self.steady = steady[0] <= _OBJ_ZERO
-        if self.steady:
-            return 0.0, None  # a steady state without S: TTS unbounded, no loss at any t
-        tts = self._region_solve(down, None)
+        start = dead  # the first region: any N holding S is certified the same way
+        if self.steady is None:
+            steady = self._region_solve(down, None, steady=True, start=start)
+            if steady is None:
+                return None
+            self.steady = steady[0] <= _OBJ_ZERO
+            if self.steady:
+                return 0.0, None  # a steady state without S: TTS unbounded, no loss at any t
+        tts = self._region_solve(down, None, start=start)
         if tts is None:
             return None
+        start = self._last_nodes  # the TTR region starts where the TTS region was certified
         tau = tts[0]
         t_max = 0.0 if np.isinf(tau) else 1.0 / tau
         if t_max >= 1e6:
             return None  # beyond the whole model's horizon: let it report that
         if ttr <= t_max:
             return 0.0, t_max
-        loss = self._region_solve(down, ttr)
+        loss = self._region_solve(down, ttr, start=start)
         if loss is None:
             return None
         return max(0.0, loss[0]), t_max
 
-    def _region_solve(self, down: set[int], t: float | None, *, steady: bool = False) -> tuple[float] | None:
+    def dead(self, down: set[int]) -> set[int]:
+        """S and every node with a BOM material all of whose suppliers are in the set: the nodes that make
+        nothing in any steady state without S.
+
+        Proof (zero stock, t = 1). By induction in topological order: u_S = 0; if every supplier i of a
+        material k of j makes nothing, each y_ij ≤ Σ_b y_ib ≤ u_i + 0 = 0, so r_kj u_j ≤ Σ_i y_ij = 0 and
+        u_j = 0. A finished product in the set with demand d_j > 0 cannot meet u_j ≥ d_j: then no steady
+        state exists without S and the steady-state test needs no LP. Capacities play no part. The set is
+        found by counting, per BOM row, the supply edges lost to it.
+        """
+        out = set(down)
+        lost: dict[int, int] = {}
+        stack = list(down)
+        brow_supply, edge_brow, edge_buy = self._brow_supply, self._edge_brow_list, self._edge_buy
+        while stack:
+            i = stack.pop()
+            for e in self.out_edges[i]:
+                r = edge_brow[e]
+                k = lost[r] = lost.get(r, 0) + 1
+                if k == brow_supply[r]:
+                    b = edge_buy[e]
+                    if b not in out:
+                        out.add(b)
+                        stack.append(b)
+        return out
+
+    def _region_solve(
+        self, down: set[int], t: float | None, *, steady: bool = False, start: set[int] | None = None
+    ) -> tuple[float] | None:
         """Optimum of the TTS (t None: min τ; inf when infeasible) or TTR (loss at t) LP, or None.
 
-        ``steady``: the TTS LP with τ = 0 (a steady state without S): 0 when there is one, inf when not."""
-        region = _Region(self, down, t)
+        ``steady``: the TTS LP with τ = 0 (a steady state without S): 0 when there is one, inf when not.
+        ``start``: the first region (any set holding S: the certificate holds for every N); default S."""
+        if self._h is None:
+            self._h = _highs()
+        region = _Region(self, down, t, self._h)
         if steady:
             region.h.changeColBounds(0, 0.0, 0.0)
-        grow = set(down)
+        grow = set(down) | (start or set())
         while grow:
             if len(region.nodes) + len(grow) > self.max_nodes:
                 log.debug(
@@ -193,6 +243,7 @@ class LocalSolver:
             result = region.solve()
             if isinstance(result, float):
                 self.regions.append(len(region.nodes))
+                self._last_nodes = set(region.nodes)
                 return (result,)
             grow = result
         return None
@@ -201,12 +252,13 @@ class LocalSolver:
 class _Region:
     """R_N kept in one HiGHS instance: nodes join, their rows turn internal, re-solved warm."""
 
-    def __init__(self, ls: LocalSolver, down: set[int], t: float | None) -> None:
+    def __init__(self, ls: LocalSolver, down: set[int], t: float | None, h: highspy.Highs) -> None:
         self.ls = ls
         self.down = down
         self.tts = t is None
         self.scale = 1.0 if t is None else float(t)
-        self.h = _highs()
+        h.clearModel()
+        self.h = h
         self.h.setOptionValue("presolve", "off")
         # the certificate reads zero duals, so the duals must be right to well below the default 1e-7: a
         # TTS objective τ ~ 1e-2 against rows of 1e5 units makes a 1e-8 reduced-cost error matter
