@@ -2296,8 +2296,11 @@ export interface components {
             detail_zh: string;
             /** Kind */
             kind: string;
-            /** Problem */
-            problem: string;
+            /**
+             * Problem
+             * @enum {string}
+             */
+            problem: "module_without_cells" | "installed_pack_without_vin" | "recycled_never_retired" | "parent_missing";
         };
         /** BatteryBrokenPage */
         BatteryBrokenPage: {
@@ -2315,7 +2318,7 @@ export interface components {
             /** Code */
             code: string;
             /** Errors */
-            errors: string[];
+            readonly errors: string[];
             /** Form */
             form: ("standard" | "cascade") | null;
             /** Manufacturer */
@@ -2331,7 +2334,7 @@ export interface components {
             /** Trace */
             trace: string | null;
             /** Valid */
-            valid: boolean;
+            readonly valid: boolean;
         };
         /** BatteryEventOut */
         BatteryEventOut: {
@@ -2353,7 +2356,7 @@ export interface components {
             /** Event */
             event: string;
             /** Event Zh */
-            event_zh: string;
+            readonly event_zh: string;
             /** Id */
             id: string;
             /** Ref */
@@ -2364,8 +2367,11 @@ export interface components {
             site: string | null;
             /** Source */
             source: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "verified" | "illustrative" | "synthetic";
         };
         /** BatteryPassportOut */
         BatteryPassportOut: {
@@ -2423,8 +2429,11 @@ export interface components {
             /** Event Id */
             event_id: string;
             /** Event Zh */
-            event_zh: string;
-            /** Note */
+            readonly event_zh: string;
+            /**
+             * Note
+             * @default
+             */
             note: string;
             /** Reported At */
             reported_at: string | null;
@@ -2432,10 +2441,13 @@ export interface components {
             reporter_id: string | null;
             /** Reporter Role */
             reporter_role: string;
-            /** State */
-            state: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "on_time" | "late" | "missing" | "pending" | "unknown" | "no_reporter";
             /** State Zh */
-            state_zh: string;
+            readonly state_zh: string;
             /** Working Days Late */
             working_days_late: number | null;
         };
@@ -2489,8 +2501,11 @@ export interface components {
             produced: string | null;
             /** Source */
             source: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "verified" | "illustrative" | "synthetic";
             /** Vin */
             vin: string | null;
         };
@@ -2721,7 +2736,10 @@ export interface components {
             /** Severity */
             severity?: number | null;
         };
-        /** CoverageOut */
+        /**
+         * CoverageOut
+         * @description Township coverage: the summary, and the townships as a page (``data``, ``count``).
+         */
         CoverageOut: {
             /**
              * As Of
@@ -2729,15 +2747,15 @@ export interface components {
              */
             as_of: string;
             /** Count */
-            count: number;
+            readonly count: number;
             /** Covered */
             covered: number;
             /** Data */
-            data: components["schemas"]["TownshipCoverOut"][];
+            readonly data: components["schemas"]["TownshipCoverOut"][];
             /** Include Fast */
             include_fast: boolean;
             /** Percent */
-            percent: number | null;
+            readonly percent: number | null;
             /** Radius Km */
             radius_km: number;
             /** Stations */
@@ -2747,7 +2765,7 @@ export interface components {
             /** Townships */
             townships: number;
             /** Uncovered */
-            uncovered: number;
+            readonly uncovered: number;
         };
         /**
          * CultivateList
@@ -2848,7 +2866,7 @@ export interface components {
             /** Start */
             start: number;
             /** Township */
-            township?: string | null;
+            township: string | null;
         };
         /** DistrictOut */
         DistrictOut: {
@@ -2892,7 +2910,7 @@ export interface components {
             /** Intersections */
             intersections: number;
             /** Km */
-            km: number;
+            readonly km: number;
             /** Km City */
             km_city: number;
             /** Km Highway */
@@ -3077,7 +3095,10 @@ export interface components {
             /** Data */
             data: components["schemas"]["EventOut"][];
         };
-        /** EventOut */
+        /**
+         * EventOut
+         * @description A stored event with the names of its type and severity, what it names, and its incident.
+         */
         EventOut: {
             /** Classified By */
             classified_by: string;
@@ -3110,7 +3131,7 @@ export interface components {
             /** Severity */
             severity: number;
             /** Severity Zh */
-            severity_zh: string;
+            readonly severity_zh: string;
             /** Source */
             source: string;
             /** Sources */
@@ -3122,7 +3143,7 @@ export interface components {
             /** Title */
             title: string | null;
             /** Type Zh */
-            type_zh: string;
+            readonly type_zh: string;
             /** Url */
             url: string | null;
         };
@@ -3339,10 +3360,13 @@ export interface components {
             /** Actual Days */
             actual_days: number | null;
             /** Allowed */
-            allowed: string[];
+            readonly allowed: string[];
             /** Event Id */
             event_id: number;
-            /** Event Text */
+            /**
+             * Event Text
+             * @default
+             */
             event_text: string;
             /** Expected Days */
             expected_days: number | null;
@@ -4458,7 +4482,7 @@ export interface components {
              * Illustrative
              * @description 需求权重与站点规模假设为示意
              */
-            illustrative: boolean;
+            readonly illustrative: boolean;
             /** Include Pipeline */
             include_pipeline: boolean;
             /** Max P Wait */
@@ -4468,9 +4492,9 @@ export interface components {
             /** Note */
             note: string | null;
             /** Percent After */
-            percent_after: number | null;
+            readonly percent_after: number | null;
             /** Percent Before */
-            percent_before: number | null;
+            readonly percent_before: number | null;
             /** Pipeline Stations */
             pipeline_stations: number;
             /** Radius Km */
@@ -4648,7 +4672,10 @@ export interface components {
             recycled_gwh: number;
             /** Share */
             share: number | null;
-            /** Unit */
+            /**
+             * Unit
+             * @default GWh
+             */
             unit: string;
         };
         /** RecyclingFlowOut */
@@ -4665,7 +4692,10 @@ export interface components {
             recycled_gwh: number;
             /** Retired Gwh */
             retired_gwh: number;
-            /** Unit */
+            /**
+             * Unit
+             * @default GWh
+             */
             unit: string;
             /** Year */
             year: number;
@@ -4721,7 +4751,7 @@ export interface components {
             /** Intersections */
             intersections: number;
             /** Km */
-            km: number;
+            readonly km: number;
             /** Km City */
             km_city: number;
             /** Km Highway */

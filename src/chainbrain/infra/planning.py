@@ -179,6 +179,12 @@ class Proposal:
     def percent_after(self) -> float | None:
         return None if self.townships == 0 else 100.0 * self.covered_after / self.townships
 
+    @property
+    def illustrative(self) -> bool:
+        """Whether the answer rests on illustrative inputs: always — the demand weights and the sizing
+        assumptions (arrivals per vehicle, session length) are 示意."""
+        return True
+
 
 def _check(value: float, what: str, lo: float, hi: float) -> float:
     v = float(value)
