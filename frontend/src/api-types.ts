@@ -4424,6 +4424,11 @@ export interface components {
              */
             arrivals_per_vehicle: number;
             /**
+             * As Of
+             * @description 按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天）
+             */
+            as_of?: string | null;
+            /**
              * Count
              * @description 新增超充站数（1–500）
              * @default 50
@@ -9169,6 +9174,8 @@ export interface operations {
     "infra-read_coverage": {
         parameters: {
             query?: {
+                /** @description 按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天） */
+                as_of?: string | null;
                 /** @description 区县代码 */
                 district?: string | null;
                 /** @description 快充站也计入（超快充口径） */
@@ -9232,6 +9239,8 @@ export interface operations {
     "infra-read_plan": {
         parameters: {
             query?: {
+                /** @description 按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天） */
+                as_of?: string | null;
                 /** @description 覆盖半径（公里），默认 5 */
                 radius_km?: number | null;
                 /** @description 目标超充站数（座） */

@@ -33,6 +33,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "browser-pass-1"
+#: the server's infrastructure answers (coverage, proposals, the build plan toward 2027) are computed as of
+#: this day, not the calendar's, so that the pages' plans and the tests' expectations hold in any year
+INFRA_AS_OF = "2026-12-01"
 #: user name → (role, enterprise)
 USERS = {
     "admin": ("admin", None),
@@ -47,6 +50,7 @@ class Server:
     url: str
     db: Path
     tokens: dict[str, str] = field(default_factory=dict)
+    infra_as_of: str = INFRA_AS_OF
 
     def api(self, user: str, path: str, **params: object) -> dict:
         """What the API itself answers, to compare with what a page shows."""
@@ -88,7 +92,7 @@ def server(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         create_user(conn, name, PASSWORD, role, enterprise_id=ent)
     conn.close()
     port = _free_port()
-    env = {**os.environ, "CHAINBRAIN_DB": str(path)}
+    env = {**os.environ, "CHAINBRAIN_DB": str(path), "CHAINBRAIN_INFRA_AS_OF": INFRA_AS_OF}
     cmd = [sys.executable, "-m", "uvicorn", "chainbrain.api:create_app", "--factory", "--host", "127.0.0.1",
            "--port", str(port), "--log-level", "warning"]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env)

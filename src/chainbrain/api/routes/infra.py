@@ -6,6 +6,7 @@ confidential — no firm's purchasing data, only facilities and counts).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import field
 from typing import Annotated
 
@@ -22,6 +23,11 @@ from chainbrain.infra.v2x import DistrictRollout, OemVehicles, Rollout
 from chainbrain.schema.numbers import FiniteFloat
 
 router = APIRouter(prefix="/infra", tags=["infra"], responses=ERRORS)
+
+AsOf = Annotated[
+    dt.date | None,
+    Query(description="按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天）"),
+]
 
 
 @derived
@@ -122,11 +128,14 @@ def read_coverage(
     radius_km: Annotated[float | None, Query(gt=0, le=200, description="覆盖半径（公里），默认 5")] = None,
     include_fast: Annotated[bool, Query(description="快充站也计入（超快充口径）")] = False,
     district: Annotated[str | None, Query(pattern=r"^\d{6}$", description="区县代码")] = None,
+    as_of: AsOf = None,
 ) -> CoverageOut:
     """Townships covered / not covered by an operating ultra-fast station within the radius."""
     from chainbrain.infra.coverage import township_coverage
 
-    cov = township_coverage(conn, radius_km=radius_km, include_fast=include_fast, district=district)
+    cov = township_coverage(
+        conn, radius_km=radius_km, include_fast=include_fast, district=district, as_of=as_of
+    )
     return answer(CoverageOut, cov)
 
 
@@ -160,6 +169,9 @@ class ProposalIn(BaseModel):
     session_minutes: FiniteFloat = Field(20.0, gt=0, le=240, description="示意：平均充电时长（分钟）")
     max_p_wait: FiniteFloat = Field(0.2, gt=0, le=1, description="等待概率上限（Erlang C）")
     include_pipeline: bool = Field(False, description="登记的在建、规划超充站视为已选址")
+    as_of: dt.date | None = Field(
+        None, description="按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天）"
+    )
 
 
 @derived
@@ -209,6 +221,7 @@ def create_proposal(conn: ConnDep, user: CurrentUser, body: ProposalIn) -> Propo
             session_minutes=body.session_minutes,
             max_p_wait=body.max_p_wait,
             include_pipeline=body.include_pipeline,
+            as_of=body.as_of,
         )
     except InputError as e:
         raise _bad(str(e)) from e
@@ -222,6 +235,7 @@ def read_plan(
     target: Annotated[int, Query(ge=1, le=100_000, description="目标超充站数（座）")] = 2000,
     year: Annotated[int, Query(ge=2000, le=2100, description="目标年份")] = 2027,
     radius_km: Annotated[float | None, Query(gt=0, le=50, description="覆盖半径（公里），默认 5")] = None,
+    as_of: AsOf = None,
 ) -> BuildPlanOut:
     """建设计划: year by year from the operating 超充站 today to ``target`` by ``year`` — stations added each
     year and the township coverage reached (MCLP while coverage can grow, then p-median)."""
@@ -229,7 +243,7 @@ def read_plan(
     from chainbrain.siting.errors import InputError
 
     try:
-        plan = yearly_plan(conn, target=target, year=year, radius_km=radius_km)
+        plan = yearly_plan(conn, target=target, year=year, radius_km=radius_km, as_of=as_of)
     except InputError as e:
         raise _bad(str(e)) from e
     return answer(BuildPlanOut, plan)
