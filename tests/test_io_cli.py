@@ -118,9 +118,9 @@ def test_export_and_template_commands(db, tmp_path):
     tpl = tmp_path / "企业.xlsx"
     result = runner.invoke(app, ["--db", str(db), "template", "enterprises", "-o", str(tpl)])
     assert result.exit_code == 0, result.output
-    # the district drop-down comes from the store: 500106, 500112 (ordered by code)
-    codes = [r[0] for r in load_workbook(tpl)["_lists"].iter_rows(min_row=2, values_only=True)]
-    assert codes == ["500106", "500112"]
+    # the district drop-down comes from the store: 沙坪坝区, 渝北区 (by name, ordered by code)
+    rows = list(load_workbook(tpl)["_lists"].iter_rows(min_row=1, values_only=True))
+    assert rows[0][0] == "区县" and [r[0] for r in rows[1:] if r[0]] == ["沙坪坝区", "渝北区"]
 
 
 def test_template_without_a_store(tmp_path):
@@ -153,3 +153,41 @@ def test_tables_registered_elsewhere_use_the_same_commands(db, tmp_path, monkeyp
     assert result.exit_code == 0, result.output
     # columns are the keys the table's own export gives
     assert (tmp_path / "f.csv").read_text(encoding="utf-8-sig").splitlines() == ["k,v", "a,1", "b,2"]
+
+
+def test_a_combined_workbook_through_the_cli(db, tmp_path):
+    tpl = tmp_path / "综合.xlsx"
+    result = runner.invoke(app, ["--db", str(db), "template", "workbook", "-o", str(tpl)])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(tpl)
+    firm = {c.value: c.column for c in wb["企业"][1]}
+    plant = {c.value: c.column for c in wb["场所"][1]}
+    link = {c.value: c.column for c in wb["供应关系"][1]}
+    for ws, col, values in (
+        (wb["企业"], firm, {"企业名称": "重庆辛材料有限公司", "所在区县": "渝北区", "角色": "三级供应商",
+                           "来源": "t", "数据状态": "示意"}),
+        (wb["场所"], plant, {"所属企业": "重庆辛材料有限公司", "场所名称": "辛材料一厂", "所在区县": "渝北区",
+                            "来源": "t", "数据状态": "示意"}),
+        (wb["供应关系"], link, {"采购方场所": "乙电池厂", "供应方企业": "重庆辛材料有限公司", "供应环节": "动力电池",
+                              "年采购额(元)": 1000, "来源": "t", "数据状态": "示意"}),
+    ):  # fmt: skip
+        for header, v in values.items():
+            ws.cell(row=2, column=col[header], value=v)
+    wb.save(tpl)
+    result = runner.invoke(app, ["--db", str(db), "import", "workbook", str(tpl), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert [(t["table"], t["inserted"]) for t in out["tables"]] == [
+        ("enterprises", 1),
+        ("sites", 1),
+        ("supply_links", 1),
+    ]
+    conn = connect(db)
+    try:
+        links = {r["supplier_site_id"]: r for r in dump_table(conn, "supply_links")}
+    finally:
+        conn.close()
+    assert any(r["buyer_site_id"] == "S2" and r["annual_value"] == 1000.0 for r in links.values())
+    # the same workbook again: found by names, so updated, not added
+    again = json.loads(runner.invoke(app, ["--db", str(db), "import", "workbook", str(tpl), "--json"]).stdout)
+    assert (again["inserted"], again["updated"]) == (0, 3)

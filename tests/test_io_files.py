@@ -11,10 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from chainbrain.io import ImportRejected, export_table, import_file
-from chainbrain.io.fields import COLUMNS, TITLE_ZH
-from chainbrain.io.readers import Sheet
-from chainbrain.io.templates import LISTS_SHEET, write_template
-from chainbrain.io.validate import map_headers, parse_row
+from chainbrain.io.fields import COLUMNS, TITLE_ZH, stored_columns
+from chainbrain.io.templates import LISTS_SHEET, Choices, write_template
 from chainbrain.schema import TABLES
 from chainbrain.store import memory
 from chainbrain.store.records import dump_table
@@ -23,7 +21,9 @@ from fixtures.io_store import BASE, base_store, snapshot
 
 def test_template_has_notes_drop_downs_lists_and_guide(tmp_path):
     path = tmp_path / "t.xlsx"
-    write_template("enterprises", path, [("500106", "沙坪坝区"), ("500112", "渝北区")])
+    write_template(
+        "enterprises", path, Choices({"district": ["沙坪坝区", "渝北区"], "segment": ["三电", "动力电池"]})
+    )
     wb = load_workbook(path)
     assert wb.sheetnames == ["企业", LISTS_SHEET, "示例", "说明"]
     ws = wb["企业"]
@@ -32,38 +32,48 @@ def test_template_has_notes_drop_downs_lists_and_guide(tmp_path):
     assert all(c.comment is not None and "示例：" in c.comment.text for c in ws[1])
     assert "必填" in ws["C1"].comment.text and "选填" in ws["B1"].comment.text
     lists = {str(dv.sqref)[0]: dv for dv in ws.data_validations.dataValidation}
-    # E = 所在区县代码 → the hidden list sheet; F = 角色 (several allowed); O = 数据状态
+    # E = 所在区县 → column A of the hidden list sheet, H = 主营环节 → its column B (names, and any typed
+    # value is let through: an id, or a name the importer resolves); F = 角色 (several allowed); O = 数据状态
     assert lists["E"].formula1 == f"'{LISTS_SHEET}'!$A$2:$A$3"
+    assert lists["H"].formula1 == f"'{LISTS_SHEET}'!$B$2:$B$3"
+    assert lists["E"].showErrorMessage is False and lists["O"].showErrorMessage is True
     assert lists["F"].showErrorMessage is False
     assert lists["O"].formula1 == '"已核实,示意,合成"'
     # B = 统一社会信用代码 is a text column, so Excel keeps all 18 characters as typed; I = 营业收入 is not
     assert ws.column_dimensions["B"].number_format == "@"
     assert ws.column_dimensions["I"].number_format == "General"
     assert wb[LISTS_SHEET].sheet_state == "hidden"
-    assert [r[0] for r in wb[LISTS_SHEET].iter_rows(min_row=2, values_only=True)] == ["500106", "500112"]
+    listed = list(wb[LISTS_SHEET].iter_rows(values_only=True))
+    assert listed[0][:2] == ("区县", "产业链环节")
+    assert [r[:2] for r in listed[1:]] == [("沙坪坝区", "三电"), ("渝北区", "动力电池")]
     assert wb["示例"]["B2"].value == "91500112MA5U00003P"
-    assert wb["说明"].max_row == 6 + len(COLUMNS["enterprises"])
+    assert wb["示例"]["E2"].value == "渝北区" and wb["示例"]["H2"].value == "电池包"
+    assert wb["说明"].max_row == 7 + len(COLUMNS["enterprises"])
 
 
-@pytest.mark.parametrize("table", list(TABLES))
-def test_template_example_row_passes_its_cell_checks(table, tmp_path):
-    """The example row of every template is well formed (foreign keys aside)."""
-    cols = COLUMNS[table]
-    sheet = Sheet("x.xlsx", [c.zh for c in cols], [(2, [c.example or None for c in cols])])
-    by_pos, header_problems = map_headers(table, sheet)
-    parsed, problems = parse_row(table, sheet, 2, sheet.rows[0][1], by_pos)
-    assert header_problems == [] and problems == [] and parsed.valid
+def test_template_lists_names_from_the_store(tmp_path):
+    """The drop-downs list names the importer accepts: districts, segments, firms (short name when it
+    is unique), plants."""
+    from chainbrain.io.chain_tables import choices_from_store
+
+    conn = base_store()
+    choices = choices_from_store(conn).names
+    assert choices["district"] == ["沙坪坝区", "渝北区"]  # by code: 500106 before 500112
+    assert choices["segment"] == ["三电", "动力电池"]  # by id: power, power.battery
+    assert choices["firm"] == ["重庆乙电池有限公司", "重庆甲汽车有限公司"]  # no short names in the base store
+    assert choices["site"] == sorted(["甲总装厂", "乙电池厂", "乙二厂"])
+    assert choices["model"] == ["甲 S7"]
 
 
 def test_filled_template_imports(tmp_path):
     conn = base_store()
     path = tmp_path / "企业模板.xlsx"
-    write_template("enterprises", path, [("500106", "沙坪坝区"), ("500112", "渝北区")])
+    write_template("enterprises", path, Choices({"district": ["沙坪坝区", "渝北区"]}))
     wb = load_workbook(path)
     ws = wb["企业"]
     col = {c.value: c.column for c in ws[1]}
     values = {
-        "企业编号": "E7", "企业名称": "重庆庚热管理有限公司", "所在区县代码": "500112",
+        "企业编号": "E7", "企业名称": "重庆庚热管理有限公司", "所在区县": "渝北区", "主营环节": "动力电池",
         "角色": "一级供应商;二级供应商", "标签": "专精特新", "营业收入(万元)": 8800,
         "从业人数": 310, "成立年份": 2016, "来源": "企业官网", "数据日期": dt.date(2025, 3, 1), "数据状态": "已核实",
     }  # fmt: skip
@@ -74,6 +84,7 @@ def test_filled_template_imports(tmp_path):
     assert (result.inserted, result.updated) == (1, 0)
     e7 = {r["id"]: r for r in dump_table(conn, "enterprises")}["E7"]
     assert e7["roles"] == ["Tier1", "Tier2"]
+    assert (e7["district_code"], e7["main_segment_id"]) == ("500112", "power.battery")
     assert (e7["revenue"], e7["employees"], e7["founded"]) == (8800.0, 310, 2016)
     assert (e7["as_of"], e7["status"]) == (dt.date(2025, 3, 1), "verified")
 
@@ -172,7 +183,7 @@ def test_headers_are_unambiguous_and_cover_the_record(table):
         for h in c.headers:
             key = normalize_header(h)
             assert seen.setdefault(key, c.field) == c.field, f"{table}: header {h!r} names two columns"
-    assert sorted(c.field for c in COLUMNS[table]) == sorted(TABLES[table].model_fields)
+    assert sorted(c.field for c in stored_columns(table)) == sorted(TABLES[table].model_fields)
 
 
 def test_json_of_another_table_is_refused(tmp_path):

@@ -211,7 +211,7 @@ def test_xlsx_problem_names_the_sheet(tmp_path):
     with pytest.raises(ImportRejected) as err:
         import_file(conn, "sites", tmp_path / "s.xlsx")
     (p,) = err.value.problems
-    assert (p.file, p.row, p.column, p.value) == ("s.xlsx[sites]", 3, "所在区县代码", "5001")
+    assert (p.file, p.sheet, p.row, p.column, p.value) == ("s.xlsx", "sites", 3, "所在区县代码", "5001")
     assert "6位数字" in p.reason
 
 

@@ -102,11 +102,11 @@ def test_template_round_trip(db, tmp_path):
     path = tmp_path / "template.xlsx"
     spec.template(path)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["观测数据", "目标清单", "说明"]
+    assert wb.sheetnames == ["观测数据", "目标清单", "示例", "说明"]
     assert wb["目标清单"].max_row == 53  # header + 52 targets
     ws = wb["观测数据"]
     ws.append(
-        ["yulian27_heavy_truck_stations", "2026Q3", 3, "座", "市能源局", "2026-10-15", "verified", "否", ""]
+        ["yulian27_heavy_truck_stations", "2026Q3", 3, "座", "市能源局", "2026-10-15", "已核实", "否", ""]
     )
     wb.save(path)
     rows, problems = spec.validate(db, path, None)
@@ -115,6 +115,7 @@ def test_template_round_trip(db, tmp_path):
         assert spec.write(db, rows) == 1
     exported = spec.export(db)
     assert exported[0]["target_id"] == "yulian27_heavy_truck_stations" and exported[0]["value"] == 3
+    assert exported[0]["status"] == "verified"  # written 已核实, as the template's drop-down offers it
 
 
 def _firms(conn):

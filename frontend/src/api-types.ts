@@ -1064,6 +1064,8 @@ export interface paths {
         /**
          * Create Import
          * @description Import an uploaded file: all rows in one transaction, or — if any row is wrong — none (422).
+         *
+         *     A repeated request with the same ``Idempotency-Key`` header is answered as the first and not applied again.
          */
         post: operations["imports-create_import"];
         delete?: never;
@@ -1124,6 +1126,68 @@ export interface paths {
          * @description The fill-in Excel template of a table (Chinese headers, notes, drop-downs).
          */
         get: operations["imports-read_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/workbook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Workbook Import
+         * @description Import a workbook of firms, plants and links: every sheet in one transaction, or — if any row is wrong — none.
+         *
+         *     A repeated request with the same ``Idempotency-Key`` header is answered as the first and not applied again.
+         */
+        post: operations["imports-create_workbook_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/workbook/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Workbook
+         * @description Check every sheet of an uploaded workbook and report every problem (sheet, row, column); nothing is written.
+         */
+        post: operations["imports-check_workbook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/workbook/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Workbook Template
+         * @description The combined template: a firm, its plants and its supply links (企业 / 场所 / 供应关系), filled by names.
+         */
+        get: operations["imports-read_workbook_template"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2533,8 +2597,18 @@ export interface components {
             /** File */
             file: string;
         };
+        /** Body_imports-check_workbook */
+        "Body_imports-check_workbook": {
+            /** File */
+            file: string;
+        };
         /** Body_imports-create_import */
         "Body_imports-create_import": {
+            /** File */
+            file: string;
+        };
+        /** Body_imports-create_workbook_import */
+        "Body_imports-create_workbook_import": {
             /** File */
             file: string;
         };
@@ -3336,6 +3410,11 @@ export interface components {
             file: string;
             /** Inserted */
             inserted: number;
+            /**
+             * Replayed
+             * @default false
+             */
+            replayed: boolean;
             /** Rows */
             rows: number;
             /** Table */
@@ -4409,6 +4488,8 @@ export interface components {
             reason: string;
             /** Row */
             row: number | null;
+            /** Sheet */
+            sheet?: string | null;
             /** Value */
             value?: boolean | number | string | null;
         };
@@ -4843,6 +4924,22 @@ export interface components {
             /** Allow Anonymous */
             allow_anonymous: boolean;
             user: components["schemas"]["UserOut"] | null;
+        };
+        /**
+         * SheetCountOut
+         * @description What one sheet of a workbook adds or replaces.
+         */
+        SheetCountOut: {
+            /** Inserted */
+            inserted: number;
+            /** Rows */
+            rows: number;
+            /** Table */
+            table: string;
+            /** Title Zh */
+            title_zh: string;
+            /** Updated */
+            updated: number;
         };
         /** SingleSourcedLine */
         SingleSourcedLine: {
@@ -5492,6 +5589,48 @@ export interface components {
             skipped_links?: string[];
             /** Used Capacity */
             used_capacity: number;
+        };
+        /**
+         * WorkbookCheckOut
+         * @description The check of a workbook, every sheet together: ok only when no sheet has a problem; nothing written.
+         */
+        WorkbookCheckOut: {
+            /** File */
+            file: string;
+            /** Inserted */
+            inserted: number;
+            /** Ok */
+            ok: boolean;
+            /** Problems */
+            problems: components["schemas"]["ProblemOut"][];
+            /** Rows */
+            rows: number;
+            /** Tables */
+            tables: components["schemas"]["SheetCountOut"][];
+            /** Updated */
+            updated: number;
+        };
+        /**
+         * WorkbookOut
+         * @description A workbook written (all sheets in one transaction). ``replayed``: this answers a repeated submit
+         *     (same Idempotency-Key) that was not applied again.
+         */
+        WorkbookOut: {
+            /** File */
+            file: string;
+            /** Inserted */
+            inserted: number;
+            /**
+             * Replayed
+             * @default false
+             */
+            replayed: boolean;
+            /** Rows */
+            rows: number;
+            /** Tables */
+            tables: components["schemas"]["SheetCountOut"][];
+            /** Updated */
+            updated: number;
         };
     };
     responses: never;
@@ -8911,7 +9050,10 @@ export interface operations {
     "imports-create_import": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交时不重复写入 */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 table: string;
             };
@@ -9120,6 +9262,203 @@ export interface operations {
             path: {
                 table: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "imports-create_workbook_import": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交时不重复写入 */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_imports-create_workbook_import"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkbookOut"];
+                };
+            };
+            /** @description 文件不安全（XML 实体声明），未读取、未写入 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectedOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 与同时进行的另一次写入冲突，未写入任何数据 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectedOut"];
+                };
+            };
+            /** @description 工作簿有问题，未写入任何数据 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectedOut"];
+                };
+            };
+        };
+    };
+    "imports-check_workbook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_imports-check_workbook"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkbookCheckOut"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "imports-read_workbook_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

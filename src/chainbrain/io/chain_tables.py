@@ -12,9 +12,10 @@ from typing import Any
 import duckdb
 
 from chainbrain.io.fields import TITLE_ZH
+from chainbrain.io.names import Names
 from chainbrain.io.problems import Problem
 from chainbrain.io.registry import TableIO, register
-from chainbrain.io.templates import write_template
+from chainbrain.io.templates import Choices, write_template
 from chainbrain.io.validate import Progress, validate_file
 from chainbrain.schema import SQL_TABLE, TABLES
 from chainbrain.store.records import dump_table, fetch_dicts, insert_rows
@@ -58,8 +59,9 @@ def replace_rows(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict[st
     return insert_rows(conn, table, rows)
 
 
-def districts_for_template(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    return [(d["id"], d["name"]) for d in fetch_dicts(conn, "SELECT id, name FROM district ORDER BY id")]
+def choices_from_store(conn: duckdb.DuckDBPyConnection) -> Choices:
+    """The names a template's drop-downs offer: the store's districts, segments, firms, plants, models."""
+    return Choices(Names(conn).choices())
 
 
 def _spec(table: str) -> TableIO:
@@ -75,7 +77,7 @@ def _spec(table: str) -> TableIO:
         write_template(table, path)
 
     def template_from_store(path: Path, conn: duckdb.DuckDBPyConnection) -> None:
-        write_template(table, path, districts_for_template(conn))
+        write_template(table, path, choices_from_store(conn))
 
     def export(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         return dump_table(conn, table)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -53,10 +53,13 @@ class CheckContext:
     table: str
     file: str
     rows: list[ParsedRow]
+    #: ids of rows that earlier sheets of the same workbook will write, by table
+    pending: dict[str, set[str]] = field(default_factory=dict)
+    sheet: str | None = None
 
     def problem(self, r: ParsedRow, field: str, reason: str) -> Problem:
         header, value = r.cells.get(field, (field, r.data.get(field)))
-        return Problem(self.file, r.row, header, value, reason)
+        return Problem(self.file, r.row, header, value, reason, sheet=self.sheet)
 
     def store(self, table: str, columns: str = "id") -> list[dict[str, Any]]:
         return fetch_dicts(self.conn, f"SELECT {columns} FROM {SQL_TABLE[table]}")
@@ -96,19 +99,19 @@ def duplicate_ids(ctx: CheckContext) -> list[Problem]:
 
 def foreign_keys(ctx: CheckContext) -> list[Problem]:
     out = []
-    for field, target in FOREIGN_KEYS.get(ctx.table, []):
-        known = {d["id"] for d in ctx.store(target)}
+    for fk, target in FOREIGN_KEYS.get(ctx.table, []):
+        known = {d["id"] for d in ctx.store(target)} | ctx.pending.get(target, set())
         if target == ctx.table:
             known |= ctx.file_ids()
         for r in ctx.rows:
-            v = r.data.get(field)
+            v = r.data.get(fk)
             if v is None or v in known:
                 continue
             if target == "districts":
                 reason = f"行政区划代码 {v} 不在行政区划表中"
             else:
                 reason = f"{TITLE_ZH[target]}表中没有编号 {v}（数据库和本文件中都没有）"
-            out.append(ctx.problem(r, field, reason))
+            out.append(ctx.problem(r, fk, reason))
     return out
 
 

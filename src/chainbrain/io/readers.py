@@ -77,6 +77,9 @@ class Sheet:
     headers: list[str]
     rows: list[tuple[int, list[Any]]]
     encoding: str | None = None
+    #: for a worksheet of an Excel file: the file's own name and the sheet's title (``file`` names both)
+    path_name: str | None = None
+    title: str | None = None
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -130,8 +133,27 @@ def read_csv(path: Path) -> Sheet:
 
 
 def read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
+    """The sheet named after the table (English or Chinese name), else the first."""
+
+    def pick(sheets: list[Any]) -> list[Any]:
+        by_name = {ws.title: ws for ws in sheets}
+        return [by_name.get(table) or by_name.get(title_zh) or sheets[0]]
+
+    return _guarded(path, pick)[0]
+
+
+def read_xlsx_sheets(path: Path) -> list[Sheet]:
+    """Every visible worksheet of a workbook (hidden ones, such as a template's lists, are left out)."""
+
+    def pick(sheets: list[Any]) -> list[Any]:
+        return [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+
+    return _guarded(path, pick, allow_empty=True)
+
+
+def _guarded(path: Path, pick: Any, *, allow_empty: bool = False) -> list[Sheet]:
     try:
-        return _read_xlsx(path, table, title_zh)
+        return _read_xlsx(path, pick, allow_empty)
     except (ValueError, SyntaxError) as e:
         if isinstance(e, ReadError):
             raise
@@ -141,43 +163,47 @@ def read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
         raise read_error from e
 
 
-def _read_xlsx(path: Path, table: str, title_zh: str) -> Sheet:
+def _read_xlsx(path: Path, pick: Any, allow_empty: bool) -> list[Sheet]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as e:
         raise ReadError(f"无法作为 Excel（xlsx）文件打开：{e}") from e
     try:
-        by_name = {ws.title: ws for ws in wb.worksheets}
-        ws = by_name.get(table) or by_name.get(title_zh) or wb.worksheets[0]
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # some writers (WPS, older tools) record a wrong sheet size; read all rows
-        it = ws.iter_rows(values_only=True)
-        header_row = next(it, None)
-        if header_row is None:
-            raise ReadError(f"工作表 {ws.title} 是空的，没有表头行")
-        headers = ["" if h is None else str(h).strip() for h in header_row]
-        while headers and headers[-1] == "":
-            headers.pop()
-        sheet = Sheet(f"{path.name}[{ws.title}]", headers, [])
-        done = 1  # the last row read
-        try:
-            for row, cells in enumerate(it, start=2):
-                done = row
-                if all(_blank(c) for c in cells):
-                    continue
-                sheet.rows.append((row, [_clean(c) for c in cells]))
-        except ValueError as e:
-            if xml_read_error(e) is not None:
-                raise
-            # a numeric cell whose text is no number (``<v>INF</v>``): openpyxl cannot convert it
-            m = _BAD_LITERAL.search(str(e))
-            value = m.group(1) if m else str(e)
-            raise ReadError(
-                f"工作表 {ws.title} 第 {done + 1} 行有数值单元格无法读取（{value}），应为有限数值"
-            ) from e
-        return sheet
+        return [_read_ws(path, ws, allow_empty) for ws in pick(wb.worksheets)]
     finally:
         wb.close()
+
+
+def _read_ws(path: Path, ws: Any, allow_empty: bool = False) -> Sheet:
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # some writers (WPS, older tools) record a wrong sheet size; read all rows
+    it = ws.iter_rows(values_only=True)
+    header_row = next(it, None)
+    if header_row is None:
+        if allow_empty:
+            return Sheet(f"{path.name}[{ws.title}]", [], [], path_name=path.name, title=ws.title)
+        raise ReadError(f"工作表 {ws.title} 是空的，没有表头行")
+    headers = ["" if h is None else str(h).strip() for h in header_row]
+    while headers and headers[-1] == "":
+        headers.pop()
+    sheet = Sheet(f"{path.name}[{ws.title}]", headers, [], path_name=path.name, title=ws.title)
+    done = 1  # the last row read
+    try:
+        for row, cells in enumerate(it, start=2):
+            done = row
+            if all(_blank(c) for c in cells):
+                continue
+            sheet.rows.append((row, [_clean(c) for c in cells]))
+    except ValueError as e:
+        if xml_read_error(e) is not None:
+            raise
+        # a numeric cell whose text is no number (``<v>INF</v>``): openpyxl cannot convert it
+        m = _BAD_LITERAL.search(str(e))
+        value = m.group(1) if m else str(e)
+        raise ReadError(
+            f"工作表 {ws.title} 第 {done + 1} 行有数值单元格无法读取（{value}），应为有限数值"
+        ) from e
+    return sheet
 
 
 def read_json(path: Path, table: str) -> Sheet:

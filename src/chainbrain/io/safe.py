@@ -69,6 +69,8 @@ def append(ws: Any, values: Iterable[Any]) -> None:
         return
     ws.append(row)
     if row:
-        for cell in ws[ws.max_row]:
+        # the row just appended, without ws[ws.max_row]: that scans every cell, once per row
+        r = ws._current_row
+        for cell in next(ws.iter_rows(min_row=r, max_row=r, min_col=1, max_col=len(row))):
             if isinstance(cell.value, str):
                 cell.data_type = "s"

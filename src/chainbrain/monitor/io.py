@@ -19,9 +19,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from chainbrain.io.fields import display_choices, vocab_lookup
 from chainbrain.io.problems import Problem
 from chainbrain.io.registry import TableIO, register
-from chainbrain.monitor.observations import HEADERS_ZH, STATUSES, check_rows, observations, write_rows
+from chainbrain.monitor.observations import HEADERS_ZH, check_rows, observations, write_rows
 from chainbrain.monitor.periods import PERIOD_FORMATS_ZH
 from chainbrain.monitor.registry import KIND_ZH, bundled_targets
 
@@ -33,10 +34,26 @@ _NOTES = {
     "unit": "可不填；填写时须与目标单位一致",
     "source": "来源：文件名、文号或网址（必填）",
     "as_of": "截至日期 YYYY-MM-DD（数据发布或取得的日期）",
-    "status": "verified 已核实 / illustrative 示意 / synthetic 合成",
+    "status": "已核实 / 示意 / 合成（也可填 verified / illustrative / synthetic），不填为已核实",
     "correction": "更正已有数值时填 是，旧记录保留",
     "note": "备注",
 }
+
+
+#: the template's example row (on its 示例 sheet): a monthly figure for a target the demo data has no
+#: month of, marked as the illustrative value it is
+EXAMPLE: dict[str, Any] = {
+    "target_id": "eco25_nev_output",
+    "period": "2025-06",
+    "value": 102.0,
+    "unit": "万辆",
+    "source": "示例：导入模板示例行",
+    "as_of": "2025-07-15",
+    "status": "示意",
+    "correction": "否",
+    "note": None,
+}
+_STATUS = vocab_lookup("status")
 
 
 def _read(path: Path) -> tuple[list[str], list[list[Any]]]:
@@ -76,7 +93,10 @@ def validate(
     for i, cells in enumerate(body, start=2):
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
-        raw_rows.append({k: c for k, c in zip(keys, cells, strict=False) if k})
+        raw = {k: c for k, c in zip(keys, cells, strict=False) if k}
+        if isinstance(raw.get("status"), str):  # 已核实 / 示意 / 合成 as the template's drop-down offers them
+            raw["status"] = _STATUS.get(raw["status"].strip().lower(), raw["status"])
+        raw_rows.append(raw)
         rownums.append(i)
         if progress:
             progress(i - 1, len(body))
@@ -118,11 +138,16 @@ def template(path: Path) -> None:
     ref.column_dimensions["B"].width = 60
     n = len(targets) + 1
     dv_target = DataValidation(type="list", formula1=f"=目标清单!$A$2:$A${n}", allow_blank=False)
-    dv_status = DataValidation(type="list", formula1=f'"{",".join(STATUSES)}"', allow_blank=True)
+    dv_status = DataValidation(
+        type="list", formula1=f'"{",".join(display_choices("status"))}"', allow_blank=True
+    )
     dv_corr = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
     for dv, letter in ((dv_target, "A"), (dv_status, "G"), (dv_corr, "H")):
         ws.add_data_validation(dv)
         dv.add(f"{letter}2:{letter}1000")
+    example = wb.create_sheet("示例")
+    example.append([HEADERS_ZH[k] for k in keys])
+    example.append([EXAMPLE.get(k) for k in keys])
     notes = wb.create_sheet("说明")
     notes.append(["列", "填写说明"])
     for k in keys:

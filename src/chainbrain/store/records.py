@@ -63,6 +63,49 @@ def _arrow(conn: duckdb.DuckDBPyConnection, sql_name: str, rows: Sequence[Mappin
     return pa.table(arrays)
 
 
+#: batches up to this many rows are sent as one list parameter per column; larger ones through Arrow
+SMALL_BATCH = 5000
+_SIMPLE_TYPE = re.compile(r"^[A-Z]+(\(\d+(, ?\d+)?\))?(\[\])?$")
+
+
+def _column_types(conn: duckdb.DuckDBPyConnection, sql_name: str) -> list[tuple[str, str]]:
+    return [
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?"
+            " ORDER BY ordinal_position",
+            [sql_name],
+        ).fetchall()
+    ]
+
+
+def _insert_small(
+    conn: duckdb.DuckDBPyConnection, sql_name: str, rows: Sequence[Mapping[str, Any]], present: set[str]
+) -> bool:
+    """Insert with one typed list parameter per column (``unnest(?::T[])``); False when a column type
+    does not allow it (the caller then goes through Arrow).
+
+    The small path keeps pyarrow — whose first conversion of Python values imports pandas, seconds on a
+    cold start — off a one-row write such as an import of one firm.
+    """
+    types = [(c, t) for c, t in _column_types(conn, sql_name) if c in present]
+    if not all(_SIMPLE_TYPE.match(t) for _, t in types):
+        return False
+    params: list[list[Any]] = []
+    for c, t in types:
+        values = [r.get(c) for r in rows]
+        if t.endswith("[]"):
+            params.append([None if v is None else list(v) for v in values])
+        elif t == "VARCHAR":
+            params.append([None if v is None else str(v) for v in values])
+        else:
+            params.append(values)
+    cols = ", ".join(c for c, _ in types)
+    selects = ", ".join(f"unnest(?::{t}[])" for _, t in types)
+    conn.execute(f"INSERT INTO {sql_name} ({cols}) SELECT {selects}", params)
+    return True
+
+
 def insert_rows(
     conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]], *, replace: bool = False
 ) -> int:
@@ -74,14 +117,15 @@ def insert_rows(
         return 0
     sql_name = SQL_TABLE.get(table, table)
     present = set().union(*(r.keys() for r in rows))
-    batch = _arrow(conn, sql_name, rows)
-    # columns no row mentions keep their DEFAULT (e.g. labels = [])
-    cols = ", ".join(c for c in batch.column_names if c in present)
     if replace:
         # DuckDB refuses INSERT OR REPLACE on tables with a second UNIQUE constraint: delete, then insert
         ids = [str(r["id"]) for r in rows]
         conn.execute(f"DELETE FROM {sql_name} WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids])
-    conn.execute(f"INSERT INTO {sql_name} ({cols}) SELECT {cols} FROM batch")
+    # columns no row mentions keep their DEFAULT (e.g. labels = [])
+    if len(rows) > SMALL_BATCH or not _insert_small(conn, sql_name, rows, present):
+        batch = _arrow(conn, sql_name, rows)
+        cols = ", ".join(c for c in batch.column_names if c in present)
+        conn.execute(f"INSERT INTO {sql_name} ({cols}) SELECT {cols} FROM batch")
     return len(rows)
 
 

@@ -2,21 +2,27 @@
 
 The same :func:`chainbrain.io.import_file` as ``chainbrain import``: ``/check`` is its dry run (nothing is
 written, every problem is listed with its row, column and value); ``POST /imports/{table}`` writes the
-file only when it has no problem at all, in one transaction together with its audit record. Refused
+file only when it has no problem at all, in one transaction together with its audit record.
+``/imports/workbook`` does the same for a workbook of several tables (企业 / 场所 / 供应关系, filled by names:
+:mod:`chainbrain.io.workbook`), all sheets in one transaction; a repeated submit with the same
+``Idempotency-Key`` header gets the first answer and is not applied twice. Refused
 uploads are audited too: a file with problems (422), an XLSX whose XML declares entities — an expansion
 bomb or an external entity — (400, unread), and an import that collided with another write (409).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, UploadFile, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 from starlette.background import BackgroundTask
@@ -26,8 +32,11 @@ from chainbrain.api.cache import import_writes
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, SettingsDep, client_ip
 from chainbrain.api.routes.common import ERRORS, ErrorOut, Page
 from chainbrain.io import ImportRejected, Problem, export_table, import_file, registry
+from chainbrain.io.chain_tables import choices_from_store
 from chainbrain.io.importer import ImportResult
 from chainbrain.io.readers import ReadError, UnsafeFileError
+from chainbrain.io.templates import write_workbook_template
+from chainbrain.io.workbook import WorkbookResult, import_workbook
 from chainbrain.store.records import WriteConflict
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=ERRORS)
@@ -45,6 +54,8 @@ class TableOut(BaseModel):
 
 class ProblemOut(BaseModel):
     file: str
+    #: the worksheet of an Excel workbook (None for CSV / JSON)
+    sheet: str | None = None
     row: int | None
     column: str | None
     #: the value as read (a cell that is not text, a number or a yes/no is shown as its text)
@@ -70,10 +81,46 @@ class ImportOut(BaseModel):
     rows: int
     inserted: int
     updated: int
+    #: this answers a repeated submit (same Idempotency-Key), which was not applied again
+    replayed: bool = False
 
 
 class RejectedOut(ErrorOut):
     problems: list[ProblemOut]
+
+
+class SheetCountOut(BaseModel):
+    """What one sheet of a workbook adds or replaces."""
+
+    table: str
+    title_zh: str
+    rows: int
+    inserted: int
+    updated: int
+
+
+class WorkbookCheckOut(BaseModel):
+    """The check of a workbook, every sheet together: ok only when no sheet has a problem; nothing written."""
+
+    ok: bool
+    file: str
+    rows: int
+    inserted: int
+    updated: int
+    tables: list[SheetCountOut]
+    problems: list[ProblemOut]
+
+
+class WorkbookOut(BaseModel):
+    """A workbook written (all sheets in one transaction). ``replayed``: this answers a repeated submit
+    (same Idempotency-Key) that was not applied again."""
+
+    file: str
+    rows: int
+    inserted: int
+    updated: int
+    tables: list[SheetCountOut]
+    replayed: bool = False
 
 
 def _spec(table: str) -> registry.TableIO:
@@ -114,6 +161,69 @@ def _saved(upload: UploadFile, limit: int) -> Iterator[Path]:
         yield path
 
 
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Submissions:
+    """Recent imports by (user, table, Idempotency-Key): a second request with a key already seen — a
+    double click, a retry after a timeout — gets the first one's answer and is not applied again. One
+    that arrives while the first still runs waits for it. The last :attr:`KEEP` keys are remembered.
+    """
+
+    KEEP = 256
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done: OrderedDict[tuple[str, ...], tuple[str, int, dict[str, Any]]] = OrderedDict()
+        self._running: dict[tuple[str, ...], threading.Event] = {}
+
+    def run(
+        self, key: tuple[str, ...], digest: str, apply: Callable[[], tuple[int, dict[str, Any]]]
+    ) -> tuple[int, dict[str, Any], bool]:
+        """(status, body, replayed): ``apply()``'s answer, or the stored answer of the same key."""
+        while True:
+            with self._lock:
+                done = self._done.get(key)
+                if done is not None:
+                    if done[0] != digest:
+                        raise HTTPException(
+                            status.HTTP_409_CONFLICT, "该提交编号已用于另一个文件：请重新选择文件后再上传"
+                        )
+                    return done[1], done[2], True
+                waiting = self._running.get(key)
+                if waiting is None:
+                    mine = self._running[key] = threading.Event()
+                    break
+            waiting.wait()
+        try:
+            code, body = apply()
+            with self._lock:
+                self._done[key] = (digest, code, body)
+                while len(self._done) > self.KEEP:
+                    self._done.popitem(last=False)
+            return code, body, False
+        finally:
+            with self._lock:
+                del self._running[key]
+            mine.set()
+
+
+_SUBMISSIONS_LOCK = threading.Lock()
+
+
+def _submissions(request: Request) -> Submissions:
+    with _SUBMISSIONS_LOCK:
+        subs = getattr(request.app.state, "import_submissions", None)
+        if subs is None:
+            subs = request.app.state.import_submissions = Submissions()
+        return subs
+
+
 def _problems(problems: list[Problem]) -> list[ProblemOut]:
     return [ProblemOut(**p.to_dict()) for p in problems]
 
@@ -130,6 +240,114 @@ def read_tables(user: CurrentUser) -> Page[TableOut]:
     """The tables that can be imported and exported."""
     rows = [TableOut(name=n, title_zh=registry.get(n).title_zh) for n in registry.names()]
     return Page(data=rows, count=len(rows))
+
+
+WORKBOOK = "workbook"
+#: the Idempotency-Key a client sends with a workbook import (any text of 8–100 characters)
+IdempotencyKey = Annotated[
+    str | None, Header(min_length=8, max_length=100, description="重复提交时不重复写入")
+]
+
+
+@router.get(f"/{WORKBOOK}/template", response_class=FileResponse, responses={200: {"content": {XLSX: {}}}})
+def read_workbook_template(conn: ConnDep, user: CurrentUser) -> FileResponse:
+    """The combined template: a firm, its plants and its supply links (企业 / 场所 / 供应关系), filled by names."""
+    tmp = Path(tempfile.mkdtemp(prefix="cb-template-"))
+    path = tmp / "综合导入模板（企业-场所-供应关系）.xlsx"
+    write_workbook_template(path, choices_from_store(conn))
+    return FileResponse(path, media_type=XLSX, filename=path.name, background=BackgroundTask(_cleanup, tmp))
+
+
+def _sheet_counts(r: WorkbookResult) -> list[SheetCountOut]:
+    return [
+        SheetCountOut(
+            table=t.table,
+            title_zh=registry.get(t.table).title_zh,
+            rows=t.rows,
+            inserted=t.inserted,
+            updated=t.updated,
+        )
+        for t in r.tables
+    ]
+
+
+@router.post(f"/{WORKBOOK}/check")
+def check_workbook(
+    file: UploadFile, conn: ConnDep, user: AnalystUser, settings: SettingsDep
+) -> WorkbookCheckOut:
+    """Check every sheet of an uploaded workbook and report every problem (sheet, row, column); nothing is written."""
+    with _saved(file, settings.max_upload_bytes) as path:
+        try:
+            r = import_workbook(conn, path, dry_run=True)
+        except (ImportRejected, ReadError) as e:
+            return WorkbookCheckOut(
+                ok=False,
+                file=path.name,
+                rows=0,
+                inserted=0,
+                updated=0,
+                tables=[],
+                problems=_rejection(path.name, e),
+            )
+    return WorkbookCheckOut(
+        ok=True,
+        file=r.file,
+        rows=r.rows,
+        inserted=r.inserted,
+        updated=r.updated,
+        tables=_sheet_counts(r),
+        problems=[],
+    )
+
+
+@router.post(
+    f"/{WORKBOOK}",
+    responses={
+        400: {"model": RejectedOut, "description": "文件不安全（XML 实体声明），未读取、未写入"},
+        409: {"model": RejectedOut, "description": "与同时进行的另一次写入冲突，未写入任何数据"},
+        422: {"model": RejectedOut, "description": "工作簿有问题，未写入任何数据"},
+    },
+)
+def create_workbook_import(
+    file: UploadFile,
+    request: Request,
+    conn: ConnDep,
+    cache: CacheDep,
+    user: AnalystUser,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> WorkbookOut:
+    """Import a workbook of firms, plants and links: every sheet in one transaction, or — if any row is wrong — none.
+
+    A repeated request with the same ``Idempotency-Key`` header is answered as the first and not applied again.
+    """
+    ip = client_ip(request)
+    with _saved(file, settings.max_upload_bytes) as path:
+
+        def apply() -> tuple[int, dict[str, Any]]:
+            def record(r: WorkbookResult) -> None:
+                detail = {"file": r.file, "rows": r.rows, "inserted": r.inserted, "updated": r.updated,
+                          "tables": {t.table: t.rows for t in r.tables}}  # fmt: skip
+                audit(conn, user, "import.commit", WORKBOOK, detail, ip)
+
+            try:
+                r = import_workbook(conn, path, before_commit=record)
+            except (ImportRejected, ReadError, WriteConflict) as e:
+                problems = _rejection(path.name, e)
+                code, action, detail = _refusal(e, len(problems))
+                audit(conn, user, action, WORKBOOK, {"file": path.name, "problems": len(problems)}, ip)
+                return code, RejectedOut(detail=detail, problems=problems).model_dump(mode="json")
+            for t in r.tables:
+                cache.invalidate(*import_writes(t.table))
+            out = WorkbookOut(
+                file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated, tables=_sheet_counts(r)
+            )
+            return 200, out.model_dump(mode="json")
+
+        code, body, replayed = _once(request, (user.username, WORKBOOK), idempotency_key, path, apply)
+    if code != 200:
+        raise _Rejected(RejectedOut.model_validate(body), code)
+    return WorkbookOut.model_validate({**body, "replayed": replayed})
 
 
 @router.get("/{table}/template", response_class=FileResponse, responses={200: {"content": {XLSX: {}}}})
@@ -191,8 +409,12 @@ def create_import(
     cache: CacheDep,
     user: AnalystUser,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> ImportOut:
-    """Import an uploaded file: all rows in one transaction, or — if any row is wrong — none (422)."""
+    """Import an uploaded file: all rows in one transaction, or — if any row is wrong — none (422).
+
+    A repeated request with the same ``Idempotency-Key`` header is answered as the first and not applied again.
+    """
     spec = _spec(table)
     ip = client_ip(request)
 
@@ -201,15 +423,37 @@ def create_import(
         audit(conn, user, "import.commit", spec.name, detail, ip)
 
     with _saved(file, settings.max_upload_bytes) as path:
-        try:
-            r = import_file(conn, spec.name, path, before_commit=record)
-        except (ImportRejected, ReadError, WriteConflict) as e:
-            problems = _rejection(path.name, e)
-            code, action, detail = _refusal(e, len(problems))
-            audit(conn, user, action, spec.name, {"file": path.name, "problems": len(problems)}, ip)
-            raise _Rejected(RejectedOut(detail=detail, problems=problems), code) from e
-    cache.invalidate(*import_writes(spec.name))
-    return ImportOut(table=r.table, file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated)
+
+        def apply() -> tuple[int, dict[str, Any]]:
+            try:
+                r = import_file(conn, spec.name, path, before_commit=record)
+            except (ImportRejected, ReadError, WriteConflict) as e:
+                problems = _rejection(path.name, e)
+                code, action, detail = _refusal(e, len(problems))
+                audit(conn, user, action, spec.name, {"file": path.name, "problems": len(problems)}, ip)
+                return code, RejectedOut(detail=detail, problems=problems).model_dump(mode="json")
+            cache.invalidate(*import_writes(spec.name))
+            out = ImportOut(table=r.table, file=r.file, rows=r.rows, inserted=r.inserted, updated=r.updated)
+            return 200, out.model_dump(mode="json")
+
+        code, body, replayed = _once(request, (user.username, spec.name), idempotency_key, path, apply)
+    if code != 200:
+        raise _Rejected(RejectedOut.model_validate(body), code)
+    return ImportOut.model_validate({**body, "replayed": replayed})
+
+
+def _once(
+    request: Request,
+    scope: tuple[str, str],
+    key: str | None,
+    path: Path,
+    apply: Callable[[], tuple[int, dict[str, Any]]],
+) -> tuple[int, dict[str, Any], bool]:
+    """``apply()`` once per (user, table, Idempotency-Key): (status, body, replayed)."""
+    if key is None:
+        code, body = apply()
+        return code, body, False
+    return _submissions(request).run((*scope, key), _digest(path), apply)
 
 
 def _refusal(e: ImportRejected | ReadError | WriteConflict, problems: int) -> tuple[int, str, str]:
