@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from chainbrain.api import ApiSettings, create_app
-from fixtures.api import PASSWORDS, build_store
+from fixtures.api import PASSWORDS, build_store, token
 
 
 @pytest.fixture(scope="module")
@@ -31,13 +31,6 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def client(small_db: Path) -> Iterator[TestClient]:
     with TestClient(create_app(ApiSettings(db=small_db))) as c:
         yield c
-
-
-def token(client: TestClient, user: str) -> dict[str, str]:
-    r = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORDS[user]})
-    assert r.status_code == 200, r.text
-    client.cookies.clear()  # use the bearer token, not the cookie, so tests do not leak logins
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 @pytest.fixture(scope="module")
