@@ -1,7 +1,8 @@
 """Benchmark: battery traceability at national scale, each figure against a pandas baseline in the same run.
 
-Builds — or reuses, cached under ``bench/out/`` — a synthetic ledger (:mod:`chainbrain.battery.scale`:
-``--packs`` packs, 2 modules and 8 cells each, ~33 events per pack), then times:
+Builds — or reuses, cached under ``--out`` (default ``bench/out/``, gitignored) — a synthetic ledger
+(:mod:`chainbrain.battery.scale`: ``--packs`` packs, 2 modules and 8 cells each, ~50 events per pack, written
+in chunks; the generation's peak RSS is printed), then times:
 
 * **generation** of the ledger inside DuckDB (when built in this run), and the all-or-nothing importer
   (:func:`chainbrain.io.import_file`, every row checked) on a Parquet file of ``--import-rows`` cells;
@@ -12,7 +13,11 @@ Builds — or reuses, cached under ``bench/out/`` — a synthetic ledger (:mod:`
 * **overdue check** over every event: :func:`chainbrain.battery.duties.board_sql` vs a pandas
   implementation of the same rules (merges + a working-day lookup); both boards must be equal.
 
+``--baseline polars`` swaps both whole-table baselines (trace, overdue) for polars versions of the same
+work, lean enough in memory to run at national scale (50 M events); the boards must still be equal.
+
     .venv/bin/python bench/bench_battery.py --packs 100000 --seed 42
+    .venv/bin/python bench/bench_battery.py --packs 1000000 --seed 42 --baseline polars --out /tmp/b2
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -27,6 +33,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -55,6 +62,7 @@ def build_or_reuse(packs: int, seed: int) -> tuple[Path, float | None]:
     synthesize_batteries(conn, packs, seed)
     seconds = time.perf_counter() - t0
     conn.close()
+    print(f"generation peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB")
     return path, seconds
 
 
@@ -101,10 +109,12 @@ def bench_trace(
     picks = [r[0] for r in conn.execute(f"SELECT code FROM battery_unit USING SAMPLE {n} ROWS").fetchall()]
     trace(conn, picks[0], AS_OF)  # warm: the working-day tables are built once per process
     ours = []
+    c0 = time.process_time()
     for c in picks:
         t0 = time.perf_counter()
         trace(conn, c, AS_OF)
         ours.append(time.perf_counter() - t0)
+    bench_trace.cpu_ms = (time.process_time() - c0) / len(picks) * 1000  # type: ignore[attr-defined]
     if not pandas:
         return ours, []
     units = conn.execute("SELECT code, parent_code, kind FROM battery_unit").df()
@@ -123,6 +133,113 @@ def bench_trace(
         theirs.append(time.perf_counter() - t0)
         assert len(evs) >= 2 and len(up) <= 2 and len(kids) <= 10
     return ours, theirs
+
+
+def _pl(conn: duckdb.DuckDBPyConnection, sql: str, categorical: tuple[str, ...] = ()) -> pl.DataFrame:
+    """A query's rows as a polars frame, read in batches (low-cardinality columns as Categorical), so that
+    50 M events fit in a few GB."""
+    parts = []
+    for batch in conn.sql(sql).to_arrow_reader(1_000_000):
+        df = pl.from_arrow(batch)
+        assert isinstance(df, pl.DataFrame)
+        parts.append(df.with_columns(pl.col(c).cast(pl.Categorical) for c in categorical))
+    return pl.concat(parts, rechunk=True)
+
+
+def trace_polars(conn: duckdb.DuckDBPyConnection, picks: list[str]) -> list[float]:
+    """The pandas trace baseline's work in polars: parents, children (two levels) and events by filters on
+    frames already in memory."""
+    units = _pl(conn, "SELECT code, parent_code, kind FROM battery_unit", ("kind",))
+    events = _pl(conn, "SELECT code, event, date FROM battery_event", ("event",))
+    parent = dict(zip(units["code"].to_list(), units["parent_code"].to_list(), strict=True))
+    out = []
+    for c in picks:
+        t0 = time.perf_counter()
+        up, cur = [], parent.get(c)
+        while cur is not None:
+            up.append(cur)
+            cur = parent.get(cur)
+        kids = units.filter(pl.col("parent_code") == c)["code"].to_list()
+        kids += units.filter(pl.col("parent_code").is_in(kids))["code"].to_list()
+        evs = events.filter(pl.col("code") == c).sort("date")
+        out.append(time.perf_counter() - t0)
+        assert evs.height >= 2 and len(up) <= 2 and len(kids) <= 10
+    return out
+
+
+def board_polars(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[ActorCompliance]:
+    """The same board as :func:`board_sql`, in polars (loading the columns is timed apart by the caller)."""
+    if "pl" not in _FRAMES:
+        t0 = time.perf_counter()
+        ev = _pl(conn, "SELECT code, event, actor_id, actor_role, date, reported_at FROM battery_event",
+                 ("event", "actor_id", "actor_role"))  # fmt: skip
+        un = _pl(conn, "SELECT code, parent_code, oem_id FROM battery_unit")
+        _FRAMES["pl"] = (ev, un)  # type: ignore[assignment]
+        _FRAMES["pl_load_seconds"] = time.perf_counter() - t0  # type: ignore[assignment]
+    ev, un = _FRAMES["pl"]  # type: ignore[misc]
+    t0 = time.perf_counter()
+    rules = pl.DataFrame(
+        [(d.event, r, d.reporter == "oem", d.working_days) for d in DUTIES for r in d.roles],
+        schema={"event": pl.String, "actor_role": pl.String, "by_oem": pl.Boolean, "n": pl.Int32},
+        orient="row",
+    ).with_columns(pl.col("event", "actor_role").cast(pl.Categorical))
+    e = ev.lazy().filter(pl.col("date") <= as_of).join(rules.lazy(), on=["event", "actor_role"])
+    own = e.filter(~pl.col("by_oem")).select(
+        pl.col("actor_id").cast(pl.String).alias("reporter"),
+        pl.col("actor_role").cast(pl.String).alias("reporter_role"), "n", "date",
+        "reported_at")  # fmt: skip
+    u = un.lazy()
+    oem = (
+        e.filter(pl.col("by_oem"))
+        .join(u.rename({"parent_code": "p1", "oem_id": "o0"}), on="code", how="left")
+        .join(
+            u.select(
+                pl.col("code").alias("p1"), pl.col("parent_code").alias("p2"), pl.col("oem_id").alias("o1")
+            ),
+            on="p1",
+            how="left",
+        )  # fmt: skip
+        .join(u.select(pl.col("code").alias("p2"), pl.col("oem_id").alias("o2")), on="p2", how="left")
+        .select(
+            pl.coalesce("o0", "o1", "o2").alias("reporter"),
+            pl.lit("oem").alias("reporter_role"),
+            "n",
+            "date",
+            "reported_at",
+        )  # fmt: skip
+    )
+    w = pl.concat([own, oem]).collect()
+    first, cum, nth = _tables()
+    lo, hi = covered_years()
+    idx = (w["date"] - first).dt.total_days().to_numpy()
+    inside = (idx >= 0) & (idx < len(cum))
+    k = np.where(inside, np.asarray(cum)[np.clip(idx, 0, len(cum) - 1)], 0) + w["n"].to_numpy()
+    ok = inside & (k <= len(nth)) & (w["date"].dt.year().is_between(lo, hi).to_numpy())
+    deadline = pl.Series("deadline", np.asarray(nth, dtype="datetime64[D]")[np.clip(k - 1, 0, len(nth) - 1)])
+    w = w.with_columns(deadline.cast(pl.Date), pl.Series("ok", ok))
+    state = (
+        pl.when(pl.col("reporter").is_null()).then(pl.lit("no_reporter"))
+        .when(~pl.col("ok")).then(pl.lit("unknown"))
+        .when(pl.col("reported_at").is_not_null() & (pl.col("reported_at") > pl.col("deadline"))).then(pl.lit("late"))
+        .when(pl.col("reported_at").is_not_null()).then(pl.lit("on_time"))
+        .when(pl.lit(as_of) > pl.col("deadline")).then(pl.lit("missing"))
+        .otherwise(pl.lit("pending"))
+    )  # fmt: skip
+    g = (
+        w.with_columns(state.alias("state"))
+        .group_by("reporter", "reporter_role")
+        .agg(
+            pl.len().alias("total"),
+            *(
+                (pl.col("state") == s).sum().alias(s)
+                for s in ("on_time", "late", "missing", "pending", "unknown", "no_reporter")
+            ),
+        )  # fmt: skip
+    )
+    out = [ActorCompliance(r["reporter"], r["reporter_role"], r["total"], r["on_time"], r["late"], r["missing"],
+                           r["pending"], r["unknown"] + r["no_reporter"]) for r in g.iter_rows(named=True)]  # fmt: skip
+    board_polars.seconds = time.perf_counter() - t0  # type: ignore[attr-defined]
+    return sorted(out, key=lambda r: (-r.missing, -r.late, r.reporter_id or ""))
 
 
 def board_pandas(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[ActorCompliance]:
@@ -186,6 +303,7 @@ def _frames(conn: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def main() -> None:
+    global OUT
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--packs", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=42)
@@ -194,11 +312,21 @@ def main() -> None:
     ap.add_argument("--import-rows", type=int, default=50_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument(
+        "--out", type=Path, default=OUT, help="where the cached ledger lives (gitignored bench/out/)"
+    )
+    ap.add_argument(
+        "--baseline",
+        choices=("pandas", "polars"),
+        default="pandas",
+        help="the whole-table baseline for trace and overdue (polars fits 50 M events in memory)",
+    )
+    ap.add_argument(
         "--no-full-pandas",
         action="store_true",
-        help="skip the pandas baselines that load whole tables (trace, overdue) — for the largest stores",
-    )
+        help="skip the whole-table baselines (trace, overdue) — DuckDB paths only",
+    )  # fmt: skip
     args = ap.parse_args()
+    OUT = args.out
     path, gen = build_or_reuse(args.packs, args.seed)
     conn = connect(path, read_only=True)
     units, events = (
@@ -214,33 +342,49 @@ def main() -> None:
     print(
         f"parse: chainbrain {ours:,.0f} codes/s | pandas regex {pdr:,.0f} codes/s | pandas / chainbrain {pdr / ours:.1f}×"
     )
-    t_ours, t_pd = bench_trace(conn, args.traces, pandas=not args.no_full_pandas)
+    full = not args.no_full_pandas
     q = lambda xs, p: float(np.percentile(xs, p)) * 1000  # noqa: E731
-    line = f"trace ms: chainbrain p50 {q(t_ours, 50):.1f} p95 {q(t_ours, 95):.1f}"
+    if args.baseline == "polars":
+        t_ours, _ = bench_trace(conn, args.traces, pandas=False)
+        picks = [
+            r[0]
+            for r in conn.execute(f"SELECT code FROM battery_unit USING SAMPLE {args.traces} ROWS").fetchall()
+        ]
+        t_pd = trace_polars(conn, picks) if full else []
+    else:
+        t_ours, t_pd = bench_trace(conn, args.traces, pandas=full)
+    line = (f"trace ms: chainbrain p50 {q(t_ours, 50):.1f} p95 {q(t_ours, 95):.1f} "
+            f"(CPU {bench_trace.cpu_ms:.1f} per trace)")  # type: ignore[attr-defined]  # fmt: skip
     if t_pd:
-        line += f" | pandas p50 {q(t_pd, 50):.1f} p95 {q(t_pd, 95):.1f} | ratio p95 {q(t_pd, 95) / q(t_ours, 95):.1f}×"
+        line += (f" | {args.baseline} p50 {q(t_pd, 50):.1f} p95 {q(t_pd, 95):.1f}"
+                 f" | ratio p95 {q(t_pd, 95) / q(t_ours, 95):.1f}×")  # fmt: skip
     print(line)
-    if args.no_full_pandas:
-        t = []
+    if not full:
+        t, cpu = [], []
         for _ in range(args.runs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             a = board_sql(conn, AS_OF)
             t.append(time.perf_counter() - t0)
-        print(
-            f"overdue check ({events:,} events, {len(a)} reporters): DuckDB {statistics.median(t):.2f} s (median of {args.runs})"
-        )
+            cpu.append(time.process_time() - c0)
+        print(f"overdue check ({events:,} events, {len(a)} reporters): DuckDB {statistics.median(t):.2f} s wall, "
+              f"{statistics.median(cpu):.2f} s CPU (median of {args.runs})")  # fmt: skip
         return
-    sql_t, pd_t = [], []
+    other = board_polars if args.baseline == "polars" else board_pandas
+    sql_t, pd_t, cpu = [], [], []
     for _ in range(args.runs):  # interleaved
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         a = board_sql(conn, AS_OF)
         sql_t.append(time.perf_counter() - t0)
-        b = board_pandas(conn, AS_OF)
-        pd_t.append(board_pandas.seconds)  # type: ignore[attr-defined]
-        assert a == b, "board_sql and the pandas board differ"
+        cpu.append(time.process_time() - c0)
+        b = other(conn, AS_OF)
+        pd_t.append(other.seconds)  # type: ignore[attr-defined]
+        assert a == b, f"board_sql and the {args.baseline} board differ"
     ms, mp = statistics.median(sql_t), statistics.median(pd_t)
-    print(f"overdue check ({events:,} events, {len(a)} reporters): DuckDB {ms:.2f} s | pandas {mp:.2f} s "
-          f"(+ {_FRAMES['load_seconds']:.1f} s loading) | pandas / DuckDB {mp / ms:.1f}×")  # type: ignore[str-format]  # fmt: skip
+    load = _FRAMES["pl_load_seconds" if args.baseline == "polars" else "load_seconds"]
+    print(f"overdue check ({events:,} events, {len(a)} reporters): DuckDB {ms:.2f} s wall, "
+          f"{statistics.median(cpu):.2f} s CPU (runs {', '.join(f'{x:.2f}' for x in sql_t)})"
+          f" | {args.baseline} {mp:.2f} s (+ {load:.1f} s loading) | {args.baseline} / DuckDB {mp / ms:.1f}×")  # type: ignore[str-format]  # fmt: skip
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB")
 
 
 if __name__ == "__main__":

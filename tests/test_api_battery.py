@@ -81,6 +81,16 @@ def test_reports_filtered_to_own_duties(client: TestClient, heads: dict) -> None
     board = get(client, heads, "changan", "/reports/by-actor?as_of=2026-11-30")
     assert [(a["reporter_id"], a["missing"]) for a in board["data"]] == [("changan", 2)]
     get(client, heads, "viewer", "/reports", 403)
+    # the board (in DuckDB) counts what the row-by-row report list says, reporter by reporter
+    rows = get(client, heads, "analyst", "/reports?as_of=2026-11-30")["data"]
+    full = get(client, heads, "analyst", "/reports/by-actor?as_of=2026-11-30")["data"]
+    counted: dict[tuple, dict[str, int]] = {}
+    for r in rows:
+        c = counted.setdefault((r["reporter_id"], r["reporter_role"]), {})
+        c[r["state"]] = c.get(r["state"], 0) + 1
+    assert {(a["reporter_id"], a["reporter_role"]): (a["total"], a["on_time"], a["late"], a["missing"])
+            for a in full} == {k: (sum(c.values()), c.get("on_time", 0), c.get("late", 0), c.get("missing", 0))
+                               for k, c in counted.items()}  # fmt: skip
 
 
 def test_recycling_is_aggregate_for_everyone(client: TestClient, heads: dict) -> None:

@@ -113,3 +113,72 @@ def test_bundled_demo_batteries(demo_db_copy: Path) -> None:
     assert sorted(d["problem"] for d in json.loads(r.stdout)["data"]) == [
         "installed_pack_without_vin", "recycled_never_retired",
     ]  # fmt: skip
+
+
+def test_compliance_board_names_the_reporters(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    r = runner.invoke(app, ["--db", str(db), "battery", "compliance", "--as-of", "2024-12-31", "--json"])
+    assert r.exit_code == 0, r.output
+    rows = {(d["reporter_id"], d["reporter_role"]): d for d in json.loads(r.stdout)["data"]}
+    # e1: installed 2024-10-08, never reported (deadline 2024-10-28) → missing; e2 reported in 2 days → on time
+    assert {k: (d["total"], d["on_time"], d["missing"]) for k, d in rows.items()} == {
+        ("oem1", "oem"): (1, 0, 1),
+        ("rec1", "recycler"): (1, 1, 0),
+    }
+    assert rows[("oem1", "oem")]["reporter_name"] == "测试企业oem1"
+    r = runner.invoke(app, ["--db", str(db), "battery", "compliance", "--as-of", "2024-12-31"])
+    assert r.exit_code == 0 and "测试企业oem1" in r.output and "汽车生产企业" in r.output
+
+
+def test_passport_by_access_group(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    base = ["--db", str(db), "battery", "passport", PACK, "--as-of", "2024-12-31"]
+    gov = json.loads(runner.invoke(app, [*base, "--access", "authority", "--json"]).stdout)
+    assert gov["dynamic"]["vehicle"]["vin"] == VIN and gov["withheld"] == []
+    pub = json.loads(runner.invoke(app, [*base, "--json"]).stdout)
+    assert pub["audience"] == "public" and "dynamic.vehicle.vin" in pub["withheld"]
+    text = runner.invoke(app, base).output
+    assert "产品编码" in text and "已隐去" in text and VIN not in text
+    assert runner.invoke(app, [*base, "--access", "everyone"]).exit_code == 2
+    missing = runner.invoke(app, ["--db", str(db), "battery", "passport", "ABCPE01T000001EA10000999"])
+    assert missing.exit_code == 1 and "不在库中" in missing.output
+
+
+def test_recycling_on_the_bundled_demo(demo_db_copy: Path) -> None:
+    r = runner.invoke(app, ["--db", str(demo_db_copy), "battery", "recycling", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    # one recycler in the demo ledger, so it holds 100 % ≥ 20 %: one 头部企业
+    assert [(x["name"], x["share"]) for x in out["recyclers"]] == [("重庆长寿新创电池回收科技有限公司", 1.0)]
+    assert out["leading_recyclers"] == 1 and out["leading_share"] == 0.2
+    assert [(n["district_name"], n["sites"]) for n in out["network"]] == [("渝北区", 1)]
+    assert (out["districts_covered"], out["districts_total"]) == (1, 38)
+    text = runner.invoke(app, ["--db", str(demo_db_copy), "battery", "recycling"]).output
+    assert "渝北区" in text and "头部企业（占比 ≥20%）1 家" in text
+    y = json.loads(
+        runner.invoke(
+            app, ["--db", str(demo_db_copy), "battery", "recycling", "--year", "2026", "--json"]
+        ).stdout
+    )
+    assert y["year"] == 2026 and {f["year"] for f in y["flows"]} == {2026}
+
+
+def test_overdue_by_actor_equals_the_row_by_row_roll_up(demo_db_copy: Path) -> None:
+    import datetime as dt
+
+    from chainbrain.battery.duties import by_actor, check_reports
+
+    r = runner.invoke(
+        app,
+        ["--db", str(demo_db_copy), "battery", "overdue", "--by-actor", "--as-of", "2026-11-30", "--json"],
+    )
+    assert r.exit_code == 0, r.output
+    conn = connect(demo_db_copy, read_only=True)
+    try:
+        expected = [a.to_dict() for a in by_actor(check_reports(conn, dt.date(2026, 11, 30)))]
+    finally:
+        conn.close()
+    assert json.loads(r.stdout)["data"] == expected
+    one = runner.invoke(app, ["--db", str(demo_db_copy), "battery", "overdue", "--by-actor", "--as-of",
+                              "2026-11-30", "--actor", "changan", "--json"])  # fmt: skip
+    assert json.loads(one.stdout)["data"] == [a for a in expected if a["reporter_id"] == "changan"]

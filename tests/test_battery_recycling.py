@@ -73,3 +73,45 @@ def test_passport_access_groups(world: duckdb.DuckDBPyConnection) -> None:
 
 def test_status_follows_the_latest_event() -> None:
     assert battery_status([]) == "Original"
+
+
+def test_leading_recyclers_share_threshold(world: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    from chainbrain.battery.indicators import INDICATORS
+    from chainbrain.battery.recycling import LEADING_SHARE
+
+    assert LEADING_SHARE == 0.20
+    # rec1 recycled both cells (0.5 + 0.5 kWh): the only recycler, 100 % ≥ 20 % → one 头部企业
+    assert picture(world).leading_recyclers == 1
+    assert INDICATORS["battery_leading_recyclers"][1](world) == 1.0
+    # hand the second cell to another recycler: 50 % / 50 %, both ≥ 20 % → two
+    world.execute(
+        "INSERT INTO enterprise (id, name, district_code, roles, source, status) "
+        "VALUES ('rec2', '测试企业rec2', '500112', ['service'], 't', 'illustrative')"
+    )
+    world.execute("UPDATE battery_event SET actor_id = 'rec2' WHERE id = 'y2'")
+    p = picture(world)
+    assert [(r.enterprise_id, r.share) for r in p.recyclers] == [("rec1", 0.5), ("rec2", 0.5)]
+    assert p.leading_recyclers == 2
+    # one year only: 2026 holds rec2's cell alone (and no collection site that year)
+    y = picture(world, year=2026)
+    assert [(r.enterprise_id, r.share) for r in y.recyclers] == [("rec2", 1.0)]
+    assert y.flows == [FlowRow(2026, "500112", "渝北区", 0.0, 0.0, 0.0, 5e-07)]
+    assert (y.year, y.leading_recyclers, y.network) == (2026, 1, [])
+    with pytest.raises(ValueError, match="年份"):
+        picture(world, year=1900)
+
+
+def test_leading_recyclers_live_target_is_snapshotted_illustrative(world: duckdb.DuckDBPyConnection) -> None:
+    import datetime as dt
+
+    from chainbrain.monitor.live import snapshot
+    from chainbrain.monitor.registry import load_targets
+
+    load_targets(world)
+    res = {r.target_id: r for r in snapshot(world, as_of=dt.date(2026, 10, 31))}
+    r = res["yulian27_battery_recycling_leaders"]
+    assert (r.value, r.written) == (1.0, True)
+    status = world.execute(
+        "SELECT status FROM observation WHERE target_id = 'yulian27_battery_recycling_leaders'"
+    ).fetchall()
+    assert status == [("illustrative",)]  # rests on the illustrative ledger

@@ -294,7 +294,7 @@ export interface paths {
         };
         /**
          * Read Recycling
-         * @description 回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业占比。
+         * @description 回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业数与占比。
          */
         get: operations["battery-read_recycling"];
         put?: never;
@@ -4796,6 +4796,16 @@ export interface components {
             districts_total: number;
             /** Flows */
             flows: components["schemas"]["RecyclingFlowOut"][];
+            /**
+             * Leading Recyclers
+             * @default 0
+             */
+            leading_recyclers: number;
+            /**
+             * Leading Share
+             * @default 0.2
+             */
+            leading_share: number;
             /** Network */
             network: components["schemas"]["CollectionNetworkOut"][];
             /** Notes */
@@ -4804,6 +4814,8 @@ export interface components {
             recyclers: components["schemas"]["RecyclerVolumeOut"][];
             /** Top2 Share */
             top2_share: number | null;
+            /** Year */
+            year: number | null;
         };
         /** RejectedOut */
         RejectedOut: {
@@ -6482,7 +6494,10 @@ export interface operations {
     };
     "battery-read_recycling": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 只看这一年的事件 */
+                year?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -330,22 +330,34 @@ def board_sql(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[ActorComp
                 FROM battery_event e JOIN _cb_rules r ON r.event = e.event AND r.role = e.actor_role
                 WHERE e.date <= ?
             ),
-            w AS (  -- only the duties the OEM files need the unit tree
-                SELECT date, reported_at, n, actor_id AS reporter, actor_role AS reporter_role FROM e WHERE NOT by_oem
-                UNION ALL
-                SELECT e.date, e.reported_at, e.n, coalesce(u.oem_id, p.oem_id, g.oem_id), 'oem'
-                FROM e
-                LEFT JOIN battery_unit u ON u.code = e.code
-                LEFT JOIN battery_unit p ON p.code = u.parent_code
-                LEFT JOIN battery_unit g ON g.code = p.parent_code
-                WHERE e.by_oem
+            own AS (  -- duties the actor files itself: counted per (reporter, day, report day) first
+                SELECT actor_id AS reporter, actor_role AS reporter_role, n, date, reported_at, count(*) AS cnt
+                FROM e WHERE NOT by_oem GROUP BY ALL
             ),
-            d AS (
+            o AS (  -- duties the OEM files: the unit's own OEM, else the nearest above it
+                SELECT e.n, e.date, e.reported_at, u.oem_id, u.parent_code
+                FROM e LEFT JOIN battery_unit u ON u.code = e.code WHERE e.by_oem
+            ),
+            oem AS (
+                SELECT oem_id AS reporter, n, date, reported_at, count(*) AS cnt
+                FROM o WHERE oem_id IS NOT NULL GROUP BY ALL
+                UNION ALL
+                SELECT coalesce(p.oem_id, g.oem_id), o.n, o.date, o.reported_at, count(*)
+                FROM o LEFT JOIN battery_unit p ON p.code = o.parent_code
+                LEFT JOIN battery_unit g ON g.code = p.parent_code
+                WHERE o.oem_id IS NULL GROUP BY ALL
+            ),
+            w AS (
+                SELECT reporter, reporter_role, n, date, reported_at, cnt FROM own
+                UNION ALL
+                SELECT reporter, 'oem', n, date, reported_at, cnt FROM oem
+            ),
+            d AS (  -- the deadline: the n-th working day after the event day, two lookups in small tables
                 SELECT w.*, k.day AS deadline
                 FROM w LEFT JOIN _cb_days c ON c.day = w.date LEFT JOIN _cb_kth k ON k.k = c.cum + w.n
             ),
             s AS (
-                SELECT reporter, reporter_role,
+                SELECT reporter, reporter_role, cnt,
                        CASE WHEN reporter IS NULL THEN 'no_reporter'
                             WHEN year(date) NOT BETWEEN ? AND ? OR deadline IS NULL THEN 'unknown'
                             WHEN reported_at IS NOT NULL AND reported_at > deadline THEN 'late'
@@ -354,10 +366,12 @@ def board_sql(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[ActorComp
                             ELSE 'pending' END AS state
                 FROM d
             )
-            SELECT reporter, reporter_role, count(*),
-                   count(*) FILTER (WHERE state = 'on_time'), count(*) FILTER (WHERE state = 'late'),
-                   count(*) FILTER (WHERE state = 'missing'), count(*) FILTER (WHERE state = 'pending'),
-                   count(*) FILTER (WHERE state IN ('unknown', 'no_reporter'))
+            SELECT reporter, reporter_role, sum(cnt),
+                   coalesce(sum(cnt) FILTER (WHERE state = 'on_time'), 0),
+                   coalesce(sum(cnt) FILTER (WHERE state = 'late'), 0),
+                   coalesce(sum(cnt) FILTER (WHERE state = 'missing'), 0),
+                   coalesce(sum(cnt) FILTER (WHERE state = 'pending'), 0),
+                   coalesce(sum(cnt) FILTER (WHERE state IN ('unknown', 'no_reporter')), 0)
             FROM s GROUP BY ALL
             """,
             [as_of, lo, hi, as_of],

@@ -169,11 +169,15 @@ def children(conn: duckdb.DuckDBPyConnection, code: str) -> list[BatteryUnit]:
     return out
 
 
-def ancestors(conn: duckdb.DuckDBPyConnection, code: str) -> list[BatteryUnit]:
-    """The unit's parent, its parent's parent … nearest first (stops at a cycle or after 8 levels)."""
+def ancestors(
+    conn: duckdb.DuckDBPyConnection, code: str, start: BatteryUnit | None = None
+) -> list[BatteryUnit]:
+    """The unit's parent, its parent's parent … nearest first (stops at a cycle or after 8 levels).
+
+    ``start``: the unit ``code`` itself when the caller has already read it (saves one lookup)."""
     out: list[BatteryUnit] = []
     seen = {code}
-    current = unit(conn, code)
+    current = start if start is not None and start.code == code else unit(conn, code)
     while current is not None and current.parent_code and current.parent_code not in seen and len(out) < 8:
         seen.add(current.parent_code)
         current = unit(conn, current.parent_code)
@@ -223,6 +227,23 @@ def enterprise_ids(conn: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set[s
         "SELECT id FROM enterprise WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)]
     ).fetchall()
     return {r[0] for r in found}
+
+
+def enterprise_names(conn: duckdb.DuckDBPyConnection, ids: Sequence[str | None]) -> dict[str, str]:
+    """Enterprise id → short name (else full name) for the ids found; unknown ids are left out."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    found = conn.execute(
+        "SELECT id, coalesce(short_name, name) FROM enterprise WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        [wanted],
+    ).fetchall()
+    return {r[0]: r[1] for r in found}
+
+
+def district_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """District code → name, for rendering."""
+    return {r[0]: r[1] for r in conn.execute("SELECT id, name FROM district").fetchall()}
 
 
 def district_codes(conn: duckdb.DuckDBPyConnection) -> set[str]:

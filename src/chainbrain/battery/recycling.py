@@ -11,7 +11,13 @@ Definitions (one place):
 - the year and district are those of the event (where the flow happened);
 - **cascade share** = cascade / (cascade + recycled) over the same events;
 - the collection network = distinct sites of ``collected_in`` / ``collected_out`` events per district;
-  coverage = districts with at least one site / all districts of the city (codes starting 50).
+  coverage = districts with at least one site / all districts of the city (codes starting 50);
+- a **leading recycler (头部企业)** — for the target of 渝链智擎 二(十四) "到2027年,累计培育动力电池回收利用
+  行业头部企业2家" — is a recycler whose recycled capacity is at least :data:`LEADING_SHARE` (20 %) of all
+  capacity recycled in the store. The plan does not define 头部企业; this share threshold is chainbrain's
+  working definition (documented in ``docs/battery.md``), so at most five firms can qualify at once.
+
+``year`` restricts every figure to the events of that year.
 
 Units: kWh in the store, GWh here (÷ 10⁶), the unit written beside every value.
 """
@@ -27,6 +33,8 @@ from chainbrain.chain.boundary import CITY_PREFIX
 
 FLOWS = {"retired": "retired", "collected_in": "collected", "cascade_made": "cascade", "recycled": "recycled"}
 KWH_PER_GWH = 1_000_000.0
+#: a recycler with at least this share of the recycled capacity counts as 头部企业 (chainbrain's definition)
+LEADING_SHARE = 0.20
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,9 @@ class RecyclingPicture:
     cascade_share: float | None
     top2_share: float | None
     notes: list[str] = field(default_factory=list)
+    year: int | None = None
+    leading_share: float = LEADING_SHARE
+    leading_recyclers: int = 0  # recyclers at or above ``leading_share`` of the recycled capacity
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,15 +113,23 @@ def _gwh(kwh: float) -> float:
     return round(kwh / KWH_PER_GWH, 12)
 
 
-def picture(conn: duckdb.DuckDBPyConnection, *, city_prefix: str = CITY_PREFIX) -> RecyclingPicture:
-    """The whole picture over the store's events."""
+def picture(
+    conn: duckdb.DuckDBPyConnection, *, year: int | None = None, city_prefix: str = CITY_PREFIX
+) -> RecyclingPicture:
+    """The whole picture over the store's events (``year``: that year's events only)."""
+    if year is not None and not 2000 <= year <= 2100:
+        raise ValueError(f"年份应在 2000–2100 之间，实际为 {year}")
+    in_year = "year(c.date) = ?" if year is not None else "TRUE"
+    args: list[object] = [year] if year is not None else []
     rows = conn.execute(
         f"""
         SELECT year(c.date) AS y, c.district_code, d.name, c.event, sum(coalesce(c.capacity_kwh, 0)),
                count(*) FILTER (WHERE c.capacity_kwh IS NULL)
         FROM ({_COUNTED}) c LEFT JOIN district d ON d.id = c.district_code
+        WHERE {in_year}
         GROUP BY ALL ORDER BY y, c.district_code
-        """
+        """,
+        args,
     ).fetchall()
     cells: dict[tuple[int, str | None, str | None], dict[str, float]] = {}
     missing = 0
@@ -135,19 +154,23 @@ def picture(conn: duckdb.DuckDBPyConnection, *, city_prefix: str = CITY_PREFIX) 
         f"""
         SELECT c.actor_id, e.name, sum(coalesce(c.capacity_kwh, 0)) FROM ({_COUNTED}) c
         LEFT JOIN enterprise e ON e.id = c.actor_id
-        WHERE c.event = 'recycled' AND c.actor_id IS NOT NULL GROUP BY ALL ORDER BY 3 DESC, 1
-        """
+        WHERE c.event = 'recycled' AND c.actor_id IS NOT NULL AND {in_year} GROUP BY ALL ORDER BY 3 DESC, 1
+        """,
+        args,
     ).fetchall()
     recyclers = [
         RecyclerVolume(r[0], r[1], _gwh(float(r[2])), _share(float(r[2]), total_recycled)) for r in rec
     ]
+    net_year = in_year.replace("c.date", "e.date")
     net = conn.execute(
-        """
+        f"""
         SELECT e.district_code, d.name, count(DISTINCT coalesce(e.site, e.actor_id)) FROM battery_event e
         LEFT JOIN district d ON d.id = e.district_code
         WHERE e.event IN ('collected_in', 'collected_out') AND e.district_code IS NOT NULL
+          AND {net_year}
         GROUP BY ALL ORDER BY 1
-        """
+        """,
+        args,
     ).fetchall()
     network = [NetworkRow(r[0], r[1], int(r[2])) for r in net]
     total_row = conn.execute(
@@ -157,5 +180,12 @@ def picture(conn: duckdb.DuckDBPyConnection, *, city_prefix: str = CITY_PREFIX) 
     covered = sum(1 for n in network if n.district_code.startswith(city_prefix))
     top2 = sum(float(r[2]) for r in rec[:2])
     notes = [f"{missing} 条流向事件的电池未记录额定能量，按 0 计"] if missing else []
+    leading = sum(1 for r in rec if total_recycled > 0 and float(r[2]) >= LEADING_SHARE * total_recycled)
     return RecyclingPicture(flows, recyclers, network, covered, total, _share(cascade, cascade + total_recycled),
-                            _share(top2, total_recycled), notes)  # fmt: skip
+                            _share(top2, total_recycled), notes, year, LEADING_SHARE, leading)  # fmt: skip
+
+
+def leading_recyclers(conn: duckdb.DuckDBPyConnection) -> float:
+    """Live indicator ``battery_leading_recyclers`` (家): recyclers with at least :data:`LEADING_SHARE` of the
+    capacity recycled in the store, over all years (the target counts firms cultivated 累计 by 2027)."""
+    return float(picture(conn).leading_recyclers)

@@ -52,8 +52,8 @@ def trace(conn: duckdb.DuckDBPyConnection, code: str, as_of: dt.date | None = No
         parsed = codes.parse(code)
         why = "编码格式正确" if parsed.valid else "编码本身也有误：" + "；".join(parsed.errors)
         raise NotTraced(f"电池编码 {code} 不在库中（{why}）")
-    parents = ledger.ancestors(conn, code)
-    kids = ledger.children(conn, code)
+    parents = ledger.ancestors(conn, code, unit)
+    kids = [] if unit.kind == "cell" else ledger.children(conn, code)  # nothing sits below a cell
     carriers = [unit, *parents]
     vin = next((u.vin for u in carriers if u.vin), None)
     oem = next((u.oem_id for u in carriers if u.oem_id), None)

@@ -101,6 +101,7 @@ def trace_cmd(
         chainbrain --db cq.duckdb battery trace ABCPE01T000001EA10000001
         chainbrain --db cq.duckdb battery trace ABCPE01T000001EA10000001 --json
     """
+    from chainbrain.battery.ledger import district_names
     from chainbrain.battery.trace import NotTraced, trace
     from chainbrain.cli.context import console, fail, open_store, parse_day, print_json, print_table
 
@@ -115,12 +116,19 @@ def trace_cmd(
         print_json(t.to_dict())
         return
     u = t.unit
+    conn = open_store(ctx)
+    try:
+        names = _names(conn, [u.maker_id, t.oem_id, *(e.actor_id for e in t.events)])
+        places = district_names(conn)
+    finally:
+        conn.close()
+    who = lambda i: _esc(names.get(i or "", i))  # noqa: E731
     console.print(
-        f"[bold]{_esc(u.code)}[/]  {_kind(u.kind)}  生产企业 {_esc(u.maker_id)}  数据状态 {u.status}"
+        f"[bold]{_esc(u.code)}[/]  {_kind(u.kind)}  生产企业 {who(u.maker_id)}  数据状态 {u.status}"
     )
-    console.print(f"车辆识别代号 {_esc(t.vin) or '（无）'}  汽车生产企业 {_esc(t.oem_id) or '（无）'}")
-    units = [{"rel": "上级", **p.to_dict()} for p in t.parents] + [
-        {"rel": "下级", **c.to_dict()} for c in t.children
+    console.print(f"车辆识别代号 {_esc(t.vin) or '（无）'}  汽车生产企业 {who(t.oem_id) or '（无）'}")
+    units = [{"rel": "上级", **p.to_dict(), "kind": _kind(p.kind)} for p in t.parents] + [
+        {"rel": "下级", **c.to_dict(), "kind": _kind(c.kind)} for c in t.children
     ]
     print_table("上下级", [("rel", "关系"), ("code", "编码"), ("kind", "类型"), ("capacity_kwh", "能量(kWh)")],
                 [{k: _esc(v) for k, v in r.items()} for r in units])  # fmt: skip
@@ -129,11 +137,18 @@ def trace_cmd(
         [
             ("date", "日期"),
             ("event_zh", "事件"),
-            ("actor_id", "主体"),
+            ("who", "主体"),
             ("district_code", "区县"),
             ("reported_at", "上报"),
         ],
-        [{k: _esc(v) for k, v in e.to_dict().items()} for e in t.events],
+        [
+            {
+                **{k: _esc(v) for k, v in e.to_dict().items()},
+                "who": who(e.actor_id),
+                "district_code": _esc(places.get(e.district_code or "", e.district_code)),
+            }
+            for e in t.events
+        ],
     )
     due = [r for r in t.reports if r.state in ("late", "missing", "unknown", "no_reporter")]
     if due:
@@ -181,6 +196,8 @@ def overdue_cmd(
 ) -> None:
     """逾期上报与逾期未报：按《新能源汽车动力蓄电池回收利用溯源管理暂行规定》以工作日（含调休）计算期限。
 
+    逐条列出时在 Python 中逐条检查（适合一般规模）；--by-actor 的汇总在 DuckDB 内计算，千万级事件也可用。
+
     Example:
         chainbrain --db cq.duckdb battery overdue --as-of 2026-06-30
         chainbrain --db cq.duckdb battery overdue --by-actor --json
@@ -188,34 +205,40 @@ def overdue_cmd(
     import datetime as dt
 
     from chainbrain.battery import duties
+    from chainbrain.battery.ledger import ROLES
     from chainbrain.cli.context import open_store, parse_day, print_data, print_table
 
     day = parse_day(as_of) or dt.date.today()
     conn = open_store(ctx)
     try:
-        checks = duties.check_reports(conn, day)
+        if by_actor:  # the same board as by_actor(check_reports(...)), computed in DuckDB (tested equal)
+            rows = [a for a in duties.board_sql(conn, day) if actor is None or a.reporter_id == actor]
+            names = _names(conn, {a.reporter_id for a in rows})
+        else:
+            checks = [c for c in duties.check_reports(conn, day) if actor is None or c.reporter_id == actor]
+            names = _names(conn, {c.reporter_id for c in checks})
     finally:
         conn.close()
-    if actor is not None:
-        checks = [c for c in checks if c.reporter_id == actor]
+    who = lambda i: _esc(names.get(i or "", i) or "（未记录汽车生产企业）")  # noqa: E731
     if by_actor:
-        board = [a.to_dict() for a in duties.by_actor(checks)]
+        board = [a.to_dict() for a in rows]
         if as_json:
             print_data(board, as_of=day.isoformat())
             return
         print_table(f"上报情况（截至 {day.isoformat()}）",
-                    [("reporter_id", "上报主体"), ("reporter_role", "类型"), ("total", "应报"), ("on_time", "按时"),
+                    [("who", "上报主体"), ("reporter_role", "类型"), ("total", "应报"), ("on_time", "按时"),
                      ("late", "逾期上报"), ("missing", "逾期未报"), ("pending", "未到期"), ("unknown", "无法判定")],
-                    [{k: _esc(v) for k, v in r.items()} for r in board])  # fmt: skip
+                    [{**{k: _esc(v) for k, v in r.items()}, "who": who(r["reporter_id"]),
+                      "reporter_role": ROLES.get(r["reporter_role"], _esc(r["reporter_role"]))} for r in board])  # fmt: skip
         return
     bad = [c.to_dict() for c in checks if c.state in ("late", "missing", "unknown", "no_reporter")]
     if as_json:
         print_data(bad, as_of=day.isoformat())
         return
     print_table(f"逾期与异常（截至 {day.isoformat()}，共 {len(bad)} 条）",
-                [("code", "编码"), ("event_zh", "事件"), ("reporter_id", "上报主体"), ("state_zh", "状态"),
+                [("code", "编码"), ("event_zh", "事件"), ("who", "上报主体"), ("state_zh", "状态"),
                  ("deadline", "期限"), ("working_days_late", "逾期工作日"), ("article", "条款")],
-                [{k: _esc(v) for k, v in r.items()} for r in bad])  # fmt: skip
+                [{**{k: _esc(v) for k, v in r.items()}, "who": who(r["reporter_id"])} for r in bad])  # fmt: skip
 
 
 @battery_app.command("chains")
@@ -238,6 +261,180 @@ def chains_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     print_table(f"断链（{len(rows)} 处）", [("code", "编码"), ("kind", "类型"), ("detail_zh", "问题")],
                 [{k: _esc(v) for k, v in r.items()} for r in rows])  # fmt: skip
+
+
+def _names(conn: Any, ids: Any) -> dict[str, str]:
+    from chainbrain.battery.ledger import enterprise_names
+
+    return enterprise_names(conn, list(ids))
+
+
+@battery_app.command("compliance")
+def compliance_cmd(
+    ctx: typer.Context,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="判断日期 YYYY-MM-DD（默认今天）")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """上报合规看板：按上报主体汇总应报、按时、逾期上报、逾期未报、未到期和无法判定的件数（库内计算，适合千万级事件）。
+
+    与 ``battery overdue --by-actor`` 结果相同（有测试核对），但在 DuckDB 内一次算完；逾期最多的主体排在前面。
+
+    Example:
+        chainbrain --db cq.duckdb battery compliance --as-of 2026-11-30
+        chainbrain --db cq.duckdb battery compliance --json
+    """
+    import datetime as dt
+
+    from chainbrain.battery.duties import board_sql
+    from chainbrain.battery.ledger import ROLES
+    from chainbrain.cli.context import open_store, parse_day, print_data, print_table
+
+    day = parse_day(as_of) or dt.date.today()
+    conn = open_store(ctx)
+    try:
+        board = board_sql(conn, day)
+        names = _names(conn, (a.reporter_id for a in board))
+    finally:
+        conn.close()
+    rows = [{**a.to_dict(), "reporter_name": names.get(a.reporter_id or "")} for a in board]
+    if as_json:
+        print_data(rows, as_of=day.isoformat())
+        return
+    print_table(f"上报合规看板（截至 {day.isoformat()}，{len(rows)} 个上报主体）",
+                [("who", "上报主体"), ("role_zh", "类型"), ("total", "应报"), ("on_time", "按时"),
+                 ("late", "逾期上报"), ("missing", "逾期未报"), ("pending", "未到期"), ("unknown", "无法判定")],
+                [{**{k: _esc(v) for k, v in r.items()},
+                  "who": _esc(r["reporter_name"] or r["reporter_id"] or "（未记录汽车生产企业）"),
+                  "role_zh": ROLES.get(r["reporter_role"], _esc(r["reporter_role"]))} for r in rows])  # fmt: skip
+
+
+_GROUP_ZH = {
+    "generalProductInformation": "基本信息",
+    "materialComposition": "材料组成",
+    "performanceAndDurability": "性能与耐久",
+    "composition": "组成（上下级）",
+    "circularity": "循环利用",
+    "vehicle": "车辆",
+    "compliance": "合规",
+}
+_ACCESS_ZH = {"public": "公开", "authorised": "授权方", "authority": "主管部门"}
+_KEY_ZH = {
+    "productIdentifier": "产品编码", "batteryCategory": "电池类别", "productType": "产品类型",
+    "manufacturerInformation": "生产企业", "manufacturingDate": "生产日期", "manufacturingPlace": "生产地点",
+    "batteryChemistry": "电池化学体系", "ratedEnergy": "额定能量", "parents": "上级", "children": "下级",
+    "batteryStatus": "电池状态", "puttingIntoService": "投入使用", "lifecycleEvents": "生命周期事件",
+    "vin": "车辆识别代号", "eventSites": "事件地点", "reportChecks": "上报检查",
+}  # fmt: skip
+
+
+def _brief(v: Any) -> str:
+    """One cell of the passport table: scalars as they are, a mapping as k=v, a list by its length."""
+    if isinstance(v, dict):
+        return "，".join(f"{k}={'—' if x is None else x}" for k, x in v.items())
+    if isinstance(v, list):
+        return f"{len(v)} 条"
+    return "—" if v is None else str(v)
+
+
+@battery_app.command("passport")
+def passport_cmd(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="电池编码")],
+    access: Annotated[
+        str, typer.Option("--access", help="访问级别：public 公开 | authorised 授权方 | authority 主管部门")
+    ] = "public",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="上报检查的日期 YYYY-MM-DD（默认今天）")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """电池护照（DIN DKE SPEC 99100 / BatteryPass 数据模型的结构）：按访问级别给出静态与动态数据，未授权的项列为“已隐去”。
+
+    只是结构相同，并非经过认证的电池护照；库中没有的属性（质量、碳足迹、再生料含量等）不给出。
+
+    Example:
+        chainbrain --db cq.duckdb battery passport FDBPBL5CQBS0019340000001
+        chainbrain --db cq.duckdb battery passport FDBPBL5CQBS0019340000001 --access authority --json
+    """
+    from chainbrain.battery.passport import AUDIENCES, PassportError, passport
+    from chainbrain.cli.context import console, fail, open_store, parse_day, print_json, print_table
+
+    if access not in AUDIENCES:
+        fail(f"--access 应为 {' | '.join(AUDIENCES)}，实际为 {access!r}", code=2)
+    conn = open_store(ctx)
+    try:
+        p = passport(conn, code.strip(), access, parse_day(as_of))
+    except PassportError as e:
+        fail(str(e))
+    finally:
+        conn.close()
+    if as_json:
+        print_json(p.to_dict())
+        return
+    console.print(
+        f"[bold]{_esc(p.identifier)}[/]  访问级别 {_ACCESS_ZH[p.audience]}  数据状态 {_esc(p.provenance.get('status'))}"
+    )
+    rows = [
+        {"part": "静态" if part == "static" else "动态", "group": _GROUP_ZH.get(g, g), "key": f"{_KEY_ZH.get(k, k)}（{k}）", "value": _esc(_brief(v)),
+         "access": _ACCESS_ZH[p.access[f"{part}.{g}.{k}"]]}
+        for part, groups in (("static", p.static), ("dynamic", p.dynamic))
+        for g, attrs in groups.items() for k, v in attrs.items()
+    ]  # fmt: skip
+    print_table(
+        "电池护照",
+        [("part", "数据"), ("group", "属性组"), ("key", "属性"), ("value", "值"), ("access", "级别")],
+        rows,
+    )
+    if p.withheld:
+        console.print("已隐去（需更高访问级别）：" + "、".join(_esc(w) for w in p.withheld))
+    console.print("[yellow]结构参照 DIN DKE SPEC 99100 / BatteryPass，并非经过认证的电池护照。[/]")
+
+
+@battery_app.command("recycling")
+def recycling_cmd(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", min=2000, max=2100, help="只看这一年的事件")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """回收利用全景：各区县退役、回收入网点、梯次利用、再生利用的电量（GWh），回收服务网点覆盖，再生利用企业与头部企业数。
+
+    头部企业：再生利用量占库内再生利用总量 20% 及以上的再生利用企业（chainbrain 口径，规划未定义），
+    对应“渝链智擎”行动计划 二(十四)“到2027年累计培育动力电池回收利用行业头部企业2家”。
+
+    Example:
+        chainbrain --db cq.duckdb battery recycling
+        chainbrain --db cq.duckdb battery recycling --year 2025 --json
+    """
+    from chainbrain.battery.recycling import picture
+    from chainbrain.cli.context import console, open_store, print_json, print_table
+
+    conn = open_store(ctx)
+    try:
+        pic = picture(conn, year=year)
+    finally:
+        conn.close()
+    if as_json:
+        print_json(pic.to_dict())
+        return
+    scope = f"{year}年" if year is not None else "全部年份"
+    g = lambda x: f"{x:,.6f}"  # noqa: E731  GWh with kWh resolution
+    print_table(f"回收利用流向（{scope}，GWh）",
+                [("year", "年份"), ("district", "区县"), ("retired", "退役"), ("collected", "回收入网点"),
+                 ("cascade", "梯次利用"), ("recycled", "再生利用")],
+                [{"year": f.year, "district": _esc(f.district_name or f.district_code or "（未记录）"),
+                  "retired": g(f.retired_gwh), "collected": g(f.collected_gwh), "cascade": g(f.cascade_gwh),
+                  "recycled": g(f.recycled_gwh)} for f in pic.flows])  # fmt: skip
+    print_table(f"回收服务网点（覆盖 {pic.districts_covered} / {pic.districts_total} 个区县）",
+                [("district", "区县"), ("sites", "网点数")],
+                [{"district": _esc(n.district_name or n.district_code), "sites": n.sites} for n in pic.network])  # fmt: skip
+    print_table("再生利用企业", [("name", "企业"), ("gwh", "再生利用量(GWh)"), ("share", "占比")],
+                [{"name": _esc(r.name or r.enterprise_id), "gwh": g(r.recycled_gwh),
+                  "share": "—" if r.share is None else f"{r.share:.1%}"} for r in pic.recyclers])  # fmt: skip
+    share = lambda x: "—" if x is None else f"{x:.1%}"  # noqa: E731
+    console.print(f"梯次利用占比 {share(pic.cascade_share)} · 前两家再生利用企业占比 {share(pic.top2_share)} · "
+                  f"头部企业（占比 ≥{pic.leading_share:.0%}）{pic.leading_recyclers} 家，目标 2027年 2 家")  # fmt: skip
+    for n in pic.notes:
+        console.print(f"[yellow]{_esc(n)}[/]")
 
 
 @battery_app.command("vin")

@@ -74,15 +74,14 @@ def load_demo(conn: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED) -> dict
 
 def _load_extras(conn: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> None:
     """Demo data of the other capabilities, which sits on the chain map just loaded (each idempotent)."""
+    from chainbrain.battery.demo import load_demo_battery
     from chainbrain.data.infra import load_demo_infra
     from chainbrain.events.aliases import load_bundled_aliases
     from chainbrain.monitor.demo import load_demo_monitor
 
     counts.update(load_demo_infra(conn))  # before the monitor: its snapshot measures the registry
+    counts.update(load_demo_battery(conn))  # likewise the battery ledger (头部企业 indicator)
     monitor = load_demo_monitor(conn)
     counts["targets"] = monitor["targets"]
     counts["observations"] = monitor["observations"] + monitor["snapshot"]
-    from chainbrain.battery.demo import load_demo_battery
-
-    counts.update(load_demo_battery(conn))
     counts["entity_alias"] = load_bundled_aliases(conn)

@@ -22,6 +22,8 @@ from typing import Any
 
 import duckdb
 
+from chainbrain.battery.indicators import INDICATORS as BATTERY_INDICATORS
+from chainbrain.battery.indicators import TABLES as BATTERY_TABLES
 from chainbrain.chain.boundary import in_city_sql
 from chainbrain.infra.indicators import INDICATORS as INFRA_INDICATORS
 from chainbrain.infra.indicators import TABLES as INFRA_TABLES
@@ -64,7 +66,7 @@ def store_status(conn: duckdb.DuckDBPyConnection) -> str:
     """The weakest status among the chain records a snapshot counts (synthetic < illustrative < verified)."""
     found = {
         r[0]
-        for table in ("enterprise", "supply_link", *INFRA_TABLES)
+        for table in ("enterprise", "supply_link", *INFRA_TABLES, *BATTERY_TABLES)
         for r in conn.execute(f"SELECT DISTINCT status FROM {table}").fetchall()
     }
     for s in ("synthetic", "illustrative"):
@@ -95,6 +97,7 @@ INDICATORS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection], float]]] 
     "yuxi_parts_firms": ("渝西地区零部件企业数", yuxi_parts_firms),
     "local_rate_city": ("全市本地配套率（%，按金额）", local_rate_city),
     **INFRA_INDICATORS,
+    **BATTERY_INDICATORS,
 }
 
 
