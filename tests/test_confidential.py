@@ -302,8 +302,13 @@ def test_rd_figures_do_not_give_revenue(client: TestClient, heads: dict, firms: 
                     if c["key"] in ("zjtx.sme", "zjtx.rd", "zjtx.revenue", "xjr.sme", "xjr.rd"):
                         assert c["status"] == "withheld" and c["key"] in a["withheld"]
                 assert a["score"] == pytest.approx(len(a["met"]) / len(a["checks"]))
-            keys = [(-len(a["met"]), len(a["missed"]), len(a["unknown"]), a["enterprise_id"]) for a in seen]
-            assert keys == sorted(keys)  # ranked on the checks shown
+            # ranked on the checks shown: their margins only, and no R&D share (it gives revenue from R&D spend)
+            assert all(a["rd_share"] is None for a in seen)
+            assert all(c["margin"] is None for a in seen for c in a["checks"] if c["status"] == "withheld")
+            keys = [(-len(a["met"]), len(a["missed"]), len(a["unknown"]),
+                     -(a["margin"] if a["margin"] is not None else -2.0), a["name"], a["enterprise_id"])
+                    for a in seen]  # fmt: skip
+            assert keys == sorted(keys)
             cut = _cultivate(client, heads[who], tier, top=5)
             assert [a["enterprise_id"] for a in cut] == [a["enterprise_id"] for a in seen[:5]]
 

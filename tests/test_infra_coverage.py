@@ -101,3 +101,30 @@ def test_radius_is_bounded(towns):
     for bad in (0, -1, 201, float("nan")):
         with pytest.raises(ValueError, match="半径"):
             township_coverage(towns, radius_km=bad)
+
+
+def test_nearest_is_the_dense_haversine_minimum():
+    """The dot-product search finds what a per-pair haversine matrix finds (an independent computation)."""
+    import math
+
+    import numpy as np
+
+    from chainbrain.infra.coverage import nearest
+    from chainbrain.infra.geodesy import EARTH_RADIUS_KM
+
+    rng = np.random.default_rng(7)
+    pts = np.column_stack((rng.uniform(105.3, 110.2, 300), rng.uniform(28.2, 32.2, 300)))
+    sites = np.column_stack((rng.uniform(105.3, 110.2, 700), rng.uniform(28.2, 32.2, 700)))
+    idx, km = nearest(pts, sites)
+
+    def hav(a, b):
+        la1, la2, dl = math.radians(a[1]), math.radians(b[1]), math.radians(b[0] - a[0])
+        h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(dl / 2) ** 2
+        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+    for i in range(0, 300, 7):
+        dists = [hav(pts[i], s) for s in sites]
+        best = min(range(len(sites)), key=dists.__getitem__)
+        assert km[i] == pytest.approx(dists[best], abs=1e-9) and dists[int(idx[i])] == pytest.approx(
+            dists[best]
+        )

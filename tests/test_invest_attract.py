@@ -86,7 +86,24 @@ def test_district_filter_scores_fit_for_that_district(conn):
 
 def test_flat_list_and_weights():
     assert sum(WEIGHTS.values()) == pytest.approx(1.0)
-    assert strength(None, None, ["上市", "链主", "小巨人"]) == pytest.approx((0.5, 0.0, 1.0))
+    # neither revenue nor head count: the size is unknown, so the part is unknown (not 0.5 from labels alone)
+    assert strength(None, None, ["上市", "链主", "小巨人"]) == (None, None, pytest.approx(1.0))
+    assert strength(None, 2500, []) == pytest.approx((0.125, 0.25, 0.0))
+
+
+def test_unknown_size_is_missing_data_not_zero(conn):
+    conn.execute("UPDATE enterprise SET revenue = NULL, employees = NULL WHERE id = 'catl'")
+    catl = next(c for c in recommend(conn, segment="battery.pack")[0].candidates if c.enterprise_id == "catl")
+    part = next(p for p in catl.parts if p.key == "strength")
+    assert part.missing == "缺数据" and part.value is None and part.points is None
+    assert "缺数据" in part.explain and "上市" in part.explain
+    # the other four parts as in test_score_parts_worked_by_hand: 0.25 + 0.18 + 0.1125 + 0.09 = 0.6325
+    assert catl.score == pytest.approx(0.6325)
+    # strength weighs 0.15: the total says it leaves 15% out and is out of 85
+    assert catl.score_note is not None
+    assert "企业实力" in catl.score_note and "15%" in catl.score_note and "满分 85" in catl.score_note
+    others = [c for c in recommend(conn, segment="battery.pack")[0].candidates if c.enterprise_id != "catl"]
+    assert all(c.score_note is None for c in others)
 
 
 def test_flat_orders_all_segments(conn):

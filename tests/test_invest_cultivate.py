@@ -95,3 +95,67 @@ def test_transformation_candidates():
     # t1 → 电驱 via 精密齿轮 (0.5·0.5 + 0.5·1 = 0.75) before 增程器 via 发动机 (0.5·0.5 + 0.5·0.5 = 0.5)
     assert [(t.segment_id, t.score) for t in t1.targets] == [("edrive", 0.75), ("rex", 0.5)]
     assert len(rules()) >= 20
+
+
+def _facts(fid, name, **kw):
+    base = {"id": fid, "name": name, "district_code": "500120", "year": 2025, "founded": 2010,
+            "employees": 100, "revenue": None, "years_in_field": None, "rd_expense": None, "rd_share": None,
+            "equity_financing": None}  # fmt: skip
+    return {**base, **kw}
+
+
+def test_margin_worked_by_hand():
+    # headroom h → h / (1 + |h|): years 2.5 vs ≥2: h 0.25 → 0.2; R&D 120万 vs ≥100万: 0.2 → 1/6 and 3.5% vs ≥3%:
+    # 1/6 → 1/7, all: the least, 1/7; revenue 1500万 vs ≥1000万: 0.5 → 1/3 (equity unknown), any: 1/3;
+    # the SME line and the never-assessed 60-point score have no margin
+    a = assess(_facts("x", "甲", years_in_field=2.5, rd_expense=120, rd_share=0.035, revenue=1500), "zjtx")
+    assert a.met == ["zjtx.sme", "zjtx.years", "zjtx.rd", "zjtx.revenue"]
+    assert a.margin == pytest.approx((0.2 + 1 / 7 + 1 / 3) / 3)
+    # a missed test counts negatively: R&D share 1.5% vs 3%: h −0.5 → −1/3 (R&D 300万: h 2 → 2/3), min −1/3;
+    # years 10: h 4 → 0.8; revenue 2亿: h 19 → 0.95
+    b = assess(_facts("y", "乙", years_in_field=10, rd_expense=300, rd_share=0.015, revenue=20000), "zjtx")
+    assert b.missed == ["zjtx.rd"] and b.margin == pytest.approx((0.8 - 1 / 3 + 0.95) / 3)
+
+
+def test_ties_rank_by_margin_then_rd_share_then_name():
+    from chainbrain.invest.cultivate import rank_key
+
+    scrapes = assess(
+        _facts("a1", "丙", years_in_field=2.5, rd_expense=120, rd_share=0.035, revenue=1500), "zjtx"
+    )
+    clear = assess(_facts("a2", "丁", years_in_field=3, rd_expense=200, rd_share=0.06, revenue=1200), "zjtx")
+    # clear: years h 0.5 → 1/3; R&D min(1 → 0.5, 1 → 0.5) = 0.5; revenue 0.2 → 1/6: mean 1/3 > scrapes 0.2254
+    assert clear.margin == pytest.approx((1 / 3 + 0.5 + 1 / 6) / 3)
+    # the same margin (R&D spend 150万, h 0.5 → 1/3, is the least R&D atom either way), different R&D share
+    big = assess(_facts("b1", "戊", years_in_field=9, rd_expense=150, rd_share=0.10, revenue=9000), "zjtx")
+    bigger = assess(_facts("b2", "己", years_in_field=9, rd_expense=150, rd_share=0.12, revenue=9000), "zjtx")
+    # years h 3.5 → 7/9; R&D 1/3; revenue h 8 → 8/9
+    assert big.margin == bigger.margin == pytest.approx((7 / 9 + 1 / 3 + 8 / 9) / 3)
+    # the same everything: by name (code point: 乙 U+4E59 < 戊 U+620A < 甲 U+7532), not by id or district
+    twin_a = assess(_facts("z9", "乙", years_in_field=9, rd_expense=150, rd_share=0.10, revenue=9000), "zjtx")
+    twin_b = assess(_facts("a0", "甲", years_in_field=9, rd_expense=150, rd_share=0.10, revenue=9000), "zjtx")
+    ranked = sorted([scrapes, twin_b, clear, big, twin_a, bigger], key=rank_key)
+    assert [a.enterprise_id for a in ranked] == ["b2", "z9", "b1", "a0", "a2", "a1"]
+
+
+def test_checks_read_in_words_with_units() -> None:
+    """Figures and thresholds as a reader reads them (worked by hand from the criteria table)."""
+    from chainbrain.invest.criteria import atom_zh, criteria, fact_zh
+
+    sme, years, rd = (
+        next(c for c in criteria("zjtx") if c.key == k) for k in ("zjtx.sme", "zjtx.years", "zjtx.rd")
+    )
+    assert [atom_zh(a) for a in sme.atoms] == ["从业人员 < 1,000 人", "营业收入 < 40,000 万元"]
+    assert [atom_zh(a) for a in years.atoms] == ["从事细分市场年限 ≥ 2 年"]
+    assert [atom_zh(a) for a in rd.atoms] == ["研发费用 ≥ 100 万元", "研发投入占比 ≥ 3%"]
+    assert fact_zh("employees", 88) == "从业人员 88 人"
+    assert fact_zh("revenue", 9983) == "营业收入 9,983 万元"
+    assert fact_zh("rd_share", 0.0323) == "研发投入占比 3.2%"
+    assert fact_zh("rd_institution", True) == "研发机构 是"
+    assert fact_zh("equity_financing", None) == "近2年新增股权融资 缺数据"
+    facts = {"id": "x", "name": "甲", "district_code": "500101", "employees": 88, "revenue": 9983.0,
+             "years_in_field": None, "founded": None, "rd_expense": 322.0, "rd_share": None}  # fmt: skip
+    checks = {c.key: c for c in assess(facts, "zjtx", year=2025).checks}
+    assert checks["zjtx.sme"].values_zh == ["从业人员 88 人", "营业收入 9,983 万元"]
+    assert checks["zjtx.rd"].reason == "缺少：研发投入占比"
+    assert checks["zjtx.years"].reason == "缺少：从事细分市场年限"

@@ -71,7 +71,16 @@ def test_supplier_order_and_parts(conn):
 
 def test_missing_certificate_is_named(conn):
     s3 = next(m for m in rank_suppliers(conn, Need(**NEED)) if m.id == "s3")
-    assert "缺 IATF 16949" in next(p.explain for p in s3.parts if p.key == "certs")
+    assert next(p.explain for p in s3.parts if p.key == "certs") == "尚无所需认证 IATF 16949"
+
+
+def test_certificate_wording_reads_as_chinese():
+    from chainbrain.match.engine import certs_text
+
+    assert certs_text([], []) == "需求未要求认证"
+    assert certs_text(["IATF 16949"], []) == "已具备所需认证 IATF 16949"
+    assert certs_text(["IATF 16949"], ["ISO 26262"]) == "已具备 IATF 16949，尚缺 ISO 26262"
+    assert "无；" not in certs_text([], ["IATF 16949"])
 
 
 def test_weights_sum_to_one_and_certs_normalise():
@@ -92,6 +101,13 @@ def test_stored_need_and_reverse_matching(conn):
     assert _p(ranked[0])["segment"] == 1.0 and _p(ranked[1])["segment"] == 0.3
     assert [n.id for n in list_needs(conn, segment="adas.radar")] == ["N3"]
     assert [o.id for o in list_offers(conn, supplier="s2")] == ["O2"]
+    # listed with the names a reader needs beside the ids; a match names the firm it is about
+    n3 = list_needs(conn, segment="adas.radar")[0]
+    assert (n3.buyer_name, n3.segment_name) == ("oem公司", "毫米波雷达")
+    o2 = list_offers(conn, supplier="s2")[0]
+    assert (o2.segment_names, o2.supplier_name) == (["激光雷达"], "s2公司")
+    assert [m.enterprise_id for m in ranked] == ["oem", "oem"]
+    assert rank_suppliers(conn, "N1")[0].enterprise_id == "s1"
 
 
 def test_bad_records_are_refused(conn):

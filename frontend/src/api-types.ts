@@ -1032,6 +1032,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Table
+         * @description The rows a page shows as an Excel or CSV file (formula-safe cells, Chinese heads).
+         */
+        post: operations["exports-export_table"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -2652,6 +2672,8 @@ export interface components {
             capacity: number | null;
             /** Capacity Basis */
             capacity_basis: string;
+            /** Capacity Unit */
+            capacity_unit?: string | null;
             /** District */
             district: string | null;
             /** District Name */
@@ -2678,6 +2700,11 @@ export interface components {
             score_note?: string | null;
             /** Segment Id */
             segment_id: string;
+            /**
+             * Segment Name
+             * @default
+             */
+            segment_name: string;
         };
         /**
          * CatchUpPoint
@@ -2703,6 +2730,8 @@ export interface components {
             clause: string;
             /** Key */
             key: string;
+            /** Margin */
+            margin?: number | null;
             /** Name Zh */
             name_zh: string;
             /**
@@ -2714,10 +2743,14 @@ export interface components {
             status: string;
             /** Tests */
             tests: string[];
+            /** Tests Zh */
+            tests_zh?: string[];
             /** Values */
             values: {
                 [key: string]: boolean | number | string | null;
             };
+            /** Values Zh */
+            values_zh?: string[];
         };
         /**
          * CheckOut
@@ -2902,6 +2935,8 @@ export interface components {
             name: string | null;
             /** Parks */
             parks: string[];
+            /** Segment Names */
+            segment_names: string[];
             /** Segments */
             segments: string[];
             /** Total Score */
@@ -3570,6 +3605,112 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * ListedNeed
+         * @description A stored need with the names a reader needs beside its ids.
+         */
+        ListedNeed: {
+            /** Annual Volume */
+            annual_volume?: number | null;
+            /** As Of */
+            as_of?: string | null;
+            /** Buyer Id */
+            buyer_id: string;
+            /** Buyer Name */
+            buyer_name?: string | null;
+            /** Buyer Site Id */
+            buyer_site_id?: string | null;
+            /** Certifications */
+            certifications?: string[];
+            /** Delivery District */
+            delivery_district?: string | null;
+            /** Id */
+            id?: string;
+            /** Need By */
+            need_by?: string | null;
+            /** Posted At */
+            posted_at?: string | null;
+            /** Segment Id */
+            segment_id: string;
+            /** Segment Name */
+            segment_name?: string | null;
+            /**
+             * Source
+             * @default 用户发布
+             */
+            source: string;
+            /**
+             * Spec
+             * @default
+             */
+            spec: string;
+            /**
+             * State
+             * @default open
+             */
+            state: string;
+            /**
+             * Status
+             * @default illustrative
+             */
+            status: string;
+            /** Title */
+            title: string;
+            /** Volume Unit */
+            volume_unit?: string | null;
+        };
+        /**
+         * ListedOffer
+         * @description A stored offer with the names a reader needs beside its ids (``segment_names`` as ``segment_ids``).
+         */
+        ListedOffer: {
+            /** As Of */
+            as_of?: string | null;
+            /** Capacity */
+            capacity?: number | null;
+            /** Capacity Unit */
+            capacity_unit?: string | null;
+            /** Certifications */
+            certifications?: string[];
+            /** Committed */
+            committed?: number | null;
+            /** Id */
+            id?: string;
+            /** Posted At */
+            posted_at?: string | null;
+            /** Segment Ids */
+            segment_ids: string[];
+            /** Segment Names */
+            segment_names?: string[];
+            /** Site Ids */
+            site_ids?: string[];
+            /**
+             * Source
+             * @default 用户发布
+             */
+            source: string;
+            /**
+             * State
+             * @default open
+             */
+            state: string;
+            /**
+             * Status
+             * @default illustrative
+             */
+            status: string;
+            /** Supplier Id */
+            supplier_id: string;
+            /** Supplier Name */
+            supplier_name?: string | null;
+            /**
+             * Text
+             * @default
+             */
+            text: string;
+            /** Title */
+            title: string;
+        };
         /** Listing[AtRiskSite] */
         Listing_AtRiskSite_: {
             /** Count */
@@ -3645,6 +3786,11 @@ export interface components {
         Match: {
             /** Distance Km */
             distance_km?: number | null;
+            /**
+             * Enterprise Id
+             * @default
+             */
+            enterprise_id: string;
             /** Evidence */
             evidence?: {
                 [key: string]: string[];
@@ -4263,12 +4409,19 @@ export interface components {
             /** Data */
             data: components["schemas"]["Lead"][];
         };
-        /** Page[Need] */
-        Page_Need_: {
+        /** Page[ListedNeed] */
+        Page_ListedNeed_: {
             /** Count */
             count: number;
             /** Data */
-            data: components["schemas"]["Need"][];
+            data: components["schemas"]["ListedNeed"][];
+        };
+        /** Page[ListedOffer] */
+        Page_ListedOffer_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["ListedOffer"][];
         };
         /** Page[Observation] */
         Page_Observation_: {
@@ -4276,13 +4429,6 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["Observation"][];
-        };
-        /** Page[Offer] */
-        Page_Offer_: {
-            /** Count */
-            count: number;
-            /** Data */
-            data: components["schemas"]["Offer"][];
         };
         /** Page[SegmentOut] */
         Page_SegmentOut_: {
@@ -4388,6 +4534,8 @@ export interface components {
             explain: string;
             /** Key */
             key: string;
+            /** Missing */
+            missing?: string | null;
             /** Name Zh */
             name_zh: string;
             /** Points */
@@ -5224,6 +5372,8 @@ export interface components {
             as_of?: string | null;
             /** Buyer District Code */
             buyer_district_code: string;
+            /** Buyer District Name */
+            buyer_district_name?: string | null;
             /** Buyer Id */
             buyer_id: string;
             /** Buyer Name */
@@ -5232,6 +5382,8 @@ export interface components {
             buyer_short_name: string | null;
             /** Buyer Site Id */
             buyer_site_id: string;
+            /** Buyer Site Name */
+            buyer_site_name?: string | null;
             /** Confidence */
             confidence: string;
             /** Evidence */
@@ -5264,8 +5416,31 @@ export interface components {
             supplier_short_name: string | null;
             /** Supplier Site Id */
             supplier_site_id: string;
+            /** Supplier Site Name */
+            supplier_site_name?: string | null;
             /** Volume */
             volume: number | null;
+        };
+        /**
+         * TableExportIn
+         * @description The table as shown: its title (the file's name), the Chinese column heads, and the rows.
+         */
+        TableExportIn: {
+            /**
+             * Columns
+             * @description 中文表头
+             */
+            columns: string[];
+            /**
+             * Rows
+             * @description 页面显示的行，每行与表头等长
+             */
+            rows: (string | boolean | number | null)[][];
+            /**
+             * Title
+             * @description 表名，也是文件名，如 企业库
+             */
+            title: string;
         };
         /** TableOut */
         TableOut: {
@@ -5382,14 +5557,20 @@ export interface components {
             checks: components["schemas"]["Check"][];
             /** District Code */
             district_code: string;
+            /** District Name */
+            district_name?: string | null;
             /** Enterprise Id */
             enterprise_id: string;
+            /** Margin */
+            margin?: number | null;
             /** Met */
             met?: string[];
             /** Missed */
             missed?: string[];
             /** Name */
             name: string;
+            /** Rd Share */
+            rd_share?: number | null;
             /**
              * Score
              * @default 0
@@ -5464,12 +5645,16 @@ export interface components {
             capabilities: string[];
             /** District Code */
             district_code: string;
+            /** District Name */
+            district_name?: string | null;
             /** Enterprise Id */
             enterprise_id: string;
             /** Name */
             name: string;
             /** Score */
             score: number;
+            /** Segment Names */
+            segment_names?: string[];
             /** Segments */
             segments: string[];
             /** Targets */
@@ -6981,6 +7166,8 @@ export interface operations {
             query?: {
                 /** @description true 时包括重庆以外的区县 */
                 all_places?: boolean;
+                /** @description 只列这些区划代码（可重复，如 code=320214&code=500112） */
+                code?: string[] | null;
             };
             header?: never;
             path?: never;
@@ -9006,6 +9193,70 @@ export interface operations {
             };
         };
     };
+    "exports-export_table": {
+        parameters: {
+            query?: {
+                /** @description xlsx（Excel）或 csv */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TableExportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 当前角色无权查看或操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description 参数不正确 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     "imports-read_tables": {
         parameters: {
             query?: never;
@@ -10273,7 +10524,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Need_"];
+                    "application/json": components["schemas"]["Page_ListedNeed_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -10587,7 +10838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Offer_"];
+                    "application/json": components["schemas"]["Page_ListedOffer_"];
                 };
             };
             /** @description 未登录或登录已过期 */

@@ -51,6 +51,9 @@ export type Revoked = S['RevokedOut']
 // `id` has a default (a new id) in the model, so the schema leaves it optional; every answer carries it
 export type Need = S['Need'] & { id: string }
 export type Offer = S['Offer'] & { id: string }
+/** needs and offers as listed, with the buyer's, supplier's and segments' names */
+export type ListedNeed = S['ListedNeed'] & { id: string }
+export type ListedOffer = S['ListedOffer'] & { id: string }
 // 动力电池溯源
 export type BatteryUnit = S['BatteryUnitOut']
 export type BatteryTrace = S['BatteryTraceOut']

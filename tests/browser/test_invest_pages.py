@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -45,17 +46,20 @@ def test_three_pages_load_without_console_errors(login: Any, server: Any, user: 
 def test_buyer_posts_a_need_and_sees_ranked_explained_suppliers(login: Any, server: Any) -> None:
     page, console = login("changan-buyer")
     _visit(page, server, "match")
-    assert page.locator("input[data-test=need-buyer]").input_value() == "changan"
+    # the buyer is the user's own firm, shown by its name; segments are picked by name
+    own = server.api("changan-buyer", "/enterprises/changan")
+    assert (own["short_name"] or own["name"]) in page.inner_text("[data-test=need-buyer]")
     page.click("[data-test=need-segment]")
-    page.keyboard.type("adas.lidar")
-    page.locator(".el-select-dropdown__item:visible", has_text="adas.lidar").first.click()
+    page.keyboard.type("激光雷达")
+    page.locator(".el-select-dropdown__item:visible").filter(has_text=re.compile("^激光雷达$")).first.click()
     page.fill("input[data-test=need-title]", "前向激光雷达")
     page.fill("textarea[data-test=need-spec]", "905nm 前向激光雷达，用于高速 NOA 前向感知")
     page.fill("input[data-test=need-volume], [data-test=need-volume] input", "50000")
     page.click("[data-test=need-submit]")
     page.wait_for_selector("[data-test=need-posted]", timeout=20_000)
     page.wait_for_selector("[data-test=match-table] .el-table__row", timeout=20_000)
-    need_id = page.inner_text("[data-test=need-posted]").split()[-1]
+    assert page.inner_text("[data-test=need-posted]") == "已发布需求「前向激光雷达」"
+    need_id = page.get_attribute("[data-test=need-posted]", "data-id")
     need = next(n for n in server.api("changan-buyer", "/needs")["data"] if n["id"] == need_id)
     assert (need["segment_id"], need["annual_volume"], need["certifications"]) == (
         "adas.lidar",
@@ -82,13 +86,13 @@ def test_buyer_posts_an_offer_and_sees_needs_it_could_answer(login: Any, server:
     _visit(page, server, "match")
     page.click("[data-test=offer-tab]")
     page.click("[data-test=offer-segments]")
-    page.keyboard.type("battery.pack")
-    page.locator(".el-select-dropdown__item:visible", has_text="battery.pack").first.click()
+    page.keyboard.type("电池包")
+    page.locator(".el-select-dropdown__item:visible").filter(has_text=re.compile("^电池包$")).first.click()
     page.keyboard.press("Escape")
     page.fill("input[data-test=offer-title]", "磷酸铁锂电池包")
     page.click("[data-test=offer-submit]")
     page.wait_for_selector("[data-test=need-posted]:has-text('已发布供给')", timeout=20_000)
-    offer_id = page.inner_text("[data-test=need-posted]").split()[-1]
+    offer_id = page.get_attribute("[data-test=need-posted]", "data-id")
     assert [o["id"] for o in server.api("changan-buyer", "/offers")["data"]] == [offer_id]
     want = server.api("changan-buyer", f"/offers/{offer_id}/matches", top=10)["data"]
     page.wait_for_selector("[data-test=match-table] .el-table__row", timeout=20_000)

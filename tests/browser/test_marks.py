@@ -21,6 +21,7 @@ PAGES = {
     "invest": "h2",
     "cultivate": "h2",
     "resilience": "[data-test=ranking-table] .el-table__row",
+    "match": "[data-test=need-form]",  # suppliers ranked over illustrative firms and offers
 }
 
 

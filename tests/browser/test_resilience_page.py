@@ -38,7 +38,9 @@ def test_analyst_sees_the_api_ranking_and_a_sites_backups(login: Any, server: An
     assert shown.count() == len(acts["backups"])
     if acts["backups"]:
         assert acts["backups"][0]["name"] in shown.first.inner_text()
-    page.wait_for_selector("[data-test=network] canvas")
+    # the network chart is fetched and drawn once its card scrolls into view
+    page.locator("[data-test=network]").scroll_into_view_if_needed()
+    page.wait_for_selector("[data-test=network] canvas", timeout=60_000)
     assert console.errors == []
 
 

@@ -108,6 +108,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     from chainbrain.api.routes import battery
 
     app.include_router(battery.router, prefix=API_PREFIX)
+    from chainbrain.api import warm
+
+    app.include_router(warm.router)  # last: its lifespan runs after the others have opened and cleared
 
     static = static_dir()
     if (static / "index.html").exists():

@@ -20,6 +20,9 @@ class ApiSettings(Settings):
     """
 
     allow_anonymous: bool = False
+    #: compute the slow first-visit results (target assessments, 招商 lists) on start-up, in the
+    #: background (:mod:`chainbrain.api.warm`); ``chainbrain serve`` turns it on
+    warm_caches: bool = False
     #: hours a login stays valid
     session_hours: int = 12
     #: failed logins for one user name (from any address) within ``login_window_s`` before the next

@@ -35,6 +35,7 @@ import duckdb
 
 from chainbrain.chain.boundary import Boundary, parse_boundary
 from chainbrain.chain.local_rate import links_sql, scoped_links_sql
+from chainbrain.store import keys
 from chainbrain.store.records import fetch_dicts
 
 #: DOJ/FTC Horizontal Merger Guidelines (2010) §5.3: HHI > 2500 (of 10,000) is "highly concentrated"
@@ -103,7 +104,8 @@ def local_plants_sql(boundary: Boundary) -> str:
                WHERE {boundary.area_sql("p")}"""
 
 
-def gaps_sql(boundary: Boundary, buyers: str = "all") -> str:
+def gaps_sql(boundary: Boundary, buyers: str = "all", *, keyed: bool = False) -> str:
+    """The gaps' SELECT; ``keyed`` joins links and sites on the sites' integer keys (``scoped_links_sql``)."""
     return f"""
     WITH local_plant AS ({local_plants_sql(boundary)}),
     demand AS (
@@ -116,16 +118,20 @@ def gaps_sql(boundary: Boundary, buyers: str = "all") -> str:
         FROM site st WHERE st.segment_id IS NOT NULL AND {boundary.local_site_sql("st")}
     ),
     cap AS (SELECT segment_id, sum(capacity) AS capacity FROM lsite GROUP BY segment_id),
-    lk AS ({scoped_links_sql(boundary, buyers, in_area_only=True)}),
+    lk AS ({scoped_links_sql(boundary, buyers, in_area_only=True, keyed=keyed)}),
+    -- one pass over the links: per segment and local supplier firm (outside links: one row per segment)
+    by_sup AS (
+        SELECT segment_id, is_local, supplier_ent, sum(value) AS v FROM lk WHERE in_area
+        GROUP BY segment_id, is_local, supplier_ent
+    ),
     bought AS (
-        SELECT segment_id, sum(value) AS total_value,
-               sum(CASE WHEN is_local THEN value ELSE 0 END) AS local_value,
-               sum(CASE WHEN is_local THEN 0 ELSE value END) AS outside_value
-        FROM lk WHERE in_area GROUP BY segment_id
+        SELECT segment_id, sum(v) AS total_value,
+               sum(CASE WHEN is_local THEN v ELSE 0 END) AS local_value,
+               sum(CASE WHEN is_local THEN 0 ELSE v END) AS outside_value
+        FROM by_sup GROUP BY segment_id
     ),
     local_sup AS (
-        SELECT segment_id, supplier_ent, sum(value) AS v FROM lk
-        WHERE in_area AND is_local AND supplier_ent IS NOT NULL GROUP BY segment_id, supplier_ent
+        SELECT segment_id, supplier_ent, v FROM by_sup WHERE is_local AND supplier_ent IS NOT NULL
     ),
     hhi AS (
         SELECT segment_id, sum(v * v) / (sum(v) * sum(v)) AS hhi
@@ -164,7 +170,7 @@ def gaps(
     """Per-segment gaps of the area, ranked by outside value then shortfall (see the module)."""
     b = parse_boundary(boundary)
     out = []
-    for r in fetch_dicts(conn, gaps_sql(b, buyers)):
+    for r in fetch_dicts(conn, gaps_sql(b, buyers, keyed=keys.complete(conn))):
         demand, cap = float(r["demand"]), float(r["local_capacity"])
         firms = int(r["local_firms"])
         hhi = None if r["hhi"] is None else float(r["hhi"])

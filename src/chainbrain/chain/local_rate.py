@@ -37,6 +37,7 @@ from typing import Any
 import duckdb
 
 from chainbrain.chain.boundary import Boundary, parse_boundary
+from chainbrain.store import keys
 
 BY = ("oem", "model", "segment", "district", "city")
 BUYERS = ("oem", "all")
@@ -92,14 +93,19 @@ def links_sql(boundary: Boundary, buyers: str) -> str:
     """
 
 
-def scoped_links_sql(boundary: Boundary, buyers: str, *, in_area_only: bool = False) -> str:
-    """SQL of the links in scope for the roll-ups and the gaps: :func:`links_sql`'s columns and rows (only
-    those with ``in_area`` when ``in_area_only``), except that ``supplier_ent`` is set for local links only.
+def scoped_links_sql(
+    boundary: Boundary, buyers: str, *, in_area_only: bool = False, keyed: bool = False
+) -> str:
+    """SQL of the links in scope for the roll-ups and the gaps: :func:`links_sql`'s rows (only those with
+    ``in_area`` when ``in_area_only``) and its columns, except that ``supplier_ent`` is set for local links
+    only, and that with ``keyed`` there is no ``link_id`` and ``supplier_site`` (nothing reads them).
 
     For the district-code boundaries (city, chengyu) a supplier site is local by its own district, so the
     buyer sites are filtered first (OEM, in the area) and the links meet only the local sites — two small
-    hash tables instead of two joins against every site. Radius boundaries need both sites' coordinates and
-    take :func:`links_sql` as it is.
+    hash tables instead of two joins against every site. ``keyed`` joins them on the sites' integer keys
+    (:mod:`chainbrain.store.keys`; the caller checks that every row has its key), which spares reading and
+    hashing 1,000,000 site-id strings. Radius boundaries need both sites' coordinates and take
+    :func:`links_sql` as it is.
     """
     if boundary.kind == "radius":
         sql = links_sql(boundary, buyers)
@@ -112,6 +118,17 @@ def scoped_links_sql(boundary: Boundary, buyers: str, *, in_area_only: bool = Fa
     if in_area_only:
         conds.append(boundary.area_sql("b"))
     where = "WHERE " + " AND ".join(conds) if conds else ""
+    if keyed:
+        return f"""
+        SELECT l.segment_id, l.annual_value AS value, l.volume,
+               b.id AS buyer_site, b.enterprise_id AS buyer_ent, b.district_code AS buyer_district,
+               s.enterprise_id AS supplier_ent, s.k IS NOT NULL AS is_local, b.in_area
+        FROM supply_link l
+        JOIN (SELECT b.k, b.id, b.enterprise_id, b.district_code, {boundary.area_sql("b")} AS in_area
+              FROM site b {where}) b ON b.k = l.buyer_k
+        LEFT JOIN (SELECT s.k, s.enterprise_id FROM site s WHERE {boundary.local_site_sql("s")}) s
+               ON s.k = l.supplier_k
+    """
     return f"""
         SELECT l.id AS link_id, l.segment_id, l.annual_value AS value, l.volume,
                b.id AS buyer_site, b.enterprise_id AS buyer_ent, b.district_code AS buyer_district,
@@ -166,9 +183,13 @@ MODEL_SPLIT_SQL = """
 """
 
 
-def rollup_sql(by: str, boundary: Boundary, buyers: str) -> str:
-    """The full SELECT for a roll-up; columns key, name, local_value, total_value, local_count, total_count."""
-    base = f"WITH lk AS ({scoped_links_sql(boundary, buyers, in_area_only=by in ('segment', 'city'))})"
+def rollup_sql(by: str, boundary: Boundary, buyers: str, *, keyed: bool = False) -> str:
+    """The full SELECT for a roll-up; columns key, name, local_value, total_value, local_count, total_count.
+
+    ``keyed``: join on the sites' integer keys (see :func:`scoped_links_sql`).
+    """
+    scoped = scoped_links_sql(boundary, buyers, in_area_only=by in ("segment", "city"), keyed=keyed)
+    base = f"WITH lk AS ({scoped})"
     order = "ORDER BY total_value DESC, key"
     if by == "oem":
         # with OEM buyers only, their names come from the OEMs alone, not from a scan of every firm's name
@@ -213,7 +234,7 @@ def local_rate(
 ) -> list[RateRow]:
     """The local supporting rate rolled up ``by`` oem | model | segment | district | city (see the module)."""
     b = parse_boundary(boundary)
-    sql = rollup_sql(by, b, buyers)
+    sql = rollup_sql(by, b, buyers, keyed=keys.complete(conn))
     cur = conn.execute(sql)
     names = [d[0] for d in cur.description]
     rows = []

@@ -119,15 +119,41 @@ def _placement(
     return float(lon), float(lat)
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """The rates before any change, for one boundary: the same for every what-if on an unchanged store,
+    so a caller running many (the 招商 ranking) reads them once (:func:`baseline`) and passes them in."""
+
+    boundary: str
+    city: RateRow
+    oems: list[RateRow]
+    local_oems: frozenset[str]
+
+
+def baseline(conn: duckdb.DuckDBPyConnection, boundary: str | Boundary = "city") -> Baseline:
+    """The city and per-OEM rates of the store as it is, and the OEMs with a plant inside the area."""
+    b = parse_boundary(boundary)
+    local_oems = frozenset(
+        r["buyer_ent"]
+        for r in fetch_dicts(conn, f"SELECT DISTINCT buyer_ent FROM ({links_sql(b, 'oem')}) WHERE in_area")
+    )
+    return Baseline(b.text, city_rate(conn, b, "oem"), local_rate(conn, "oem", b, "oem"), local_oems)
+
+
 def whatif(
     conn: duckdb.DuckDBPyConnection,
     segment: str,
     capacity: float,
     district: str | None = None,
     boundary: str | Boundary = "city",
+    base: Baseline | None = None,
 ) -> WhatIfResult:
-    """Local supporting rate before/after a new local supplier of ``segment`` (units/year; see the module)."""
+    """Local supporting rate before/after a new local supplier of ``segment`` (units/year; see the module).
+
+    ``base``: the store's :func:`baseline` for this boundary, when the caller already has it."""
     b = parse_boundary(boundary)
+    if base is not None and base.boundary != b.text:
+        raise ValueError(f"baseline for boundary {base.boundary!r} given for {b.text!r}")
     if not capacity > 0:
         raise WhatIfError(f"新增产能必须为正数，实际为 {capacity}")
     known = conn.execute(
@@ -175,15 +201,12 @@ def whatif(
             )
         )
 
-    before = city_rate(conn, b, "oem")
+    base = base or baseline(conn, b)
+    before = base.city
     after = _apply(before, displaced)
-    local_oems = {
-        r["buyer_ent"]
-        for r in fetch_dicts(conn, f"SELECT DISTINCT buyer_ent FROM ({links_sql(b, 'oem')}) WHERE in_area")
-    }
     oems = []
-    for row in local_rate(conn, "oem", b, "oem"):
-        if row.key not in local_oems:
+    for row in base.oems:
+        if row.key not in base.local_oems:
             continue
         mine = [d for d in displaced if d.buyer_ent == row.key]
         new = _apply(row, mine)

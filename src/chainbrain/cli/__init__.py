@@ -23,7 +23,10 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
+from chainbrain.cli import fastparams
 from chainbrain.cli.context import State
+
+fastparams.install()
 
 #: (top-level name, module under chainbrain.cli whose ``register`` adds it, its line in ``--help``)
 COMMANDS: tuple[tuple[str, str, str], ...] = (

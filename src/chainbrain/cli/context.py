@@ -1,4 +1,8 @@
-"""Shared CLI plumbing: the store from ``--db``, JSON or Rich output, errors with exit codes."""
+"""Shared CLI plumbing: the store from ``--db``, JSON or Rich output, errors with exit codes.
+
+Rich loads only when something is rendered with it: :data:`console` and :data:`err_console` build their
+:class:`rich.console.Console` on first use, so a ``--json`` command never imports Rich.
+"""
 
 from __future__ import annotations
 
@@ -12,34 +16,97 @@ from typing import Annotated, Any, NoReturn
 
 import duckdb
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 from typer.core import TyperCommand
 
-from chainbrain.chain.boundary import BoundaryError, parse_boundary
+from chainbrain.envsettings import core_settings
 from chainbrain.errors import ChainbrainError
 from chainbrain.store import connect
 from chainbrain.store.connection import StoreLocked
-
-
-def get_settings() -> Any:
-    """The settings, importing pydantic-settings only when a command needs a default from them."""
-    from chainbrain.settings import get_settings
-
-    return get_settings()
-
 
 #: options several command groups share, spelled and explained the same everywhere
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 TopOpt = Annotated[int, typer.Option("--top", help="每个列表最多显示的条数")]
 DistrictOpt = Annotated[str | None, typer.Option("--district", help="区县代码（6位），如 500111 大足区")]
 
-console = Console()
-if not console.is_terminal:
-    # piped or captured output (make demo | tee, CI logs): do not squeeze Chinese headers into 80 columns
-    console = Console(width=160)
-err_console = Console(stderr=True)
+
+def _stdout_console() -> Any:
+    from rich.console import Console
+
+    out = Console()
+    if not out.is_terminal:
+        # piped or captured output (make demo | tee, CI logs): do not squeeze Chinese headers into 80 columns
+        out = Console(width=160)
+    return out
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+class LazyConsole:
+    """A :class:`rich.console.Console` made on first use: every attribute read or set goes to it."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        object.__setattr__(self, "_make", make)
+        object.__setattr__(self, "_console", None)
+
+    def _get(self) -> Any:
+        c = object.__getattribute__(self, "_console")
+        if c is None:
+            c = object.__getattribute__(self, "_make")()
+            object.__setattr__(self, "_console", c)
+        return c
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._get(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._get(), name)
+
+    # special methods are looked up on the type, past __getattr__: Console's own, forwarded
+    def __enter__(self) -> Any:
+        return self._get().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._get().__exit__(*exc)
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+    # the settable properties of Console as properties here too, so that a save-and-restore of one (a test's
+    # monkeypatch) reads and writes the console's, not an entry of the stand-in's own __dict__
+    @property
+    def width(self) -> int:
+        return int(self._get().width)
+
+    @width.setter
+    def width(self, value: int) -> None:
+        self._get().width = value
+
+    @property
+    def height(self) -> int:
+        return int(self._get().height)
+
+    @height.setter
+    def height(self, value: int) -> None:
+        self._get().height = value
+
+    @property
+    def file(self) -> Any:
+        return self._get().file
+
+    @file.setter
+    def file(self, value: Any) -> None:
+        self._get().file = value
+
+
+console: Any = LazyConsole(_stdout_console)
+err_console: Any = LazyConsole(_stderr_console)
 
 
 @dataclass
@@ -48,7 +115,7 @@ class State:
 
     @property
     def db_path(self) -> Path:
-        return self.db if self.db is not None else get_settings().db
+        return self.db if self.db is not None else core_settings().db
 
 
 #: commands that write to the store (the path of command names below ``chainbrain``)
@@ -119,6 +186,8 @@ def open_store(ctx: typer.Context, *, must_exist: bool = True) -> duckdb.DuckDBP
 
 def fail(message: str, *, code: int = 1) -> NoReturn:
     # one line whatever the width (a log line, not a paragraph); the message is text, not Rich markup
+    from rich.text import Text
+
     err_console.print(Text.assemble(("错误：", "bold red"), message), soft_wrap=True)
     raise typer.Exit(code)
 
@@ -143,8 +212,10 @@ class CommandGroup(typer.Typer):
 
 def boundary_text(text: str | None) -> str:
     """A ``--boundary`` value in canonical form (None: the configured default); a bad one fails with exit 1."""
+    from chainbrain.chain.boundary import BoundaryError, parse_boundary  # only the commands that take one
+
     try:
-        return parse_boundary(text if text is not None else get_settings().boundary).text
+        return parse_boundary(text if text is not None else core_settings().boundary).text
     except BoundaryError as e:
         fail(f"--boundary {e}")
 
@@ -198,6 +269,8 @@ def print_table(
     title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]], *, fmt: dict | None = None
 ) -> None:
     """Render rows as a Rich table; ``columns`` are (key, 中文表头) pairs, ``fmt`` maps key → formatter."""
+    from rich.table import Table
+
     fmt = fmt or {}
     table = Table(title=title, show_lines=False)
     for _, header in columns:

@@ -26,7 +26,7 @@ def init(
     ctx: typer.Context,
     demo: Annotated[bool, typer.Option("--demo", help="载入内置的重庆示例数据")] = False,
 ) -> None:
-    """创建（或升级）数据库；加 --demo 载入内置的重庆产业链数据。
+    """创建（或升级）数据库；加 --demo 载入内置的重庆产业链数据，并预先计算、保存供应链韧性结果。
 
     Example:
         chainbrain --db cq.duckdb init --demo
@@ -39,6 +39,11 @@ def init(
             load_demo(conn)
         except ValueError as e:
             fail(str(e), code=1)
+        from chainbrain.resilience.dbnet import stored_sweep
+
+        # the 供应链韧性 page then answers from the store on the server's first start
+        with console.status("正在预先计算供应链韧性（每个场所中断的损失与生存时间）…"):
+            stored_sweep(conn)
     else:
         from chainbrain.data import load_reference
 

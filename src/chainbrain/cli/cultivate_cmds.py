@@ -31,7 +31,7 @@ FirmOpt = Annotated[str | None, typer.Option("--firm", help="只看一家企业�
 
 def _assess_row(a: cultivate.TierAssessment) -> dict[str, Any]:
     names = {c.key: c.name_zh for c in a.checks}
-    return {"enterprise_id": a.enterprise_id, "name": a.name, "district": a.district_code,
+    return {"enterprise_id": a.enterprise_id, "name": a.name, "district": a.district_name or a.district_code,
             "met": len(a.met), "missed": "；".join(names[k] for k in a.missed),
             "unknown": "；".join(names[k] for k in a.unknown), "score": pct(a.score)}  # fmt: skip
 
@@ -51,7 +51,7 @@ def _tier(
         print_data(items, progress=cultivate.progress(conn))
         return
     if firm:
-        rows = [{"name": c.name_zh, "status": cultivate.STATUS_ZH[c.status], "values": c.values,
+        rows = [{"name": c.name_zh, "status": cultivate.STATUS_ZH[c.status], "values": "；".join(c.values_zh),
                  "clause": c.clause, "reason": c.reason} for c in items[0].checks]  # fmt: skip
         cols = [
             ("name", "条件"),
@@ -117,7 +117,8 @@ def criteria_cmd(as_json: JsonOpt = False) -> None:
 
 
 def _transform_row(c: transform.TransformCandidate) -> dict[str, Any]:
-    return {"name": c.name, "district": c.district_code, "from": "、".join(c.segments),
+    return {"name": c.name, "district": c.district_name or c.district_code,
+            "from": "、".join(c.segment_names or c.segments),
             "to": "、".join(f"{t.name}({t.score:.2f})" for t in c.targets[:3]),
             "why": c.targets[0].reasons[0] if c.targets else ""}  # fmt: skip
 

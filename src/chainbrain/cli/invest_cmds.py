@@ -30,6 +30,7 @@ from chainbrain.cli.context import (
 )
 from chainbrain.invest import attract, leads
 from chainbrain.invest.export import CAND_COLS, cand_row, write_xlsx
+from chainbrain.store import directory
 
 invest_app = CommandGroup(help="招商引资：补链强链候选企业推荐、区县招商清单、招商线索跟踪与导出。")
 leads_app = CommandGroup(help="招商线索：线索 → 洽谈 → 签约 → 投产 → 本地供货。")
@@ -71,8 +72,8 @@ def recommend_cmd(
         flags = "、".join(FLAG_ZH[f] for f in t.flags)
         rows = [cand_row(i, c) for i, c in enumerate(t.candidates, 1)]
         print_table(
-            f"{t.name}（{t.segment_id}）— {flags}；市外采购 {t.outside_value / 1e8:,.2f} 亿元/年",
-            [c for c in CAND_COLS if c[0] != "segment_id"],
+            f"{t.name} — {flags}；市外采购 {t.outside_value / 1e8:,.2f} 亿元/年",
+            [c for c in CAND_COLS if c[0] != "segment_name"],
             rows,
         )
         if explain:
@@ -80,7 +81,7 @@ def recommend_cmd(
                 console.print(f"[bold]{c.name}[/] 得分 {c.score * 100:.1f}")
                 for p in c.parts:
                     ev = "；".join(
-                        f"{k}: {', '.join(v[:8])}{' …' if len(v) > 8 else ''}"
+                        f"{attract.EVIDENCE_ZH.get(k, k)}: {', '.join(v[:8])}{' …' if len(v) > 8 else ''}"
                         for k, v in p.evidence.items()
                         if v
                     )
@@ -108,12 +109,13 @@ def district_cmd(
         print_json({"district": district, "gaps": [{k: v for k, v in t.to_dict().items() if k != "candidates"}
                                                    for t in targets], "data": cands, "count": len(cands)})  # fmt: skip
         return
-    print_table(f"区县 {district} 招商清单", CAND_COLS, [cand_row(i, c) for i, c in enumerate(cands, 1)])
+    name = directory.district_name(open_store(ctx), district) or f"区县 {district}"
+    print_table(f"{name}招商清单", CAND_COLS, [cand_row(i, c) for i, c in enumerate(cands, 1)])
 
 
 def _map_row(g: dict[str, Any]) -> dict[str, Any]:
     return {"district": g["district"], "name": g["name"], "count": g["count"], "parks": "、".join(g["parks"]),
-            "segments": "、".join(g["segments"]), "top": "、".join(c.name for c in g["candidates"][:3])}  # fmt: skip
+            "segments": "、".join(g["segment_names"]), "top": "、".join(c.name for c in g["candidates"][:3])}  # fmt: skip
 
 
 @invest_app.command("map")
@@ -126,7 +128,7 @@ def map_cmd(
         chainbrain --db cq.duckdb invest map --json
     """
     groups = attract.by_district(_recommend(ctx, None, None, boundary, top))
-    cols = [("district", "代码"), ("name", "区县"), ("count", "候选数"), ("parks", "园区"), ("segments", "所补环节"),
+    cols = [("name", "区县"), ("count", "候选数"), ("parks", "园区"), ("segments", "所补环节"),
             ("top", "重点企业")]  # fmt: skip
     print_list(groups, as_json, "招商地图（按建议落户区县）", cols, _map_row)
 

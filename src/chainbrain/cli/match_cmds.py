@@ -23,6 +23,7 @@ from chainbrain.cli.context import (
 )
 from chainbrain.cli.options import finite
 from chainbrain.match import engine, evaluate, records
+from chainbrain.units import qty
 
 need_app = CommandGroup(help="采购需求：发布与查看。")
 offer_app = CommandGroup(help="供给能力：发布与查看。")
@@ -76,6 +77,9 @@ def need_close(ctx: typer.Context, need_id: Annotated[str, typer.Argument(help="
     _close(ctx, "need", need_id, "需求")
 
 
+STATE_ZH = {"open": "开放", "closed": "已关闭"}
+
+
 @need_app.command("list")
 def need_list(ctx: typer.Context,
               buyer: Annotated[str | None, typer.Option("--buyer", help="采购方企业编号")] = None,
@@ -86,9 +90,28 @@ def need_list(ctx: typer.Context,
         chainbrain --db cq.duckdb need list --buyer changan
     """
     items = records.list_needs(open_store(ctx), buyer=buyer, segment=segment)
-    cols = [("id", "编号"), ("buyer_id", "采购方"), ("segment_id", "环节"), ("title", "标题"),
+    cols = [("id", "编号"), ("buyer", "采购方"), ("segment", "环节"), ("title", "标题"),
             ("annual_volume", "年需求量"), ("certifications", "资质"), ("state", "状态")]  # fmt: skip
-    print_list(items, as_json, "采购需求", cols, lambda n: n.model_dump())
+    print_list(items, as_json, "采购需求", cols, _need_row)
+
+
+def _need_row(n: records.ListedNeed) -> dict[str, Any]:
+    return n.model_dump() | {
+        "buyer": n.buyer_name or n.buyer_id,
+        "segment": n.segment_name or n.segment_id,
+        "annual_volume": qty(n.annual_volume, n.volume_unit) if n.annual_volume is not None else None,
+        "certifications": "、".join(n.certifications),
+        "state": STATE_ZH.get(n.state, n.state),
+    }
+
+
+def _offer_row(o: records.ListedOffer) -> dict[str, Any]:
+    return o.model_dump() | {
+        "supplier": o.supplier_name or o.supplier_id,
+        "segments": "、".join(o.segment_names or o.segment_ids),
+        "capacity": qty(o.capacity, o.capacity_unit) if o.capacity is not None else None,
+        "certifications": "、".join(o.certifications),
+    }
 
 
 @offer_app.command("add")
@@ -137,9 +160,9 @@ def offer_list(ctx: typer.Context,
         chainbrain --db cq.duckdb offer list --segment adas.camera
     """
     items = records.list_offers(open_store(ctx), supplier=supplier, segment=segment)
-    cols = [("id", "编号"), ("supplier_id", "供应商"), ("segment_ids", "环节"), ("title", "标题"),
+    cols = [("id", "编号"), ("supplier", "供应商"), ("segments", "环节"), ("title", "标题"),
             ("capacity", "年产能"), ("certifications", "资质")]  # fmt: skip
-    print_list(items, as_json, "供给能力", cols, lambda o: o.model_dump())
+    print_list(items, as_json, "供给能力", cols, _offer_row)
 
 
 def _match_row(i: int, m: engine.Match) -> dict[str, Any]:

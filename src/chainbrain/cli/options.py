@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import typer
 
-from chainbrain.schema.numbers import number_problem
-
 
 def finite(ctx: typer.Context, param: typer.CallbackParam, value: float | None) -> float | None:
     """Option callback: ``value`` unchanged when finite and within ±1e15, else a usage error (exit 2)."""
     if value is None or ctx.resilient_parsing:
         return value
+    # imported here: chainbrain.schema builds every pydantic model, which a command with no number given
+    # (or none at all) need not pay for
+    from chainbrain.schema.numbers import number_problem
+
     reason = number_problem(value)
     if reason is not None:
         raise typer.BadParameter(f"{value} {reason}", ctx=ctx)

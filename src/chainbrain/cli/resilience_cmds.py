@@ -19,6 +19,8 @@ from chainbrain.resilience.model import SolveError
 from chainbrain.resilience.network import Network, NetworkError, load_network
 from chainbrain.resilience.results import RankedSite
 from chainbrain.resilience.sweep import RayUnavailable
+from chainbrain.store import directory
+from chainbrain.units import count
 
 group = typer.Typer(
     help="供应链韧性：恢复时间（TTR）损失与生存时间（TTS）、备份供应商、应急库存。", no_args_is_help=True
@@ -60,6 +62,30 @@ def _num(v: float | None, digits: int = 2) -> str:
     return "无限（不受影响）" if v is None else f"{v:,.{digits}f}"
 
 
+class _Names:
+    """Names a reader knows for the ids of a network: a node's site name (its metadata), and — when the network
+    comes from the store — segment and district names (places outside the city with their city: 无锡市新吴区)."""
+
+    def __init__(self, ctx: typer.Context, net: Network, from_db: bool) -> None:
+        self.net = net
+        self.segments: dict[str, str] = {}
+        self.places: dict[str, str] = {}
+        if from_db:
+            conn = open_store(ctx)
+            self.segments = {r["id"]: r["name_zh"] for r in directory.segments(conn)}
+            codes = sorted({str(n.meta["district"]) for n in net.nodes if n.meta.get("district")})
+            self.places = directory.place_names(conn, codes)
+
+    def node(self, node: str) -> str:
+        return str(self.net.node(node).meta.get("name") or node) if node in self.net.index else node
+
+    def segment(self, seg: str | None) -> str:
+        return self.segments.get(seg or "", seg or "—")
+
+    def place(self, code: str | None) -> str:
+        return self.places.get(code or "", code or "—")
+
+
 def solve(
     ctx: typer.Context,
     node: Annotated[str, typer.Option("--node", help="中断的节点 id")],
@@ -81,7 +107,12 @@ def solve(
         return
     print_table(
         f"节点 {node} 中断",
-        [("node", "节点"), ("ttr", "恢复时间（天）"), ("loss", "TTR 损失"), ("tts", "生存时间 TTS（天）")],
+        [
+            ("node", "节点"),
+            ("ttr", "恢复时间（天）"),
+            ("loss", "TTR 损失（元）"),
+            ("tts", "生存时间 TTS（天）"),
+        ],
         [{**asdict(out), "tts": _num(out.tts)}],
         fmt={"loss": _num, "ttr": _num},
     )
@@ -133,6 +164,7 @@ def sweep_cmd(
         chainbrain resilience sweep --network net.json --ray-address 127.0.0.1:6379
     """
     net = _network(ctx, network, from_db)
+    names = _Names(ctx, net, from_db)
     rows = _run_sweep(net, ttr, workers, ray, groups)
     if as_json:
         print_data(ranking.sweep_rows(rows))
@@ -140,7 +172,7 @@ def sweep_cmd(
     shown = [
         {
             **asdict(r),
-            "name": net.node(r.node).meta.get("name", "") if r.node in net.index else "",
+            "node": names.node(r.node),
             "risk": "是" if r.at_risk else "",
             "tts": _num(r.tts),
         }
@@ -152,7 +184,7 @@ def sweep_cmd(
             ("node", "节点/节点集"),
             ("ttr", "TTR（天）"),
             ("tts", "TTS（天）"),
-            ("loss", "损失"),
+            ("loss", "损失（元）"),
             ("rei", "REI"),
             ("risk", "TTS<TTR"),
         ],
@@ -197,7 +229,7 @@ def backups_cmd(
             ("name", "名称"),
             ("ttr", "TTR（天）"),
             ("tts", "TTS（天）"),
-            ("loss", "损失"),
+            ("loss", "损失（元）"),
             ("extra_stock", "最少追加库存"),
         ],
         [
@@ -235,6 +267,7 @@ def choke_cmd(
         chainbrain --db cq.duckdb resilience choke --from-db --json
     """
     net = _network(ctx, network, from_db)
+    names = _Names(ctx, net, from_db)
     with _errors():
         rows = actions.find_choke_points(net)
     if as_json:
@@ -247,9 +280,17 @@ def choke_cmd(
             ("supplier_name", "唯一供应商"),
             ("district", "区县"),
             ("oems", "依赖的整车厂"),
-            ("loss", "中断损失"),
+            ("loss", "中断损失（元）"),
         ],
-        [{**asdict(r), "oems": "、".join(r.oems)} for r in rows],
+        [
+            {
+                **asdict(r),
+                "segment": names.segment(r.segment),
+                "district": names.place(r.district),
+                "oems": "、".join(names.node(o) for o in r.oems),
+            }
+            for r in rows
+        ],  # fmt: skip
         fmt={"loss": _num},
     )
 
@@ -268,22 +309,26 @@ def district_cmd(
         chainbrain --db cq.duckdb resilience district --from-db --district 500112 --ttr 14
     """
     net = _network(ctx, network, from_db)
+    names = _Names(ctx, net, from_db)
     with _errors():
         out = actions.district_outage(net, district, ttr=ttr)
     if as_json:
         print_json(out)
         return
     print_table(
-        f"区县 {district} 停产 {out.ttr:g} 天（{len(out.nodes)} 个场所）",
-        [("loss", "TTR 损失"), ("tts", "TTS（天）")],
+        f"{names.places.get(district) or '区县 ' + district} 停产 {out.ttr:g} 天（{len(out.nodes)} 个场所）",
+        [("loss", "TTR 损失（元）"), ("tts", "TTS（天）")],
         [{**asdict(out), "tts": _num(out.tts)}],
         fmt={"loss": _num},
     )
     print_table(
         "各成品的需求缺口",
-        [("node", "成品节点"), ("units", "缺口（单位）")],
-        [{"node": k, "units": v} for k, v in sorted(out.lost_units.items(), key=lambda kv: -kv[1])],
-        fmt={"units": _num},
+        [("node", "成品节点"), ("units", "缺口（件/辆）")],
+        [
+            {"node": names.node(k), "units": v}
+            for k, v in sorted(out.lost_units.items(), key=lambda kv: -kv[1])
+        ],
+        fmt={"units": count},
     )
 
 

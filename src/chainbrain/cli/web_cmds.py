@@ -79,7 +79,7 @@ def serve(
     state: State = ctx.obj if isinstance(ctx.obj, State) else State()
     if not state.db_path.exists():
         fail(f"数据库文件不存在：{state.db_path}。请先运行 chainbrain --db {state.db_path} init --demo")
-    settings = ApiSettings(db=state.db_path, allow_anonymous=allow_anonymous)
+    settings = ApiSettings(db=state.db_path, allow_anonymous=allow_anonymous, warm_caches=True)
     if trusted_proxy:
         settings.trusted_proxies = list(trusted_proxy)
     console.print(f"chainbrain 网页端：http://{host}:{port}/  （API 文档 http://{host}:{port}/docs）")

@@ -74,16 +74,27 @@ def counting_stations(
     )
 
 
+def _unit(lonlat: np.ndarray) -> np.ndarray:
+    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
+    return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+
+
 def nearest(
     points: np.ndarray, sites: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:  # (index of nearest site, km) per point
-    """Nearest site of each point by great-circle distance; arrays of (lon, lat) degrees, sites non-empty."""
-    lon1, lat1 = np.radians(points[:, 0])[:, None], np.radians(points[:, 1])[:, None]
-    lon2, lat2 = np.radians(sites[:, 0])[None, :], np.radians(sites[:, 1])[None, :]
+    """Nearest site of each point by great-circle distance; arrays of (lon, lat) degrees, sites non-empty.
+
+    The dot product of two unit vectors is the cosine of the central angle between them, which falls as
+    the great-circle distance grows, so the nearest site is the one with the largest dot product: one
+    matrix product (BLAS) instead of a haversine per pair. The km are then the haversine distance of each
+    point to that site. (The per-pair haversine matrix took a second for the demo's 1,031 townships × 5,340
+    stations; the product takes milliseconds.)
+    """
+    idx = np.asarray((_unit(points) @ _unit(sites).T).argmax(axis=1), dtype=np.intp)
+    lon1, lat1 = np.radians(points[:, 0]), np.radians(points[:, 1])
+    lon2, lat2 = np.radians(sites[idx, 0]), np.radians(sites[idx, 1])
     h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-    idx = km.argmin(axis=1)
-    return idx, km[np.arange(len(points)), idx]
+    return idx, 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
 
 
 def township_coverage(

@@ -22,6 +22,9 @@ The score is Σ weight × part, each part 0–1 (:data:`WEIGHTS`, total 0–1, s
 ``strength`` (0.15)
     0.5 × size + 0.5 × labels; size = min(1, revenue / 100亿元) (employees / 10,000 when revenue is
     unknown); labels = min(1, Σ points: 上市 0.4, 链主 0.4, 单项冠军 0.3, 小巨人 0.3, 专精特新 0.2, 高新技术 0.1).
+    With neither revenue nor head count the size is unknown, so the part is missing (缺数据, ``missing`` set,
+    value and points None), not 0: the total is then the sum of the other parts and ``score_note`` says so
+    (the total is marked, not rescaled, so a firm is never ranked up for what is not known of it).
 ``district_fit`` (0.15)
     :func:`chainbrain.invest.fit.district_fits` of the best district (or of the district asked for).
 """
@@ -36,9 +39,10 @@ import duckdb
 from chainbrain.chain.boundary import parse_boundary
 from chainbrain.chain.gaps import gaps
 from chainbrain.chain.local_rate import links_sql
-from chainbrain.chain.whatif import WhatIfError, WhatIfResult, whatif
+from chainbrain.chain.whatif import Baseline, WhatIfError, WhatIfResult, baseline, whatif
 from chainbrain.invest.fit import DistrictFit, InvestError, district_fits, segment_parents, segment_root
 from chainbrain.store.records import fetch_dicts
+from chainbrain.units import qty
 
 WEIGHTS = {
     "outside_value": 0.25,
@@ -57,6 +61,7 @@ PART_ZH = {
 LABEL_POINTS = {"上市": 0.4, "链主": 0.4, "单项冠军": 0.3, "小巨人": 0.3, "专精特新": 0.2, "高新技术": 0.1}
 SIZE_REVENUE = 1_000_000.0  # 万元 = 100亿元
 SIZE_EMPLOYEES = 10_000.0
+MISSING_ZH = "缺数据"
 
 
 @dataclass
@@ -77,6 +82,8 @@ class Part:
     explain: str
     evidence: dict[str, list[str]] = field(default_factory=dict)
     withheld: str | None = None
+    #: why the part could not be computed (缺数据: the firm's figures it needs are unknown); value None
+    missing: str | None = None
     #: the sub-scores a part is made of (strength: size, labels; district_fit: policy, proximity, park)
     detail: dict[str, int | float] = field(default_factory=dict)
 
@@ -99,6 +106,9 @@ class Candidate:
     gain: float | None = None
     #: set in a role's view whose score leaves withheld parts out (see :mod:`chainbrain.invest.visibility`)
     score_note: str | None = None
+    #: the segment's Chinese name and the unit of ``capacity`` (the segment's unit)
+    segment_name: str = ""
+    capacity_unit: str | None = None
 
 
 @dataclass
@@ -117,17 +127,27 @@ class SegmentTargets:
 
 
 FLAG_ZH = {"missing": "缺失", "short": "产能不足", "single_sourced": "单一来源", "concentrated": "高度集中"}
+#: what the keys of :attr:`Part.evidence` hold, in Chinese
+EVIDENCE_ZH = {
+    "links": "供应关系",
+    "sites": "场所",
+    "enterprises": "企业",
+    "labels": "标签",
+    "districts": "区县",
+}
 
 
-def strength(revenue: float | None, employees: int | None, labels: list[str]) -> tuple[float, float, float]:
-    """(strength, size, labels) per the module docstring."""
+def strength(
+    revenue: float | None, employees: int | None, labels: list[str]
+) -> tuple[float | None, float | None, float]:
+    """(strength, size, labels) per the module docstring; strength and size are None when the size is unknown."""
+    lab = min(1.0, sum(LABEL_POINTS.get(x, 0.0) for x in labels))
     if revenue is not None:
         size = min(1.0, revenue / SIZE_REVENUE)
     elif employees is not None:
         size = min(1.0, employees / SIZE_EMPLOYEES)
     else:
-        size = 0.0
-    lab = min(1.0, sum(LABEL_POINTS.get(x, 0.0) for x in labels))
+        return None, None, lab
     return 0.5 * size + 0.5 * lab, size, lab
 
 
@@ -215,6 +235,7 @@ def recommend(
     v_max = max((v for _, v in flagged), default=0.0)
     g_max = v_max / total if total else 0.0
     ents = {r["id"]: r for r in fetch_dicts(conn, "SELECT * FROM enterprise")}
+    base = baseline(conn, b)  # the rates before: one read for every candidate's what-if
     out = []
     for g, v in flagged:
         if segment is not None and g.segment_id != segment:
@@ -232,7 +253,7 @@ def recommend(
             e = ents.get(f["id"])
             if e is None:
                 continue
-            cands.append(_score(conn, b, g, v, v_max, g_max, f, e, best, seg_links))
+            cands.append(_score(conn, b, g, v, v_max, g_max, f, e, best, seg_links, base))
         cands.sort(key=lambda c: (-c.score, c.enterprise_id))
         out.append(
             SegmentTargets(
@@ -267,6 +288,7 @@ def _score(
     e: dict,
     best: DistrictFit | None,
     seg_links: list[dict],
+    base: Baseline,
 ) -> Candidate:
     parts: list[Part] = []
 
@@ -292,7 +314,7 @@ def _score(
     why_not = "产能未知，无法测算本地配套率提升"
     if capacity is not None and capacity > 0:
         try:
-            wi = whatif(conn, g.segment_id, capacity, best.district if best else None, b)
+            wi = whatif(conn, g.segment_id, capacity, best.district if best else None, b, base)
         except WhatIfError as err:  # e.g. a radius boundary and a district without a point
             why_not = f"无法测算本地配套率提升：{err}"
     if wi is not None and wi.city_before.rate_value is not None and wi.city_after.rate_value is not None:
@@ -302,7 +324,7 @@ def _score(
             gain,
             "比例",
             min(1.0, gain / g_max) if g_max else 0.0,
-            f"按产能 {capacity:,.0f}{g.unit or ''} 在本地设厂，全市本地配套率 {wi.city_before.rate_value:.2%} → "
+            f"按产能 {qty(capacity, g.unit)} 在本地设厂，全市本地配套率 {wi.city_before.rate_value:.2%} → "
             f"{wi.city_after.rate_value:.2%}（+{gain * 100:.2f} 个百分点）",
             {"links": [d.link_id for d in wi.displaced_links], "sites": f["sites"]},
         )
@@ -324,17 +346,25 @@ def _score(
     )
     labels = list(e["labels"] or [])
     st, size, lab = strength(e["revenue"], e["employees"], labels)
-    rev = f"营收 {e['revenue'] / 1e4:,.0f} 亿元" if e["revenue"] is not None else "营收未知"
-    add(
-        "strength",
-        st,
-        "",
-        st,
-        f"{rev}；标签：{'、'.join(labels) or '无'}（规模 {size:.2f}，标签 {lab:.2f}）",
-        {"enterprises": [e["id"]], "labels": labels},
-        size=size,
-        labels=lab,
-    )
+    tags = f"标签：{'、'.join(labels) or '无'}"
+    if st is None or size is None:
+        parts.append(
+            Part("strength", PART_ZH["strength"], None, "", None, WEIGHTS["strength"], None,
+                 f"缺数据：营收和从业人数均未知，无法评价企业规模，本项不计入得分；{tags}（标签分 {lab:.2f}）",
+                 {"enterprises": [e["id"]], "labels": labels}, missing=MISSING_ZH, detail={"labels": lab})
+        )  # fmt: skip
+    else:
+        rev = f"营收 {e['revenue'] / 1e4:,.0f} 亿元" if e["revenue"] is not None else "营收未知"
+        add(
+            "strength",
+            st,
+            "",
+            st,
+            f"{rev}；{tags}（规模 {size:.2f}，标签 {lab:.2f}）",
+            {"enterprises": [e["id"]], "labels": labels},
+            size=size,
+            labels=lab,
+        )
     if best is not None:
         add(
             "district_fit",
@@ -363,10 +393,25 @@ def _score(
         park=best.park_name if best else None,
         score=sum(p.points or 0.0 for p in parts),
         parts=parts,
+        score_note=missing_note(parts),
         rate_before=wi.city_before.rate_value if wi else None,
         rate_after=wi.city_after.rate_value if wi else None,
         gain=gain,
+        segment_name=g.name,
+        capacity_unit=g.unit,
     )  # fmt: skip
+
+
+def missing_note(parts: list[Part]) -> str | None:
+    """What a total leaves out for lack of data (缺数据), or None when every part could be computed."""
+    gone = [p for p in parts if p.missing]
+    if not gone:
+        return None
+    share = sum(p.weight for p in gone)
+    return (
+        f"得分不含{'、'.join(p.name_zh for p in gone)}（{MISSING_ZH}，共占权重 {share:.0%}）："
+        f"得分为其余各项之和，满分 {100 * (1 - share):.0f}"
+    )
 
 
 def flat(targets: list[SegmentTargets]) -> list[Candidate]:
@@ -377,7 +422,8 @@ def flat(targets: list[SegmentTargets]) -> list[Candidate]:
 
 
 def by_district(targets: list[SegmentTargets]) -> list[dict[str, Any]]:
-    """The 招商地图: per suggested district, its candidates (best first) and the segments they would fill.
+    """The 招商地图: per suggested district, its candidates (best first) and the segments they would fill
+    (``segments`` their ids, ``segment_names`` their names in the same order).
 
     Each candidate sits in the district that fits its segment best (see :mod:`chainbrain.invest.fit`), so a
     district's list is the firms chainbrain would steer there. Districts with most candidate points first.
@@ -393,12 +439,14 @@ def by_district(targets: list[SegmentTargets]) -> list[dict[str, Any]]:
                 "name": c.district_name,
                 "parks": set(),
                 "segments": [],
+                "segment_names": [],
                 "candidates": [],
             },
         )
         g["candidates"].append(c)
         if c.segment_id not in g["segments"]:
             g["segments"].append(c.segment_id)
+            g["segment_names"].append(c.segment_name or c.segment_id)
         if c.park:
             g["parks"].add(c.park)
     out = []

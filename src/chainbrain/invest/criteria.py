@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chainbrain.units import qty
+
 MEASURES = "工信部《优质中小企业梯度培育管理暂行办法》(工信部企业〔2022〕63号)"
 SME_RULE = "《中小企业划型标准规定》(工信部联企业〔2011〕300号)"
 
@@ -110,6 +112,53 @@ CRITERIA: tuple[Criterion, ...] = (
 
 TIER_ZH = {"zjtx": "专精特新中小企业", "xjr": '专精特新"小巨人"企业'}
 
+#: the fields the atoms read, as a reader knows them: field → (中文名, unit as chainbrain.units.qty takes it;
+#: 比例 = a fraction shown as per cent, 是否 = yes/no)
+FIELD_ZH: dict[str, tuple[str, str]] = {
+    "employees": ("从业人员", "人"),
+    "revenue": ("营业收入", "万元"),
+    "years_in_field": ("从事细分市场年限", "年"),
+    "firm_age": ("企业成立年限", "年"),
+    "rd_expense": ("研发费用", "万元"),
+    "rd_share": ("研发投入占比", "比例"),
+    "rd_share_prev": ("上一年研发投入占比", "比例"),
+    "equity_financing": ("近2年新增股权融资", "万元"),
+    "main_business_share": ("主营业务收入占比", "比例"),
+    "revenue_growth": ("主营业务收入增长率", "比例"),
+    "debt_ratio": ("资产负债率", "比例"),
+    "market_share": ("全国细分市场占有率", "比例"),
+    "rd_staff_share": ("研发人员占比", "比例"),
+    "rd_institution": ("研发机构", "是否"),
+    "patents_class1": ("Ⅰ类知识产权", "项"),
+    "is_zjtx": ("已认定专精特新", "是否"),
+}
+OP_ZH = {">=": "≥", "<=": "≤", "<": "<", "==": "="}
+
+
+def field_zh(name: str) -> str:
+    """A field's Chinese name (the field itself when it has none)."""
+    return FIELD_ZH.get(name, (name, ""))[0]
+
+
+def _shown(name: str, v: object) -> str:
+    unit = FIELD_ZH.get(name, (name, ""))[1]
+    if isinstance(v, bool) or unit == "是否":
+        return "是" if v else "否"
+    if isinstance(v, int | float):
+        return qty(float(v), unit)
+    return str(v)
+
+
+def fact_zh(name: str, v: object) -> str:
+    """One figure of a firm as a reader reads it: ``从业人员 88 人``, ``研发投入占比 3.2%``; 缺数据 when None."""
+    return f"{field_zh(name)} {'缺数据' if v is None else _shown(name, v)}"
+
+
+def atom_zh(a: Atom) -> str:
+    """One threshold in words: ``研发投入占比 ≥ 3%``, ``营业收入 < 40,000 万元``."""
+    return f"{field_zh(a.field)} {OP_ZH.get(a.op, a.op)} {_shown(a.field, a.threshold)}"
+
+
 #: the plan's cultivation goals to 2027 (渝链智擎 行动计划 二(四))
 TIER_TARGET = {"zjtx": 400, "xjr": 80}
 TARGET_CLAUSE = "渝链智擎 行动计划(2025—2027) 二(四)"
@@ -134,6 +183,7 @@ def criteria_table() -> list[dict]:
                 "name_zh": c.name_zh,
                 "band_zh": c.band_zh,
                 "tests": [f"{a.field} {a.op} {a.threshold}{a.unit}" for a in c.atoms],
+                "tests_zh": [atom_zh(a) for a in c.atoms],
                 "combine": c.combine,
                 "clause": c.cited_clause if c.clause == SME_RULE else f"{MEASURES} {c.cited_clause}",
                 "verified_here": c.verified_here,

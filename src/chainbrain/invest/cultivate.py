@@ -7,8 +7,18 @@ cannot meet it (the niche cannot be older than the firm), so it misses; an older
 unknown.
 
 Candidates are firms inside the boundary that are not OEMs, do not already hold the tier's label, and are not
-known to be too large for an SME. They rank by criteria met (most first), then missed (fewest), then unknown
-(fewest), then id.
+known to be too large for an SME. They rank (:func:`rank_key`) by
+
+1. criteria met (most first), then missed (fewest), then unknown (fewest);
+2. the margin to the thresholds (largest first): per numeric atom with a known figure the relative headroom
+   h = (value − threshold) / |threshold| for ``>=`` and (threshold − value) / |threshold| for ``<=`` / ``<``,
+   squashed to h / (1 + |h|) in (−1, 1) (monotone, so twice the threshold (h = 1 → 0.5) still ranks below
+   eight times it (h = 7 → 0.875), and no single huge figure outweighs the rest); a criterion's margin is the least h of its atoms when all must hold, the largest when
+   any may; the firm's margin is the mean over its met and missed criteria that have one. The SME line is left
+   out (being far below it is no merit) and so are yes/no tests. A firm well clear of every line ranks above
+   one that scrapes through; among firms that miss a test, the one nearest to passing it comes first;
+3. the R&D share of revenue (``rd_share``, largest first; unknown last);
+4. the name, then the id (code-point order, so the list never falls back to district codes).
 """
 
 from __future__ import annotations
@@ -21,7 +31,16 @@ import duckdb
 from typing_extensions import TypedDict
 
 from chainbrain.chain.boundary import parse_boundary
-from chainbrain.invest.criteria import TIER_TARGET, TIER_ZH, Atom, Criterion, criteria
+from chainbrain.invest.criteria import (
+    TIER_TARGET,
+    TIER_ZH,
+    Atom,
+    Criterion,
+    atom_zh,
+    criteria,
+    fact_zh,
+    field_zh,
+)
 from chainbrain.store.records import fetch_dicts
 
 STATUS_ZH = {"met": "满足", "missed": "不满足", "unknown": "缺数据"}
@@ -55,6 +74,15 @@ class Check:
     clause: str
     reason: str = ""
     band_zh: str = ""  # the revenue band of a tiered test, also in ``name_zh``
+    #: headroom to the thresholds (see the module docstring), None without a numeric figure or for the SME line
+    margin: float | None = None
+    #: ``values`` and ``tests`` as a reader reads them: 从业人员 88 人；研发投入占比 ≥ 3%
+    values_zh: list[str] = field(default_factory=list)
+    tests_zh: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.values_zh:
+            self.values_zh = [fact_zh(k, v) for k, v in self.values.items()]
 
 
 @dataclass
@@ -71,8 +99,13 @@ class TierAssessment:
     unknown: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # only in a role's view, see :mod:`.visibility`
     score: float = 0.0  # met / number of criteria
+    #: mean headroom of the met and missed criteria (module docstring, rank 2); None when none has one
+    margin: float | None = None
+    #: R&D expense / revenue of the latest year (rank 3); None when unknown or withheld from the reader
+    rd_share: float | None = None
     attr_source: str | None = None
     attr_status: str | None = None
+    district_name: str | None = None
 
 
 def firm_facts(conn: duckdb.DuckDBPyConnection, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
@@ -83,8 +116,9 @@ def firm_facts(conn: duckdb.DuckDBPyConnection, ids: list[str] | None = None) ->
         " e.founded, e.main_segment_id, a.year, a.years_in_field, a.main_business_share, a.rd_expense,"
         " a.rd_staff_share, a.rd_share, a.rd_share_prev, a.revenue_growth, a.equity_financing,"
         " a.patents_class1, a.debt_ratio, a.market_share, a.rd_institution, a.capabilities,"
-        " a.source AS attr_source, a.status AS attr_status"
-        " FROM enterprise e LEFT JOIN firm_attr a ON a.enterprise_id = e.id ORDER BY e.id",
+        " a.source AS attr_source, a.status AS attr_status, d.name AS district_name"
+        " FROM enterprise e LEFT JOIN firm_attr a ON a.enterprise_id = e.id"
+        " LEFT JOIN district d ON d.id = e.district_code ORDER BY e.id",
     )
     out = {}
     for r in rows:
@@ -115,6 +149,48 @@ def _atom(a: Atom, facts: dict[str, Any]) -> str:
     return "met" if ok else "missed"
 
 
+def _headroom(a: Atom, v: Any) -> float | None:
+    """How far ``v`` is past (positive) or short of (negative) the atom's threshold, relative, in (-1, 1)."""
+    if isinstance(v, bool) or isinstance(a.threshold, bool) or not isinstance(v, int | float):
+        return None
+    t = float(a.threshold)
+    if a.op == ">=":
+        h = (v - t) / abs(t) if t else None
+    elif a.op in ("<=", "<"):
+        h = (t - v) / abs(t) if t else None
+    else:
+        return None
+    return None if h is None else h / (1.0 + abs(h))
+
+
+def _margin(c: Criterion, facts: dict[str, Any], status: str) -> float | None:
+    if status not in ("met", "missed") or c.key.endswith(".sme"):
+        return None
+    hs = [h for a in c.atoms if (h := _headroom(a, facts.get(a.field))) is not None]
+    if not hs:
+        return None
+    return min(hs) if c.combine == "all" else max(hs)
+
+
+def firm_margin(checks: list[Check]) -> float | None:
+    """The mean margin of the checks that have one (see the module docstring), or None."""
+    ms = [ch.margin for ch in checks if ch.margin is not None and ch.status in ("met", "missed")]
+    return sum(ms) / len(ms) if ms else None
+
+
+def rank_key(a: TierAssessment) -> tuple[Any, ...]:
+    """The sort key of a candidate list (module docstring): best first."""
+    return (
+        -len(a.met),
+        len(a.missed),
+        len(a.unknown),
+        -(a.margin if a.margin is not None else -2.0),  # margins lie in (-1, 1); unknown after them
+        -(a.rd_share if a.rd_share is not None else -1.0),
+        a.name,
+        a.enterprise_id,
+    )
+
+
 def _combine(statuses: list[str], how: str) -> str:
     if how == "all":
         if "missed" in statuses:
@@ -138,7 +214,8 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
     tests = [f"{a.field} {a.op} {a.threshold}{a.unit}" for a in c.atoms]
     values = {a.field: facts.get(a.field) for a in c.atoms}
     if not c.assessed:
-        return Check(c.key, c.name_zh, "unknown", values, tests, c.cited_clause, c.note)
+        return Check(c.key, c.name_zh, "unknown", values, tests, c.cited_clause, c.note,
+                     tests_zh=[atom_zh(a) for a in c.atoms])  # fmt: skip
     statuses = [_atom(a, facts) for a in c.atoms]
     reason = ""
     for i, a in enumerate(c.atoms):
@@ -152,10 +229,13 @@ def _check(c: Criterion, facts: dict[str, Any], year: int) -> Check:
     status = _combine(statuses, c.combine)
     if status == "unknown" and not reason:
         reason = "缺少：" + "、".join(
-            a.field for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
+            field_zh(a.field) for a, s in zip(c.atoms, statuses, strict=True) if s == "unknown"
         )
     name = f"{c.name_zh}（{c.band_zh}）" if c.band_zh else c.name_zh
-    return Check(c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh)
+    return Check(
+        c.key, name, status, values, tests, c.cited_clause, reason, c.band_zh, _margin(c, facts, status),
+        tests_zh=[atom_zh(a) for a in c.atoms],
+    )
 
 
 def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> TierAssessment:
@@ -176,8 +256,12 @@ def assess(facts: dict[str, Any], tier: str, *, year: int | None = None) -> Tier
     for ch in checks:
         getattr(out, ch.status).append(ch.key)
     out.score = len(out.met) / len(checks) if checks else 0.0
+    out.margin = firm_margin(checks)
+    rd = facts.get("rd_share")
+    out.rd_share = float(rd) if isinstance(rd, int | float) and not isinstance(rd, bool) else None
     out.attr_source = facts.get("attr_source")
     out.attr_status = facts.get("attr_status")
+    out.district_name = facts.get("district_name")
     return out
 
 
@@ -206,7 +290,7 @@ def candidates(
         if f"{tier}.sme" in a.missed:
             continue
         found.append(a)
-    found.sort(key=lambda a: (-len(a.met), len(a.missed), len(a.unknown), a.enterprise_id))
+    found.sort(key=rank_key)
     return found[:top] if top else found
 
 

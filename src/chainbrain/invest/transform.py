@@ -80,6 +80,9 @@ class TransformCandidate:
     capabilities: list[str]
     score: float
     targets: list[Target]
+    #: names of ``segments`` (same order) and of the district
+    segment_names: list[str] = field(default_factory=list)
+    district_name: str | None = None
 
 
 def _under(parents: dict[str, str | None], seg: str, ancestor: str) -> bool:
@@ -151,6 +154,8 @@ def candidates(
                 capabilities=f["capabilities"],
                 score=targets[0].score if targets else 0.0,
                 targets=targets,
+                segment_names=[names.get(x, x) for x in f["_segs"]],
+                district_name=f.get("district_name"),
             )
         )
     out.sort(key=lambda c: (-c.score, c.enterprise_id))

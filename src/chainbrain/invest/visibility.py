@@ -48,8 +48,9 @@ import copy
 import re
 from collections.abc import Callable
 
-from chainbrain.invest.attract import LABEL_POINTS, WEIGHTS, Candidate, Part, SegmentTargets
-from chainbrain.invest.cultivate import Check, TierAssessment
+from chainbrain.invest.attract import LABEL_POINTS, WEIGHTS, Candidate, Part, SegmentTargets, missing_note
+from chainbrain.invest.criteria import fact_zh
+from chainbrain.invest.cultivate import Check, TierAssessment, firm_margin, rank_key
 from chainbrain.invest.fit import FIT_WEIGHTS
 from chainbrain.invest.transform import TransformCandidate
 
@@ -68,6 +69,7 @@ def _withhold(p: Part, explain: str) -> None:
     p.points = None
     p.explain = explain
     p.withheld = WITHHELD_ZH
+    p.missing = None  # whether the figures are known is itself the firm's to tell
     p.detail = {}
 
 
@@ -157,6 +159,8 @@ def public_targets(
                 f"得分不含{'、'.join(left_out)}：这些数据{WITHHELD_ZH}（共占权重 {share:.0%}），"
                 "区县匹配只计政策与园区，得分为其余各项之和"
             )
+            if gone := missing_note(c.parts):
+                c.score_note += "；" + gone
         if hidden:
             t.outside_value = None
         t.candidates.sort(key=lambda c: (-c.score, c.enterprise_id))
@@ -187,16 +191,21 @@ def public_assessment(a: TierAssessment, firm_visible: bool) -> TierAssessment:
             continue
         ch.status = "withheld"
         ch.values = {k: (WITHHELD_ZH if k in CONFIDENTIAL_FIELDS else v) for k, v in ch.values.items()}
+        ch.values_zh = [fact_zh(k, v) for k, v in ch.values.items()]
         if ch.band_zh:  # the band (营业收入1亿元以上 …) and its thresholds follow from revenue
             ch.name_zh = ch.name_zh.removesuffix(f"（{ch.band_zh}）")
             ch.band_zh = ""
             ch.tests = []
+            ch.tests_zh = []
         ch.reason = f"依据营业收入、从业人数或研发投入（{WITHHELD_ZH}），结果{WITHHELD_ZH}"
+        ch.margin = None
     a.met = [c.key for c in a.checks if c.status == "met"]
     a.missed = [c.key for c in a.checks if c.status == "missed"]
     a.unknown = [c.key for c in a.checks if c.status == "unknown"]
     a.withheld = [c.key for c in a.checks if c.status == "withheld"]
     a.score = len(a.met) / len(a.checks) if a.checks else 0.0
+    a.margin = firm_margin(a.checks)
+    a.rd_share = None  # R&D intensity gives revenue from R&D spend: CONFIDENTIAL_FIELDS
     return a
 
 
@@ -205,7 +214,7 @@ def public_assessments(
 ) -> list[TierAssessment]:
     """A 培育 list as a reader sees it; ``items`` should be the whole list, ranked and cut here."""
     out = [public_assessment(a, visible(a.enterprise_id)) for a in items]
-    out.sort(key=lambda a: (-len(a.met), len(a.missed), len(a.unknown), a.enterprise_id))
+    out.sort(key=rank_key)
     return out[:top] if top else out
 
 

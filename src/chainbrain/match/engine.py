@@ -62,6 +62,8 @@ class Match:
     local: bool = False
     distance_km: float | None = None
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    #: the firm the answer is about: the supplier (for a need) or the need's buyer (for an offer)
+    enterprise_id: str = ""
 
 
 @dataclass
@@ -197,13 +199,23 @@ def _parts(
         "segment": (seg, seg_txt),
         "text": (text, f"文本相关度 {text:.2f}（相对本次最佳）"),
         "capacity": (cap, cap_txt),
-        "certs": (len(got) / len(req) if req else 1.0,
-                  ("无认证要求" if not req else f"具备 {'、'.join(got) or '无'}" + (f"；缺 {'、'.join(lack)}" if lack else ""))),
+        "certs": (len(got) / len(req) if req else 1.0, certs_text(got, lack)),
         "distance": ((max(0.0, 1 - km / DISTANCE_KM), f"最近厂区距交付地 {km:,.0f} 公里") if km is not None
                      else (0.0, "距离未知")),
         "local": (1.0 if local else 0.0, "本地企业（重庆）" if local else "市外企业"),
     }  # fmt: skip
     return [MatchPart(k, PART_ZH[k], v, WEIGHTS[k], WEIGHTS[k] * v, t) for k, (v, t) in vals.items()]
+
+
+def certs_text(got: list[str], lack: list[str]) -> str:
+    """The certificates part in plain Chinese: what the supplier holds of those required, and what it lacks."""
+    if not got and not lack:
+        return "需求未要求认证"
+    if not lack:
+        return f"已具备所需认证 {'、'.join(got)}"
+    if not got:
+        return f"尚无所需认证 {'、'.join(lack)}"
+    return f"已具备 {'、'.join(got)}，尚缺 {'、'.join(lack)}"
 
 
 def _seg_txt(w: _World, fit: float, need_seg: str) -> str:
@@ -252,7 +264,8 @@ def rank_suppliers(
             p.points = p.weight * p.value
         score = sum(p.points for p in parts)
         m = Match(c.ent, c.name, score, parts, offer_id=c.offer_id, local=local, distance_km=km,
-                  evidence={"sites": [s["id"] for s in sites], "offers": [c.offer_id] if c.offer_id else []})  # fmt: skip
+                  evidence={"sites": [s["id"] for s in sites], "offers": [c.offer_id] if c.offer_id else []},
+                  enterprise_id=c.ent)  # fmt: skip
         if c.ent not in by_firm or score > by_firm[c.ent].score:
             by_firm[c.ent] = m
     out = sorted(by_firm.values(), key=lambda m: (-m.score, m.id))
@@ -283,6 +296,7 @@ def rank_needs(
                        n.certifications, offer.certifications, local, km)  # fmt: skip
         out.append(Match(n.id, f"{w.name(n.buyer_id)}：{n.title}", sum(p.points for p in parts), parts,
                          offer_id=offer.id, need_id=n.id, local=local, distance_km=km,
-                         evidence={"needs": [n.id], "sites": [s["id"] for s in cand.sites]}))  # fmt: skip
+                         evidence={"needs": [n.id], "sites": [s["id"] for s in cand.sites]},
+                         enterprise_id=n.buyer_id))  # fmt: skip
     out.sort(key=lambda m: (-m.score, m.id))
     return out[:top] if top else out

@@ -108,6 +108,20 @@ class Offer(_Base):
         return max(self.capacity - (self.committed or 0.0), 0.0)
 
 
+class ListedNeed(Need):
+    """A stored need with the names a reader needs beside its ids."""
+
+    buyer_name: str | None = None
+    segment_name: str | None = None
+
+
+class ListedOffer(Offer):
+    """A stored offer with the names a reader needs beside its ids (``segment_names`` as ``segment_ids``)."""
+
+    supplier_name: str | None = None
+    segment_names: list[str] = Field(default_factory=list)
+
+
 def _known(conn: duckdb.DuckDBPyConnection, table: str, ids: list[str], what: str) -> None:
     if not ids:
         return
@@ -229,15 +243,17 @@ def list_needs(
     buyer: str | None = None,
     segment: str | None = None,
     state: str | None = None,
-) -> list[Need]:
-    """Needs, newest first, filtered by buyer, segment and state."""
+) -> list[ListedNeed]:
+    """Needs, newest first, filtered by buyer, segment and state, with the buyer's and segment's names."""
     rows = fetch_dicts(
         conn,
-        "SELECT * FROM need WHERE (? IS NULL OR buyer_id = ?) AND (? IS NULL OR segment_id = ?)"
-        " AND (? IS NULL OR state = ?) ORDER BY posted_at DESC NULLS LAST, id",
+        "SELECT n.*, coalesce(e.short_name, e.name) AS buyer_name, g.name_zh AS segment_name FROM need n"
+        " LEFT JOIN enterprise e ON e.id = n.buyer_id LEFT JOIN segment g ON g.id = n.segment_id"
+        " WHERE (? IS NULL OR n.buyer_id = ?) AND (? IS NULL OR n.segment_id = ?)"
+        " AND (? IS NULL OR n.state = ?) ORDER BY n.posted_at DESC NULLS LAST, n.id",
         [buyer, buyer, segment, segment, state, state],
     )
-    return [Need.model_validate(r) for r in rows]
+    return [ListedNeed.model_validate(r) for r in rows]
 
 
 def list_offers(
@@ -246,15 +262,21 @@ def list_offers(
     supplier: str | None = None,
     segment: str | None = None,
     state: str | None = None,
-) -> list[Offer]:
-    """Offers, newest first, filtered by supplier, segment and state."""
+) -> list[ListedOffer]:
+    """Offers, newest first, filtered by supplier, segment and state, with the supplier's and segments' names."""
     rows = fetch_dicts(
         conn,
-        "SELECT * FROM offer WHERE (? IS NULL OR supplier_id = ?) AND (? IS NULL OR list_contains(segment_ids, ?))"
-        " AND (? IS NULL OR state = ?) ORDER BY posted_at DESC NULLS LAST, id",
+        "SELECT o.*, coalesce(e.short_name, e.name) AS supplier_name FROM offer o"
+        " LEFT JOIN enterprise e ON e.id = o.supplier_id"
+        " WHERE (? IS NULL OR o.supplier_id = ?) AND (? IS NULL OR list_contains(o.segment_ids, ?))"
+        " AND (? IS NULL OR o.state = ?) ORDER BY o.posted_at DESC NULLS LAST, o.id",
         [supplier, supplier, segment, segment, state, state],
     )
-    return [Offer.model_validate(r) for r in rows]
+    names = dict(conn.execute("SELECT id, name_zh FROM segment").fetchall()) if rows else {}
+    return [
+        ListedOffer.model_validate(r | {"segment_names": [names.get(x, x) for x in r["segment_ids"]]})
+        for r in rows
+    ]
 
 
 def set_state(conn: duckdb.DuckDBPyConnection, kind: str, record_id: str, state: str) -> None:

@@ -1,6 +1,7 @@
 """The ``observations`` table for ``chainbrain import|export|template``: Excel/CSV in, checked, appended.
 
-Columns (Chinese header as in the template, or the English key): 目标编号 target_id, 期间 period (``2025``,
+Columns (Chinese header as in the template, or the English key): 目标 target (the target's name as in the
+plan, as the template's drop-down lists it) or 目标编号 target_id, 期间 period (``2025``,
 ``2025Q3`` or ``2025-09``), 数值 value (in the target's unit), 单位 unit (optional; must be the target's),
 来源 source, 截至日期 as_of (YYYY-MM-DD), 数据状态 status (verified / illustrative / synthetic; default
 verified), 更正 correction (是/否), 备注 note.
@@ -28,7 +29,8 @@ from chainbrain.monitor.registry import KIND_ZH, bundled_targets
 
 _KEYS = {v: k for k, v in HEADERS_ZH.items()} | {k: k for k in HEADERS_ZH}
 _NOTES = {
-    "target_id": "目标编号，见“目标清单”工作表",
+    "target": "目标名称（从下拉列表选，见“目标清单”工作表）",
+    "target_id": "目标编号，可代替目标名称",
     "period": f"期间：{PERIOD_FORMATS_ZH}",
     "value": "数值，用目标的单位；累计目标填自计划起累计数，增量目标填相对基期的变化，年度流量填最近12个月",
     "unit": "可不填；填写时须与目标单位一致",
@@ -43,7 +45,7 @@ _NOTES = {
 #: the template's example row (on its 示例 sheet): a monthly figure for a target the demo data has no
 #: month of, marked as the illustrative value it is
 EXAMPLE: dict[str, Any] = {
-    "target_id": "eco25_nev_output",
+    "target": "智能新能源汽车产量达到100万辆以上",
     "period": "2025-06",
     "value": 102.0,
     "unit": "万辆",
@@ -84,7 +86,9 @@ def validate(
     header, body = _read(path)
     problems: list[Problem] = []
     keys = [_KEYS.get(h) for h in header]
-    for need in ("target_id", "period", "value", "source"):
+    if "target_id" not in keys and "target" not in keys:
+        problems.append(Problem(path.name, 1, HEADERS_ZH["target"], None, "缺少列“目标”（或“目标编号”）"))
+    for need in ("period", "value", "source"):
         if need not in keys:
             problems.append(Problem(path.name, 1, HEADERS_ZH[need], None, f"缺少列“{HEADERS_ZH[need]}”"))
     if problems:
@@ -118,7 +122,7 @@ def template(path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "观测数据"
-    keys = list(HEADERS_ZH)
+    keys = [k for k in HEADERS_ZH if k != "target_id"]  # the name is filled; the id is still accepted
     ws.append([HEADERS_ZH[k] for k in keys])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
@@ -127,22 +131,24 @@ def template(path: Path) -> None:
         ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = 16 if k != "source" else 36
     targets = bundled_targets()
     ref = wb.create_sheet("目标清单")
-    ref.append(["目标编号", "目标（计划原文）", "单位", "目标值", "上限", "目标年份", "类型", "出处", "条款"])
+    ref.append(["目标（计划原文）", "目标编号", "单位", "目标值", "上限", "目标年份", "类型", "出处", "条款"])
     for t in targets:
         ref.append(
-            [t.id, t.name, t.unit, t.value, t.max_value, t.year, KIND_ZH[t.kind], t.document, t.clause]
+            [t.name, t.id, t.unit, t.value, t.max_value, t.year, KIND_ZH[t.kind], t.document, t.clause]
         )
     for cell in ref[1]:
         cell.font, cell.fill = bold, fill
-    ref.column_dimensions["A"].width = 36
-    ref.column_dimensions["B"].width = 60
+    ref.column_dimensions["A"].width = 60
+    ref.column_dimensions["B"].width = 36
     n = len(targets) + 1
     dv_target = DataValidation(type="list", formula1=f"=目标清单!$A$2:$A${n}", allow_blank=False)
     dv_status = DataValidation(
         type="list", formula1=f'"{",".join(display_choices("status"))}"', allow_blank=True
     )
     dv_corr = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
-    for dv, letter in ((dv_target, "A"), (dv_status, "G"), (dv_corr, "H")):
+    letter_of = {k: ws.cell(row=1, column=i).column_letter for i, k in enumerate(keys, start=1)}
+    for dv, key in ((dv_target, "target"), (dv_status, "status"), (dv_corr, "correction")):
+        letter = letter_of[key]
         ws.add_data_validation(dv)
         dv.add(f"{letter}2:{letter}1000")
     example = wb.create_sheet("示例")
@@ -152,6 +158,7 @@ def template(path: Path) -> None:
     notes.append(["列", "填写说明"])
     for k in keys:
         notes.append([HEADERS_ZH[k], _NOTES[k]])
+    notes.append([HEADERS_ZH["target_id"], _NOTES["target_id"] + "（可加一列“目标编号”，见“目标清单”工作表）"])
     notes.append(["", "导入：chainbrain import observations 本文件.xlsx（任何一行有错则整批不写入）"])
     notes.column_dimensions["B"].width = 90
     wb.save(path)

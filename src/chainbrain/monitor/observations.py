@@ -23,15 +23,19 @@ import pyarrow as pa
 
 from chainbrain.io.problems import ImportRejected, Problem
 from chainbrain.monitor.periods import PeriodError, parse_period, period_t
+from chainbrain.io.fields import display_choices, vocab_lookup
 from chainbrain.monitor.registry import Target, list_targets
 from chainbrain.store.records import fetch_dicts, transaction
 
 STATUSES = ("verified", "illustrative", "synthetic")
+#: 已核实 / 示意 / 合成 (and the English keys) → the stored status
+_STATUS_FORMS = vocab_lookup("status")
 _TRUE = {"1", "true", "yes", "y", "是", "更正", "t"}
 _FALSE = {"", "0", "false", "no", "n", "否", "f", "none"}
 
 #: column key → header a person sees (used in problems)
 HEADERS_ZH = {
+    "target": "目标",
     "target_id": "目标编号",
     "period": "期间",
     "value": "数值",
@@ -126,6 +130,7 @@ def check_rows(
     """
     head = {**HEADERS_ZH, **(headers or {})}
     targets = {t.id: t for t in list_targets(conn)}
+    by_name = {t.name: t for t in targets.values()}
     stored = current_values(conn)
     today = today or dt.date.today()
     seen: dict[tuple[str, str], float] = {}
@@ -141,11 +146,18 @@ def check_rows(
             found.append(Problem(file, rownum, head.get(key, key), value, reason))
 
         tid = str(raw.get("target_id") or "").strip()
-        target = targets.get(tid)
-        if not tid:
-            bad("target_id", None, "缺少目标编号")
-        elif target is None:
+        tname = str(raw.get("target") or "").strip()
+        target = targets.get(tid) if tid else (by_name.get(tname) or targets.get(tname))  # a name, or an id
+        if target is not None:
+            tid = target.id
+        if not tid and not tname:
+            bad("target", None, "缺少目标：填目标名称（见“目标清单”工作表）或目标编号")
+        elif target is None and tid:
             bad("target_id", tid, "未知目标编号（用 chainbrain targets 查看全部目标编号）")
+        elif target is None:
+            near = [n for n in by_name if tname in n or n in tname][:3]
+            hint = f"；相近的目标：{'、'.join(near)}" if near else "；目标名称须与“目标清单”工作表中的一致"
+            bad("target", tname, f"未知目标{hint}")
         value: float | None = None
         try:
             if raw.get("value") is None or str(raw.get("value")).strip() == "":
@@ -170,8 +182,9 @@ def check_rows(
         if not source:
             bad("source", raw.get("source"), "缺少来源（文件、文件号或网址）")
         status = str(raw.get("status") or "verified").strip()
+        status = _STATUS_FORMS.get(status.lower(), status)
         if status not in STATUSES:
-            bad("status", status, f"数据状态应为 {' / '.join(STATUSES)}")
+            bad("status", status, f"数据状态应为 {' / '.join(display_choices('status'))}")
         try:
             correction = _flag(raw.get("correction"))
         except ValueError:
@@ -179,11 +192,11 @@ def check_rows(
             bad("correction", raw.get("correction"), "更正应填 是 或 否")
         if target is not None:
             if unit and unit != target.unit:
-                bad("unit", unit, f"单位不符：目标 {tid} 的单位是 {target.unit}")
+                bad("unit", unit, f"单位不符：目标“{target.name}”的单位是 {target.unit}")
             if period is not None:
                 lo, hi = earliest_year(target), target.year
                 if period.end.year < lo or period.end.year > hi:
-                    bad("period", period.text, f"期间超出范围：目标 {tid} 接受 {lo}—{hi} 年的观测")
+                    bad("period", period.text, f"期间超出范围：目标“{target.name}”接受 {lo}—{hi} 年的观测")
                 elif period.start > as_of:
                     bad("period", period.text, f"期间 {period.text} 晚于截至日期 {as_of.isoformat()}")
             if value is not None and target.kind == "share" and not 0 <= value <= 100:

@@ -170,3 +170,14 @@ def _profit(models: list[dict[str, Any]], margin: float) -> float:
         for m in priced
     )
     return value / total
+
+
+def stored_sweep(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The node sweep of the store's network, from the store when it holds one for the current version,
+    else computed and persisted (:mod:`chainbrain.store.sweeps`), so a server started later answers the
+    供应链韧性 page from the store. ``init --demo`` calls it once the demo is loaded."""
+    from chainbrain.resilience.sweep import sweep
+    from chainbrain.store import sweeps
+
+    net = network_from_store(conn)
+    return sweeps.cached_sweep(conn, lambda: sweep(net))

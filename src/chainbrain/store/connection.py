@@ -14,8 +14,12 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -36,18 +40,37 @@ class StoreLocked(StoreError):
 _LOCK_HELD = re.compile(r"Conflicting lock is held in .*?\(PID (\d+)\)")
 
 
-def _migrations() -> list[tuple[int, str, str]]:
-    """All bundled migrations as (version, name, sql), sorted by version."""
+def _migration_files() -> list[tuple[int, str, Traversable]]:
+    """All bundled migrations as (version, name, file), sorted by version; none of them read yet."""
     found = []
     for entry in resources.files("chainbrain.store.migrations").iterdir():
         m = _MIGRATION.match(entry.name)
         if m:
-            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
-    found.sort()
+            found.append((int(m.group(1)), m.group(2), entry))
+    found.sort(key=lambda f: f[0])
     versions = [v for v, _, _ in found]
     if len(set(versions)) != len(versions):
         raise StoreError(f"two migrations share a version number: {versions}")
     return found
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """All bundled migrations as (version, name, sql), sorted by version."""
+    return [(v, name, entry.read_text(encoding="utf-8")) for v, name, entry in _migration_files()]
+
+
+def up_to_date(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store has recorded exactly the bundled migrations — one query, no migration file read.
+
+    :func:`connect` skips :func:`migrate` when this holds; anything else (no ``schema_migrations`` table,
+    a migration missing, one this code does not know) goes through :func:`migrate`, which applies or refuses.
+    """
+    try:
+        # fetchall: a result not read to its end leaves the connection busy (DuckDB 2.0), e.g. for register()
+        rows = conn.execute("SELECT list(version ORDER BY version) FROM schema_migrations").fetchall()
+    except duckdb.CatalogException:
+        return False
+    return bool(rows) and rows[0][0] == [v for v, _, _ in _migration_files()]
 
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
@@ -107,7 +130,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise StoreError(f"cannot open the store {p}: {e}") from e
     except duckdb.Error as e:
         raise StoreError(f"cannot open the store {p}: {e}") from e
-    if not read_only:
+    if not read_only and not up_to_date(conn):
         migrate(conn)
     return conn
 

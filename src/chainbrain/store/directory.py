@@ -194,14 +194,15 @@ def vehicle_models(
 _LINK_SELECT = (
     "SELECT l.id, l.segment_id, g.name_zh AS segment_name,"
     " l.buyer_site_id, bs.enterprise_id AS buyer_id, be.name AS buyer_name, be.short_name AS buyer_short_name,"
-    " bs.district_code AS buyer_district_code,"
-    " l.supplier_site_id, ss.enterprise_id AS supplier_id, se.name AS supplier_name,"
+    " bs.district_code AS buyer_district_code, bs.name AS buyer_site_name, bd.name AS buyer_district_name,"
+    " l.supplier_site_id, ss.name AS supplier_site_name, ss.enterprise_id AS supplier_id, se.name AS supplier_name,"
     " se.short_name AS supplier_short_name, ss.district_code AS supplier_district_code,"
     f" sd.name AS supplier_district_name, {in_city_sql('ss.district_code')} AS supplier_in_city,"
     " l.annual_value, l.share, l.volume, l.since, l.evidence, l.confidence, l.source, l.as_of, l.status"
     " FROM supply_link l JOIN site bs ON bs.id = l.buyer_site_id JOIN enterprise be ON be.id = bs.enterprise_id"
     " JOIN site ss ON ss.id = l.supplier_site_id JOIN enterprise se ON se.id = ss.enterprise_id"
-    " LEFT JOIN district sd ON sd.id = ss.district_code LEFT JOIN segment g ON g.id = l.segment_id"
+    " LEFT JOIN district sd ON sd.id = ss.district_code LEFT JOIN district bd ON bd.id = bs.district_code"
+    " LEFT JOIN segment g ON g.id = l.segment_id"
 )
 
 
@@ -232,9 +233,13 @@ def supply_link(conn: duckdb.DuckDBPyConnection, link_id: str) -> dict[str, Any]
     return _one(conn, _LINK_SELECT + " WHERE l.id = ?", [link_id])
 
 
-def districts(conn: duckdb.DuckDBPyConnection, *, city_only: bool = True) -> list[dict[str, Any]]:
-    """Districts with the firms seated there, the sites there and their capacity count."""
+def districts(
+    conn: duckdb.DuckDBPyConnection, *, city_only: bool = True, codes: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Districts with the firms seated there, the sites there and their capacity count (``codes``: only those)."""
     where = f" WHERE {in_city_sql('d.id')}" if city_only else ""
+    if codes is not None:
+        where = (where + " AND" if where else " WHERE") + " d.id IN (SELECT unnest(?::VARCHAR[]))"
     return fetch_dicts(
         conn,
         "SELECT d.id, d.name, d.province, d.city, d.region, d.yuxi, d.lon, d.lat, d.source, d.as_of, d.status,"
@@ -244,7 +249,18 @@ def districts(conn: duckdb.DuckDBPyConnection, *, city_only: bool = True) -> lis
         " (SELECT coalesce(sum(m.annual_volume), 0) FROM vehicle_model m JOIN site t ON t.id = m.site_id"
         "  WHERE t.district_code = d.id AND m.powertrain IN ('BEV', 'EREV', 'PHEV', 'FCEV')) AS nev_volume"
         f" FROM district d{where} ORDER BY d.id",
+        [codes] if codes is not None else [],
     )
+
+
+def place_names(conn: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, str]:
+    """Code → name a reader knows (:func:`chainbrain.units.place_name`) for the codes in the division table."""
+    from chainbrain.units import place_name
+
+    rows = conn.execute(
+        "SELECT id, name, province, city FROM district WHERE id IN (SELECT unnest(?::VARCHAR[]))", [codes]
+    ).fetchall()
+    return {r[0]: place_name(r[0], r[1], r[2], r[3]) for r in rows}
 
 
 def district_name(conn: duckdb.DuckDBPyConnection, district_id: str) -> str | None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from chainbrain.errors import Conflict
+from chainbrain.store import keys
 from chainbrain.store.tables import SQL_TABLE
 
 if TYPE_CHECKING:
@@ -24,7 +25,11 @@ if TYPE_CHECKING:
 
 
 def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """Column names of a store table, in order (``table`` is the public or the SQL name)."""
+    """Column names of a store table, in order (``table`` is the public or the SQL name).
+
+    The store's own key columns (:data:`chainbrain.store.keys.KEY_COLUMNS`) are left out: records, exports
+    and imports never carry them.
+    """
     sql_name = SQL_TABLE.get(table, table)
     rows = conn.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
@@ -32,7 +37,8 @@ def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     ).fetchall()
     if not rows:
         raise KeyError(f"no table {table!r} in the store")
-    return [r[0] for r in rows]
+    hidden = keys.KEY_COLUMNS.get(sql_name, ())
+    return [r[0] for r in rows if r[0] not in hidden]
 
 
 def _arrow(conn: duckdb.DuckDBPyConnection, sql_name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
@@ -126,6 +132,8 @@ def insert_rows(
         batch = _arrow(conn, sql_name, rows)
         cols = ", ".join(c for c in batch.column_names if c in present)
         conn.execute(f"INSERT INTO {sql_name} ({cols}) SELECT {cols} FROM batch")
+    if sql_name in keys.KEY_COLUMNS:
+        keys.refresh(conn)  # the sites' integer keys, in the caller's transaction
     return len(rows)
 
 
@@ -210,14 +218,13 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def counts(conn: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> dict[str, int]:
-    """Row counts per public table name."""
+    """Row counts per public table name (one query for all of them)."""
     names = list(tables) if tables is not None else list(SQL_TABLE)
-    out = {}
-    for name in names:
-        sql_name = SQL_TABLE.get(name, name)
-        row = conn.execute(f"SELECT count(*) FROM {sql_name}").fetchone()
-        out[name] = int(row[0]) if row else 0
-    return out
+    if not names:
+        return {}
+    sql = ", ".join(f"(SELECT count(*) FROM {SQL_TABLE.get(name, name)})" for name in names)
+    (row,) = conn.execute(f"SELECT {sql}").fetchall()  # read to its end: the connection is free after
+    return {name: int(n) for name, n in zip(names, row, strict=True)}
 
 
 def fetch_dicts(
@@ -230,9 +237,10 @@ def fetch_dicts(
 
 
 def dump_table(conn: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
-    """Every row of a table, ordered by id."""
+    """Every row of a table (its :func:`table_columns`), ordered by id."""
     sql_name = SQL_TABLE.get(table, table)
-    return fetch_dicts(conn, f"SELECT * FROM {sql_name} ORDER BY id")
+    cols = ", ".join(f'"{c}"' for c in table_columns(conn, sql_name))
+    return fetch_dicts(conn, f"SELECT {cols} FROM {sql_name} ORDER BY id")
 
 
 def delete_all(conn: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:

@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from chainbrain.chain.boundary import CITY_PREFIX
 from chainbrain.errors import InvalidInput
+from chainbrain.store import keys
 from chainbrain.store.records import insert_rows, table_columns, transaction
 from chainbrain.synth.codes import credit_codes
 from chainbrain.synth.geo import PROVINCES, DistrictPool, district_pool
@@ -65,7 +66,8 @@ class _Writer:
     def __call__(self, table: str, data: dict[str, object], exprs: dict[str, str]) -> int:
         src = pa.table({k: v if isinstance(v, pa.Array) else pa.array(v) for k, v in data.items()})
         exprs = {**exprs, **self.prov}
-        cols = [c for c in table_columns(self.conn, table) if c in exprs]
+        # the store's key columns too, where the caller gives them (chainbrain.store.keys)
+        cols = [c for c in [*table_columns(self.conn, table), *keys.KEY_COLUMNS.get(table, ())] if c in exprs]
         self.conn.register("syn_src", src)
         try:
             self.conn.execute(
@@ -139,12 +141,18 @@ def _fill(
             ),
         )
         net = _network(rng, {**f, **internal}, pool, tax)
-        counts["sites"] = write("site", net.sites, _SITE_SQL)
+        # the sites' integer keys (chainbrain.store.keys) written with the rows, not by an UPDATE afterwards
+        base = keys.register_range(conn, "syn-S%07d", len(net.sites["i"]))
+        site_k = {} if base is None else dict(k=f"{base} + i")
+        link_k = {} if base is None else dict(buyer_k=f"{base} + b", supplier_k=f"{base} + s")
+        counts["sites"] = write("site", net.sites, {**_SITE_SQL, **site_k})
         counts["vehicle_models"] = write("vehicle_model", net.models, _MODEL_SQL)
         counts["bom_lines"] = write("bom_line", net.bom, _BOM_SQL)
         lk = make_links(rng, n_links, net.plan)
         lk["seg"] = net.seg_ids[lk["seg"]]
-        counts["supply_links"] = write("supply_link", lk, _LINK_SQL)
+        counts["supply_links"] = write("supply_link", lk, {**_LINK_SQL, **link_k})
+        keys.refresh(conn)  # any key still missing (all of them when the ids were known), same transaction
+        keys.refresh(conn)  # the sites' integer keys, in the same transaction (chainbrain.store.keys)
 
 
 def _firms(rng: np.random.Generator, n: int, pool: DistrictPool, tax: Taxonomy, seed: int) -> dict:

@@ -5,6 +5,7 @@ from chainbrain.api.routes import (
     auth,
     districts,
     enterprises,
+    exports,
     imports,
     observations,
     segments,
@@ -28,4 +29,5 @@ ROUTERS = [
     imports.router,
     targets.router,
     observations.router,
+    exports.router,
 ]

@@ -76,9 +76,12 @@ def read_districts(
     conn: ConnDep,
     user: CurrentUser,
     all_places: bool = Query(False, description="true 时包括重庆以外的区县"),
+    code: list[str] | None = Query(
+        None, max_length=500, description="只列这些区划代码（可重复，如 code=320214&code=500112）"
+    ),
 ) -> Page[DistrictOut]:
     """Districts (Chongqing's 38 by default) with the firms seated there, plants and NEV output."""
-    rows = queries.districts(conn, city_only=not all_places)
+    rows = queries.districts(conn, city_only=not all_places, codes=code)
     return Page(data=[DistrictOut(**r) for r in rows], count=len(rows))
 
 

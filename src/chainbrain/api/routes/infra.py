@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field, computed_field
 
-from chainbrain.api.deps import ConnDep, CurrentUser
+from chainbrain.api.deps import CacheDep, ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page, answer, answers, derived
 from chainbrain.infra.coverage import Coverage, TownshipCover
 from chainbrain.infra.planning import BuildPlanResult, PlanYear, Proposal, ProposedSite, Sizing
@@ -21,6 +21,7 @@ from chainbrain.infra.progress import TargetProgress
 from chainbrain.infra.stations import KindCount, Station
 from chainbrain.infra.v2x import DistrictRollout, OemVehicles, Rollout
 from chainbrain.schema.numbers import FiniteFloat
+from chainbrain.settings import infra_today
 
 router = APIRouter(prefix="/infra", tags=["infra"], responses=ERRORS)
 
@@ -228,9 +229,37 @@ def create_proposal(conn: ConnDep, user: CurrentUser, body: ProposalIn) -> Propo
     return answer(ProposalOut, p)
 
 
+#: what the build plan reads (:func:`chainbrain.infra.planning.yearly_plan`): its cache entry goes stale on a
+#: write to any of them
+PLAN_READS = frozenset({"charging_station", "township", "nev_fleet", "district"})
+
+
+def plan_for(
+    conn: ConnDep,
+    cache: CacheDep,
+    target: int,
+    year: int,
+    radius_km: float | None,
+    as_of: dt.date | None = None,
+) -> BuildPlanOut:
+    """The build plan as of ``as_of`` (default: the infrastructure day, ``CHAINBRAIN_INFRA_AS_OF`` or today;
+    a MIP solve of seconds), computed once per store state and day."""
+    from chainbrain.infra.planning import yearly_plan
+
+    day = as_of or infra_today()
+
+    def compute() -> BuildPlanOut:
+        return answer(
+            BuildPlanOut, yearly_plan(conn, target=target, year=year, radius_km=radius_km, as_of=day)
+        )
+
+    return cache.get(("infra.plan", target, year, radius_km, day), compute, PLAN_READS)
+
+
 @router.get("/plan")
 def read_plan(
     conn: ConnDep,
+    cache: CacheDep,
     user: CurrentUser,
     target: Annotated[int, Query(ge=1, le=100_000, description="目标超充站数（座）")] = 2000,
     year: Annotated[int, Query(ge=2000, le=2100, description="目标年份")] = 2027,
@@ -239,11 +268,9 @@ def read_plan(
 ) -> BuildPlanOut:
     """建设计划: year by year from the operating 超充站 today to ``target`` by ``year`` — stations added each
     year and the township coverage reached (MCLP while coverage can grow, then p-median)."""
-    from chainbrain.infra.planning import yearly_plan
     from chainbrain.siting.errors import InputError
 
     try:
-        plan = yearly_plan(conn, target=target, year=year, radius_km=radius_km, as_of=as_of)
+        return plan_for(conn, cache, target, year, radius_km, as_of)
     except InputError as e:
         raise _bad(str(e)) from e
-    return answer(BuildPlanOut, plan)

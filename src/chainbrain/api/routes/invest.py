@@ -10,6 +10,7 @@ Excel export carries the full evidence and is for admins and analysts.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from chainbrain.chain import disclosure
 from chainbrain.invest import attract, cultivate, leads, transform, visibility
 from chainbrain.invest.criteria import TIER_ZH
 from chainbrain.invest.export import write_xlsx
+from chainbrain.store import directory
 
 router = APIRouter(prefix="/invest", tags=["invest"], responses=ERRORS)
 cultivate_router = APIRouter(prefix="/cultivate", tags=["cultivate"], responses=ERRORS)
@@ -100,6 +102,7 @@ class DistrictGroup(BaseModel):
     name: str | None
     parks: list[str]
     segments: list[str]
+    segment_names: list[str]
     count: int
     total_score: float
     candidates: list[attract.Candidate]
@@ -116,7 +119,10 @@ def read_invest_map(
     groups = attract.by_district(_targets(conn, cache, user, None, None, top))
     rows = [
         DistrictGroup(
-            **{k: g[k] for k in ("district", "name", "parks", "segments", "count", "total_score")},
+            **{
+                k: g[k]
+                for k in ("district", "name", "parks", "segments", "segment_names", "count", "total_score")
+            },
             candidates=g["candidates"],
         )
         for g in groups
@@ -135,7 +141,9 @@ def read_recommendations_xlsx(
     """The district team's 招商清单 as Excel (the same workbook as ``chainbrain invest export``)."""
     targets = _recommend(conn, cache, None, district, top)
     tmp = Path(tempfile.mkdtemp(prefix="cb-invest-"))
-    path = tmp / f"{district or '全市'}招商清单.xlsx"
+    place = (directory.district_name(conn, district) or district) if district else "全市"
+    # the file is named for the district (璧山区招商清单.xlsx); an imported name never makes a path
+    path = tmp / (re.sub(r"[^\w-]", "_", place)[:40] + "招商清单.xlsx")
     write_xlsx(targets, path)
     return FileResponse(path, media_type=XLSX, filename=path.name, background=BackgroundTask(_cleanup, tmp))
 

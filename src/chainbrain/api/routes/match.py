@@ -102,7 +102,7 @@ def read_needs(
     buyer: str | None = Query(None, description="采购方企业编号（企业用户只能是本企业）"),
     segment: str | None = Query(None, description="环节编号"),
     state: str | None = Query(None, pattern="^(open|closed)$", description="open 或 closed"),
-) -> Page[records.Need]:
+) -> Page[records.ListedNeed]:
     """采购需求, newest first; an enterprise user sees only its own firm's."""
     items = records.list_needs(conn, buyer=_scope(user, buyer), segment=segment, state=state)
     return Page(data=items, count=len(items))
@@ -137,7 +137,7 @@ def read_offers(
     supplier: str | None = Query(None, description="供应商企业编号（企业用户只能是本企业）"),
     segment: str | None = Query(None, description="环节编号"),
     state: str | None = Query(None, pattern="^(open|closed)$", description="open 或 closed"),
-) -> Page[records.Offer]:
+) -> Page[records.ListedOffer]:
     """供给能力, newest first; an enterprise user sees only its own firm's."""
     items = records.list_offers(conn, supplier=_scope(user, supplier), segment=segment, state=state)
     return Page(data=items, count=len(items))

@@ -22,7 +22,12 @@ class SupplyLinkOut(Provenance):
     buyer_name: str
     buyer_short_name: str | None
     buyer_district_code: str
+    #: the buyer's plant (site) and its district, by name
+    buyer_site_name: str | None = None
+    buyer_district_name: str | None = None
     supplier_site_id: str
+    #: the supplier's plant (site) by name: a firm with several plants shows which one supplies
+    supplier_site_name: str | None = None
     supplier_id: str
     supplier_name: str
     supplier_short_name: str | None
