@@ -1,7 +1,7 @@
 """Web API on a small hand-made store: logins, roles, paging, errors, the audit log.
 
-The store (built below) has three firms and two supply links, so every expected value is worked out by
-hand from it:
+The store (``fixtures.api.build_store``) has three firms and two supply links, so every expected value is
+worked out by hand from it:
 
     changan (OEM, 渝北区 500112)  site s1  ← buys battery  3e9 元 from  catl site s2   (link l1)
     catl    (Tier1, 巴南区 500113) site s2  ← buys cell     1e9 元 from  cdcell site s3 (link l2)
@@ -17,176 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from chainbrain.api import ApiSettings, create_app
-from chainbrain.api.accounts import create_user
-from chainbrain.store import connect
-from chainbrain.store.records import insert_rows
-
-P = {"source": "test", "as_of": None, "status": "illustrative"}
-PASSWORDS = {
-    "admin": "ivory-gate-41",
-    "analyst": "river-map-2026",
-    "catl": "cell-stack-88",
-    "changan": "blue-sedan-17",
-    "view": "quiet-screen-5",
-}
-
-
-def build_store(path: Path) -> None:
-    conn = connect(path)
-    d = {"yuxi": False, **P}
-    insert_rows(
-        conn,
-        "districts",
-        [
-            {"id": "500112", "name": "渝北区", "province": "重庆市", **d},
-            {"id": "500113", "name": "巴南区", "province": "重庆市", **d},
-            {"id": "510104", "name": "锦江区", "province": "四川省", "city": "成都市", **d},
-        ],
-    )
-    seg = {"stream": "中游", **P}
-    insert_rows(
-        conn,
-        "segments",
-        [
-            {"id": "vehicle", "name_zh": "整车", "name_en": "Vehicle", "level": 1, "kind": "vehicle", **seg},
-            {
-                "id": "battery",
-                "name_zh": "动力电池",
-                "name_en": "Battery",
-                "level": 1,
-                "kind": "system",
-                **seg,
-            },
-            {
-                "id": "battery.cell",
-                "parent_id": "battery",
-                "name_zh": "电芯",
-                "name_en": "Cell",
-                "level": 2,
-                "kind": "component",
-                **seg,
-            },
-        ],
-    )
-    insert_rows(
-        conn,
-        "enterprises",
-        [
-            {
-                "id": "changan",
-                "name": "重庆长安汽车股份有限公司",
-                "short_name": "长安汽车",
-                "district_code": "500112",
-                "roles": ["OEM"],
-                "labels": ["链主"],
-                "revenue": 1.0e7,
-                "main_segment_id": "vehicle",
-                **P,
-            },
-            {
-                "id": "catl",
-                "name": "时代电池（重庆）有限公司",
-                "short_name": "时代电池",
-                "district_code": "500113",
-                "roles": ["Tier1"],
-                "labels": [],
-                "main_segment_id": "battery",
-                "revenue": 5.0e5,
-                **P,
-            },
-            {
-                "id": "cdcell",
-                "name": "成都电芯有限公司",
-                "short_name": "成都电芯",
-                "district_code": "510104",
-                "roles": ["Tier2"],
-                "labels": [],
-                "main_segment_id": "battery.cell",
-                **P,
-            },
-        ],
-    )
-    insert_rows(
-        conn,
-        "sites",
-        [
-            {
-                "id": "s1",
-                "enterprise_id": "changan",
-                "name": "长安渝北工厂",
-                "district_code": "500112",
-                "segment_id": "vehicle",
-                "capacity": 300000,
-                "capacity_unit": "辆",
-                **P,
-            },
-            {
-                "id": "s2",
-                "enterprise_id": "catl",
-                "name": "时代巴南工厂",
-                "district_code": "500113",
-                "segment_id": "battery",
-                "capacity": 20,
-                "capacity_unit": "GWh",
-                **P,
-            },
-            {
-                "id": "s3",
-                "enterprise_id": "cdcell",
-                "name": "成都工厂",
-                "district_code": "510104",
-                "segment_id": "battery.cell",
-                **P,
-            },
-        ],
-    )
-    insert_rows(
-        conn,
-        "vehicle_models",
-        [
-            {
-                "id": "m1",
-                "oem_id": "changan",
-                "site_id": "s1",
-                "brand": "深蓝",
-                "name": "SL03",
-                "powertrain": "BEV",
-                "annual_volume": 100000,
-                **P,
-            }
-        ],
-    )
-    insert_rows(
-        conn,
-        "supply_links",
-        [
-            {
-                "id": "l1",
-                "buyer_site_id": "s1",
-                "supplier_site_id": "s2",
-                "segment_id": "battery",
-                "annual_value": 3e9,
-                "confidence": "suggested",
-                **P,
-            },
-            {
-                "id": "l2",
-                "buyer_site_id": "s2",
-                "supplier_site_id": "s3",
-                "segment_id": "battery.cell",
-                "annual_value": 1e9,
-                "confidence": "suggested",
-                **P,
-            },
-        ],
-    )
-    create_user(conn, "admin", PASSWORDS["admin"], "admin")
-    create_user(conn, "analyst", PASSWORDS["analyst"], "analyst")
-    create_user(conn, "catl", PASSWORDS["catl"], "enterprise", enterprise_id="catl")
-    create_user(conn, "changan", PASSWORDS["changan"], "enterprise", enterprise_id="changan")
-    create_user(conn, "view", PASSWORDS["view"], "viewer")
-    create_user(conn, "limited", "slow-lane-pass", "viewer")  # only the rate-limit test logs in as this one
-    conn.close()
+from fixtures.api import PASSWORDS, build_store, token
 
 
 @pytest.fixture(scope="module")
@@ -200,13 +31,6 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def client(small_db: Path) -> Iterator[TestClient]:
     with TestClient(create_app(ApiSettings(db=small_db))) as c:
         yield c
-
-
-def token(client: TestClient, user: str) -> dict[str, str]:
-    r = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORDS[user]})
-    assert r.status_code == 200, r.text
-    client.cookies.clear()  # use the bearer token, not the cookie, so tests do not leak logins
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
 from chainbrain.api import ApiSettings, create_app
-from test_api import build_store, token
+from fixtures.api import build_store, token
 
 FIRM = ["企业名称", "简称", "所在区县", "角色", "来源", "数据状态"]
 PLANT = ["所属企业", "场所名称", "所在区县", "产品环节", "来源", "数据状态"]

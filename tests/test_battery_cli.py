@@ -7,9 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from battery_fixtures import CELL, MODULE, PACK, VIN, add_events, seed, write_csv
 from chainbrain.cli import app
 from chainbrain.store import connect
+from fixtures.battery import CELL, MODULE, PACK, VIN, add_events, seed
+from fixtures.files import write_csv
 
 runner = CliRunner()
 

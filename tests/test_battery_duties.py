@@ -13,9 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from battery_fixtures import CELL, CELL2, MODULE, PACK, add_events, seed, write_csv
 from chainbrain.battery.duties import DUTIES, broken_chains, by_actor, check_reports, duty_for
 from chainbrain.io import import_file
+from fixtures.battery import CELL, CELL2, MODULE, PACK, add_events, seed
+from fixtures.files import write_csv
 
 D = dt.date
 EVENT_DAY = "2024-10-08"

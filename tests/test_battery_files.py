@@ -9,9 +9,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from battery_fixtures import CELL, MODULE, PACK, VIN, add_events, seed, write_csv
 from chainbrain.battery import ledger
 from chainbrain.io import ImportRejected, export_table, import_file
+from fixtures.battery import CELL, MODULE, PACK, VIN, add_events, seed
+from fixtures.files import write_csv
 
 
 def test_seeded_units_take_kind_maker_and_date_from_the_code(

@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from battery_fixtures import CELL, CELL2, MODULE, PACK, VIN, add_events, seed
 from chainbrain.battery.passport import PassportError, battery_status, passport
 from chainbrain.battery.recycling import FlowRow, picture
+from fixtures.battery import CELL, CELL2, MODULE, PACK, VIN, add_events, seed
 
 
 @pytest.fixture

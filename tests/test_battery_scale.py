@@ -10,13 +10,13 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from battery_fixtures import CELL, MODULE, PACK, add_events, seed
 from chainbrain.battery.codes import parse
 from chainbrain.battery.duties import board_sql, by_actor, check_reports
 from chainbrain.battery.ledger import children
 from chainbrain.battery.scale import ScaleError, synthesize_batteries
 from chainbrain.battery.vin import check_vin
 from chainbrain.cli import app
+from fixtures.battery import CELL, MODULE, PACK, add_events, seed
 
 
 def test_synthetic_ledger_is_valid_and_deterministic(fresh_db: duckdb.DuckDBPyConnection) -> None:

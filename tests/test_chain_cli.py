@@ -1,4 +1,4 @@
-"""The ``chain`` commands: the JSON contract and the Chinese tables, on the hand-built store of test_chain."""
+"""The ``chain`` commands: the JSON contract and the Chinese tables, on the hand-built store of fixtures.chain."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from chainbrain.cli import app
 from chainbrain.store import connect
-from test_chain import build_store
+from fixtures.chain import build_store
 
 runner = CliRunner()
 

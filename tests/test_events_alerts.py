@@ -25,7 +25,7 @@ from chainbrain.events.alerts import (
     set_smtp,
 )
 from chainbrain.events.ingest import EventIn, add_events
-from test_events_exposure import events_store
+from fixtures.events import events_store
 
 T0 = dt.datetime(2026, 7, 1)
 

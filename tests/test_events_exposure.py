@@ -1,6 +1,6 @@
 """Exposure: a hand-worked four-site store, and equality with ``chainbrain resilience solve``.
 
-The store (built by :func:`events_store`): OEM 安渝汽车 has plants P and Q in 渝北, each building 365
+The store (``fixtures.events.events_store``): OEM 安渝汽车 has plants P and Q in 渝北, each building 365
 vehicles a year (1 a day) at 10万元 with margin 0.1, so 10,000 元 profit per vehicle; each vehicle needs
 one battery pack. P buys packs from S1 (璧电电池, 璧山, 5 packs in stock, no capacity limit), Q from S2
 (渝能电池, 渝北, 730 a year = 2 a day, nothing in stock). No plant holds finished vehicles.
@@ -24,59 +24,11 @@ from chainbrain.events.exposure import event_exposure, event_sites, exposure
 from chainbrain.events.ingest import EventIn, add_events
 from chainbrain.resilience.dbnet import network_from_store
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
-from chainbrain.store import connect, memory
-from chainbrain.store.records import insert_rows
-from test_invest_cases import P, _d, _e, _s
+from chainbrain.store import connect
+from fixtures.events import events_store, fill_events_store
 
 runner = CliRunner()
 T0 = dt.datetime(2026, 7, 1)
-
-
-def fill_events_store(conn):
-    insert_rows(conn, "district", [_d("500112", "渝北区", "中心城区", False, 106.6, 29.7),
-                                   _d("500120", "璧山区", "主城新区", True, 106.2, 29.6)])  # fmt: skip
-    insert_rows(conn, "segment", [
-        {"id": "vehicle", "parent_id": None, "name_zh": "整车", "name_en": "vehicle", "level": 1, "stream": "下游",
-         "kind": "vehicle", **P},
-        {"id": "battery.pack", "parent_id": None, "name_zh": "电池包", "name_en": "pack", "level": 1,
-         "stream": "中游", "kind": "system", **P},
-    ])  # fmt: skip
-    insert_rows(conn, "enterprise", [
-        _e("oem", "500112", ["OEM"], name="安渝汽车有限公司", short_name="安渝汽车"),
-        _e("bat1", "500120", ["Tier1"], name="璧电电池有限公司", short_name="璧电电池"),
-        _e("bat2", "500112", ["Tier1"], name="渝能电池有限公司", short_name="渝能电池"),
-    ])  # fmt: skip
-    insert_rows(conn, "site", [
-        _s("P", "oem", "500112", "vehicle"),
-        _s("Q", "oem", "500112", "vehicle"),
-        _s("S1", "bat1", "500120", "battery.pack"),
-        _s("S2", "bat2", "500112", "battery.pack", capacity=730.0),
-    ])  # fmt: skip
-    insert_rows(conn, "vehicle_model", [
-        {"id": m, "oem_id": "oem", "site_id": site, "brand": "安渝", "name": m, "powertrain": "BEV",
-         "annual_volume": 365.0, "price": 10.0, **P}
-        for m, site in (("m1", "P"), ("m2", "Q"))
-    ])  # fmt: skip
-    insert_rows(conn, "bom_line", [
-        {"id": f"b{m}", "model_id": m, "segment_id": "battery.pack", "qty": 1.0, **P} for m in ("m1", "m2")
-    ])  # fmt: skip
-    insert_rows(conn, "supply_link", [
-        {"id": "L1", "buyer_site_id": "P", "supplier_site_id": "S1", "segment_id": "battery.pack",
-         "annual_value": 1e7, **P},
-        {"id": "L2", "buyer_site_id": "Q", "supplier_site_id": "S2", "segment_id": "battery.pack",
-         "annual_value": 1e7, **P},
-    ])  # fmt: skip
-    for site, stock, ttr in (("S1", 5.0, 30.0), ("S2", 0.0, 30.0), ("P", 0.0, 14.0), ("Q", 0.0, 14.0)):
-        conn.execute(
-            "INSERT INTO site_resilience VALUES (?, ?, ?, 'test', NULL, 'synthetic')", [site, stock, ttr]
-        )
-    for m in ("m1", "m2"):
-        conn.execute("INSERT INTO model_margin VALUES (?, 0.1, 'test', NULL, 'synthetic')", [m])
-    return conn
-
-
-def events_store():
-    return fill_events_store(memory())
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from chainbrain.events.incidents import (
     set_owner,
 )
 from chainbrain.events.ingest import EventIn, add_events
-from test_events_exposure import events_store
+from fixtures.events import events_store
 
 T0 = dt.datetime(2026, 7, 1, 8, 0)
 LEGAL = {(PENDING, CONFIRMED), (PENDING, NO_IMPACT), (CONFIRMED, RESPONDING), (CONFIRMED, NO_IMPACT),

@@ -23,8 +23,9 @@ from chainbrain.api import ApiSettings, create_app
 from chainbrain.cli import app
 from chainbrain.io import ImportRejected, import_file
 from chainbrain.store import connect
-from test_api import PASSWORDS, build_store
-from test_io_support import base_store, snapshot, write_csv
+from fixtures.api import PASSWORDS, build_store
+from fixtures.files import write_csv
+from fixtures.io_store import base_store, snapshot
 
 NOT_FINITE = "不是有限数值"
 SITE_HEADER = ["场所编号", "企业编号", "场所名称", "所在区县代码", "年产能", "数据状态", "来源"]

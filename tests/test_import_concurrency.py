@@ -24,7 +24,7 @@ from chainbrain.api import ApiSettings, create_app
 from chainbrain.io import ImportRejected, import_file
 from chainbrain.store import connect
 from chainbrain.store.records import WriteConflict
-from test_api import PASSWORDS, build_store
+from fixtures.api import PASSWORDS, build_store
 
 LINKS = "id,buyer_site_id,supplier_site_id,segment_id,annual_value,source,status\n"
 FILE_A = LINKS + "la,s3,s1,battery,1000,test,illustrative\n"  # s1 supplies s3

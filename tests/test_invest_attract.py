@@ -12,7 +12,7 @@ import pytest
 
 from chainbrain.chain.whatif import whatif
 from chainbrain.invest.attract import WEIGHTS, by_district, flat, recommend, strength
-from test_invest_cases import attract_store
+from fixtures.invest import attract_store
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from chainbrain.cli import invest_cmds
 from chainbrain.cli.context import State
-from test_invest_cases import attract_store, cultivate_store, match_store
+from fixtures.invest import attract_store, cultivate_store, match_store
 
 runner = CliRunner()
 

@@ -8,7 +8,7 @@ from chainbrain.invest.criteria import CRITERIA, criteria_table
 from chainbrain.invest.cultivate import assess, candidates, firm_facts, progress
 from chainbrain.invest.transform import candidates as transform_candidates
 from chainbrain.invest.transform import rules
-from test_invest_cases import cultivate_store, transform_store
+from fixtures.invest import cultivate_store, transform_store
 
 
 @pytest.fixture

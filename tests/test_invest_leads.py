@@ -18,7 +18,7 @@ from chainbrain.invest.leads import (
     parse_stage,
 )
 from chainbrain.store.records import insert_rows
-from test_invest_cases import P, attract_store
+from fixtures.invest import P, attract_store
 
 D = dt.date
 

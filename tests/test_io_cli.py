@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from chainbrain.cli import app
 from chainbrain.store import connect
 from chainbrain.store.records import dump_table
-from test_io_support import base_store, snapshot, write_csv
+from fixtures.files import write_csv
+from fixtures.io_store import base_store, snapshot
 
 runner = CliRunner()
 HEADER = ["场所编号", "企业编号", "场所名称", "所在区县代码", "年产能", "数据状态", "来源"]

@@ -16,7 +16,7 @@ from chainbrain.io.templates import LISTS_SHEET, Choices, write_template
 from chainbrain.schema import TABLES
 from chainbrain.store import memory
 from chainbrain.store.records import dump_table
-from test_io_support import BASE, base_store, snapshot
+from fixtures.io_store import BASE, base_store, snapshot
 
 
 def test_template_has_notes_drop_downs_lists_and_guide(tmp_path):

@@ -10,7 +10,8 @@ from openpyxl import Workbook
 
 from chainbrain.io import ImportRejected, import_file
 from chainbrain.store.records import dump_table
-from test_io_support import CODE_E1, base_store, snapshot, write_csv
+from fixtures.files import write_csv
+from fixtures.io_store import CODE_E1, base_store, snapshot
 
 ENT_HEADER = ["企业编号", "统一社会信用代码", "企业名称", "所在区县代码", "角色", "数据状态", "来源"]
 

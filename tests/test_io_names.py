@@ -8,7 +8,8 @@ import pytest
 from chainbrain.io import ImportRejected, import_file
 from chainbrain.io.names import NameProblem, Names, new_id
 from chainbrain.store.records import dump_table, fetch_dicts, insert_rows
-from test_io_support import PROV, base_store, snapshot, write_csv
+from fixtures.files import write_csv
+from fixtures.io_store import PROV, base_store, snapshot
 
 
 def _names_store():

@@ -13,7 +13,7 @@ from chainbrain.io.names import new_id
 from chainbrain.io.templates import write_workbook_template
 from chainbrain.io.workbook import import_workbook, sheet_table
 from chainbrain.store.records import fetch_dicts
-from test_io_support import base_store, snapshot
+from fixtures.io_store import base_store, snapshot
 
 FIRM = ["企业名称", "简称", "所在区县", "角色", "主营环节", "来源", "数据状态"]
 PLANT = ["所属企业", "场所名称", "所在区县", "产品环节", "来源", "数据状态"]

@@ -23,7 +23,7 @@ from chainbrain.match.records import (
     norm_cert,
     set_state,
 )
-from test_invest_cases import match_store
+from fixtures.invest import match_store
 
 NEED = {"buyer_id": "oem", "buyer_site_id": "p", "segment_id": "adas.lidar", "title": "激光雷达",
         "spec": "前向激光雷达 905nm", "annual_volume": 12000.0, "certifications": ["IATF 16949"]}  # fmt: skip

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from chainbrain.api import ApiSettings, create_app
 from chainbrain.match import records
 from chainbrain.store import connect
-from test_api import PASSWORDS, build_store
+from fixtures.api import PASSWORDS, build_store
 
 
 @pytest.fixture(scope="module")

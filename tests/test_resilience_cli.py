@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from chainbrain.cli import app
 from chainbrain.store import connect
-from test_resilience_network import NET1, small_store
+from fixtures.resilience import NET1, small_store
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""Network validation, the store-built network, sweeps and the user-facing answers."""
+"""Network validation, the store-built network, sweeps and the user-facing answers (on ``fixtures.resilience``)."""
 
 from __future__ import annotations
 
@@ -14,28 +14,7 @@ from chainbrain.resilience.dbnet import network_from_store
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
 from chainbrain.resilience.network import NetworkError, from_dict, load_network, to_dict
 from chainbrain.resilience.sweep import RayUnavailable, sweep
-from chainbrain.store.records import insert_rows
-
-# A → B → C as in test_resilience_model, plus a second b-maker B2 (capacity 10, no stock) that does not
-# supply C yet. Districts: B and C in 500112, B2 in 500113, A in Shanghai 310115.
-NET1 = {
-    "nodes": [
-        {"id": "A", "ttr": 5, "district": "310115"},
-        {"id": "B", "capacity": 10, "stock": 20, "ttr": 10, "segment": "b", "district": "500112"},
-        {"id": "B2", "capacity": 10, "ttr": 10, "segment": "b", "district": "500113"},
-        {"id": "C", "demand": 5, "stock": 10, "profit": 2, "ttr": 3, "district": "500112"},
-    ],
-    "bom": [
-        {"node": "B", "material": "a", "qty": 1},
-        {"node": "B2", "material": "a", "qty": 1},
-        {"node": "C", "material": "b", "qty": 2},
-    ],
-    "supply": [
-        {"supplier": "A", "node": "B", "material": "a"},
-        {"supplier": "A", "node": "B2", "material": "a"},
-        {"supplier": "B", "node": "C", "material": "b"},
-    ],
-}
+from fixtures.resilience import NET1, small_store
 
 
 def edit(**changes: object) -> dict:
@@ -148,88 +127,6 @@ def test_choke_points_and_district_scenario() -> None:
     assert out["lost_units"] == {"C": pytest.approx(40.0, abs=1e-6)}
     with pytest.raises(NetworkError, match="500999"):
         actions.district_scenario(net, "500999")
-
-
-PROV = {"source": "test", "status": "illustrative"}
-
-
-def small_store(conn: duckdb.DuckDBPyConnection) -> None:
-    seg = [("vehicle", "vehicle"), ("battery", "system"), ("chip", "chip"), ("cell", "component")]
-    insert_rows(
-        conn,
-        "segments",
-        [
-            {"id": s, "name_zh": s, "name_en": s, "level": 1, "stream": "中游", "kind": k, **PROV}
-            for s, k in seg
-        ],
-    )
-    insert_rows(
-        conn,
-        "enterprises",
-        [
-            {"id": f"e{i}", "name": f"e{i}", "district_code": "500112", "roles": ["OEM"], **PROV}
-            for i in range(4)
-        ],
-    )
-    sites = [
-        ("P", "e0", "500112", "vehicle", 36500.0),
-        ("BAT", "e1", "500113", "battery", 36500.0),
-        ("CHIP", "e2", "310115", "chip", None),
-        ("CELL", "e3", "500113", "cell", None),
-    ]
-    insert_rows(
-        conn,
-        "sites",
-        [
-            {
-                "id": i,
-                "enterprise_id": e,
-                "name": f"{i} 厂",
-                "district_code": d,
-                "segment_id": s,
-                "capacity": c,
-                **PROV,
-            }
-            for i, e, d, s, c in sites
-        ],
-    )
-    insert_rows(
-        conn,
-        "vehicle_models",
-        [
-            {"id": "V1", "oem_id": "e0", "site_id": "P", "brand": "x", "name": "V1", "powertrain": "BEV"}
-            | {"annual_volume": 18250.0, "price": 20.0, **PROV},
-            {"id": "V2", "oem_id": "e0", "site_id": "P", "brand": "x", "name": "V2", "powertrain": "BEV"}
-            | {"annual_volume": 18250.0, "price": 10.0, **PROV},
-        ],
-    )
-    bom = [("b1", "V1", "battery", 1.0), ("b2", "V2", "battery", 1.0), ("b3", "V1", "chip", 2.0)]
-    insert_rows(
-        conn, "bom_lines", [{"id": i, "model_id": m, "segment_id": s, "qty": q, **PROV} for i, m, s, q in bom]
-    )
-    links = [
-        ("l1", "P", "BAT", "battery", 18250.0),
-        ("l2", "P", "CHIP", "chip", None),
-        ("l3", "BAT", "CELL", "cell", 36500.0),
-        ("l4", "BAT", "P", "vehicle", None),  # a plant as supplier: left out
-    ]
-    insert_rows(
-        conn,
-        "supply_links",
-        [
-            {
-                "id": i,
-                "buyer_site_id": b,
-                "supplier_site_id": s,
-                "segment_id": g,
-                "annual_value": 1.0,
-                "volume": v,
-            }
-            | PROV
-            for i, b, s, g, v in links
-        ],
-    )
-    insert_rows(conn, "site_resilience", [{"site_id": "BAT", "stock": 500.0, "ttr_days": 20.0, **PROV}])
 
 
 def test_network_from_store(fresh_db: duckdb.DuckDBPyConnection) -> None:

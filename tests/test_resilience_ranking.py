@@ -1,5 +1,5 @@
-"""The typed ranking and the answers built on it, on the small network of test_resilience_network worked
-by hand; and the shared network indices against the LP they lay out."""
+"""The typed ranking and the answers built on it, on the small network ``fixtures.resilience.NET1_FIRMS``
+(worked by hand); and the shared network indices against the LP they lay out."""
 
 from __future__ import annotations
 
@@ -14,40 +14,12 @@ from chainbrain.resilience.indices import network_index
 from chainbrain.resilience.lp import build_lp
 from chainbrain.resilience.network import from_dict
 from chainbrain.resilience.results import ChokePoint, RankedSite
-
-# A → B → C, and B2 (capacity 10, no stock) making b but not yet supplying C; see test_resilience_network.
-# Firms added here: C is the OEM plant of firm "oem", B and B2 belong to "sup".
-NET = {
-    "nodes": [
-        {"id": "A", "ttr": 5, "district": "310115"},
-        {
-            "id": "B",
-            "capacity": 10,
-            "stock": 20,
-            "ttr": 10,
-            "segment": "b",
-            "district": "500112",
-            "firm": "sup",
-        },
-        {"id": "B2", "capacity": 10, "ttr": 10, "segment": "b", "district": "500113", "firm": "sup"},
-        {"id": "C", "demand": 5, "stock": 10, "profit": 2, "ttr": 3, "district": "500112", "firm": "oem"},
-    ],
-    "bom": [
-        {"node": "B", "material": "a", "qty": 1},
-        {"node": "B2", "material": "a", "qty": 1},
-        {"node": "C", "material": "b", "qty": 2},
-    ],
-    "supply": [
-        {"supplier": "A", "node": "B", "material": "a"},
-        {"supplier": "A", "node": "B2", "material": "a"},
-        {"supplier": "B", "node": "C", "material": "b"},
-    ],
-}
+from fixtures.resilience import NET1_FIRMS
 
 
 @pytest.fixture(scope="module")
 def net():
-    return from_dict(json.loads(json.dumps(NET)))
+    return from_dict(json.loads(json.dumps(NET1_FIRMS)))
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from chainbrain.api import ApiSettings, create_app
 from chainbrain.api.routes.imports import MAX_NAME_BYTES, upload_name
 from chainbrain.io.readers import ReadError, UnsafeFileError, read_xlsx
-from test_api import PASSWORDS, build_store
+from fixtures.api import PASSWORDS, build_store
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

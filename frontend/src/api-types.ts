@@ -2380,8 +2380,11 @@ export interface components {
             detail_zh: string;
             /** Kind */
             kind: string;
-            /** Problem */
-            problem: string;
+            /**
+             * Problem
+             * @enum {string}
+             */
+            problem: "module_without_cells" | "installed_pack_without_vin" | "recycled_never_retired" | "parent_missing";
         };
         /** BatteryBrokenPage */
         BatteryBrokenPage: {
@@ -2399,7 +2402,7 @@ export interface components {
             /** Code */
             code: string;
             /** Errors */
-            errors: string[];
+            readonly errors: string[];
             /** Form */
             form: ("standard" | "cascade") | null;
             /** Manufacturer */
@@ -2415,7 +2418,7 @@ export interface components {
             /** Trace */
             trace: string | null;
             /** Valid */
-            valid: boolean;
+            readonly valid: boolean;
         };
         /** BatteryEventOut */
         BatteryEventOut: {
@@ -2437,7 +2440,7 @@ export interface components {
             /** Event */
             event: string;
             /** Event Zh */
-            event_zh: string;
+            readonly event_zh: string;
             /** Id */
             id: string;
             /** Ref */
@@ -2448,8 +2451,11 @@ export interface components {
             site: string | null;
             /** Source */
             source: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "verified" | "illustrative" | "synthetic";
         };
         /** BatteryPassportOut */
         BatteryPassportOut: {
@@ -2507,8 +2513,11 @@ export interface components {
             /** Event Id */
             event_id: string;
             /** Event Zh */
-            event_zh: string;
-            /** Note */
+            readonly event_zh: string;
+            /**
+             * Note
+             * @default
+             */
             note: string;
             /** Reported At */
             reported_at: string | null;
@@ -2516,10 +2525,13 @@ export interface components {
             reporter_id: string | null;
             /** Reporter Role */
             reporter_role: string;
-            /** State */
-            state: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "on_time" | "late" | "missing" | "pending" | "unknown" | "no_reporter";
             /** State Zh */
-            state_zh: string;
+            readonly state_zh: string;
             /** Working Days Late */
             working_days_late: number | null;
         };
@@ -2573,8 +2585,11 @@ export interface components {
             produced: string | null;
             /** Source */
             source: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "verified" | "illustrative" | "synthetic";
             /** Vin */
             vin: string | null;
         };
@@ -2828,7 +2843,10 @@ export interface components {
             /** Severity */
             severity?: number | null;
         };
-        /** CoverageOut */
+        /**
+         * CoverageOut
+         * @description Township coverage: the summary, and the townships as a page (``data``, ``count``).
+         */
         CoverageOut: {
             /**
              * As Of
@@ -2836,15 +2854,15 @@ export interface components {
              */
             as_of: string;
             /** Count */
-            count: number;
+            readonly count: number;
             /** Covered */
             covered: number;
             /** Data */
-            data: components["schemas"]["TownshipCoverOut"][];
+            readonly data: components["schemas"]["TownshipCoverOut"][];
             /** Include Fast */
             include_fast: boolean;
             /** Percent */
-            percent: number | null;
+            readonly percent: number | null;
             /** Radius Km */
             radius_km: number;
             /** Stations */
@@ -2854,7 +2872,7 @@ export interface components {
             /** Townships */
             townships: number;
             /** Uncovered */
-            uncovered: number;
+            readonly uncovered: number;
         };
         /**
          * CultivateList
@@ -2957,7 +2975,7 @@ export interface components {
             /** Start */
             start: number;
             /** Township */
-            township?: string | null;
+            township: string | null;
         };
         /** DistrictOut */
         DistrictOut: {
@@ -3001,7 +3019,7 @@ export interface components {
             /** Intersections */
             intersections: number;
             /** Km */
-            km: number;
+            readonly km: number;
             /** Km City */
             km_city: number;
             /** Km Highway */
@@ -3186,7 +3204,10 @@ export interface components {
             /** Data */
             data: components["schemas"]["EventOut"][];
         };
-        /** EventOut */
+        /**
+         * EventOut
+         * @description A stored event with the names of its type and severity, what it names, and its incident.
+         */
         EventOut: {
             /** Classified By */
             classified_by: string;
@@ -3219,7 +3240,7 @@ export interface components {
             /** Severity */
             severity: number;
             /** Severity Zh */
-            severity_zh: string;
+            readonly severity_zh: string;
             /** Source */
             source: string;
             /** Sources */
@@ -3231,7 +3252,7 @@ export interface components {
             /** Title */
             title: string | null;
             /** Type Zh */
-            type_zh: string;
+            readonly type_zh: string;
             /** Url */
             url: string | null;
         };
@@ -3453,10 +3474,13 @@ export interface components {
             /** Actual Days */
             actual_days: number | null;
             /** Allowed */
-            allowed: string[];
+            readonly allowed: string[];
             /** Event Id */
             event_id: number;
-            /** Event Text */
+            /**
+             * Event Text
+             * @default
+             */
             event_text: string;
             /** Expected Days */
             expected_days: number | null;
@@ -4629,6 +4653,11 @@ export interface components {
              */
             arrivals_per_vehicle: number;
             /**
+             * As Of
+             * @description 按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天）
+             */
+            as_of?: string | null;
+            /**
              * Count
              * @description 新增超充站数（1–500）
              * @default 50
@@ -4687,7 +4716,7 @@ export interface components {
              * Illustrative
              * @description 需求权重与站点规模假设为示意
              */
-            illustrative: boolean;
+            readonly illustrative: boolean;
             /** Include Pipeline */
             include_pipeline: boolean;
             /** Max P Wait */
@@ -4697,9 +4726,9 @@ export interface components {
             /** Note */
             note: string | null;
             /** Percent After */
-            percent_after: number | null;
+            readonly percent_after: number | null;
             /** Percent Before */
-            percent_before: number | null;
+            readonly percent_before: number | null;
             /** Pipeline Stations */
             pipeline_stations: number;
             /** Radius Km */
@@ -4877,7 +4906,10 @@ export interface components {
             recycled_gwh: number;
             /** Share */
             share: number | null;
-            /** Unit */
+            /**
+             * Unit
+             * @default GWh
+             */
             unit: string;
         };
         /** RecyclingFlowOut */
@@ -4894,7 +4926,10 @@ export interface components {
             recycled_gwh: number;
             /** Retired Gwh */
             retired_gwh: number;
-            /** Unit */
+            /**
+             * Unit
+             * @default GWh
+             */
             unit: string;
             /** Year */
             year: number;
@@ -4909,9 +4944,15 @@ export interface components {
             districts_total: number;
             /** Flows */
             flows: components["schemas"]["RecyclingFlowOut"][];
-            /** Leading Recyclers */
+            /**
+             * Leading Recyclers
+             * @default 0
+             */
             leading_recyclers: number;
-            /** Leading Share */
+            /**
+             * Leading Share
+             * @default 0.2
+             */
             leading_share: number;
             /** Network */
             network: components["schemas"]["CollectionNetworkOut"][];
@@ -4922,7 +4963,7 @@ export interface components {
             /** Top2 Share */
             top2_share: number | null;
             /** Year */
-            year?: number | null;
+            year: number | null;
         };
         /** RejectedOut */
         RejectedOut: {
@@ -4956,7 +4997,7 @@ export interface components {
             /** Intersections */
             intersections: number;
             /** Km */
-            km: number;
+            readonly km: number;
             /** Km City */
             km_city: number;
             /** Km Highway */
@@ -9738,6 +9779,8 @@ export interface operations {
     "infra-read_coverage": {
         parameters: {
             query?: {
+                /** @description 按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天） */
+                as_of?: string | null;
                 /** @description 区县代码 */
                 district?: string | null;
                 /** @description 快充站也计入（超快充口径） */
@@ -9801,6 +9844,8 @@ export interface operations {
     "infra-read_plan": {
         parameters: {
             query?: {
+                /** @description 按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天） */
+                as_of?: string | null;
                 /** @description 覆盖半径（公里），默认 5 */
                 radius_km?: number | null;
                 /** @description 目标超充站数（座） */

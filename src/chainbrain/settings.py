@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +27,16 @@ class Settings(BaseSettings):
     #: R of township coverage: a township is covered when an operating ultra-fast station lies within R km
     #: (great-circle). 5 km is a planning choice (about 10 minutes' drive), not a figure of the plans.
     coverage_radius_km: Annotated[float, Field(gt=0, le=200)] = 5.0
+    #: the day the infrastructure answers (township coverage, siting proposals, the build plan) are
+    #: computed for when a request names none; unset: the calendar's today. A demo or a test that must not
+    #: depend on the year it runs in (a plan toward 2027 is refused from 2028) fixes it here.
+    infra_as_of: dt.date | None = None
 
 
 def get_settings() -> Settings:
     return Settings()
+
+
+def infra_today() -> dt.date:
+    """The default day of the infrastructure answers: ``CHAINBRAIN_INFRA_AS_OF``, else today."""
+    return get_settings().infra_as_of or dt.date.today()

@@ -6,75 +6,19 @@ Needs the built front end (``cd frontend && npm ci && npm run build``) and Chrom
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
-from chainbrain.api.accounts import create_user
-from chainbrain.api.app import static_dir
 from chainbrain.store import connect
-
-CHROMIUM = os.environ.get("CHAINBRAIN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "browser-pass-1"
-#: user name → (role, enterprise)
-USERS = {
-    "admin": ("admin", None),
-    "analyst": ("analyst", None),
-    "viewer": ("viewer", None),
-    "changan-buyer": ("enterprise", "changan"),
-}
-
-
-@dataclass
-class Server:
-    url: str
-    db: Path
-    tokens: dict[str, str] = field(default_factory=dict)
-
-    def api(self, user: str, path: str, **params: object) -> dict:
-        """What the API itself answers, to compare with what a page shows."""
-        r = httpx.get(
-            self.url + "/api/v1" + path,
-            params=params,
-            headers={"Authorization": f"Bearer {self.tokens[user]}"},
-        )
-        r.raise_for_status()
-        return r.json()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from fixtures.browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, Server, add_users, require_browser, serving
 
 
 @pytest.fixture(scope="session")
 def server(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    # on CI (and under `make test`) a missing browser or build is a failure, not a reason to skip
-    missing = (
-        pytest.fail if os.environ.get("CI") or os.environ.get("CHAINBRAIN_REQUIRE_BROWSER") else pytest.skip
-    )
-    if not (static_dir() / "index.html").exists():
-        missing("前端未构建：cd frontend && npm ci && npm run build")
-    if not Path(CHROMIUM).exists():
-        missing(f"没有 Chromium（{CHROMIUM}）：apt-get install chromium")
+    require_browser()
     path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
     shutil.copy(demo_db_file, path)
     conn = connect(path)
@@ -84,34 +28,10 @@ def server(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         from chainbrain.monitor.demo import load_demo_monitor
 
         load_demo_monitor(conn)
-    for name, (role, ent) in USERS.items():
-        create_user(conn, name, PASSWORD, role, enterprise_id=ent)
+    add_users(conn)
     conn.close()
-    port = _free_port()
-    env = {**os.environ, "CHAINBRAIN_DB": str(path)}
-    cmd = [sys.executable, "-m", "uvicorn", "chainbrain.api:create_app", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/api/v1/auth/session", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start (exit code {proc.poll()})")
-            time.sleep(0.3)
-        srv = Server(url, path)
-        for name in USERS:
-            r = httpx.post(url + "/api/v1/auth/login", json={"username": name, "password": PASSWORD})
-            srv.tokens[name] = r.json()["access_token"]
+    with serving(path) as srv:
         yield srv
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -8,23 +8,16 @@ This module runs its own server over a copy of the demo store whose battery tabl
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from chainbrain.api.accounts import create_user
-from chainbrain.api.app import static_dir
 from chainbrain.store import connect
+from fixtures.browser import add_users, require_browser, serving
 
 pytestmark = pytest.mark.browser
 
@@ -39,49 +32,16 @@ FILES = (
 
 @pytest.fixture(scope="module")
 def server(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from conftest import CHROMIUM, PASSWORD, USERS, Server  # the browser suite's own helpers
-
-    missing = (
-        pytest.fail if os.environ.get("CI") or os.environ.get("CHAINBRAIN_REQUIRE_BROWSER") else pytest.skip
-    )
-    if not (static_dir() / "index.html").exists():
-        missing("前端未构建：cd frontend && npm ci && npm run build")
-    if not Path(CHROMIUM).exists():
-        missing(f"没有 Chromium（{CHROMIUM}）：apt-get install chromium")
+    require_browser()
     path = tmp_path_factory.mktemp("battery-journey") / "demo.duckdb"
     shutil.copy(demo_db_file, path)
     conn = connect(path)
     for table in ("battery_event", "battery_unit", "battery_maker"):
         conn.execute(f"DELETE FROM {table}")
-    for name, (role, ent) in USERS.items():
-        create_user(conn, name, PASSWORD, role, enterprise_id=ent)
+    add_users(conn)
     conn.close()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    cmd = [sys.executable, "-m", "uvicorn", "chainbrain.api:create_app", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    proc = subprocess.Popen(cmd, env={**os.environ, "CHAINBRAIN_DB": str(path)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/api/v1/auth/session", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start (exit code {proc.poll()})")
-            time.sleep(0.3)
-        srv = Server(url, path)
-        for name in USERS:
-            r = httpx.post(url + "/api/v1/auth/login", json={"username": name, "password": PASSWORD})
-            srv.tokens[name] = r.json()["access_token"]
+    with serving(path) as srv:
         yield srv
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_new_user_imports_the_bundled_batteries_and_traces_a_pack(

@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 import pytest
 from openpyxl import load_workbook
-from test_xss_map import _hover_until, _open_map
+
+from fixtures.browser import PASSWORD, hover_until, open_map
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 def test_invest_layer_colours_the_map_and_lists_a_districts_candidates(login: Any, server: Any) -> None:
     page, console = login("analyst")
-    box = _open_map(page, server)
+    box = open_map(page, server)
     groups = {g["name"]: g for g in server.api("analyst", "/invest/map", top=5)["data"]}
     segments = {s["id"]: s["name_zh"] for s in server.api("analyst", "/segments", size=500)["data"]}
     page.click("[data-test=metric-invest]")
@@ -38,7 +39,7 @@ def test_invest_layer_colours_the_map_and_lists_a_districts_candidates(login: An
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     for dx in range(-240, 241, 40):
         for dy in range(-200, 201, 40):
-            text = _hover_until(page, cx + dx, cy + dy, "招商候选企业", 1_500)
+            text = hover_until(page, cx + dx, cy + dy, "招商候选企业", 1_500)
             name = text.splitlines()[0].strip() if text else None
             if name in groups:
                 assert f"招商候选企业（家）：{groups[name]['count']}" in text
@@ -195,7 +196,6 @@ def test_invest_and_cultivate_pages_at_1920(
     browser: Any, server: Any, path: str, ready: str, shot: str
 ) -> None:
     """With CHAINBRAIN_SCREENSHOTS=1 this rewrites docs/img/invest.png and docs/img/cultivate.png."""
-    from conftest import PASSWORD
 
     ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     try:

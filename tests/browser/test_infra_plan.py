@@ -1,6 +1,7 @@
 """选址建议 in real Chromium: a planner sees the townships without an ultra-fast station within 5 km, asks for
 the 50 best new sites, sees them listed with the coverage rising, and sees the 2,000-station target's
-planning-basis progress move — all as the API reports it."""
+planning-basis progress move — all as the API reports it, on a server whose infrastructure "today" is fixed
+(``CHAINBRAIN_INFRA_AS_OF``), so that the test holds after 2027 too."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def test_planner_asks_for_fifty_sites_and_sees_coverage_and_target_move(login: A
     assert page.inner_text("[data-test=uncovered-count]").strip() == str(cov["uncovered"])
     # the planning-basis progress before asking: operating + building + planned, no proposals yet
     plan = server.api("analyst", "/infra/plan", target=2000, year=2027)
+    # the server plans as of a fixed day (CHAINBRAIN_INFRA_AS_OF), so a plan toward 2027 is valid in any year
+    assert plan["as_of"] == cov["as_of"] == server.infra_as_of
     live = plan["existing_stations"]
     base = live + plan["building"] + plan["planned"]
     assert page.inner_text("[data-test=ultra-proposed]").strip() == "0"

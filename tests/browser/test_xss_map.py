@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from fixtures.browser import hover_until, open_map, tooltip
+
 pytestmark = pytest.mark.browser
 
 MARK = "XSS区"
@@ -45,49 +47,13 @@ def _import_district(server: Any, row: dict[str, Any]) -> None:
     assert r.json()["updated"] == 1
 
 
-def _tooltip(page: Any) -> Any:
-    """ECharts' tooltip of the map (the page's first chart; other charts have tooltips of their own): the
-    chart container's child that is not the canvas layer."""
-    return page.locator(".echart").first.locator(":scope > div").filter(has_not=page.locator("canvas"))
-
-
-def _open_map(page: Any, server: Any) -> dict[str, float]:
-    page.goto(f"{server.url}/#/map")
-    page.reload()  # a full load, so the CSP watcher is in place and the districts are read afresh
-    page.wait_for_selector(".echart canvas", timeout=60_000)
-    page.wait_for_load_state("networkidle")
-    box = page.locator(".echart canvas").first.bounding_box()
-    assert box and box["width"] > 300 and box["height"] > 300
-    return box
-
-
-def _hover_until(page: Any, x: float, y: float, text: str | None, timeout: float) -> str | None:
-    """Move the mouse off the map and onto (x, y); the tooltip's text once it shows ``text`` (any, if None)."""
-    page.mouse.move(1, 1)
-    page.mouse.move(x, y, steps=3)
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    tip = _tooltip(page)
-    try:
-        page.wait_for_function(
-            "([el, t]) => { const s = getComputedStyle(el);"
-            " return s.display !== 'none' && s.visibility !== 'hidden' && el.innerText.trim() !== '' &&"
-            " (t === null || el.innerText.includes(t)) }",
-            arg=[tip.element_handle(timeout=timeout), text],
-            timeout=timeout,
-        )
-    except PlaywrightTimeout:  # no district under this point
-        return None
-    return str(tip.inner_text())
-
-
 def _district_point(page: Any, box: dict[str, float]) -> tuple[tuple[float, float], str]:
     """A point near the centre of the map with a district under it, and the tooltip shown there."""
     offsets = [(0, 0), (30, 0), (-30, 0), (0, 30), (0, -30), (60, 60), (-60, -60), (60, -60), (-60, 60)]
     for _ in range(3):  # the chart may still be taking its final size: look again from its current box
         cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         for dx, dy in offsets:
-            shown = _hover_until(page, cx + dx, cy + dy, None, 5_000)
+            shown = hover_until(page, cx + dx, cy + dy, None, 5_000)
             if shown:
                 return (cx + dx, cy + dy), shown
         box = page.locator(".echart canvas").first.bounding_box()
@@ -97,7 +63,7 @@ def _district_point(page: Any, box: dict[str, float]) -> tuple[tuple[float, floa
 def test_imported_html_in_a_district_name_is_shown_as_text(login: Any, server: Any) -> None:
     page, console = login("admin")
     page.add_init_script(WATCH_CSP)
-    box = _open_map(page, server)
+    box = open_map(page, server)
 
     point, shown = _district_point(page, box)
     districts = server.api("admin", "/districts")["data"]
@@ -107,13 +73,13 @@ def test_imported_html_in_a_district_name_is_shown_as_text(login: Any, server: A
     _import_district(server, {**original, "name": PAYLOAD})
     try:
         assert server.api("admin", f"/districts/{original['id']}")["name"] == PAYLOAD
-        _open_map(page, server)
-        text = _hover_until(page, *point, MARK, 15_000)
+        open_map(page, server)
+        text = hover_until(page, *point, MARK, 15_000)
         assert text is not None, "the tooltip did not show the imported district"
         # by network idle an injected image would have been requested and have failed
         page.wait_for_load_state("networkidle")
         assert page.evaluate("typeof window.__xss") == "undefined"  # the imported script did not run
-        assert _tooltip(page).locator("img").count() == 0  # the name did not become an element
+        assert tooltip(page).locator("img").count() == 0  # the name did not become an element
         assert text.splitlines()[0] == PAYLOAD  # it is shown as the literal text that was imported
         assert page.evaluate("window.__csp") == []
         assert console.errors == []

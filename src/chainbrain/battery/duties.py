@@ -119,8 +119,12 @@ class ReportCheck:
     def state_zh(self) -> str:
         return STATE_ZH[self.state]
 
+    @property
+    def event_zh(self) -> str:
+        return ledger.EVENTS[self.event]
+
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "state_zh": self.state_zh, "event_zh": ledger.EVENTS[self.event]}
+        return {**asdict(self), "state_zh": self.state_zh, "event_zh": self.event_zh}
 
 
 def check_event(e: ledger.BatteryEvent, duty: Duty, reporter_id: str | None, as_of: dt.date) -> ReportCheck:

@@ -229,27 +229,23 @@ def list_cmd(
     Example:
         chainbrain --db cq.duckdb events list --top 20
     """
-    from chainbrain.events.classify import SEVERITY_ZH, event_types
-    from chainbrain.store.records import fetch_dicts
+    from chainbrain.events import queries as eq
 
-    rows = fetch_dicts(
-        open_store(ctx),
-        "SELECT e.id, e.occurred_at, e.event_type, e.severity, e.duration_days, e.sources, e.text,"
-        " string_agg(l.target_id, '、' ORDER BY l.start_pos) FILTER (WHERE l.kind = 'firm') AS firms"
-        " FROM event e LEFT JOIN event_link l ON l.event_id = e.id GROUP BY ALL"
-        " ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?",
-        [top],
-    )
+    conn = open_store(ctx)
+    events = eq.stream(conn, min_severity=1, event_type=None, firm=None, limit=top)
+    rows = [
+        {**vars(e), "type_zh": e.type_zh, "severity_zh": e.severity_zh,
+         "firms": "、".join(f.enterprise_id for f in eq.event_links(conn, e.id).firms) or None}
+        for e in events
+    ]  # fmt: skip
     if as_json:
         print_data(rows)
         return
-    types = event_types()
     print_table(
         f"事件（{len(rows)} 条）",
-        [("id", "编号"), ("occurred_at", "时间"), ("type", "类型"), ("sev", "严重程度"), ("duration_days", "预计天数"),
-         ("firms", "涉及企业"), ("sources", "报道数"), ("text", "文本")],
-        [{**r, "type": types.get(r["event_type"], types["other"]).zh, "sev": SEVERITY_ZH[r["severity"]],
-          "text": r["text"][:60]} for r in rows],
+        [("id", "编号"), ("occurred_at", "时间"), ("type_zh", "类型"), ("severity_zh", "严重程度"),
+         ("duration_days", "预计天数"), ("firms", "涉及企业"), ("sources", "报道数"), ("text", "文本")],
+        [{**r, "text": r["text"][:60]} for r in rows],
     )  # fmt: skip
 
 
@@ -317,24 +313,16 @@ def correct(
     Example:
         chainbrain --db cq.duckdb events correct 1 --duration 12 --by 张工
     """
-    from chainbrain.events.classify import Classification, ClassifyError, corrected, event_types
+    from chainbrain.events.classify import ClassifyError
+    from chainbrain.events.queries import EventNotFound, correct_event
 
     conn = open_store(ctx)
-    row = conn.execute(
-        "SELECT event_type, severity, duration_days, rule FROM event WHERE id = ?", [event_id]
-    ).fetchone()
-    if row is None:
-        fail(f"事件 {event_id} 不存在")
-    t = event_types().get(row[0], event_types()["other"])
     try:
-        c = corrected(Classification(t.id, t.zh, row[1], row[2], t.positive, t.area, row[3] or ""),
-                      event_type=event_type, severity=severity, duration_days=duration)  # fmt: skip
-    except ClassifyError as e:
+        c = correct_event(
+            conn, event_id, event_type=event_type, severity=severity, duration_days=duration, by=by
+        )
+    except (ClassifyError, EventNotFound) as e:
         fail(escape(str(e)))
-    conn.execute(
-        "UPDATE event SET event_type = ?, severity = ?, duration_days = ?, classified_by = ?, rule = ? WHERE id = ?",
-        [c.event_type, c.severity, c.duration_days, by, c.rule, event_id],
-    )
     typer.echo(f"事件 {event_id}：{c.type_zh}，严重程度 {c.severity}，预计 {c.duration_days:g} 天")
 
 
@@ -365,14 +353,11 @@ def feed_pull(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     from chainbrain.events.alerts import dispatch
     from chainbrain.events.feeds import pull_all
+    from chainbrain.events.queries import unalerted
 
     conn = open_store(ctx)
     results = pull_all(conn)
-    pending = [
-        r[0]
-        for r in conn.execute("SELECT id FROM event WHERE id NOT IN (SELECT event_id FROM alert)").fetchall()
-    ]
-    alerts = sum(len(dispatch(conn, e)) for e in pending)
+    alerts = sum(len(dispatch(conn, e)) for e in unalerted(conn))
     if as_json:
         print_data(results, alerts=alerts)
         return

@@ -51,19 +51,11 @@ def stations_cmd(
         chainbrain --db cq.duckdb infra stations --kind 重卡超充 --json
     """
     from chainbrain.infra.stations import kind_counts, list_stations
-    from chainbrain.infra.vocab import lookup, zh
+    from chainbrain.infra.vocab import zh
     from chainbrain.settings import get_settings
 
-    canonical = None
-    if kind is not None:
-        canonical = lookup("kind").get(kind.lower())
-        if canonical is None:
-            fail(f"--kind 不是可选值：{kind!r}（可选：超充、快充、慢充、重卡超充）", code=2)
     conn = open_store(ctx)
-    try:
-        rows = list_stations(conn, category=category, kind=canonical, district=district)
-    except ValueError as e:
-        fail(str(e), code=2)
+    rows = list_stations(conn, category=category, kind=kind, district=district)
     if as_json:
         print_data(rows, threshold_kw=get_settings().ultra_gun_kw)
         return
@@ -226,7 +218,7 @@ def propose_cmd(
     if as_json:
         fields = {k: v for k, v in vars(p).items() if k != "sites"}
         print_data(p.sites, **fields, percent_before=p.percent_before, percent_after=p.percent_after,
-                   illustrative=True)  # fmt: skip
+                   illustrative=p.illustrative)  # fmt: skip
     else:
         print_table(
             f"选址建议（半径 {p.radius_km:g} 公里，既有运营超充站 {p.existing_stations} 座；求解状态：{p.status}）",

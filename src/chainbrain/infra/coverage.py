@@ -22,7 +22,7 @@ import numpy as np
 from chainbrain.infra.geodesy import EARTH_RADIUS_KM
 from chainbrain.infra.townships import list_townships
 from chainbrain.infra.vocab import ULTRA_AND_FAST_KINDS, ULTRA_KINDS
-from chainbrain.settings import get_settings
+from chainbrain.settings import get_settings, infra_today
 from chainbrain.store.records import fetch_dicts
 
 
@@ -110,7 +110,7 @@ def township_coverage(
     r = settings.coverage_radius_km if radius_km is None else float(radius_km)
     if not (0 < r <= 200):
         raise ValueError(f"半径应在 0–200 公里之间，实际为 {radius_km}")
-    day = as_of or dt.date.today()
+    day = as_of or infra_today()
     threshold = settings.ultra_gun_kw
     stations = counting_stations(conn, as_of=day, include_fast=include_fast, threshold_kw=threshold)
     towns = list_townships(conn, district=district)

@@ -46,7 +46,7 @@ import numpy as np
 from chainbrain.infra.coverage import counting_stations
 from chainbrain.infra.townships import Township, list_townships
 from chainbrain.infra.vocab import ULTRA_KINDS
-from chainbrain.settings import get_settings
+from chainbrain.settings import get_settings, infra_today
 from chainbrain.siting.distance import distance_matrix_km
 from chainbrain.siting.errors import InputError
 from chainbrain.siting.lscp import COVER_TOL, LSCP
@@ -179,6 +179,12 @@ class Proposal:
     def percent_after(self) -> float | None:
         return None if self.townships == 0 else 100.0 * self.covered_after / self.townships
 
+    @property
+    def illustrative(self) -> bool:
+        """Whether the answer rests on illustrative inputs: always — the demand weights and the sizing
+        assumptions (arrivals per vehicle, session length) are 示意."""
+        return True
+
 
 def _check(value: float, what: str, lo: float, hi: float) -> float:
     v = float(value)
@@ -234,7 +240,7 @@ def propose_sites(
     apv = _check(arrivals_per_vehicle, "每车高峰小时到达率", 0.0, 1.0)
     svc = _check(session_minutes, "平均充电时长（分钟）", 0.0, 240.0)
     pw = _check(max_p_wait, "等待概率上限", 0.0, 1.0)
-    day = as_of or dt.date.today()
+    day = as_of or infra_today()
     points, basis = demand_points(conn)
     n = len(points)
     pts = np.array([(p.lon, p.lat) for p in points], dtype=float).reshape(n, 2)
@@ -360,7 +366,7 @@ def yearly_plan(
     """A year-by-year plan from the operating 超充站 of ``as_of`` to ``target`` stations by ``year``."""
     if not (isinstance(target, int) and 1 <= target <= 100_000):
         raise InputError(f"目标站点数应为 1 到 100000 的整数，收到 {target!r}")
-    day = as_of or dt.date.today()
+    day = as_of or infra_today()
     if not (isinstance(year, int) and day.year <= year <= day.year + 30):
         raise InputError(f"目标年份应在 {day.year} 到 {day.year + 30} 之间，收到 {year!r}")
     r = _check(

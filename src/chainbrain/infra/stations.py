@@ -8,12 +8,30 @@ from dataclasses import dataclass
 
 import duckdb
 
-from chainbrain.infra.vocab import ULTRA_KINDS, zh
+from chainbrain.errors import InvalidInput
+from chainbrain.infra.vocab import ULTRA_KINDS, lookup, zh
 from chainbrain.settings import get_settings
 from chainbrain.store.records import fetch_dicts
 
 CATEGORIES = ("charging", "swap", "hydrogen")
 CATEGORY_ZH = {"charging": "充电站", "swap": "换电站", "hydrogen": "加氢站"}
+STATES = ("planned", "building", "operating", "closed")
+
+
+class StationFilterError(InvalidInput):
+    """A station filter that is not one of its choices (the CLI exits 2, as for any bad option)."""
+
+    exit_code = 2
+
+
+def station_kind(word: str) -> str:
+    """The charging kind a user's word names — 超充 / ultra, 快充, 慢充, 重卡超充 (Chinese or English)."""
+    canonical = lookup("kind").get(word.lower())
+    if canonical is None:
+        raise StationFilterError(
+            f"“{word}”不是可选的充电站类型（可选：超充、快充、慢充、重卡超充）", param="kind"
+        )
+    return canonical
 
 
 @dataclass(frozen=True)
@@ -68,9 +86,16 @@ def list_stations(
     district: str | None = None,
     state: str | None = None,
 ) -> list[Station]:
-    """Stations, filtered by category, (charging) kind, district and state; ordered by category and id."""
+    """Stations, filtered by category, (charging) kind as the user writes it (:func:`station_kind`),
+    district and state; ordered by category and id. A filter outside its choices raises
+    :class:`StationFilterError`."""
     if category is not None and category not in CATEGORIES:
-        raise ValueError(f"未知站点类别 {category!r}，可选：{'、'.join(CATEGORIES)}")
+        raise StationFilterError(
+            f"未知站点类别 {category!r}，可选：{'、'.join(CATEGORIES)}", param="category"
+        )
+    if state is not None and state not in STATES:
+        raise StationFilterError(f"“{state}”不是可选的运营状态（可选：{'、'.join(STATES)}）", param="state")
+    kind = None if kind is None else station_kind(kind)
     threshold = get_settings().ultra_gun_kw
     out: list[Station] = []
     for cat in [category] if category else CATEGORIES:

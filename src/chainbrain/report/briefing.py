@@ -21,6 +21,7 @@ from chainbrain.report.data import STATUS_ZH, BriefingData, collect, date_zh, fm
 
 TITLE = "重庆市智能网联新能源汽车规划目标监测简报"
 BODY_FONT = "宋体"
+CELL_MARGIN_TWIPS = 57  # left and right cell margins, 0.1 cm (Word's default is 0.19 cm)
 
 
 def _fonts(doc: WordDocument) -> None:
@@ -43,6 +44,8 @@ def _table(
     """A grid table with fixed column widths (cm); columns in ``nowrap`` never break a figure across lines.
 
     Word honours cell widths alone, LibreOffice only the table grid and a fixed layout, so both are written.
+    A no-wrap cell must be wide enough for its longest line; cell margins are set narrow (``CELL_MARGIN``)
+    so that figures fit, and tests/test_report_layout_fit.py measures every line against its column.
     """
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -53,6 +56,13 @@ def _table(
         layout = OxmlElement("w:tblLayout")
         tbl_pr.append(layout)
     layout.set(qn("w:type"), "fixed")
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.append(margins)
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
         for r in cell.paragraphs[0].runs:
@@ -124,8 +134,8 @@ def _warnings(doc: WordDocument, d: BriefingData) -> None:
         doc,
         ["序号", "目标", "状态", "最新值", "目标值", "预测值（90%区间）", "研判依据"],
         rows,
-        [0.9, 3.4, 1.1, 2.8, 2.4, 2.6, 3.3],
-        frozenset({0, 2, 3, 5}),
+        [0.8, 2.9, 1.0, 2.6, 3.1, 3.1, 3.0],
+        frozenset({0, 2, 3, 4, 5}),
     )
     doc.add_paragraph()
     doc.add_paragraph("追赶要求（自最新值起按直线（增长型目标按复合增速）追赶，每期末应达到的水平）：")
@@ -159,8 +169,8 @@ def _all_targets(doc: WordDocument, d: BriefingData) -> None:
         doc,
         ["目标（计划原文）", "目标值", "年份", "类型", "最新值", "预测值", "状态", "出处"],
         rows,
-        [4.0, 1.9, 1.0, 1.1, 2.8, 1.5, 1.2, 3.0],
-        frozenset({2, 4, 5, 6}),
+        [3.7, 1.9, 1.0, 1.1, 2.8, 1.5, 1.5, 3.0],
+        frozenset({1, 2, 4, 5, 6}),
     )
 
 

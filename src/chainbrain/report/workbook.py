@@ -1,4 +1,5 @@
-"""The Excel workbook: every target with its assessment, every observation (corrections kept), warnings.
+"""The Excel workbook: every target with its assessment, every observation (corrections kept), warnings,
+and charts — the Word briefing's pictures, and native Excel charts over cells (:mod:`.native_charts`).
 
 Every row goes through :func:`chainbrain.io.safe.append`, so an observation's source or note (user text) is
 never a formula.
@@ -21,6 +22,7 @@ from chainbrain.io.safe import append
 from chainbrain.monitor.registry import KIND_ZH
 from chainbrain.report.charts import trajectory_png
 from chainbrain.report.data import STATUS_ZH, BriefingData, collect, date_zh
+from chainbrain.report.native_charts import native_charts
 
 _FILL = {
     "滞后": "F8CBAD",
@@ -41,7 +43,8 @@ def _header(ws, cells: list[str]) -> None:
 
 
 def _chart_sheet(wb: Workbook, d: BriefingData) -> int:
-    """Sheet 走势图: the briefing's chart of every 预警/滞后 target, one under the other; returns how many."""
+    """Sheet 走势图: the briefing's chart of every 预警/滞后 target, one under the other (column A), and the
+    native Excel charts with their figures from column L (:mod:`.native_charts`); returns how many."""
     ws = wb.create_sheet("走势图")
     append(
         ws, ["预警与滞后目标走势：虚线为计划路径，点线为趋势预测（阴影为90%预测区间）；〔示意〕为演示数据"]
@@ -53,11 +56,12 @@ def _chart_sheet(wb: Workbook, d: BriefingData) -> int:
         img = Image(io.BytesIO(trajectory_png(d.by_id[a.id], a, d.current.get(a.id, []), dpi=90)))
         ws.add_image(img, f"A{row + 1}")
         row += 1 + math.ceil(img.height / 20) + 1  # default row height is 15 pt = 20 px
+    native_charts(ws, d, col=12)
     return len(d.warnings)
 
 
 def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.date | None = None) -> Path:
-    """Write the workbook (sheets 目标, 观测, 预警, 说明); return its path."""
+    """Write the workbook (sheets 目标, 观测, 预警, 走势图, 说明); return its path."""
     d = collect(conn, as_of)
     wb = Workbook()
     ws = wb.active

@@ -18,15 +18,22 @@ from typing import Annotated, Any, Literal
 
 import duckdb
 from fastapi import APIRouter, HTTPException, Path, Query, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, computed_field
 
 from chainbrain.api.accounts import User
 from chainbrain.api.deps import ConnDep, CurrentUser
-from chainbrain.api.routes.common import ERRORS
+from chainbrain.api.routes.common import ERRORS, answer, answers, derived
 from chainbrain.battery import codes, ledger
-from chainbrain.battery.duties import board_sql, broken_chains, check_reports
+from chainbrain.battery.duties import (
+    ActorCompliance,
+    BrokenLink,
+    ReportCheck,
+    board_sql,
+    broken_chains,
+    check_reports,
+)
 from chainbrain.battery.passport import AUDIENCES, PassportError, passport
-from chainbrain.battery.recycling import picture
+from chainbrain.battery.recycling import FlowRow, NetworkRow, RecyclerVolume, RecyclingPicture, picture
 from chainbrain.battery.trace import NotTraced, trace
 
 router = APIRouter(prefix="/battery", tags=["battery"], responses=ERRORS)
@@ -37,33 +44,16 @@ VIEWER_DENIED = "只读用户只能查看编码解析、回收利用汇总和公
 NOT_YOURS = "只能查看本企业生产或装车的电池"
 
 
-class BatteryCodeOut(BaseModel):
-    code: str
-    valid: bool
-    form: Literal["standard", "cascade"] | None
-    product_type: Literal["pack", "module", "cell"] | None
-    manufacturer: str | None
-    battery_type: str | None
-    battery_type_zh: str | None
-    spec: str | None
-    trace: str | None
-    production_date: dt.date | None
-    serial: str | None
-    errors: list[str]
+@derived
+class BatteryCodeOut(codes.ParsedCode):
+    problems: Annotated[tuple[codes.CodeProblem, ...], Field(exclude=True)] = ()
+    valid = computed_field(codes.ParsedCode.valid)
+    errors = computed_field(codes.ParsedCode.errors)  # type: ignore[arg-type]  # mypy reads the property as its getter
 
 
-class BatteryUnitOut(BaseModel):
-    code: str
-    kind: Literal["pack", "module", "cell"]
-    parent_code: str | None
-    maker_id: str | None
-    vin: str | None
-    oem_id: str | None
-    capacity_kwh: float | None
-    produced: dt.date | None
-    source: str
-    as_of: dt.date | None
-    status: str
+@derived
+class BatteryUnitOut(ledger.BatteryUnit):
+    pass
 
 
 class BatteryUnitPage(BaseModel):
@@ -71,40 +61,15 @@ class BatteryUnitPage(BaseModel):
     count: int
 
 
-class BatteryEventOut(BaseModel):
-    id: str
-    code: str
-    event: str
-    event_zh: str
-    actor_id: str | None
-    actor_role: str | None
-    site: str | None
-    district_code: str | None
-    date: dt.date
-    reported_at: dt.date | None
-    ref: str | None
-    source: str
-    as_of: dt.date | None
-    status: str
+@derived
+class BatteryEventOut(ledger.BatteryEvent):
+    event_zh = computed_field(ledger.BatteryEvent.event_zh)
 
 
-class BatteryReportOut(BaseModel):
-    event_id: str
-    code: str
-    event: str
-    event_zh: str
-    duty_id: str
-    article: str
-    checked_rule: bool
-    reporter_id: str | None
-    reporter_role: str
-    date: dt.date
-    deadline: dt.date | None
-    reported_at: dt.date | None
-    state: str
-    state_zh: str
-    working_days_late: int | None
-    note: str
+@derived
+class BatteryReportOut(ReportCheck):
+    event_zh = computed_field(ReportCheck.event_zh)
+    state_zh = computed_field(ReportCheck.state_zh)
 
 
 class BatteryReportPage(BaseModel):
@@ -113,15 +78,9 @@ class BatteryReportPage(BaseModel):
     as_of: dt.date
 
 
-class BatteryActorOut(BaseModel):
-    reporter_id: str | None
-    reporter_role: str
-    total: int
-    on_time: int
-    late: int
-    missing: int
-    pending: int
-    unknown: int
+@derived
+class BatteryActorOut(ActorCompliance):
+    pass
 
 
 class BatteryActorPage(BaseModel):
@@ -145,11 +104,9 @@ class BatteryTraceOut(BaseModel):
     reports: list[BatteryReportOut]
 
 
-class BatteryBrokenLinkOut(BaseModel):
-    code: str
-    kind: str
-    problem: str
-    detail_zh: str
+@derived
+class BatteryBrokenLinkOut(BrokenLink):
+    pass
 
 
 class BatteryBrokenPage(BaseModel):
@@ -157,43 +114,26 @@ class BatteryBrokenPage(BaseModel):
     count: int
 
 
-class RecyclingFlowOut(BaseModel):
-    year: int
-    district_code: str | None
-    district_name: str | None
-    retired_gwh: float
-    collected_gwh: float
-    cascade_gwh: float
-    recycled_gwh: float
-    unit: str
+@derived
+class RecyclingFlowOut(FlowRow):
+    pass
 
 
-class RecyclerVolumeOut(BaseModel):
-    enterprise_id: str
-    name: str | None
-    recycled_gwh: float
-    share: float | None
-    unit: str
+@derived
+class RecyclerVolumeOut(RecyclerVolume):
+    pass
 
 
-class CollectionNetworkOut(BaseModel):
-    district_code: str
-    district_name: str | None
-    sites: int
+@derived
+class CollectionNetworkOut(NetworkRow):
+    pass
 
 
-class RecyclingPictureOut(BaseModel):
-    flows: list[RecyclingFlowOut]
-    recyclers: list[RecyclerVolumeOut]
-    network: list[CollectionNetworkOut]
-    districts_covered: int
-    districts_total: int
-    cascade_share: float | None
-    top2_share: float | None
-    notes: list[str]
-    year: int | None = None
-    leading_share: float
-    leading_recyclers: int
+@derived
+class RecyclingPictureOut(RecyclingPicture):
+    flows: list[RecyclingFlowOut]  # type: ignore[assignment]
+    recyclers: list[RecyclerVolumeOut]  # type: ignore[assignment]
+    network: list[CollectionNetworkOut]  # type: ignore[assignment]
 
 
 class BatteryPassportOut(BaseModel):
@@ -234,12 +174,7 @@ def _own_or_403(conn: duckdb.DuckDBPyConnection, user: User, code: str) -> None:
 @router.get("/codes/{code}", response_model=BatteryCodeOut)
 def parse_code(code: CodePath, user: CurrentUser) -> BatteryCodeOut:
     """解析并校验一个 GB/T 34014 电池编码（不查数据库）。"""
-    p = codes.parse(code)
-    return BatteryCodeOut(
-        code=p.code, valid=p.valid, form=p.form, product_type=p.product_type, manufacturer=p.manufacturer,
-        battery_type=p.battery_type, battery_type_zh=p.battery_type_zh, spec=p.spec, trace=p.trace,
-        production_date=p.production_date, serial=p.serial, errors=p.errors,
-    )  # fmt: skip
+    return answer(BatteryCodeOut, codes.parse(code))
 
 
 @router.get("/units", response_model=BatteryUnitPage)
@@ -256,7 +191,7 @@ def read_units(
     if kind is not None:
         rows = [u for u in rows if u.kind == kind]
     page = rows[offset : offset + limit]
-    return BatteryUnitPage(data=[BatteryUnitOut(**u.to_dict()) for u in page], count=len(rows))
+    return BatteryUnitPage(data=answers(BatteryUnitOut, page), count=len(rows))
 
 
 @router.get("/trace/{code}", response_model=BatteryTraceOut)
@@ -288,9 +223,7 @@ def read_reports(
         checks = [c for c in checks if c.reporter_id is not None and c.reporter_id == user.enterprise_id]
     if state is not None:
         checks = [c for c in checks if c.state == state]
-    return BatteryReportPage(
-        data=[BatteryReportOut(**c.to_dict()) for c in checks], count=len(checks), as_of=day
-    )
+    return BatteryReportPage(data=answers(BatteryReportOut, checks), count=len(checks), as_of=day)
 
 
 @router.get("/reports/by-actor", response_model=BatteryActorPage)
@@ -301,7 +234,7 @@ def read_report_board(conn: ConnDep, user: CurrentUser, as_of: AsOfQuery = None)
     board = board_sql(conn, day)  # by_actor(check_reports(...)) computed in DuckDB (tested equal)
     if not _sees_all(user):
         board = [a for a in board if a.reporter_id is not None and a.reporter_id == user.enterprise_id]
-    return BatteryActorPage(data=[BatteryActorOut(**a.to_dict()) for a in board], count=len(board), as_of=day)
+    return BatteryActorPage(data=answers(BatteryActorOut, board), count=len(board), as_of=day)
 
 
 @router.get("/chains", response_model=BatteryBrokenPage)
@@ -311,7 +244,7 @@ def read_broken_chains(conn: ConnDep, user: CurrentUser) -> BatteryBrokenPage:
     rows = broken_chains(conn)
     if not _sees_all(user):
         rows = [b for b in rows if user.enterprise_id in _owners(conn, b.code)]
-    return BatteryBrokenPage(data=[BatteryBrokenLinkOut(**b.to_dict()) for b in rows], count=len(rows))
+    return BatteryBrokenPage(data=answers(BatteryBrokenLinkOut, rows), count=len(rows))
 
 
 @router.get("/recycling", response_model=RecyclingPictureOut)
@@ -321,7 +254,7 @@ def read_recycling(
     year: Annotated[int | None, Query(ge=2000, le=2100, description="只看这一年的事件")] = None,
 ) -> RecyclingPictureOut:
     """回收利用全景：按年份和区县的退役、回收、梯次利用、再生利用量（GWh），回收网点覆盖，头部再生利用企业数与占比。"""
-    return RecyclingPictureOut.model_validate(picture(conn, year=year).to_dict())
+    return answer(RecyclingPictureOut, picture(conn, year=year))
 
 
 @router.get("/passport/{code}", response_model=BatteryPassportOut)

@@ -1,12 +1,16 @@
-"""What the routers share: the list envelope, paging parameters, error responses, the 404 helper."""
+"""What the routers share: the list envelope, paging parameters, error responses, the 404 helper, and the
+response models derived from the library's result dataclasses."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Annotated, Any, Generic, TypeVar
+from functools import cache
+from typing import Annotated, Any, Generic, TypeVar, cast
 
+import pydantic.dataclasses
 from fastapi import HTTPException, Query, status
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 T = TypeVar("T")
 
@@ -51,3 +55,36 @@ def not_found(what: str, key: str) -> HTTPException:
 
 def forbidden(message: str) -> HTTPException:
     return HTTPException(status.HTTP_403_FORBIDDEN, message)
+
+
+def derived(cls: type[T]) -> type[T]:
+    """A response model with the fields of the library result dataclass it subclasses, written once there.
+
+    ``cls`` is declared as a subclass of the result type (``class StationOut(Station): ...``) and adds only
+    what the answer has beyond it — nested response models in place of nested result types, computed fields
+    over the result's properties, descriptions; it becomes a pydantic dataclass (frozen when its base is)
+    whose OpenAPI schema is named after ``cls``, so the generated front-end types keep their names. Build
+    its answers with :func:`answer`.
+    """
+    base = next(b for b in cls.__mro__[1:] if dataclasses.is_dataclass(b))
+    frozen = base.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    # every field of an answer is present, defaults included: say so in the (response) schema
+    config = ConfigDict(json_schema_serialization_defaults_required=True)
+    return cast(type[T], pydantic.dataclasses.dataclass(frozen=frozen, config=config)(cls))
+
+
+@cache
+def _adapter(cls: type[Any]) -> TypeAdapter[Any]:
+    return TypeAdapter(cls)
+
+
+def answer(cls: type[T], result: Any, **extra: Any) -> T:
+    """The library result ``result`` (a dataclass) as the :func:`derived` response model ``cls``; ``extra``
+    gives the fields the answer has beyond the result (or replaces some)."""
+    adapter = _adapter(cast(Any, cls))
+    return cast(T, adapter.validate_python({**dataclasses.asdict(result), **extra}))
+
+
+def answers(cls: type[T], results: Any) -> list[T]:
+    """:func:`answer` for each of ``results``."""
+    return [answer(cls, r) for r in results]

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import field
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated
 
 import duckdb
 from fastapi import APIRouter, Depends, File, Header, HTTPException, Path, Query, Request, UploadFile, status
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, computed_field, field_validator
 
 from chainbrain.api.accounts import User, audit
 from chainbrain.api.cache import ResultCache
@@ -36,15 +37,26 @@ from chainbrain.api.deps import (
     client_ip,
     require_roles,
 )
-from chainbrain.api.routes.common import ERRORS, forbidden, not_found
+from chainbrain.api.routes.common import ERRORS, answer, answers, derived, forbidden, not_found
 from chainbrain.events import alerts as al
 from chainbrain.events import incidents as inc
 from chainbrain.events import queries as eq
-from chainbrain.events.classify import SEVERITY_ZH, Classification, ClassifyError, corrected, event_types
-from chainbrain.events.exposure import Exposure, event_exposure
-from chainbrain.events.feeds import FeedError, add_feed, create_token, list_feeds, pull_feed, token_sender
+from chainbrain.events.aliases import Alias
+from chainbrain.events.classify import Classification, ClassifyError
+from chainbrain.events.exposure import BackupOption, Exposure, PlantShortfall, SiteExposure, event_exposure
+from chainbrain.events.feeds import (
+    Feed,
+    FeedError,
+    PullResult,
+    add_feed,
+    create_token,
+    list_feeds,
+    pull_feed,
+    token_sender,
+)
 from chainbrain.events.ingest import EventError, EventIn, Ingested, add_events, read_events_file, store_links
-from chainbrain.events.link import Linker
+from chainbrain.events.link import DistrictLink, FirmLink, Linker, SegmentLink
+from chainbrain.events.queries import StoredEvent
 from chainbrain.io.problems import ImportRejected
 from chainbrain.resilience.dbnet import network_from_store
 from chainbrain.resilience.model import SolveError
@@ -58,40 +70,30 @@ MAX_TEXT = 5000
 MAX_UPLOAD_BYTES = 5_000_000
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
 # ---- models --------------------------------------------------------------------------------------------
 
 
-class FirmLinkOut(Model):
-    enterprise_id: str
-    name: str
-    mention: str
-    score: float
-    start: int
-    end: int
+@derived
+class FirmLinkOut(FirmLink):
+    pass
 
 
-class DistrictLinkOut(Model):
-    code: str
-    name: str
-    mention: str
-    start: int
-    end: int
-    township: str | None = None
+@derived
+class DistrictLinkOut(DistrictLink):
+    pass
 
 
-class SegmentLinkOut(Model):
-    segment_id: str
-    name: str
-    mention: str
-    start: int
-    end: int
+@derived
+class SegmentLinkOut(SegmentLink):
+    pass
 
 
-class LinkOut(Model):
+@derived
+class ClassificationOut(Classification):
+    pass
+
+
+class LinkOut(BaseModel):
     """The firms, districts / townships and segments a text names, with character offsets for highlighting."""
 
     text: str
@@ -99,16 +101,6 @@ class LinkOut(Model):
     districts: list[DistrictLinkOut]
     segments: list[SegmentLinkOut]
     classification: ClassificationOut
-
-
-class ClassificationOut(Model):
-    event_type: str
-    type_zh: str
-    severity: int
-    duration_days: float
-    positive: bool
-    area: bool
-    rule: str
 
 
 class LinkIn(BaseModel):
@@ -132,27 +124,16 @@ class WebhookEvent(BaseModel):
     external_id: str | None = Field(None, max_length=500)
 
 
-class EventOut(Model):
-    id: int
-    title: str | None
-    text: str
-    source: str
-    url: str | None
-    occurred_at: dt.datetime
-    received_at: dt.datetime
-    status: str
-    event_type: str
-    type_zh: str
-    severity: int
-    severity_zh: str
-    duration_days: float
-    classified_by: str
-    rule: str | None
-    sources: int
+@derived
+class EventOut(StoredEvent):
+    """A stored event with the names of its type and severity, what it names, and its incident."""
+
     links: list[FirmLinkOut]
     districts: list[DistrictLinkOut]
     segments: list[SegmentLinkOut]
     incident_id: int | None
+    type_zh = computed_field(StoredEvent.type_zh)
+    severity_zh = computed_field(StoredEvent.severity_zh)
 
 
 class EventList(BaseModel):
@@ -160,11 +141,8 @@ class EventList(BaseModel):
     count: int
 
 
-class IngestOut(Model):
-    event_id: int
-    merged: bool
-    skipped: bool
-    similarity: float
+@derived
+class IngestOut(Ingested):
     alerts: int = 0
 
 
@@ -179,39 +157,24 @@ class CorrectionIn(BaseModel):
     duration_days: float | None = Field(None, ge=0, le=365, allow_inf_nan=False)
 
 
-class PlantOut(Model):
-    plant: str
-    name: str
-    firm: str
-    demand_units: float
-    lost_units: float
-    lost_value: float
-    latest_short_day: float | None = Field(description="即使优先供应该厂，也会在第几天缺货（null：不会）")
+@derived
+class PlantOut(PlantShortfall):
+    latest_short_day: Annotated[
+        float | None, Field(description="即使优先供应该厂，也会在第几天缺货（null：不会）")
+    ]
 
 
-class BackupOut(Model):
-    site: str
-    name: str
-    district: str | None
-    local: bool
-    spare_per_day: float | None
-    loss_after: float
-    loss_averted: float
+@derived
+class BackupOut(BackupOption):
+    pass
 
 
-class ExposedSiteOut(Model):
-    site: str
-    name: str
-    firm: str
-    district: str | None
-    loss: float
-    tts: float | None
-    short: bool
-    extra_stock: float | None
-    backups: list[BackupOut]
+@derived
+class ExposedSiteOut(SiteExposure):
+    backups: list[BackupOut] = field(default_factory=list)  # type: ignore[assignment]
 
 
-class ExposureOut(Model):
+class ExposureOut(BaseModel):
     """What the event costs for its expected duration (numbers of ``chainbrain resilience``)."""
 
     event_id: int
@@ -238,15 +201,9 @@ class SubscriptionIn(BaseModel):
     webhook_url: str | None = Field(None, max_length=2000)
 
 
-class SubscriptionOut(Model):
-    id: int
-    user_id: int
-    firms: list[str]
-    segments: list[str]
-    districts: list[str]
-    min_severity: int
-    email: str | None
-    webhook_url: str | None
+@derived
+class SubscriptionOut(al.Subscription):
+    pass
 
 
 class SubscriptionList(BaseModel):
@@ -254,17 +211,9 @@ class SubscriptionList(BaseModel):
     count: int
 
 
-class AlertOut(Model):
-    id: int
-    event_id: int
-    user_id: int
-    reason: str
-    created_at: dt.datetime
-    read: bool
-    event_type: str
-    type_zh: str
-    severity: int
-    text: str
+@derived
+class AlertOut(al.Alert):
+    pass
 
 
 class AlertList(BaseModel):
@@ -273,31 +222,15 @@ class AlertList(BaseModel):
     unread: int
 
 
-class EntryOut(Model):
-    id: int
-    at_time: dt.datetime
-    actor: str | None
-    kind: str
-    from_state: str | None
-    to_state: str | None
-    action: str | None
-    target: str | None
-    quantity: float | None
-    text: str | None
+@derived
+class EntryOut(inc.Entry):
+    pass
 
 
-class IncidentOut(Model):
-    id: int
-    event_id: int
-    state: str
-    owner: str | None
-    opened_at: dt.datetime
-    expected_days: float | None
-    recovered_at: dt.datetime | None
-    actual_days: float | None
-    event_text: str
-    allowed: list[str]
-    timeline: list[EntryOut]
+@derived
+class IncidentOut(inc.Incident):
+    timeline: list[EntryOut] = field(default_factory=list)  # type: ignore[assignment]
+    allowed = computed_field(inc.Incident.allowed)  # type: ignore[arg-type]  # mypy reads the property as its getter
 
 
 class IncidentList(BaseModel):
@@ -335,13 +268,9 @@ class FeedIn(BaseModel):
     url: str = Field(min_length=8, max_length=2000)
 
 
-class FeedOut(Model):
-    id: int
-    name: str
-    url: str
-    active: bool
-    last_fetched: dt.datetime | None
-    last_error: str | None
+@derived
+class FeedOut(Feed):
+    pass
 
 
 class FeedList(BaseModel):
@@ -349,13 +278,8 @@ class FeedList(BaseModel):
     count: int
 
 
-class PullOut(Model):
-    feed_id: int
-    entries: int
-    added: int
-    merged: int
-    skipped: int
-    error: str | None
+@derived
+class PullOut(PullResult):
     alerts: int = 0
 
 
@@ -374,10 +298,9 @@ class SmtpIn(BaseModel):
     sender: str = Field(min_length=3, max_length=254)
 
 
-class SmtpOut(Model):
-    host: str
-    port: int
-    sender: str
+@derived
+class SmtpOut(al.SmtpConfig):
+    pass
 
 
 class Message(BaseModel):
@@ -387,9 +310,6 @@ class Message(BaseModel):
     @classmethod
     def _short(cls, v: str) -> str:
         return v[:500]
-
-
-LinkOut.model_rebuild()
 
 
 # ---- helpers -------------------------------------------------------------------------------------------
@@ -415,62 +335,22 @@ def _own_firms(conn: duckdb.DuckDBPyConnection, user: User) -> set[str] | None:
     return set()
 
 
-def _event_row(conn: duckdb.DuckDBPyConnection, event_id: int) -> dict[str, Any]:
+def _event_row(conn: duckdb.DuckDBPyConnection, event_id: int) -> StoredEvent:
     row = eq.event_row(conn, event_id)
     if row is None:
         raise not_found("事件", str(event_id))
     return row
 
 
-def _event_out(conn: duckdb.DuckDBPyConnection, r: dict[str, Any]) -> EventOut:
-    types = event_types()
-    links = eq.event_links(conn, r["id"])
-    incident = eq.incident_of(conn, r["id"])
-    return EventOut(
-        **{k: r[k] for k in ("id", "title", "text", "source", "url", "occurred_at", "received_at", "status")},
-        event_type=r["event_type"],
-        type_zh=types.get(r["event_type"], types["other"]).zh,
-        severity=r["severity"],
-        severity_zh=SEVERITY_ZH[r["severity"]],
-        duration_days=r["duration_days"],
-        classified_by=r["classified_by"],
-        rule=r["rule"],
-        sources=r["sources"],
-        links=[
-            FirmLinkOut(
-                enterprise_id=x["target_id"],
-                name=x["name"],
-                mention=x["mention"],
-                score=x["score"],
-                start=x["start_pos"],
-                end=x["end_pos"],
-            )
-            for x in links
-            if x["kind"] == "firm"
-        ],  # fmt: skip
-        districts=[
-            DistrictLinkOut(
-                code=x["target_id"],
-                name=x["name"],
-                mention=x["mention"],
-                start=x["start_pos"],
-                end=x["end_pos"],
-            )
-            for x in links
-            if x["kind"] == "district"
-        ],  # fmt: skip
-        segments=[
-            SegmentLinkOut(
-                segment_id=x["target_id"],
-                name=x["name"],
-                mention=x["mention"],
-                start=x["start_pos"],
-                end=x["end_pos"],
-            )
-            for x in links
-            if x["kind"] == "segment"
-        ],  # fmt: skip
-        incident_id=incident,
+def _event_out(conn: duckdb.DuckDBPyConnection, r: StoredEvent) -> EventOut:
+    links = eq.event_links(conn, r.id)
+    return answer(
+        EventOut,
+        r,
+        links=answers(FirmLinkOut, links.firms),
+        districts=answers(DistrictLinkOut, links.districts),
+        segments=answers(SegmentLinkOut, links.segments),
+        incident_id=eq.incident_of(conn, r.id),
     )
 
 
@@ -482,11 +362,7 @@ def _ingest(conn: duckdb.DuckDBPyConnection, cache: ResultCache, items: list[Eve
     out = []
     for g in got:
         n = 0 if g.merged else len(al.dispatch(conn, g.event_id))
-        out.append(
-            IngestOut(
-                event_id=g.event_id, merged=g.merged, skipped=g.skipped, similarity=g.similarity, alerts=n
-            )
-        )
+        out.append(answer(IngestOut, g, alerts=n))
     cache.invalidate()
     return out
 
@@ -504,7 +380,7 @@ def _check_incident_access(conn: duckdb.DuckDBPyConnection, user: User, event_id
 
 
 def _incident_out(i: inc.Incident) -> IncidentOut:
-    return IncidentOut.model_validate({**i.__dict__, "allowed": list(i.allowed)})
+    return answer(IncidentOut, i)
 
 
 def _utc(at: dt.datetime | None) -> dt.datetime:
@@ -531,14 +407,12 @@ def link_text(body: LinkIn, conn: ConnDep, cache: CacheDep, user: CurrentUser) -
 
     r = _linker(conn, cache).link(body.text)
     c: Classification = classify(body.text)
-    return LinkOut.model_validate(
-        {
-            "text": r.text,
-            "links": r.links,
-            "districts": r.districts,
-            "segments": r.segments,
-            "classification": c,
-        }
+    return LinkOut(
+        text=r.text,
+        links=answers(FirmLinkOut, r.links),
+        districts=answers(DistrictLinkOut, r.districts),
+        segments=answers(SegmentLinkOut, r.segments),
+        classification=answer(ClassificationOut, c),
     )
 
 
@@ -611,9 +485,7 @@ def receive_webhook(
 def read_alerts(conn: ConnDep, user: CurrentUser, limit: int = Query(100, ge=1, le=500)) -> AlertList:
     """My alerts, newest first."""
     rows = al.list_alerts(conn, user.id, limit=limit)
-    return AlertList(
-        data=[AlertOut.model_validate(a) for a in rows], count=len(rows), unread=sum(not a.read for a in rows)
-    )
+    return AlertList(data=answers(AlertOut, rows), count=len(rows), unread=sum(not a.read for a in rows))
 
 
 @router.post("/alerts/{alert_id}/read")
@@ -628,7 +500,7 @@ def read_alert(alert_id: Annotated[int, Path(ge=1)], conn: ConnDep, user: Curren
 def read_subscriptions(conn: ConnDep, user: CurrentUser) -> SubscriptionList:
     """My subscriptions."""
     subs = al.list_subscriptions(conn, user.id)
-    return SubscriptionList(data=[SubscriptionOut.model_validate(s) for s in subs], count=len(subs))
+    return SubscriptionList(data=answers(SubscriptionOut, subs), count=len(subs))
 
 
 @router.post("/subscriptions", status_code=201)
@@ -642,7 +514,7 @@ def create_subscription(body: SubscriptionIn, conn: ConnDep, user: CurrentUser) 
         sub = al.add_subscription(conn, user.id, **body.model_dump())
     except al.AlertError as e:
         raise HTTPException(422, str(e)) from e
-    return SubscriptionOut.model_validate(sub)
+    return answer(SubscriptionOut, sub)
 
 
 @router.delete("/subscriptions/{sub_id}")
@@ -753,7 +625,7 @@ def create_incident_action(
 def read_feeds(conn: ConnDep, user: AdminUser) -> FeedList:
     """The RSS/Atom feeds configured."""
     feeds = list_feeds(conn)
-    return FeedList(data=[FeedOut.model_validate(f) for f in feeds], count=len(feeds))
+    return FeedList(data=answers(FeedOut, feeds), count=len(feeds))
 
 
 @router.post("/feeds", status_code=201)
@@ -764,7 +636,7 @@ def create_feed(body: FeedIn, request: Request, conn: ConnDep, user: AdminUser) 
     except FeedError as e:
         raise HTTPException(422, str(e)) from e
     audit(conn, user, "event.feed.create", body.url, None, client_ip(request))
-    return FeedOut.model_validate(f)
+    return answer(FeedOut, f)
 
 
 @router.post("/feeds/{feed_id}/pull")
@@ -776,10 +648,10 @@ def pull_event_feed(
         r = pull_feed(conn, feed_id)
     except FeedError as e:
         raise not_found("订阅源", str(feed_id)) from e
-    new = eq.unalerted_from_feed(conn, feed_id)
+    new = eq.unalerted(conn, feed_id)
     n = sum(len(al.dispatch(conn, e)) for e in new)
     cache.invalidate()
-    return PullOut.model_validate({**r.__dict__, "alerts": n})
+    return answer(PullOut, r, alerts=n)
 
 
 @router.post("/tokens", status_code=201)
@@ -797,7 +669,7 @@ def create_webhook_token(body: TokenIn, request: Request, conn: ConnDep, user: A
 def update_smtp(body: SmtpIn, conn: ConnDep, user: AdminUser) -> SmtpOut:
     """The SMTP server alert e-mails go through."""
     try:
-        return SmtpOut.model_validate(al.set_smtp(conn, body.host, body.port, body.sender))
+        return answer(SmtpOut, al.set_smtp(conn, body.host, body.port, body.sender))
     except al.AlertError as e:
         raise HTTPException(422, str(e)) from e
 
@@ -809,13 +681,9 @@ class AliasIn(BaseModel):
     source: str = Field("手工录入", min_length=1, max_length=500)
 
 
-class AliasOut(Model):
-    alias: str
-    enterprise_id: str
-    lang: str
-    ambiguous: bool
-    source: str
-    status: str
+@derived
+class AliasOut(Alias):
+    pass
 
 
 class AliasList(BaseModel):
@@ -831,7 +699,7 @@ def read_aliases(
     from chainbrain.events.aliases import list_aliases
 
     rows = list_aliases(conn, enterprise)
-    return AliasList(data=[AliasOut.model_validate(a) for a in rows], count=len(rows))
+    return AliasList(data=answers(AliasOut, rows), count=len(rows))
 
 
 @router.post("/aliases", status_code=201)
@@ -847,7 +715,7 @@ def create_alias(
         raise HTTPException(422, str(e)) from e
     cache.invalidate()
     audit(conn, user, "event.alias.create", f"{a.alias}→{a.enterprise_id}", None, client_ip(request))
-    return AliasOut.model_validate(a)
+    return answer(AliasOut, a)
 
 
 @router.delete("/aliases")
@@ -881,24 +749,17 @@ def update_event(
     user: AnalystUser,
 ) -> EventOut:  # fmt: skip
     """Correct an event's type, severity or expected duration (kept with the corrector's name)."""
-    r = _event_row(conn, event_id)
-    t = event_types().get(r["event_type"], event_types()["other"])
-    base = Classification(t.id, t.zh, r["severity"], r["duration_days"], t.positive, t.area, r["rule"] or "")
     try:
-        c = corrected(
-            base, event_type=body.event_type, severity=body.severity, duration_days=body.duration_days
+        eq.correct_event(
+            conn,
+            event_id,
+            event_type=body.event_type,
+            severity=body.severity,
+            duration_days=body.duration_days,
+            by=user.username,
         )
     except ClassifyError as e:
         raise HTTPException(422, str(e)) from e
-    eq.set_classification(
-        conn,
-        event_id,
-        event_type=c.event_type,
-        severity=c.severity,
-        duration_days=c.duration_days,
-        classified_by=user.username,
-        rule=c.rule,
-    )
     audit(conn, user, "event.correct", f"event:{event_id}", body.model_dump(), client_ip(request))
     cache.invalidate()
     return _event_out(conn, _event_row(conn, event_id))
@@ -911,7 +772,7 @@ def relink_event(
     """Link the event's text again (after aliases or firms changed)."""
     r = _event_row(conn, event_id)
     cache.invalidate()
-    store_links(conn, event_id, _linker(conn, cache).link(r["text"]))
+    store_links(conn, event_id, _linker(conn, cache).link(r.text))
     return _event_out(conn, _event_row(conn, event_id))
 
 
@@ -944,8 +805,8 @@ def read_event_exposure(
         runs_short=x.runs_short,
         first_short_day=_finite(x.first_short_day),
         plants_short=len(x.plants),
-        plants=[PlantOut.model_validate(p) for p in plants],
-        sites=[ExposedSiteOut.model_validate(s) for s in sites],
+        plants=answers(PlantOut, plants),
+        sites=answers(ExposedSiteOut, sites),
         notes=x.notes,
         restricted=own is not None,
     )

@@ -7,122 +7,84 @@ confidential — no firm's purchasing data, only facilities and counts).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import field
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from chainbrain.api.deps import CacheDep, ConnDep, CurrentUser
-from chainbrain.api.routes.common import ERRORS, Page
+from chainbrain.api.routes.common import ERRORS, Page, answer, answers, derived
+from chainbrain.infra.coverage import Coverage, TownshipCover
+from chainbrain.infra.planning import BuildPlanResult, PlanYear, Proposal, ProposedSite, Sizing
+from chainbrain.infra.progress import TargetProgress
+from chainbrain.infra.stations import KindCount, Station
+from chainbrain.infra.v2x import DistrictRollout, OemVehicles, Rollout
 from chainbrain.schema.numbers import FiniteFloat
+from chainbrain.settings import infra_today
 
 router = APIRouter(prefix="/infra", tags=["infra"], responses=ERRORS)
 
-
-class StationOut(BaseModel):
-    id: str
-    name: str
-    category: str
-    kind: str
-    kind_zh: str
-    ultra: bool
-    piles: int | None
-    guns: int | None
-    max_power_kw: float | None
-    operator: str | None
-    opened: dt.date | None
-    state: str
-    state_zh: str
-    district_code: str
-    district_name: str | None
-    township_code: str | None
-    township_name: str | None
-    lon: float
-    lat: float
-    source: str
-    as_of: dt.date | None
-    status: str
+AsOf = Annotated[
+    dt.date | None,
+    Query(description="按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天）"),
+]
 
 
-class KindCountOut(BaseModel):
-    category: str
-    kind: str
-    kind_zh: str
-    stations: int
-    operating: int
-    piles: int
+@derived
+class StationOut(Station):
+    pass
 
 
-class TownshipCoverOut(BaseModel):
-    code: str
-    name: str
-    district_code: str
-    district_name: str | None
-    lon: float
-    lat: float
-    covered: bool
-    nearest_km: float | None
-    nearest_station: str | None
-    point_status: str
+@derived
+class KindCountOut(KindCount):
+    pass
 
 
-class CoverageOut(Page[TownshipCoverOut]):
-    radius_km: float
-    as_of: dt.date
-    include_fast: bool
-    threshold_kw: float
-    stations: int
-    townships: int
-    covered: int
-    uncovered: int
-    percent: float | None
+@derived
+class TownshipCoverOut(TownshipCover):
+    pass
 
 
-class DistrictRolloutOut(BaseModel):
-    district_code: str
-    district_name: str | None
-    intersections: int
-    km_city: float
-    km_highway: float
-    km: float
+@derived
+class CoverageOut(Coverage):
+    """Township coverage: the summary, and the townships as a page (``data``, ``count``)."""
+
+    rows: Annotated[list[TownshipCoverOut], Field(exclude=True)] = field(default_factory=list)  # type: ignore[assignment]
+    uncovered = computed_field(Coverage.uncovered)
+    percent = computed_field(Coverage.percent)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def data(self) -> list[TownshipCoverOut]:
+        return self.rows
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
 
-class OemVehiclesOut(BaseModel):
-    oem: str
-    period_end: dt.date
-    vehicles: int
-    status: str
+@derived
+class DistrictRolloutOut(DistrictRollout):
+    km = computed_field(DistrictRollout.km)
 
 
-class RolloutOut(BaseModel):
-    intersections: int
-    km_city: float
-    km_highway: float
-    km: float
-    vehicles: int
-    districts: list[DistrictRolloutOut]
-    oems: list[OemVehiclesOut]
-    statuses: list[str]
+@derived
+class OemVehiclesOut(OemVehicles):
+    pass
 
 
-class TargetProgressOut(BaseModel):
-    target_id: str
-    name: str
-    indicator: str
-    indicator_label: str
-    unit: str
-    target: float
-    year: int
-    direction: str
-    citation: str
-    live_value: float | None
-    live_note: str | None
-    progress: float | None
-    status: str
-    latest: float | None
-    latest_period: str | None
-    projected: float | None
-    reason: str
+@derived
+class RolloutOut(Rollout):
+    districts: list[DistrictRolloutOut] = field(default_factory=list)  # type: ignore[assignment]
+    oems: list[OemVehiclesOut] = field(default_factory=list)  # type: ignore[assignment]
+    km = computed_field(Rollout.km)
+
+
+@derived
+class TargetProgressOut(TargetProgress):
+    pass
 
 
 def _bad(message: str) -> HTTPException:
@@ -146,20 +108,9 @@ def read_stations(
 ) -> Page[StationOut]:
     """Stations of the registry (charging, swap, hydrogen), filtered."""
     from chainbrain.infra.stations import list_stations
-    from chainbrain.infra.vocab import lookup
 
-    canonical = None
-    if kind is not None:
-        canonical = lookup("kind").get(kind.lower())
-        if canonical is None:
-            raise _bad(f"kind 不是可选值：{kind}（可选：超充、快充、慢充、重卡超充）")
-    if state is not None and state not in ("planned", "building", "operating", "closed"):
-        raise _bad(f"state 不是可选值：{state}")
-    try:
-        rows = list_stations(conn, category=category, kind=canonical, district=district, state=state)
-    except ValueError as e:
-        raise _bad(str(e)) from e
-    return Page(data=[StationOut(**vars(r)) for r in rows], count=len(rows))
+    rows = list_stations(conn, category=category, kind=kind, district=district, state=state)
+    return Page(data=answers(StationOut, rows), count=len(rows))
 
 
 @router.get("/stations/kinds")
@@ -168,7 +119,7 @@ def read_station_kinds(conn: ConnDep, user: CurrentUser) -> Page[KindCountOut]:
     from chainbrain.infra.stations import kind_counts
 
     rows = kind_counts(conn)
-    return Page(data=[KindCountOut(**vars(r)) for r in rows], count=len(rows))
+    return Page(data=answers(KindCountOut, rows), count=len(rows))
 
 
 @router.get("/coverage")
@@ -178,24 +129,15 @@ def read_coverage(
     radius_km: Annotated[float | None, Query(gt=0, le=200, description="覆盖半径（公里），默认 5")] = None,
     include_fast: Annotated[bool, Query(description="快充站也计入（超快充口径）")] = False,
     district: Annotated[str | None, Query(pattern=r"^\d{6}$", description="区县代码")] = None,
+    as_of: AsOf = None,
 ) -> CoverageOut:
     """Townships covered / not covered by an operating ultra-fast station within the radius."""
     from chainbrain.infra.coverage import township_coverage
 
-    cov = township_coverage(conn, radius_km=radius_km, include_fast=include_fast, district=district)
-    return CoverageOut(
-        data=[TownshipCoverOut(**vars(r)) for r in cov.rows],
-        count=len(cov.rows),
-        radius_km=cov.radius_km,
-        as_of=cov.as_of,
-        include_fast=cov.include_fast,
-        threshold_kw=cov.threshold_kw,
-        stations=cov.stations,
-        townships=cov.townships,
-        covered=cov.covered,
-        uncovered=cov.uncovered,
-        percent=cov.percent,
+    cov = township_coverage(
+        conn, radius_km=radius_km, include_fast=include_fast, district=district, as_of=as_of
     )
+    return answer(CoverageOut, cov)
 
 
 @router.get("/v2x")
@@ -204,16 +146,7 @@ def read_v2x(conn: ConnDep, user: CurrentUser) -> RolloutOut:
     from chainbrain.infra.v2x import rollout
 
     r = rollout(conn)
-    return RolloutOut(
-        intersections=r.intersections,
-        km_city=r.km_city,
-        km_highway=r.km_highway,
-        km=r.km,
-        vehicles=r.vehicles,
-        districts=[DistrictRolloutOut(**vars(d), km=d.km) for d in r.districts],
-        oems=[OemVehiclesOut(**vars(o)) for o in r.oems],
-        statuses=r.statuses,
-    )
+    return answer(RolloutOut, r)
 
 
 @router.get("/targets")
@@ -222,7 +155,7 @@ def read_infra_targets(conn: ConnDep, user: CurrentUser) -> Page[TargetProgressO
     from chainbrain.infra.progress import infra_targets
 
     rows = infra_targets(conn)
-    return Page(data=[TargetProgressOut(**vars(t)) for t in rows], count=len(rows))
+    return Page(data=answers(TargetProgressOut, rows), count=len(rows))
 
 
 class ProposalIn(BaseModel):
@@ -237,88 +170,38 @@ class ProposalIn(BaseModel):
     session_minutes: FiniteFloat = Field(20.0, gt=0, le=240, description="示意：平均充电时长（分钟）")
     max_p_wait: FiniteFloat = Field(0.2, gt=0, le=1, description="等待概率上限（Erlang C）")
     include_pipeline: bool = Field(False, description="登记的在建、规划超充站视为已选址")
+    as_of: dt.date | None = Field(
+        None, description="按此日期已投用的站点计算（缺省：服务器设置 CHAINBRAIN_INFRA_AS_OF，否则今天）"
+    )
 
 
-class SizingOut(BaseModel):
-    guns: int
-    arrivals_per_hour: float
-    offered_erlangs: float
-    p_wait: float
-    mean_wait_minutes: float
-    utilisation: float
+@derived
+class SizingOut(Sizing):
+    pass
 
 
-class ProposedSiteOut(BaseModel):
-    rank: int
-    township_code: str
-    township_name: str
-    district_code: str
-    district_name: str | None
-    lon: float
-    lat: float
-    new_townships: int
-    new_weight: float
-    newly_covered: list[str]
+@derived
+class ProposedSiteOut(ProposedSite):
     sizing: SizingOut
 
 
-class ProposalOut(BaseModel):
-    count: int
-    radius_km: float
-    as_of: dt.date
-    existing_stations: int
-    townships: int
-    covered_before: int
-    covered_after: int
-    percent_before: float | None
-    percent_after: float | None
-    weight_total: float
-    weight_before: float
-    weight_after: float
-    include_pipeline: bool
-    pipeline_stations: int
-    covered_pipeline: int
-    weight_pipeline: float
-    needed: int
-    status: str
-    note: str | None
-    seconds: float
-    weight_basis: str
-    arrivals_per_vehicle: float
-    session_minutes: float
-    max_p_wait: float
-    illustrative: bool = Field(description="需求权重与站点规模假设为示意")
-    sites: list[ProposedSiteOut]
+@derived
+class ProposalOut(Proposal):
+    sites: list[ProposedSiteOut] = field(default_factory=list)  # type: ignore[assignment]
+    percent_before = computed_field(Proposal.percent_before)
+    percent_after = computed_field(Proposal.percent_after)
+
+    illustrative = computed_field(description="需求权重与站点规模假设为示意")(Proposal.illustrative)
 
 
-class PlanYearOut(BaseModel):
-    year: int
-    stations: int
-    added: int
-    added_sites: list[str]
-    covered_townships: int
-    coverage_pct: float
-    demand_coverage: float
-    mean_km: float | None
-    model: str
-    status: str
+@derived
+class PlanYearOut(PlanYear):
+    pass
 
 
-class BuildPlanOut(BaseModel):
-    target: int
-    year: int
-    radius_km: float
-    as_of: dt.date
-    existing_stations: int
-    building: int
-    planned: int
-    townships: int
-    covered_now: int
-    coverage_pct_now: float | None
-    weight_basis: str
-    status: str
-    note: str | None
-    years: list[PlanYearOut]
+@derived
+class BuildPlanOut(BuildPlanResult):
+    years: list[PlanYearOut] = field(default_factory=list)  # type: ignore[assignment]
 
 
 @router.post("/proposals")
@@ -339,18 +222,11 @@ def create_proposal(conn: ConnDep, user: CurrentUser, body: ProposalIn) -> Propo
             session_minutes=body.session_minutes,
             max_p_wait=body.max_p_wait,
             include_pipeline=body.include_pipeline,
+            as_of=body.as_of,
         )
     except InputError as e:
         raise _bad(str(e)) from e
-    sites = [ProposedSiteOut(**(vars(s) | {"sizing": SizingOut(**vars(s.sizing))})) for s in p.sites]
-    fields = {k: v for k, v in vars(p).items() if k != "sites"}
-    return ProposalOut(
-        **fields,
-        percent_before=p.percent_before,
-        percent_after=p.percent_after,
-        illustrative=True,
-        sites=sites,
-    )
+    return answer(ProposalOut, p)
 
 
 #: what the build plan reads (:func:`chainbrain.infra.planning.yearly_plan`): its cache entry goes stale on a
@@ -358,16 +234,26 @@ def create_proposal(conn: ConnDep, user: CurrentUser, body: ProposalIn) -> Propo
 PLAN_READS = frozenset({"charging_station", "township", "nev_fleet", "district"})
 
 
-def plan_for(conn: ConnDep, cache: CacheDep, target: int, year: int, radius_km: float | None) -> BuildPlanOut:
-    """The build plan of today (a MIP solve of seconds), computed once per store state and day."""
+def plan_for(
+    conn: ConnDep,
+    cache: CacheDep,
+    target: int,
+    year: int,
+    radius_km: float | None,
+    as_of: dt.date | None = None,
+) -> BuildPlanOut:
+    """The build plan as of ``as_of`` (default: the infrastructure day, ``CHAINBRAIN_INFRA_AS_OF`` or today;
+    a MIP solve of seconds), computed once per store state and day."""
     from chainbrain.infra.planning import yearly_plan
 
-    def compute() -> BuildPlanOut:
-        plan = yearly_plan(conn, target=target, year=year, radius_km=radius_km)
-        fields = {k: v for k, v in vars(plan).items() if k != "years"}
-        return BuildPlanOut(**fields, years=[PlanYearOut(**vars(y)) for y in plan.years])
+    day = as_of or infra_today()
 
-    return cache.get(("infra.plan", target, year, radius_km, dt.date.today()), compute, PLAN_READS)
+    def compute() -> BuildPlanOut:
+        return answer(
+            BuildPlanOut, yearly_plan(conn, target=target, year=year, radius_km=radius_km, as_of=day)
+        )
+
+    return cache.get(("infra.plan", target, year, radius_km, day), compute, PLAN_READS)
 
 
 @router.get("/plan")
@@ -378,12 +264,13 @@ def read_plan(
     target: Annotated[int, Query(ge=1, le=100_000, description="目标超充站数（座）")] = 2000,
     year: Annotated[int, Query(ge=2000, le=2100, description="目标年份")] = 2027,
     radius_km: Annotated[float | None, Query(gt=0, le=50, description="覆盖半径（公里），默认 5")] = None,
+    as_of: AsOf = None,
 ) -> BuildPlanOut:
     """建设计划: year by year from the operating 超充站 today to ``target`` by ``year`` — stations added each
     year and the township coverage reached (MCLP while coverage can grow, then p-median)."""
     from chainbrain.siting.errors import InputError
 
     try:
-        return plan_for(conn, cache, target, year, radius_km)
+        return plan_for(conn, cache, target, year, radius_km, as_of)
     except InputError as e:
         raise _bad(str(e)) from e
