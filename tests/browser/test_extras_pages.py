@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from fixtures.browser import PASSWORD, hover_until, open_map
 
@@ -29,10 +30,8 @@ def test_invest_layer_colours_the_map_and_lists_a_districts_candidates(login: An
     groups = {g["name"]: g for g in server.api("analyst", "/invest/map", top=5)["data"]}
     segments = {s["id"]: s["name_zh"] for s in server.api("analyst", "/segments", size=500)["data"]}
     page.click("[data-test=metric-invest]")
-    page.wait_for_function(
-        "document.querySelector('[data-test=invest-legend]')?.innerText.includes('个区县有候选')",
-        timeout=60_000,
-    )
+    # a locator wait, not a page function: the page's CSP has no 'unsafe-eval' for a string predicate
+    expect(page.locator("[data-test=invest-legend]")).to_contain_text("个区县有候选", timeout=60_000)
     assert f"共 {len(groups)} 个区县有候选" in page.inner_text("[data-test=invest-legend]")
     # find a district with candidates under the mouse: its tooltip gives the layer's count
     found = None
@@ -118,8 +117,8 @@ def test_profile_pages_and_filters_its_suppliers_with_the_plant_on_each_row(logi
     # 市外 only: the count is the API's non-local links
     page.locator("[data-test=suppliers-where] label", has_text="市外").click()
     outside = [lk for lk in sup if not lk["supplier_in_city"]]
-    page.wait_for_function(
-        f"document.querySelector('[data-test=suppliers-count]').innerText.includes('筛选后 {len(outside)} 条')"
+    expect(page.locator("[data-test=suppliers-count]")).to_contain_text(
+        f"筛选后 {len(outside)} 条", timeout=20_000
     )
     shown = page.locator("[data-test=suppliers-table] .el-table__body .el-table__row")
     assert shown.count() == min(20, len(outside))
@@ -127,8 +126,8 @@ def test_profile_pages_and_filters_its_suppliers_with_the_plant_on_each_row(logi
     # links between two plants of the firm itself are marked, not passed off as an outside supplier
     page.locator("[data-test=suppliers-where] label", has_text="本企业内部").click()
     own = [lk for lk in sup if lk["supplier_id"] == lk["buyer_id"]]
-    page.wait_for_function(
-        f"document.querySelector('[data-test=suppliers-count]').innerText.includes('筛选后 {len(own)} 条')"
+    expect(page.locator("[data-test=suppliers-count]")).to_contain_text(
+        f"筛选后 {len(own)} 条", timeout=20_000
     )
     assert page.locator("[data-test=suppliers-table] [data-test=internal]").count() == len(own)
     assert console.errors == []
