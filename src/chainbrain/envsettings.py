@@ -18,7 +18,7 @@ from pathlib import Path
 
 PREFIX = "chainbrain_"
 #: every field of :class:`chainbrain.settings.Settings` (the test fails when the two lists differ)
-SETTINGS_FIELDS = ("db", "boundary", "ultra_gun_kw", "coverage_radius_km")
+SETTINGS_FIELDS = ("db", "boundary", "ultra_gun_kw", "coverage_radius_km", "infra_as_of")
 #: the fields read here, with their defaults as declared on ``Settings``
 DEFAULTS = {"db": "chainbrain.duckdb", "boundary": "city"}
 

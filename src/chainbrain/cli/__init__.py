@@ -30,7 +30,11 @@ fastparams.install()
 
 #: (top-level name, module under chainbrain.cli whose ``register`` adds it, its line in ``--help``)
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("init", "core", "创建（或升级）数据库；加 --demo 载入内置的重庆产业链数据。"),
+    (
+        "init",
+        "core",
+        "创建（或升级）数据库；加 --demo 载入内置的重庆产业链数据，并预先计算、保存供应链韧性结果。",
+    ),
     ("stats", "core", "各数据表的记录数。"),
     (
         "import",
