@@ -108,3 +108,18 @@ def test_passport_levels(client: TestClient, heads: dict) -> None:
     get(client, heads, "catl", f"/passport/{CHANGAN_PACK}?audience=authorised", 403)
     gov = get(client, heads, "analyst", f"/passport/{CHANGAN_PACK}?audience=authority")
     assert gov["dynamic"]["vehicle"]["vin"] == "LCBA1B2C9R5000001"
+
+
+def test_answers_carry_the_names_of_the_firms_and_plants_they_name(client: TestClient, heads: dict) -> None:
+    # the demo store: 比亚迪电池 (fudi_cq) makes the pack at its 璧山 plant, 长安汽车 (changan) installs it
+    t = get(client, heads, "analyst", f"/trace/{CHANGAN_PACK}?as_of=2026-11-30")
+    names = t["names"]
+    assert t["unit"]["maker_id"] == "fudi_cq" and names["fudi_cq"] == "比亚迪电池"
+    assert names["changan"] == "长安汽车"
+    sites = {e["site"] for e in t["events"] if e["site"]}
+    assert "fudi_cq.bishan" in sites and names["fudi_cq.bishan"] == "比亚迪电池璧山基地（含二期）"
+    assert "长安授权经销商" not in names  # free-text sites are names already
+    units = get(client, heads, "changan", "/units")
+    assert units["names"]["changan"] == "长安汽车"
+    board = get(client, heads, "analyst", "/reports/by-actor")
+    assert all(a["reporter_id"] in board["names"] for a in board["data"] if a["reporter_id"])

@@ -2371,6 +2371,13 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["BatteryActorOut"][];
+            /**
+             * Names
+             * @default {}
+             */
+            names: {
+                [key: string]: string;
+            };
         };
         /** BatteryBrokenLinkOut */
         BatteryBrokenLinkOut: {
@@ -2555,6 +2562,13 @@ export interface components {
             code: string;
             /** Events */
             events: components["schemas"]["BatteryEventOut"][];
+            /**
+             * Names
+             * @default {}
+             */
+            names: {
+                [key: string]: string;
+            };
             /** Parents */
             parents: components["schemas"]["BatteryUnitOut"][];
             /** Reports */
@@ -2599,6 +2613,13 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["BatteryUnitOut"][];
+            /**
+             * Names
+             * @default {}
+             */
+            names: {
+                [key: string]: string;
+            };
         };
         /** BatteryVehicleOut */
         BatteryVehicleOut: {

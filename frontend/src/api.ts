@@ -59,6 +59,8 @@ export type ListedOffer = S['ListedOffer'] & { id: string }
 export type BatteryUnit = S['BatteryUnitOut']
 export type BatteryTrace = S['BatteryTraceOut']
 export type ReporterBoard = S['BatteryActorOut']
+export type BatteryUnitPage = S['BatteryUnitPage']
+export type ReporterBoardPage = S['BatteryActorPage']
 export type RecyclingPicture = S['RecyclingPictureOut']
 
 export type CatchUp = NonNullable<S['Assessment']['catch_up']>[number]

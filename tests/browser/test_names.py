@@ -207,8 +207,8 @@ PLAIN = {
     "events": "[data-test=news-input]",
     "infra": "[data-test=ultra-target]",
 }
-#: pages only the analyst opens
-ANALYST_ONLY = {"imports": "[data-test=workbook-card]"}
+#: pages only the analyst opens (电池溯源 shows the viewer no firm-level table, and no buyer's batteries here)
+ANALYST_ONLY = {"imports": "[data-test=workbook-card]", "battery": "[data-test=battery-trace] .el-timeline-item"}
 
 
 @pytest.mark.parametrize("user", ["analyst", "viewer", "changan-buyer"])

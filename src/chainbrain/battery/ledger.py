@@ -241,6 +241,22 @@ def enterprise_names(conn: duckdb.DuckDBPyConnection, ids: Sequence[str | None])
     return {r[0]: r[1] for r in found}
 
 
+def display_names(
+    conn: duckdb.DuckDBPyConnection, enterprise_ids: Sequence[str | None], site_ids: Sequence[str | None] = ()
+) -> dict[str, str]:
+    """Id → the name a person reads: firms by short name, plants by name; ids not in the store are left out.
+
+    Sites in the ledger may be free text (长安授权经销商) rather than a plant id; those need no name."""
+    names = enterprise_names(conn, enterprise_ids)
+    wanted = sorted({i for i in site_ids if i})
+    if wanted:
+        found = conn.execute(
+            "SELECT id, name FROM site WHERE id IN (SELECT unnest(?::VARCHAR[]))", [wanted]
+        ).fetchall()
+        names |= {r[0]: r[1] for r in found}
+    return names
+
+
 def district_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """District code → name, for rendering."""
     return {r[0]: r[1] for r in conn.execute("SELECT id, name FROM district").fetchall()}

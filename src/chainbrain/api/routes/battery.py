@@ -59,6 +59,8 @@ class BatteryUnitOut(ledger.BatteryUnit):
 class BatteryUnitPage(BaseModel):
     data: list[BatteryUnitOut]
     count: int
+    #: id → name for the firms and plants these rows name (makers, OEMs, actors, reporters, sites)
+    names: dict[str, str] = {}
 
 
 @derived
@@ -87,6 +89,8 @@ class BatteryActorPage(BaseModel):
     data: list[BatteryActorOut]
     count: int
     as_of: dt.date
+    #: id → name for the firms and plants these rows name (makers, OEMs, actors, reporters, sites)
+    names: dict[str, str] = {}
 
 
 class BatteryVehicleOut(BaseModel):
@@ -102,6 +106,8 @@ class BatteryTraceOut(BaseModel):
     events: list[BatteryEventOut]
     vehicle: BatteryVehicleOut
     reports: list[BatteryReportOut]
+    #: id → name for the firms and plants these rows name (makers, OEMs, actors, reporters, sites)
+    names: dict[str, str] = {}
 
 
 @derived
@@ -191,7 +197,8 @@ def read_units(
     if kind is not None:
         rows = [u for u in rows if u.kind == kind]
     page = rows[offset : offset + limit]
-    return BatteryUnitPage(data=answers(BatteryUnitOut, page), count=len(rows))
+    names = ledger.display_names(conn, [i for u in page for i in (u.maker_id, u.oem_id)])
+    return BatteryUnitPage(data=answers(BatteryUnitOut, page), count=len(rows), names=names)
 
 
 @router.get("/trace/{code}", response_model=BatteryTraceOut)
@@ -203,7 +210,13 @@ def read_trace(code: CodePath, conn: ConnDep, user: CurrentUser, as_of: AsOfQuer
     except NotTraced as e:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(e)) from e
     _own_or_403(conn, user, t.code)
-    return BatteryTraceOut.model_validate(t.to_dict())
+    units = [t.unit, *t.parents, *t.children]
+    names = ledger.display_names(
+        conn,
+        [t.oem_id, *(i for u in units for i in (u.maker_id, u.oem_id)), *(e.actor_id for e in t.events)],
+        [e.site for e in t.events],
+    )
+    return BatteryTraceOut.model_validate({**t.to_dict(), "names": names})
 
 
 @router.get("/reports", response_model=BatteryReportPage)
@@ -234,7 +247,8 @@ def read_report_board(conn: ConnDep, user: CurrentUser, as_of: AsOfQuery = None)
     board = board_sql(conn, day)  # by_actor(check_reports(...)) computed in DuckDB (tested equal)
     if not _sees_all(user):
         board = [a for a in board if a.reporter_id is not None and a.reporter_id == user.enterprise_id]
-    return BatteryActorPage(data=answers(BatteryActorOut, board), count=len(board), as_of=day)
+    names = ledger.display_names(conn, [a.reporter_id for a in board])
+    return BatteryActorPage(data=answers(BatteryActorOut, board), count=len(board), as_of=day, names=names)
 
 
 @router.get("/chains", response_model=BatteryBrokenPage)
