@@ -208,7 +208,10 @@ PLAIN = {
     "infra": "[data-test=ultra-target]",
 }
 #: pages only the analyst opens (电池溯源 shows the viewer no firm-level table, and no buyer's batteries here)
-ANALYST_ONLY = {"imports": "[data-test=workbook-card]", "battery": "[data-test=battery-trace] .el-timeline-item"}
+ANALYST_ONLY = {
+    "imports": "[data-test=workbook-card]",
+    "battery": "[data-test=battery-trace] .el-timeline-item",
+}
 
 
 @pytest.mark.parametrize("user", ["analyst", "viewer", "changan-buyer"])
