@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -95,11 +95,7 @@ def import_cmd(
                     dry_run=dry_run,
                 )
     except ImportRejected as e:
-        if as_json:
-            print_json({"ok": False, "problems": [p.to_dict() for p in e.problems], "count": len(e.problems)})
-        else:
-            _show_problems(e.problems)
-        raise typer.Exit(2) from e
+        _rejected(e, as_json)
     except (ValueError, OSError) as e:
         # readers registered by other packages may raise instead of returning a problem
         fail(f"无法读取 {file}：{e}", code=2)
@@ -114,16 +110,21 @@ def import_cmd(
     )
 
 
+def _rejected(e: ImportRejected, as_json: bool) -> NoReturn:
+    """Every problem of a refused import, as JSON or a table; exit 2 (nothing was written)."""
+    if as_json:
+        print_json({"ok": False, "problems": [p.to_dict() for p in e.problems], "count": len(e.problems)})
+    else:
+        _show_problems(e.problems)
+    raise typer.Exit(2) from e
+
+
 def _import_workbook(ctx: typer.Context, file: Path, as_json: bool, dry_run: bool) -> None:
     conn = open_store(ctx, must_exist=False)
     try:
         result = import_workbook(conn, file, dry_run=dry_run)
     except ImportRejected as e:
-        if as_json:
-            print_json({"ok": False, "problems": [p.to_dict() for p in e.problems], "count": len(e.problems)})
-        else:
-            _show_problems(e.problems)
-        raise typer.Exit(2) from e
+        _rejected(e, as_json)
     except (ValueError, OSError) as e:
         fail(f"无法读取 {file}：{e}", code=2)
     finally:
