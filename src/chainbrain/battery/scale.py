@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from chainbrain.battery import trees
 from chainbrain.battery.codes import DATE_SYMBOLS, YEAR_BASE
 
 SOURCE = "chainbrain synth battery"
@@ -104,8 +105,11 @@ def synthesize_batteries(
             if progress is not None:
                 progress(n, len(chunks))
     except duckdb.Error:
+        conn.execute("BEGIN TRANSACTION")
         conn.execute("DELETE FROM battery_event WHERE source = ?", [SOURCE])
         conn.execute("DELETE FROM battery_unit WHERE source = ?", [SOURCE])
+        trees.rebuild_all(conn)
+        conn.execute("COMMIT")
         raise
     finally:
         conn.execute(f"SET enable_progress_bar = {bool(bar and bar[0])}")
@@ -186,6 +190,7 @@ def _write_chunk(conn: duckdb.DuckDBPyConnection, s: int, m: int, a: int, b: int
         )
         conn.execute(_EVENTS_SQL.format(source=SOURCE, maker=f"syn-maker-{mk}", as_of=AS_OF,
                                         repairers=_REPAIRERS))  # fmt: skip
+        trees.refresh(conn, units_query="SELECT code FROM syn_unit")  # the chunk's trees, in its transaction
         conn.execute("DROP TABLE syn_unit")
         conn.execute("DROP TABLE syn_pack")
         conn.execute("COMMIT")
