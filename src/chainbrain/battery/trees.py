@@ -34,8 +34,7 @@ import duckdb
 
 from chainbrain.battery import ledger
 
-#: the member rows of a refresh: every member, or those of the roots in the temporary table _bt_roots
-_ALL = "battery_tree_member"
+#: the member rows of a refresh: those of the roots in the temporary table _bt_roots
 _SOME = "(SELECT code, root FROM battery_tree_member WHERE root IN (SELECT root FROM _bt_roots))"
 
 _MEMBERS_SQL = """
@@ -72,12 +71,26 @@ ORDER BY 1
 """
 
 
+#: the full build writes the trees in this many slices (by a hash of the root), so that its memory stays
+#: bounded at national scale (one slice of 1,000,000 packs: ~4 M rows to sort)
+PARTS = 16
+
+
+def rebuild_statements() -> list[str]:
+    """The statements that build every tree from the tables (migration 018 holds the same text)."""
+    part = "(SELECT code, root FROM battery_tree_member WHERE hash(root) % {n} = {k})"
+    return [
+        _MEMBERS_SQL.format(where="").strip(),
+        *(_TREES_SQL.format(members=part.format(n=PARTS, k=k)).strip() for k in range(PARTS)),
+    ]
+
+
 def rebuild_all(conn: duckdb.DuckDBPyConnection) -> None:
     """Every tree from the tables (the caller owns the transaction); what migration 018 runs."""
     conn.execute("DELETE FROM battery_tree_row")
     conn.execute("DELETE FROM battery_tree_member")
-    conn.execute(_MEMBERS_SQL.format(where=""))
-    conn.execute(_TREES_SQL.format(members=_ALL))
+    for sql in rebuild_statements():
+        conn.execute(sql)
 
 
 def roots_of(conn: duckdb.DuckDBPyConnection, unit_codes: Sequence[str]) -> list[str]:
