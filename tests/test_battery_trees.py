@@ -24,11 +24,21 @@ C4 = "ABCCE01T000001EA10000004"  # directly in the pack (cell-to-pack)
 C5 = "ABCCE01T000001EA10000005"
 PACK2 = "ABCPE01T000001EA10000002"
 DAY = dt.date(2024, 12, 31)
-UNIT_HEADER = ["电池编码", "上级编码", "车辆识别代号", "汽车生产企业编号", "额定能量(kWh)", "来源", "数据状态"]
+UNIT_HEADER = [
+    "电池编码",
+    "上级编码",
+    "车辆识别代号",
+    "汽车生产企业编号",
+    "额定能量(kWh)",
+    "来源",
+    "数据状态",
+]
 
 
 def _units(conn: duckdb.DuckDBPyConnection, tmp: Path, rows: list[list[str]], name: str) -> None:
-    import_file(conn, "battery_units", write_csv(tmp / name, UNIT_HEADER, [[*r, "测试", "示意"] for r in rows]))
+    import_file(
+        conn, "battery_units", write_csv(tmp / name, UNIT_HEADER, [[*r, "测试", "示意"] for r in rows])
+    )
 
 
 def _world(conn: duckdb.DuckDBPyConnection, tmp: Path) -> None:
@@ -69,7 +79,9 @@ def test_traces_from_the_stored_tree_match_the_hand_built_ledger(
     _world(fresh_db, tmp_path)
     everyone = [PACK, MODULE, M2, CELL, CELL2, C3, C4]
     assert dict(fresh_db.execute("SELECT code, root FROM battery_tree_member").fetchall()) == {
-        **{c: PACK for c in everyone}, PACK2: PACK2}
+        **{c: PACK for c in everyone},
+        PACK2: PACK2,
+    }
     assert all(trees.read(fresh_db, c) is not None for c in [*everyone, PACK2])
     t = trace(fresh_db, PACK, DAY)
     # level 1 (C4 < MODULE < M2 as strings), then level 2 below the modules
@@ -95,7 +107,9 @@ def test_imports_refresh_the_trees_they_touch(fresh_db: duckdb.DuckDBPyConnectio
     assert [u.code for u in trace(fresh_db, MODULE, DAY).children] == [CELL, CELL2, C3]
     assert [u.code for u in trace(fresh_db, M2, DAY).children] == [C5]
     _units(fresh_db, tmp_path, [[M2, PACK2, "", "", "10"]], "m2.csv")  # M2 and its cell to the other pack
-    assert fresh_db.execute("SELECT root FROM battery_tree_member WHERE code = ?", [C5]).fetchall() == [(PACK2,)]
+    assert fresh_db.execute("SELECT root FROM battery_tree_member WHERE code = ?", [C5]).fetchall() == [
+        (PACK2,)
+    ]
     assert [u.code for u in trace(fresh_db, PACK2, DAY).children] == [M2, C5]
     # an event replaced under its id moves from CELL to C4
     add_events(fresh_db, tmp_path, [["c1", C4, "recycler_in", "rec1", "recycler", "500120", "2024-10-08", ""]],
@@ -180,4 +194,7 @@ def test_traces_equal_a_polars_computation_of_the_same_ledger(
         kids += sorted(units.filter(pl.col("parent_code").is_in(kids))["code"].to_list())
         evs = events.filter(pl.col("code") == c).sort("date", "code", "id")["id"].to_list()
         assert ([u.code for u in t.parents], [u.code for u in t.children], [e.id for e in t.events]) == (
-            up, kids, evs)
+            up,
+            kids,
+            evs,
+        )

@@ -124,7 +124,8 @@ def refresh(
 
     A unit's root depends on its parent and its parent's parent, so the units whose root may change are
     the written ones, their children and their grandchildren; their member rows are recomputed, then every
-    tree that held one of them, now holds one, or holds one's parent is rebuilt."""
+    tree that held one of them, now holds one, or holds one's parent is rebuilt. The temporary tables
+    live in the caller's transaction: a failed refresh is rolled back with the write."""
     if not unit_codes and not event_codes and not also and units_query is None:
         return 0
     if units_query is not None:
@@ -132,34 +133,32 @@ def refresh(
     else:
         conn.execute("CREATE OR REPLACE TEMP TABLE _bt_units AS SELECT DISTINCT unnest(?::VARCHAR[]) AS code",
                      [list(dict.fromkeys(unit_codes))])  # fmt: skip
-    try:
-        for _ in range(2):  # children, then grandchildren
-            conn.execute(
-                "INSERT INTO _bt_units SELECT DISTINCT u.code FROM battery_unit u "
-                "WHERE u.parent_code IN (SELECT code FROM _bt_units) AND u.code NOT IN (SELECT code FROM _bt_units)"
-            )
+    for _ in range(2):  # children, then grandchildren
         conn.execute(
-            "CREATE OR REPLACE TEMP TABLE _bt_roots AS "
-            "SELECT root FROM battery_tree_member WHERE code IN (SELECT code FROM _bt_units) "
-            "UNION SELECT unnest(?::VARCHAR[]) "
-            "UNION SELECT root FROM battery_tree_member WHERE code IN (SELECT unnest(?::VARCHAR[]))",
-            [list(dict.fromkeys(also)), list(dict.fromkeys(event_codes))],
+            "INSERT INTO _bt_units SELECT DISTINCT u.code FROM battery_unit u "
+            "WHERE u.parent_code IN (SELECT code FROM _bt_units) AND u.code NOT IN (SELECT code FROM _bt_units)"
         )
-        conn.execute("DELETE FROM battery_tree_member WHERE code IN (SELECT code FROM _bt_units)")
-        conn.execute(_MEMBERS_SQL.format(where="WHERE u.code IN (SELECT code FROM _bt_units)"))
-        conn.execute(
-            "INSERT INTO _bt_roots "
-            "SELECT root FROM battery_tree_member WHERE code IN (SELECT code FROM _bt_units) "
-            "UNION SELECT m.root FROM battery_tree_member m JOIN battery_unit u ON m.code = u.parent_code "
-            "WHERE u.code IN (SELECT code FROM _bt_units)"
-        )
-        conn.execute("CREATE OR REPLACE TEMP TABLE _bt_roots AS SELECT DISTINCT root FROM _bt_roots")
-        n = conn.execute("SELECT count(*) FROM _bt_roots").fetchall()[0][0]
-        conn.execute("DELETE FROM battery_tree_row WHERE root IN (SELECT root FROM _bt_roots)")
-        conn.execute(_TREES_SQL.format(members=_SOME))
-    finally:
-        conn.execute("DROP TABLE IF EXISTS _bt_units")
-        conn.execute("DROP TABLE IF EXISTS _bt_roots")
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE _bt_roots AS "
+        "SELECT root FROM battery_tree_member WHERE code IN (SELECT code FROM _bt_units) "
+        "UNION SELECT unnest(?::VARCHAR[]) "
+        "UNION SELECT root FROM battery_tree_member WHERE code IN (SELECT unnest(?::VARCHAR[]))",
+        [list(dict.fromkeys(also)), list(dict.fromkeys(event_codes))],
+    )
+    conn.execute("DELETE FROM battery_tree_member WHERE code IN (SELECT code FROM _bt_units)")
+    conn.execute(_MEMBERS_SQL.format(where="WHERE u.code IN (SELECT code FROM _bt_units)"))
+    conn.execute(
+        "INSERT INTO _bt_roots "
+        "SELECT root FROM battery_tree_member WHERE code IN (SELECT code FROM _bt_units) "
+        "UNION SELECT m.root FROM battery_tree_member m JOIN battery_unit u ON m.code = u.parent_code "
+        "WHERE u.code IN (SELECT code FROM _bt_units)"
+    )
+    conn.execute("CREATE OR REPLACE TEMP TABLE _bt_roots AS SELECT DISTINCT root FROM _bt_roots")
+    n = conn.execute("SELECT count(*) FROM _bt_roots").fetchall()[0][0]
+    conn.execute("DELETE FROM battery_tree_row WHERE root IN (SELECT root FROM _bt_roots)")
+    conn.execute(_TREES_SQL.format(members=_SOME))
+    conn.execute("DROP TABLE _bt_units")
+    conn.execute("DROP TABLE _bt_roots")
     return int(n)
 
 
@@ -202,7 +201,9 @@ class StoredTree:
         out: list[ledger.BatteryUnit] = []
         seen = {code}
         current = start if start is not None and start.code == code else self.units.get(code)
-        while current is not None and current.parent_code and current.parent_code not in seen and len(out) < 8:
+        while (
+            current is not None and current.parent_code and current.parent_code not in seen and len(out) < 8
+        ):
             seen.add(current.parent_code)
             current = self.units.get(current.parent_code)
             if current is not None:
@@ -263,7 +264,9 @@ def read(conn: duckdb.DuckDBPyConnection, code: str) -> StoredTree | None:
     found = conn.execute("SELECT root FROM battery_tree_member WHERE code = ?", [code]).fetchall()
     if not found:
         return None
-    rows = conn.execute("SELECT is_event, body FROM battery_tree_row WHERE root = ?", [found[0][0]]).fetchall()
+    rows = conn.execute(
+        "SELECT is_event, body FROM battery_tree_row WHERE root = ?", [found[0][0]]
+    ).fetchall()
     units = {u.code: u for u in (_unit(b) for e, b in rows if not e)}
     if code not in units:
         return None
