@@ -21,8 +21,9 @@ code, so the same seed gives the same ledger.
 **Chunked and clustered.** One maker's packs at a time (at most :data:`CHUNK_PACKS`), each chunk committed
 on its own, so memory stays bounded by a chunk, whatever ``packs`` is; units and events are written in code
 order, so each table ends up sorted by code within a maker block and DuckDB's zone maps (min/max per row
-group) skip almost every row group in a lookup by code. Should a chunk fail, the chunks already written are
-deleted again: the ledger is all-or-nothing like every import.
+group) skip almost every row group in a lookup by code. Each chunk's stored trees
+(:mod:`chainbrain.battery.trees`) are refreshed in its own transaction. Should a chunk fail, the chunks
+already written are deleted again (and the trees rebuilt): the ledger is all-or-nothing like every import.
 """
 
 from __future__ import annotations
