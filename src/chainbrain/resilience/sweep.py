@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from chainbrain.resilience.decompose import Decomposition, SubLPs
+from chainbrain.resilience.forest import ForestAnswers
 from chainbrain.resilience.local import LocalSolver, NoSteadyState, Steady, steady_state
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, _Warm, node_ttr
 from chainbrain.resilience.network import Network, NetworkError
@@ -83,6 +84,7 @@ class ScenarioSolver:
         self._cuts: SubLPs | None = None
         self._full: tuple[TimeToRecover, TimeToSurvive] | None = None
         self._highs: tuple[Any, Any] | None = None  # reused by every sub-LP (one scenario or group at a time)
+        self.forest = ForestAnswers(net, self.dec)  # closed-form answers where the non-free set is a tree
         self.times: list[float] = []  # seconds per scenario of the last solve_all (shared builds: the first)
 
     def _keep(self, sc: Scenario) -> set[int] | None:
@@ -162,14 +164,25 @@ class ScenarioSolver:
         """
         import time
 
-        keeps = [self._keep(sc) for sc in todo]
-        groups: dict[frozenset[int], list[int]] = {}
-        for i, (sc, keep) in enumerate(zip(todo, keeps, strict=True)):
-            if keep is not None and len(keep) >= self.group_min:
-                down = {self.net.index[d] for d in sc.nodes}
-                groups.setdefault(frozenset(keep - down), []).append(i)
         rows: list[dict[str, Any] | None] = [None] * len(todo)
         self.times = [0.0] * len(todo)
+        if self.forest.applies:  # single-node scenarios whose non-free set is a tree: no LP (forest.py)
+            index = self.net.index
+            for i, sc in enumerate(todo):
+                t0 = time.perf_counter()
+                ids = set(sc.nodes)
+                if len(ids) != 1 or sc.nodes[0] not in index:
+                    continue
+                answer = self.forest.answer((index[sc.nodes[0]],), sc.ttr)
+                if answer is not None:
+                    rows[i] = self._row(sc, *answer)
+                    self.times[i] = time.perf_counter() - t0
+        keeps = [self._keep(sc) if rows[i] is None else None for i, sc in enumerate(todo)]
+        groups: dict[frozenset[int], list[int]] = {}
+        for i, (sc, keep) in enumerate(zip(todo, keeps, strict=True)):
+            if rows[i] is None and keep is not None and len(keep) >= self.group_min:
+                down = {self.net.index[d] for d in sc.nodes}
+                groups.setdefault(frozenset(keep - down), []).append(i)
         for i, sc in enumerate(todo):
             if rows[i] is not None:
                 continue

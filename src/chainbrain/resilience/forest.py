@@ -1,0 +1,238 @@
+"""TTR loss and TTS of a single-node scenario without an LP, when its non-free set is a tree.
+
+Setting (see :mod:`chainbrain.resilience.decompose`): a network with no capacity anywhere, so that the
+undisrupted network has no non-free node, and a scenario S = {j}. The non-free set N of S is j and every
+node reached from j through a BOM row all of whose suppliers are in N. Call N a *tree* when every node of N
+other than j has exactly one such row and that row has exactly one supplier (its *parent*, in N); the
+scenario's sub-LP then keeps exactly those rows (every other material of a node of N has a free supplier and
+is dropped), every node of N but j is uncapacitated, and j makes nothing (u_j = 0). Write r_c for the qty of
+c's kept row (units of its parent's output per unit of c) and R_c for the product of the r along the path
+from j to c (R_j = 1): one unit of c's output takes R_c units of j's output. Finished products ship nothing,
+so they are leaves; j's own stock s_j is all of j's output there is.
+
+Loss at t (a polymatroid greedy). Measured in units of j's output, the stock of a node c of N is s_c R_c and
+may serve only the finished products below c; a finished product f needs (d_f t - s_f)^+ units of its own
+after its own stock, i.e. x_f ≤ (d_f t - s_f)^+ R_f units of j's output, and each unit it gets is worth
+w_f = profit_f / R_f. The vectors x that the stocks can serve form a polymatroid (Gale's condition: for every
+set A of finished products, Σ_A x ≤ the stock on the paths from A to j, a coverage function, submodular), so
+serving the finished products in decreasing w_f, each as much as the rest allows, is optimal (Edmonds'
+greedy); on a tree the "as much as the rest allows" is reached by drawing each product's units from its
+nearest ancestor with stock left first (a deeper stock serves a subset of the products a higher one serves,
+so taking it first never takes a unit another product could have used instead). The loss is the value not
+served, Σ_f w_f (unserved x_f). When every w_f is the same w, that is w × the deficit at j: with
+need_f(t) = (d_f t - s_f)^+ for a finished product and need_c(t) = (Σ_children r_b need_b(t) - s_c)^+
+otherwise (units of c's output still wanted from above), the loss is w (G_j(t) - s_j)^+ where
+G_c(t) = Σ_children r_b need_b(t).
+
+TTS. No loss at t iff G_j(t) ≤ s_j (j finished: d_j t ≤ s_j). G_c is convex, nondecreasing and piecewise
+linear with G_c(0) = 0, so the TTS is the one T_j with G_j(T_j) = s_j (the largest t where it holds). Each
+need_c(t) = A_c (t - T_c)^+ + Σ_{b_k > T_c} a_k (t - b_k)^+ keeps the hinge form Σ a_k (t - b_k)^+ of its
+children's sum G_c = Σ_k a_k (t - b_k)^+ (A_c: the slope of G_c at T_c), and depends on c's subtree only —
+which is the same in every scenario whose tree holds c (it is c's own non-free set) — so it is built once
+per node and shared by all scenarios of a sweep.
+
+These are the LP's optima, not estimates; ``tests/test_resilience_forest.py`` checks every node of several
+Willems chains and of random tree-shaped networks with unequal profits and BOM quantities against scipy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainbrain.resilience.decompose import Decomposition
+from chainbrain.resilience.indices import network_index
+from chainbrain.resilience.network import Network
+
+_EMPTY = np.zeros(0)
+
+
+class _Hinge:
+    """G(t) = Σ_k a_k (t - b_k)^+ (b sorted ascending, a > 0), with prefix sums to evaluate it at any t."""
+
+    __slots__ = ("a", "b", "cum_a", "cum_ab", "value_at_b")
+
+    def __init__(self, b: np.ndarray, a: np.ndarray) -> None:
+        order = np.argsort(b, kind="stable")
+        self.b, self.a = b[order], a[order]
+        self.cum_a = np.cumsum(self.a)
+        self.cum_ab = np.cumsum(self.a * self.b)
+        # G at each breakpoint, from the breakpoints before it (G(b_0) = 0)
+        before_a = self.cum_a - self.a
+        before_ab = self.cum_ab - self.a * self.b
+        self.value_at_b = np.maximum(self.b * before_a - before_ab, 0.0)
+
+    def __call__(self, t: float) -> float:
+        i = int(np.searchsorted(self.b, t, side="right")) - 1
+        if i < 0:
+            return 0.0
+        return max(0.0, float(self.cum_a[i] * t - self.cum_ab[i]))
+
+    def level(self, s: float) -> tuple[float, int]:
+        """T with G(T) = s (G nondecreasing from 0; needs at least one breakpoint) and the index of the last
+        breakpoint at or below T."""
+        i = int(np.searchsorted(self.value_at_b, s, side="right")) - 1
+        i = max(i, 0)
+        return float(self.b[i] + (s - self.value_at_b[i]) / self.cum_a[i]), i
+
+
+class ForestAnswers:
+    """Closed-form TTR loss and TTS of single-node scenarios whose non-free set is a tree (module docstring).
+
+    :meth:`answer` returns ``(loss, tts)`` or None when the scenario is not of that shape (the caller solves
+    its LP). ``answered`` counts the scenarios answered.
+    """
+
+    def __init__(self, network: Network, dec: Decomposition, *, horizon: float = 1e6) -> None:
+        self.network = network
+        # only on networks with no non-free node before any disruption (hence no capacity anywhere)
+        self.applies = not dec._base_non_free
+        self.horizon = horizon
+        self._need: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # need_c as hinges (b, a)
+        self._g: dict[int, _Hinge | None] = {}  # G_c (None: no demand below c)
+        self.answered = 0
+        if not self.applies:
+            return
+        ix = network_index(network)
+        self._out_edges = ix.out_edges
+        self._edge_brow = [int(r) for r in ix.edge_brow]
+        self._edge_buy = [int(b) for b in ix.buy]
+        self._row_size = [len(e) for e in ix.brow_edges]
+        self._row_qty = [float(q) for q in ix.brow_qty]
+        self._stock = [float(s) for s in ix.stock]
+        self._demand = [float(d) for d in ix.demand]
+        self._profit = [float(p) for p in ix.profit]
+        self._finished = [bool(f) for f in ix.finished]
+
+    def _tree(self, j: int) -> tuple[list[int], dict[int, int], dict[int, float], dict[int, float]] | None:
+        """Nodes of j's non-free set, parents before children; each node's parent, r (its kept row's qty) and
+        R; None if the set is not a tree."""
+        order = [j]
+        parent: dict[int, int] = {}
+        qty: dict[int, float] = {}
+        ratio = {j: 1.0}
+        lost: dict[int, int] = {}
+        out_edges, edge_brow, edge_buy, row_size = (
+            self._out_edges,
+            self._edge_brow,
+            self._edge_buy,
+            self._row_size,
+        )
+        k = 0
+        while k < len(order):
+            i = order[k]
+            k += 1
+            for edge in out_edges[i]:
+                r = edge_brow[edge]
+                lost_r = lost[r] = lost.get(r, 0) + 1
+                if lost_r < row_size[r]:
+                    continue
+                if lost_r > 1:
+                    return None  # a kept row with two suppliers in N
+                b = edge_buy[edge]
+                if b in ratio:
+                    return None  # a second kept row of b: two paths from j
+                parent[b] = i
+                qty[b] = self._row_qty[r]
+                ratio[b] = ratio[i] * qty[b]
+                order.append(b)
+        return order, parent, qty, ratio
+
+    def _need_of(self, c: int, children: list[int], qty: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        """need_c as hinges, from its children's (already built)."""
+        got = self._need.get(c)
+        if got is not None:
+            return got
+        if self._finished[c]:
+            d = self._demand[c]
+            got = (np.array([self._stock[c] / d]), np.array([d])) if d > 0 else (_EMPTY, _EMPTY)
+        else:
+            g = self._g_of(c, children, qty)
+            if g is None:
+                got = (_EMPTY, _EMPTY)
+            else:
+                t_c, i = g.level(self._stock[c])
+                got = (
+                    np.concatenate(([t_c], g.b[i + 1 :])),
+                    np.concatenate(([g.cum_a[i]], g.a[i + 1 :])),
+                )
+        self._need[c] = got
+        return got
+
+    def _g_of(self, c: int, children: list[int], qty: dict[int, float]) -> _Hinge | None:
+        """G_c from c's children's need (each child's r is that of its row supplied by c: the same in every
+        scenario whose tree holds c, as a child with two rows from c makes no tree)."""
+        if c in self._g:
+            return self._g[c]
+        parts_b, parts_a = [], []
+        for b in children:
+            nb, na = self._need[b]
+            if nb.size:
+                parts_b.append(nb)
+                parts_a.append(na * qty[b])
+        g = _Hinge(np.concatenate(parts_b), np.concatenate(parts_a)) if parts_b else None
+        self._g[c] = g
+        return g
+
+    def answer(self, disrupted: tuple[int, ...], t: float) -> tuple[float, float | None] | None:
+        """``(loss, tts)`` of S = ``disrupted`` (one node index) at recovery time ``t``, or None."""
+        if not self.applies or len(disrupted) != 1:
+            return None
+        j = disrupted[0]
+        tree = self._tree(j)
+        if tree is None:
+            return None
+        order, parent, qty, ratio = tree
+        leaves = [f for f in order if self._finished[f] and self._demand[f] > 0]
+        if not leaves:
+            self.answered += 1
+            return 0.0, None  # no demand depends on j: nothing is lost, ever
+        if self._finished[j]:  # N = {j}: its own stock is all there is
+            d, s = self._demand[j], self._stock[j]
+            tts = s / d
+            if tts >= self.horizon * (1 - 1e-9):
+                return None
+            self.answered += 1
+            return self._profit[j] * max(0.0, d * t - s), tts
+        children: dict[int, list[int]] = {}
+        for c in order[1:]:
+            children.setdefault(parent[c], []).append(c)
+        for c in reversed(order[1:]):  # build need_b of every node below j not yet built
+            if c not in self._need:
+                self._need_of(c, children.get(c, []), qty)
+        g = self._g_of(j, children.get(j, []), qty)
+        assert g is not None  # a finished product with demand lies below j
+        tts, _ = g.level(self._stock[j])
+        if tts >= self.horizon * (1 - 1e-9):
+            return None  # the TTS model would refuse it: let it say so
+        self.answered += 1
+        return self._loss(j, t, leaves, parent, ratio, g), tts
+
+    def _loss(
+        self,
+        j: int,
+        t: float,
+        leaves: list[int],
+        parent: dict[int, int],
+        ratio: dict[int, float],
+        g: _Hinge,
+    ) -> float:
+        profit, demand, stock = self._profit, self._demand, self._stock
+        w = [profit[f] / ratio[f] for f in leaves]
+        if max(w) - min(w) <= 1e-12 * max(w):
+            return w[0] * max(0.0, g(t) - stock[j])  # one value per unit of j's output: the deficit at j
+        left: dict[int, float] = {}  # stock left per ancestor, in units of j's output
+        loss = 0.0
+        for weight, f in sorted(zip(w, leaves, strict=True), reverse=True):
+            want = (demand[f] * t - stock[f]) * ratio[f]
+            c = parent.get(f)
+            while want > 0 and c is not None:
+                have = left.get(c)
+                if have is None:
+                    have = stock[c] * ratio[c]
+                take = min(want, have)
+                left[c] = have - take
+                want -= take
+                c = parent.get(c)
+            if want > 0:
+                loss += weight * want
+        return loss
