@@ -139,9 +139,9 @@ def test_unequal_values_by_hand() -> None:
     check_every_node(net)
 
 
-def tree_network(n: int, seed: int, *, diamonds: bool) -> Network:
-    """Random acyclic network: every intermediate node 1–2 materials, mostly single-sourced; with
-    ``diamonds`` some materials come from nodes that share an ancestor, so some non-free sets are no tree."""
+def tree_network(n: int, seed: int, *, diamonds: bool, multi: bool = True) -> Network:
+    """Random acyclic network: one material per node, from one supplier; with ``diamonds`` 1–2 materials
+    per node, so that some non-free sets are no tree, and (``multi``) some materials from two suppliers."""
     rng = random.Random(seed)
     nodes, bom, supply = [], [], []
     raw = max(2, n // 6)
@@ -158,7 +158,7 @@ def tree_network(n: int, seed: int, *, diamonds: bool) -> Network:
         for k, i in enumerate(rng.sample(makers, min(count, len(makers)))):
             bom.append({"node": f"N{j}", "material": f"m{k}", "qty": rng.choice([0.5, 1.0, 2.0, 3.0])})
             sources = [i]
-            if diamonds and rng.random() < 0.15:
+            if diamonds and multi and rng.random() < 0.15:
                 sources.append(rng.choice([x for x in makers if x != i] or [i]))
             for s in dict.fromkeys(sources):
                 supply.append({"supplier": f"N{s}", "node": f"N{j}", "material": f"m{k}"})
@@ -172,10 +172,13 @@ def test_every_node_of_random_trees(seed: int) -> None:
     assert solver.forest.answered == len(net.nodes)  # one material, one supplier: every set is a tree
 
 
-@pytest.mark.parametrize("seed", [4, 5, 6])
-def test_every_node_of_random_networks_with_diamonds(seed: int) -> None:
-    net = tree_network(50, seed, diamonds=True)
+@pytest.mark.parametrize(("seed", "multi"), [(4, True), (5, True), (6, True), (7, False), (8, False)])
+def test_every_node_of_random_networks_with_diamonds(seed: int, multi: bool) -> None:
+    # multi=False: every material still has one supplier, so the memoised tree test decides (forest._visit);
+    # multi=True: the search from each node does (forest._tree)
+    net = tree_network(50, seed, diamonds=True, multi=multi)
     solver = check_every_node(net)
+    assert solver.forest._single is not multi
     assert 0 < solver.forest.answered < len(net.nodes)  # both paths are taken
 
 

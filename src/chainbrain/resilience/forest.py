@@ -82,6 +82,8 @@ class ForestAnswers:
     its LP). ``answered`` counts the scenarios answered.
     """
 
+    SINGLE_MAX = 8192  # nodes: above this the memoised tree test would keep too many bits
+
     def __init__(self, network: Network, dec: Decomposition, *, horizon: float = 1e6) -> None:
         self.network = network
         # only on networks with no non-free node before any disruption (hence no capacity anywhere)
@@ -102,6 +104,11 @@ class ForestAnswers:
         self._demand = [float(d) for d in ix.demand]
         self._profit = [float(p) for p in ix.profit]
         self._finished = [bool(f) for f in ix.finished]
+        # every material from one supplier: j's non-free set is every node j reaches, and whether it is a
+        # tree follows from its buyers' sets (memoised per node, :meth:`_visit`), with no search per scenario
+        # (the sets are int bitsets: at most n bits per node, hence the size limit)
+        self._single = all(size == 1 for size in self._row_size) and len(network.nodes) <= self.SINGLE_MAX
+        self._shape: dict[int, tuple[bool, int, int, float, float]] = {}  # ok, bits, size, w range
 
     def _tree(self, j: int) -> tuple[list[int], dict[int, int], dict[int, float], dict[int, float]] | None:
         """Nodes of j's non-free set, parents before children; each node's parent, r (its kept row's qty) and
@@ -173,11 +180,56 @@ class ForestAnswers:
         self._g[c] = g
         return g
 
+    def _visit(self, j: int) -> None:
+        """Shape of the set each node below j reaches (post-order, memoised): whether it is a tree, its nodes
+        (bitset) and their count, and the range of the finished products' values per unit of the node's
+        output; for a tree, its need_c too.
+
+        With every material from one supplier, the set c reaches is a tree iff each of c's buyers is reached
+        by one edge, the buyers' sets are trees, and they are pairwise disjoint (a node in two of them, or a
+        buyer inside another's set, has two edges from the set; conversely two edges into one node give two
+        paths from c, which part at c or inside one buyer's set) — disjoint iff the sizes add up."""
+        shape, out_edges, edge_buy, edge_brow = self._shape, self._out_edges, self._edge_buy, self._edge_brow
+        stack = [(j, False)]
+        while stack:
+            c, ready = stack.pop()
+            if c in shape:
+                continue
+            edges = out_edges[c]
+            if not ready:
+                stack.append((c, True))
+                stack.extend((edge_buy[e], False) for e in edges if edge_buy[e] not in shape)
+                continue
+            if self._finished[c]:
+                has = self._demand[c] > 0
+                w = self._profit[c]
+                shape[c] = (True, 1 << c, 1, w if has else np.inf, w if has else -np.inf)
+                self._need_of(c, [], {})
+                continue
+            buyers = [edge_buy[e] for e in edges]
+            bits, total, ok = 1 << c, 1, len(set(buyers)) == len(buyers)
+            lo, hi = np.inf, -np.inf
+            qty: dict[int, float] = {}
+            for e, b in zip(edges, buyers, strict=True):
+                ok_b, bits_b, size_b, lo_b, hi_b = shape[b]
+                ok = ok and ok_b
+                bits |= bits_b
+                total += size_b
+                r = qty[b] = self._row_qty[edge_brow[e]]
+                if lo_b <= hi_b:
+                    lo, hi = min(lo, lo_b / r), max(hi, hi_b / r)
+            ok = ok and bits.bit_count() == total
+            shape[c] = (ok, bits, bits.bit_count(), lo, hi)
+            if ok:
+                self._need_of(c, buyers, qty)
+
     def answer(self, disrupted: tuple[int, ...], t: float) -> tuple[float, float | None] | None:
         """``(loss, tts)`` of S = ``disrupted`` (one node index) at recovery time ``t``, or None."""
         if not self.applies or len(disrupted) != 1:
             return None
         j = disrupted[0]
+        if self._single:
+            return self._answer_single(j, t)
         tree = self._tree(j)
         if tree is None:
             return None
@@ -206,6 +258,38 @@ class ForestAnswers:
             return None  # the TTS model would refuse it: let it say so
         self.answered += 1
         return self._loss(j, t, leaves, parent, ratio, g), tts
+
+    def _answer_single(self, j: int, t: float) -> tuple[float, float | None] | None:
+        self._visit(j)
+        ok, _, _, lo, hi = self._shape[j]
+        if not ok:
+            return None
+        if lo > hi:
+            self.answered += 1
+            return 0.0, None  # no demand depends on j: nothing is lost, ever
+        stock = self._stock[j]
+        if self._finished[j]:
+            d = self._demand[j]
+            tts = stock / d
+            if tts >= self.horizon * (1 - 1e-9):
+                return None
+            self.answered += 1
+            return self._profit[j] * max(0.0, d * t - stock), tts
+        g = self._g[j]
+        assert g is not None  # a finished product with demand lies below j
+        tts, _ = g.level(stock)
+        if tts >= self.horizon * (1 - 1e-9):
+            return None
+        if hi - lo <= 1e-12 * hi:
+            loss = hi * max(0.0, g(t) - stock)
+        else:
+            tree = self._tree(j)
+            assert tree is not None  # the same set, found by search
+            order, parent, _, ratio = tree
+            leaves = [f for f in order if self._finished[f] and self._demand[f] > 0]
+            loss = self._loss(j, t, leaves, parent, ratio, g)
+        self.answered += 1
+        return loss, tts
 
     def _loss(
         self,
