@@ -15,6 +15,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from chainbrain.resilience.model import TimeToSurvive
 from chainbrain.resilience.network import Network, from_dict
 from chainbrain.resilience.samples import load_willems
 from chainbrain.resilience.sweep import Scenario, ScenarioSolver
@@ -136,6 +137,58 @@ def test_unequal_values_by_hand() -> None:
     assert row["tts"] == pytest.approx(3.0, abs=1e-12)
     assert solver.forest.answered == 1
     assert ScipyLP(net).answer(0, 10.0) == pytest.approx((40.0, 3.0), abs=1e-7)
+    check_every_node(net)
+
+
+# A (stock 10) supplies B and C (stock 2); F (finished, stock 1) needs 1 b and 2 c per unit: F is reached
+# from A along two paths, so A's non-free set is no tree. X and G stand apart (a sub-LP is cut only when
+# the non-free set leaves a tenth of the network out).
+DIAMOND = {
+    "nodes": [
+        {"id": "A", "stock": 10, "ttr": 8},
+        {"id": "B", "ttr": 1},
+        {"id": "C", "stock": 2, "ttr": 1},
+        {"id": "F", "demand": 1, "stock": 1, "ttr": 1},
+        {"id": "X", "ttr": 2},
+        {"id": "G", "demand": 2, "ttr": 1},
+    ],
+    "bom": [
+        {"node": "B", "material": "a", "qty": 1},
+        {"node": "C", "material": "a", "qty": 1},
+        {"node": "F", "material": "b", "qty": 1},
+        {"node": "F", "material": "c", "qty": 2},
+        {"node": "G", "material": "x", "qty": 1},
+    ],
+    "supply": [
+        {"supplier": "A", "node": "B", "material": "a"},
+        {"supplier": "A", "node": "C", "material": "a"},
+        {"supplier": "B", "node": "F", "material": "b"},
+        {"supplier": "C", "node": "F", "material": "c"},
+        {"supplier": "X", "node": "G", "material": "x"},
+    ],
+}
+
+
+def test_diamond_tts_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A down: F asks (t − 1)^+ of B and 2(t − 1) of C, C asks (2t − 4)^+ of A, B (t − 1)^+; A's 10 units last
+    # while 3t − 5 ≤ 10: TTS 5. At ttr 4 nothing is lost (no LP); at 8, A's 10 units make u_F = 4
+    # (u_F + 2u_F − 2 = 10): 8 − 1 − 4 = 3 lost, by the TTR LP, with the TTS from the closed form.
+    net = from_dict(DIAMOND)
+    solver = ScenarioSolver(net)
+    tts_lps = []
+    solve = TimeToSurvive.solve
+    monkeypatch.setattr(
+        TimeToSurvive, "solve", lambda self, *a, **k: tts_lps.append(a) or solve(self, *a, **k)
+    )
+    early, late = solver.solve_all([Scenario("A@4", ("A",), 4.0), Scenario("A@8", ("A",), 8.0)])
+    assert not tts_lps  # neither TTS took an LP
+    monkeypatch.undo()
+    assert (early["loss"], early["tts"]) == pytest.approx((0.0, 5.0), abs=1e-12)
+    assert late["loss"] == pytest.approx(3.0, abs=1e-7)
+    assert late["tts"] == pytest.approx(5.0, abs=1e-12)
+    assert solver.forest.answered == 1  # A@4; A@8 took its TTS from survive, which it emptied
+    assert not solver.forest.survive
+    assert ScipyLP(net).answer(0, 8.0) == pytest.approx((3.0, 5.0), abs=1e-7)
     check_every_node(net)
 
 

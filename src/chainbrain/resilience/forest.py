@@ -31,6 +31,14 @@ children's sum G_c = Σ_k a_k (t - b_k)^+ (A_c: the slope of G_c at T_c), and de
 which is the same in every scenario whose tree holds c (it is c's own non-free set) — so it is built once
 per node and shared by all scenarios of a sweep.
 
+No tree: when every material has one supplier, j's non-free set is every node j reaches and each of its
+BOM rows is kept, trees or not. The TTS recursion holds there too, with one term per edge: with no loss at
+t, every node must make at least need_c(t) (by induction from the finished products: what its buyers take,
+less its stock), and making exactly that is feasible iff G_j(t) ≤ s_j. need_c still depends on c's reach
+only, so it is built once per node. The loss of such a scenario is an LP (a node needs two materials that
+both come from j's stock), except that it is 0 for t ≤ TTS: then no LP at all; otherwise the sweep solves
+the TTR sub-LP only and takes the TTS from here (``survive``).
+
 These are the LP's optima, not estimates; ``tests/test_resilience_forest.py`` checks every node of several
 Willems chains and of random tree-shaped networks with unequal profits and BOM quantities against scipy.
 """
@@ -53,7 +61,12 @@ class _Hinge:
 
     def __init__(self, b: np.ndarray, a: np.ndarray) -> None:
         order = np.argsort(b, kind="stable")
-        self.b, self.a = b[order], a[order]
+        b, a = b[order], a[order]
+        if b.size > 1:  # equal breakpoints (one node reached along several paths) merged into one
+            first = np.flatnonzero(np.concatenate(([True], b[1:] != b[:-1])))
+            if first.size < b.size:
+                b, a = b[first], np.add.reduceat(a, first)
+        self.b, self.a = b, a
         self.cum_a = np.cumsum(self.a)
         self.cum_ab = np.cumsum(self.a * self.b)
         # G at each breakpoint, from the breakpoints before it (G(b_0) = 0)
@@ -79,7 +92,8 @@ class ForestAnswers:
     """Closed-form TTR loss and TTS of single-node scenarios whose non-free set is a tree (module docstring).
 
     :meth:`answer` returns ``(loss, tts)`` or None when the scenario is not of that shape (the caller solves
-    its LP). ``answered`` counts the scenarios answered.
+    its LP); then, on a network where every material has one supplier, ``survive[j]`` may hold its TTS.
+    ``answered`` counts the scenarios answered.
     """
 
     SINGLE_MAX = 8192  # nodes: above this the memoised tree test would keep too many bits
@@ -92,6 +106,7 @@ class ForestAnswers:
         self._need: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # need_c as hinges (b, a)
         self._g: dict[int, _Hinge | None] = {}  # G_c (None: no demand below c)
         self.answered = 0
+        self.survive: dict[int, float] = {}  # TTS of single-node scenarios answered None (loss left to an LP)
         if not self.applies:
             return
         ix = network_index(network)
@@ -144,8 +159,8 @@ class ForestAnswers:
                 order.append(b)
         return order, parent, qty, ratio
 
-    def _need_of(self, c: int, children: list[int], qty: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-        """need_c as hinges, from its children's (already built)."""
+    def _need_of(self, c: int, children: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """need_c as hinges, from its children's (already built); ``children``: (buyer, r) per edge out."""
         got = self._need.get(c)
         if got is not None:
             return got
@@ -153,7 +168,7 @@ class ForestAnswers:
             d = self._demand[c]
             got = (np.array([self._stock[c] / d]), np.array([d])) if d > 0 else (_EMPTY, _EMPTY)
         else:
-            g = self._g_of(c, children, qty)
+            g = self._g_of(c, children)
             if g is None:
                 got = (_EMPTY, _EMPTY)
             else:
@@ -165,17 +180,16 @@ class ForestAnswers:
         self._need[c] = got
         return got
 
-    def _g_of(self, c: int, children: list[int], qty: dict[int, float]) -> _Hinge | None:
-        """G_c from c's children's need (each child's r is that of its row supplied by c: the same in every
-        scenario whose tree holds c, as a child with two rows from c makes no tree)."""
+    def _g_of(self, c: int, children: list[tuple[int, float]]) -> _Hinge | None:
+        """G_c from c's children's need, one term per edge from c (r: the qty of the row it supplies)."""
         if c in self._g:
             return self._g[c]
         parts_b, parts_a = [], []
-        for b in children:
+        for b, r in children:
             nb, na = self._need[b]
             if nb.size:
                 parts_b.append(nb)
-                parts_a.append(na * qty[b])
+                parts_a.append(na * r)
         g = _Hinge(np.concatenate(parts_b), np.concatenate(parts_a)) if parts_b else None
         self._g[c] = g
         return g
@@ -204,24 +218,22 @@ class ForestAnswers:
                 has = self._demand[c] > 0
                 w = self._profit[c]
                 shape[c] = (True, 1 << c, 1, w if has else np.inf, w if has else -np.inf)
-                self._need_of(c, [], {})
+                self._need_of(c, [])
                 continue
             buyers = [edge_buy[e] for e in edges]
             bits, total, ok = 1 << c, 1, len(set(buyers)) == len(buyers)
             lo, hi = np.inf, -np.inf
-            qty: dict[int, float] = {}
-            for e, b in zip(edges, buyers, strict=True):
+            children = [(b, self._row_qty[edge_brow[e]]) for e, b in zip(edges, buyers, strict=True)]
+            for b, r in children:
                 ok_b, bits_b, size_b, lo_b, hi_b = shape[b]
                 ok = ok and ok_b
                 bits |= bits_b
                 total += size_b
-                r = qty[b] = self._row_qty[edge_brow[e]]
                 if lo_b <= hi_b:
                     lo, hi = min(lo, lo_b / r), max(hi, hi_b / r)
             ok = ok and bits.bit_count() == total
             shape[c] = (ok, bits, bits.bit_count(), lo, hi)
-            if ok:
-                self._need_of(c, buyers, qty)
+            self._need_of(c, children)  # tree or not (see _answer_single)
 
     def answer(self, disrupted: tuple[int, ...], t: float) -> tuple[float, float | None] | None:
         """``(loss, tts)`` of S = ``disrupted`` (one node index) at recovery time ``t``, or None."""
@@ -250,8 +262,8 @@ class ForestAnswers:
             children.setdefault(parent[c], []).append(c)
         for c in reversed(order[1:]):  # build need_b of every node below j not yet built
             if c not in self._need:
-                self._need_of(c, children.get(c, []), qty)
-        g = self._g_of(j, children.get(j, []), qty)
+                self._need_of(c, [(b, qty[b]) for b in children.get(c, [])])
+        g = self._g_of(j, [(b, qty[b]) for b in children.get(j, [])])
         assert g is not None  # a finished product with demand lies below j
         tts, _ = g.level(self._stock[j])
         if tts >= self.horizon * (1 - 1e-9):
@@ -262,8 +274,6 @@ class ForestAnswers:
     def _answer_single(self, j: int, t: float) -> tuple[float, float | None] | None:
         self._visit(j)
         ok, _, _, lo, hi = self._shape[j]
-        if not ok:
-            return None
         if lo > hi:
             self.answered += 1
             return 0.0, None  # no demand depends on j: nothing is lost, ever
@@ -279,6 +289,12 @@ class ForestAnswers:
         assert g is not None  # a finished product with demand lies below j
         tts, _ = g.level(stock)
         if tts >= self.horizon * (1 - 1e-9):
+            return None
+        if not ok:  # no tree: the TTS holds all the same (module docstring); the loss needs the LP unless 0
+            if tts >= t:
+                self.answered += 1
+                return 0.0, tts
+            self.survive[j] = tts
             return None
         if hi - lo <= 1e-12 * hi:
             loss = hi * max(0.0, g(t) - stock)

@@ -212,7 +212,13 @@ class ScenarioSolver:
                     t1 = time.perf_counter()
                     other = todo[k]
                     loss = ttr_model.solve(other.nodes, other.ttr).loss
-                    rows[k] = self._row(other, loss or 0.0, tts_model.solve(other.nodes).tts)
+                    one = self.net.index[other.nodes[0]] if len(set(other.nodes)) == 1 else -1
+                    tts: float | None
+                    if one in self.forest.survive:  # found without an LP (forest.py)
+                        tts = self.forest.survive.pop(one)
+                    else:
+                        tts = tts_model.solve(other.nodes).tts
+                    rows[k] = self._row(other, loss or 0.0, tts)
                     self.times[k] = time.perf_counter() - t1
             self.times[i] = time.perf_counter() - t0 - sum(self.times[k] for k in members if k != i)
         return [r for r in rows if r is not None]
