@@ -241,3 +241,11 @@ def test_every_node_of_willems_chains(chain: str) -> None:
     net = load_willems(WILLEMS / f"{chain}.csv")
     solver = check_every_node(net)
     assert solver.forest.answered > 0
+
+
+def test_memo_cap_hands_the_rest_to_the_lps(monkeypatch: pytest.MonkeyPatch) -> None:
+    # past the memo's breakpoint budget the closed form stops; the rest are LP answers, the same ones
+    monkeypatch.setattr("chainbrain.resilience.forest.ForestAnswers.MAX_BREAKPOINTS", 3)
+    net = tree_network(40, 9, diamonds=False)
+    solver = check_every_node(net)
+    assert 0 < solver.forest.answered < len(net.nodes)

@@ -45,11 +45,15 @@ Willems chains and of random tree-shaped networks with unequal profits and BOM q
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from chainbrain.resilience.decompose import Decomposition
 from chainbrain.resilience.indices import network_index
 from chainbrain.resilience.network import Network
+
+log = logging.getLogger(__name__)
 
 _EMPTY = np.zeros(0)
 
@@ -97,6 +101,9 @@ class ForestAnswers:
     """
 
     SINGLE_MAX = 8192  # nodes: above this the memoised tree test would keep too many bits
+    # hinge breakpoints kept at most (~50 bytes each): past this (a pathological network) the sweep stops
+    # answering here and solves the remaining scenarios' LPs; the Willems chain 38 keeps 45k
+    MAX_BREAKPOINTS = 2_000_000
 
     def __init__(self, network: Network, dec: Decomposition, *, horizon: float = 1e6) -> None:
         self.network = network
@@ -107,6 +114,7 @@ class ForestAnswers:
         self._g: dict[int, _Hinge | None] = {}  # G_c (None: no demand below c)
         self.answered = 0
         self.survive: dict[int, float] = {}  # TTS of single-node scenarios answered None (loss left to an LP)
+        self._kept = 0  # breakpoints in the memo (G_c and need_c)
         if not self.applies:
             return
         ix = network_index(network)
@@ -192,6 +200,7 @@ class ForestAnswers:
                 parts_a.append(na * r)
         g = _Hinge(np.concatenate(parts_b), np.concatenate(parts_a)) if parts_b else None
         self._g[c] = g
+        self._kept += 0 if g is None else 2 * g.b.size
         return g
 
     def _visit(self, j: int) -> None:
@@ -240,6 +249,13 @@ class ForestAnswers:
         if not self.applies or len(disrupted) != 1:
             return None
         j = disrupted[0]
+        if self._kept > self.MAX_BREAKPOINTS:
+            if self._g:
+                log.info(
+                    "%s: closed-form memo past %d breakpoints, LPs from here", self.network.source, self._kept
+                )
+                self._need, self._g, self._shape = {}, {}, {}
+            return None
         if self._single:
             return self._answer_single(j, t)
         tree = self._tree(j)
