@@ -46,8 +46,9 @@ Willems chains and of random tree-shaped networks with unequal profits and BOM q
 from __future__ import annotations
 
 import logging
-
-import numpy as np
+import math
+from bisect import bisect_right
+from itertools import accumulate
 
 from chainbrain.resilience.decompose import Decomposition
 from chainbrain.resilience.indices import network_index
@@ -55,41 +56,45 @@ from chainbrain.resilience.network import Network
 
 log = logging.getLogger(__name__)
 
-_EMPTY = np.zeros(0)
-
 
 class _Hinge:
-    """G(t) = Σ_k a_k (t - b_k)^+ (b sorted ascending, a > 0), with prefix sums to evaluate it at any t."""
+    """G(t) = Σ_k a_k (t - b_k)^+ (b ascending, a > 0), with prefix sums to evaluate it at any t.
+
+    Plain lists: most hinges of a sweep have one to three breakpoints, where numpy's per-call cost is most of
+    the work."""
 
     __slots__ = ("a", "b", "cum_a", "cum_ab", "value_at_b")
 
-    def __init__(self, b: np.ndarray, a: np.ndarray) -> None:
-        order = np.argsort(b, kind="stable")
-        b, a = b[order], a[order]
-        if b.size > 1:  # equal breakpoints (one node reached along several paths) merged into one
-            first = np.flatnonzero(np.concatenate(([True], b[1:] != b[:-1])))
-            if first.size < b.size:
-                b, a = b[first], np.add.reduceat(a, first)
+    def __init__(self, pairs: list[tuple[float, float]]) -> None:
+        pairs.sort()
+        b: list[float] = []
+        a: list[float] = []
+        for x, y in pairs:
+            if b and b[-1] == x:  # one node reached along several paths: one breakpoint
+                a[-1] += y
+            else:
+                b.append(x)
+                a.append(y)
         self.b, self.a = b, a
-        self.cum_a = np.cumsum(self.a)
-        self.cum_ab = np.cumsum(self.a * self.b)
+        self.cum_a = list(accumulate(a))
+        self.cum_ab = list(accumulate(x * y for x, y in zip(b, a, strict=True)))
         # G at each breakpoint, from the breakpoints before it (G(b_0) = 0)
-        before_a = self.cum_a - self.a
-        before_ab = self.cum_ab - self.a * self.b
-        self.value_at_b = np.maximum(self.b * before_a - before_ab, 0.0)
+        self.value_at_b = [
+            max(0.0, x * (ca - y) - (cab - x * y))
+            for x, y, ca, cab in zip(b, a, self.cum_a, self.cum_ab, strict=True)
+        ]
 
     def __call__(self, t: float) -> float:
-        i = int(np.searchsorted(self.b, t, side="right")) - 1
+        i = bisect_right(self.b, t) - 1
         if i < 0:
             return 0.0
-        return max(0.0, float(self.cum_a[i] * t - self.cum_ab[i]))
+        return max(0.0, self.cum_a[i] * t - self.cum_ab[i])
 
     def level(self, s: float) -> tuple[float, int]:
         """T with G(T) = s (G nondecreasing from 0; needs at least one breakpoint) and the index of the last
         breakpoint at or below T."""
-        i = int(np.searchsorted(self.value_at_b, s, side="right")) - 1
-        i = max(i, 0)
-        return float(self.b[i] + (s - self.value_at_b[i]) / self.cum_a[i]), i
+        i = max(bisect_right(self.value_at_b, s) - 1, 0)
+        return self.b[i] + (s - self.value_at_b[i]) / self.cum_a[i], i
 
 
 class ForestAnswers:
@@ -110,7 +115,7 @@ class ForestAnswers:
         # only on networks with no non-free node before any disruption (hence no capacity anywhere)
         self.applies = not dec._base_non_free
         self.horizon = horizon
-        self._need: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # need_c as hinges (b, a)
+        self._need: dict[int, list[tuple[float, float]]] = {}  # need_c as hinges (b, a)
         self._g: dict[int, _Hinge | None] = {}  # G_c (None: no demand below c)
         self.answered = 0
         self.survive: dict[int, float] = {}  # TTS of single-node scenarios answered None (loss left to an LP)
@@ -167,24 +172,21 @@ class ForestAnswers:
                 order.append(b)
         return order, parent, qty, ratio
 
-    def _need_of(self, c: int, children: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    def _need_of(self, c: int, children: list[tuple[int, float]]) -> list[tuple[float, float]]:
         """need_c as hinges, from its children's (already built); ``children``: (buyer, r) per edge out."""
         got = self._need.get(c)
         if got is not None:
             return got
         if self._finished[c]:
             d = self._demand[c]
-            got = (np.array([self._stock[c] / d]), np.array([d])) if d > 0 else (_EMPTY, _EMPTY)
+            got = [(self._stock[c] / d, d)] if d > 0 else []
         else:
             g = self._g_of(c, children)
             if g is None:
-                got = (_EMPTY, _EMPTY)
+                got = []
             else:
                 t_c, i = g.level(self._stock[c])
-                got = (
-                    np.concatenate(([t_c], g.b[i + 1 :])),
-                    np.concatenate(([g.cum_a[i]], g.a[i + 1 :])),
-                )
+                got = [(t_c, g.cum_a[i]), *zip(g.b[i + 1 :], g.a[i + 1 :], strict=True)]
         self._need[c] = got
         return got
 
@@ -192,15 +194,10 @@ class ForestAnswers:
         """G_c from c's children's need, one term per edge from c (r: the qty of the row it supplies)."""
         if c in self._g:
             return self._g[c]
-        parts_b, parts_a = [], []
-        for b, r in children:
-            nb, na = self._need[b]
-            if nb.size:
-                parts_b.append(nb)
-                parts_a.append(na * r)
-        g = _Hinge(np.concatenate(parts_b), np.concatenate(parts_a)) if parts_b else None
+        pairs = [(x, y * r) for b, r in children for x, y in self._need[b]]
+        g = _Hinge(pairs) if pairs else None
         self._g[c] = g
-        self._kept += 0 if g is None else 2 * g.b.size
+        self._kept += 0 if g is None else 2 * len(g.b)
         return g
 
     def _visit(self, j: int) -> None:
@@ -226,12 +223,12 @@ class ForestAnswers:
             if self._finished[c]:
                 has = self._demand[c] > 0
                 w = self._profit[c]
-                shape[c] = (True, 1 << c, 1, w if has else np.inf, w if has else -np.inf)
+                shape[c] = (True, 1 << c, 1, w if has else math.inf, w if has else -math.inf)
                 self._need_of(c, [])
                 continue
             buyers = [edge_buy[e] for e in edges]
             bits, total, ok = 1 << c, 1, len(set(buyers)) == len(buyers)
-            lo, hi = np.inf, -np.inf
+            lo, hi = math.inf, -math.inf
             children = [(b, self._row_qty[edge_brow[e]]) for e, b in zip(edges, buyers, strict=True)]
             for b, r in children:
                 ok_b, bits_b, size_b, lo_b, hi_b = shape[b]
