@@ -249,3 +249,19 @@ def test_memo_cap_hands_the_rest_to_the_lps(monkeypatch: pytest.MonkeyPatch) -> 
     net = tree_network(40, 9, diamonds=False)
     solver = check_every_node(net)
     assert 0 < solver.forest.answered < len(net.nodes)
+
+
+def test_diamond_reaching_the_whole_network_takes_one_sub_lp() -> None:
+    # without X and G, A's non-free set is the whole network: its TTS known, the TTR is one sub-LP on it,
+    # not the whole-network path (no local region, no whole-network model)
+    doc = {
+        "nodes": DIAMOND["nodes"][:4],
+        "bom": DIAMOND["bom"][:4],
+        "supply": DIAMOND["supply"][:4],
+    }
+    net = from_dict(doc)
+    solver = ScenarioSolver(net)
+    (row,) = solver.solve_all([Scenario("A", ("A",), 8.0)])
+    assert (row["loss"], row["tts"]) == pytest.approx((3.0, 5.0), abs=1e-7)
+    assert solver._full is None and solver._local is None
+    check_every_node(net)

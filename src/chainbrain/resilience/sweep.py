@@ -92,7 +92,13 @@ class ScenarioSolver:
         if not self.dec.cuts_down:
             return None
         keep = self.dec.non_free(sc.nodes)
-        return keep if len(keep) <= self.dec.max_share * n else None
+        if len(keep) <= self.dec.max_share * n:
+            return keep
+        # its TTS already found (forest.survive), a scenario needs one TTR LP: the sub-LP on its non-free set
+        # is exact at any size, and cheaper than the whole-network path's set-up
+        if len(set(sc.nodes)) == 1 and self.net.index[sc.nodes[0]] in self.forest.survive:
+            return keep
+        return None
 
     def _local_solver(self) -> LocalSolver | None:
         if self._local is None:
