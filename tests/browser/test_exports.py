@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from openpyxl import load_workbook
 
@@ -69,7 +70,9 @@ def test_match_exports_the_buyers_own_needs_and_the_ranked_suppliers(login: Any,
     first = _cells(shown.first)
     assert rows[1][1] == needs[0]["segment_name"] == first[1]  # 环节 by name, as on the page
     assert rows[1][2] == first[2]  # 年需求量 in the segment's unit, as shown
-    assert rows[1][4] == {"verified": "已核实", "illustrative": "示意", "synthetic": "合成"}[needs[0]["status"]]
+    assert (
+        rows[1][4] == {"verified": "已核实", "illustrative": "示意", "synthetic": "合成"}[needs[0]["status"]]
+    )
 
     # the ranked suppliers of the first need: the API's ranking, names and scores, marked 示意
     shown.first.click()
@@ -133,4 +136,69 @@ def test_events_export_the_stream_and_the_plants_that_run_short(login: Any, serv
     assert rows[1][4] == round(x["first_short_day"], 1) and rows[1][5] == round(p0["latest_short_day"], 1)
     assert {r[6] for r in rows[1:]} == {"示意"}  # the impact rests on illustrative links
     assert "示意" in page.inner_text("[data-test=exposure] [data-test=mark-legend]")
+    assert console.errors == []
+
+
+def test_infra_and_battery_export_their_tables_with_names_and_marks(login: Any, server: Any) -> None:
+    page, console = login("analyst")
+    page.goto(f"{server.url}/#/infra")
+    page.wait_for_selector("[data-test=kinds-table] .el-table__row", timeout=60_000)
+    kinds = server.api("analyst", "/infra/stations/kinds")["data"]
+    card = page.locator(".el-card", has=page.locator("[data-test=kinds-table]"))
+    name, rows = _download(page, card.locator("[data-test=export-xlsx]"))
+    assert name == "充换电站点分类.xlsx"
+    assert rows[0] == ["类型", "站点（座）", "运营（座）", "运营充电桩（个）", "数据性质"]
+    assert [r[:4] for r in rows[1:]] == [
+        [k["kind_zh"], k["stations"], k["operating"], k["piles"]] for k in kinds
+    ]
+    # the demo's stations are illustrative: the page says so, and so does every exported row
+    assert page.locator("[data-test=illustrative-note]").count() == 1
+    assert {r[4] for r in rows[1:]} == {"示意"}
+
+    page.goto(f"{server.url}/#/battery")
+    page.wait_for_selector("[data-test=battery-packs] .el-table__row", timeout=60_000)
+    packs = server.api("analyst", "/battery/units", kind="pack", limit=500)
+    card = page.locator(".el-card", has=page.locator("[data-test=battery-packs]"))
+    name, rows = _download(page, card.locator("[data-test=export-xlsx]"))
+    assert name == "电池包.xlsx"
+    assert rows[0] == ["编码", "汽车生产企业", "能量（kWh）", "数据状态"]
+    assert [r[0] for r in rows[1:]] == [u["code"] for u in packs["data"]]
+    u0 = packs["data"][0]
+    assert rows[1][1] == packs["names"][u0["oem_id"]]  # the firm by name, not its id
+    assert (
+        rows[1][1]
+        == _cells(page.locator("[data-test=battery-packs] .el-table__body .el-table__row").first)[1]
+    )
+    assert rows[1][2] == u0["capacity_kwh"]
+    zh = {"verified": "已核实", "illustrative": "示意", "synthetic": "合成"}
+    assert [r[3] for r in rows[1:]] == [zh[u["status"]] for u in packs["data"]]
+    assert console.errors == []
+
+
+def test_import_history_is_shown_to_admins_and_exported(login: Any, server: Any, tmp_path: Path) -> None:
+    csv = "id,name,district_code,roles,source,status\nexp-1,导出测试企业,500112,Tier1,导出测试,illustrative\n"
+    r = httpx.post(
+        server.url + "/api/v1/imports/enterprises",
+        files={"file": ("导出测试.csv", csv.encode("utf-8"), "text/csv")},
+        headers={"Authorization": f"Bearer {server.tokens['analyst']}"},
+    )
+    assert r.status_code == 200, r.text
+    log = server.api("admin", "/users/audit", action="import.commit")["data"]
+    assert log and log[0]["username"] == "analyst"
+    page, console = login("admin")
+    page.goto(f"{server.url}/#/imports")
+    page.wait_for_selector("[data-test=history-table] .el-table__row", timeout=30_000)
+    name, rows = _download(page, page.locator("[data-test=history-card] [data-test=export-xlsx]"))
+    assert name == "导入记录.xlsx"
+    assert rows[0] == ["时间（UTC）", "操作人", "导入内容", "文件", "行数（行）", "新增（行）", "更新（行）"]
+    assert len(rows) - 1 == len(log)
+    assert rows[1][1:] == ["analyst", "企业", "导出测试.csv", 1, 1, 0]
+    assert _cells(page.locator("[data-test=history-table] .el-table__body .el-table__row").first)[2] == "企业"
+    assert console.errors == []
+    # analysts import too, but the history comes from the audit log, which is the admins' alone
+    page, console = login("analyst")
+    page.goto(f"{server.url}/#/imports")
+    page.wait_for_selector("[data-test=workbook-card]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-test=history-card]").count() == 0
     assert console.errors == []
