@@ -6,7 +6,8 @@ synthetic layered network (default 20,000 nodes).
 
 For each network:
 - sweep: every node's scenario solved in turn (ttr order) as ``sweep`` does it (``ScenarioSolver.solve_all``:
-  exact decomposition onto the nodes the disruption can limit, sub-LPs cut out of the whole LP and shared
+  exact decomposition onto the nodes the disruption can limit, answered in closed form where those nodes
+  form a tree on an uncapacitated network (``forest.py``), else sub-LPs cut out of the whole LP and shared
   warm by scenarios with the same large non-free set; on capacitated networks a region around the disrupted
   node certified exact by LP duality; the whole-network models, kept warm, for the rest — see
   docs/benchmarks.md), timed per scenario;
