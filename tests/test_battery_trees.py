@@ -14,6 +14,7 @@ from chainbrain.battery import trees
 from chainbrain.battery.scale import synthesize_batteries
 from chainbrain.battery.trace import trace
 from chainbrain.io import import_file
+from chainbrain.store import connect
 from chainbrain.store.connection import _migrations, migrate
 from fixtures.battery import CELL, CELL2, MODULE, PACK, add_events, seed
 from fixtures.files import write_csv
@@ -180,8 +181,8 @@ def test_traces_equal_a_polars_computation_of_the_same_ledger(
 ) -> None:
     """Parents, children (two levels) and events of every code, by filters on polars frames."""
     synthesize_batteries(fresh_db, 25, seed=seed_)
-    units = pl.from_arrow(fresh_db.execute("SELECT code, parent_code FROM battery_unit").to_arrow_table())
-    events = pl.from_arrow(fresh_db.execute("SELECT id, code, date FROM battery_event").to_arrow_table())
+    units = pl.from_arrow(fresh_db.sql("SELECT code, parent_code FROM battery_unit").to_arrow_table())
+    events = pl.from_arrow(fresh_db.sql("SELECT id, code, date FROM battery_event").to_arrow_table())
     assert isinstance(units, pl.DataFrame) and isinstance(events, pl.DataFrame)
     parent = dict(zip(units["code"].to_list(), units["parent_code"].to_list(), strict=True))
     for c in units["code"].to_list():
@@ -198,3 +199,15 @@ def test_traces_equal_a_polars_computation_of_the_same_ledger(
             kids,
             evs,
         )
+
+
+def test_the_bundled_batteries_trace_from_their_trees(demo_db_file: Path) -> None:
+    """The 144 demo units (with their planted faults) all sit in regular trees, and every trace from them
+    equals the table walk."""
+    conn = connect(demo_db_file, read_only=True)
+    codes = [r[0] for r in conn.execute("SELECT code FROM battery_unit ORDER BY code").fetchall()]
+    assert len(codes) == 144
+    assert all(trees.read(conn, c) is not None for c in codes)
+    _same_as_walk(conn, codes, dt.date(2026, 11, 30))
+    _same_as_walk(conn, codes, dt.date(2025, 6, 30))
+    conn.close()
