@@ -1,23 +1,25 @@
-"""Battery trees stored whole (migration 018): a trace reads two rows instead of walking the tables.
+"""Battery trees stored whole (migration 018): a trace reads two things instead of walking the tables.
 
 A *tree* is a root unit (normally a pack) with every unit at most two links below it (its modules and their
 cells, or cells sitting directly in the pack). ``battery_tree_member`` maps every unit to its root — the
-topmost stored unit at most two links above it — and ``battery_tree`` holds, per root, the JSON of each
-member's ``battery_unit`` row and of each member's events. A trace of any code then reads its member row
-and its tree's row (:func:`read`), and walks parents, children and events in memory with the same rules as
-:mod:`chainbrain.battery.ledger` (parents nearest first, children breadth first and sorted by code within
-a level, nothing below a cell, events by date, code, id), so the answer is the one the table walk gives.
+topmost stored unit at most two links above it — and ``battery_tree_row`` holds, per root, the JSON of each
+member's ``battery_unit`` row and of each member's events (one row each, written in root order). A trace
+of any code reads its member row and its tree's rows (:func:`read`), and walks parents, children and
+events in memory with the same rules as :mod:`chainbrain.battery.ledger` (parents nearest first, children
+breadth first and sorted by code within a level, nothing below a cell, events by date, code, id), so the
+answer is the one the table walk gives.
 
-A tree is marked *irregular* — and a trace of it walks the tables — when the two-level rule does not
-describe it: its root sits under another stored unit (a chain deeper than pack → module → cell, or a
-cycle), or one of its members has a child that belongs to another tree. Imports refuse such shapes
+A tree is *irregular* — it keeps no rows, and a trace of it walks the tables — when the two-level rule
+does not describe it: its root sits under another stored unit (a chain deeper than pack → module → cell,
+or a cycle), or one of its members has a child that belongs to another tree. Imports refuse such shapes
 (a unit's parent must be stored and of a kind that may hold it), so they only arise from data written past
 the importer.
 
 The trees are derived data and never edited by hand: :func:`refresh` rebuilds the trees a write touches,
 inside the writer's transaction (the battery importer, :func:`chainbrain.battery.files.write`, and the
 synthetic generator, per chunk), and :func:`rebuild_all` rebuilds every tree (what migration 018 does for a
-store that already holds batteries).
+store that already holds batteries). Rows written past those writers (plain SQL into the battery tables)
+are not seen by the trees until :func:`rebuild_all` runs or a refresh touches their trees.
 """
 
 from __future__ import annotations
