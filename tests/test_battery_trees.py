@@ -211,3 +211,11 @@ def test_the_bundled_batteries_trace_from_their_trees(demo_db_file: Path) -> Non
     _same_as_walk(conn, codes, dt.date(2026, 11, 30))
     _same_as_walk(conn, codes, dt.date(2025, 6, 30))
     conn.close()
+
+
+def test_migration_018_runs_the_statements_of_rebuild_all() -> None:
+    sql = next(s for v, _, s in _migrations() if v == 18)
+    statements = trees.rebuild_statements()
+    assert len(statements) == 1 + trees.PARTS
+    for st in statements:
+        assert st + ";" in sql
