@@ -298,7 +298,8 @@ def _check_events(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any])
     problems = _dupes(file, parsed, "id")
     known_firms = _refs(conn, parsed, "actor_id")
     codes = sorted({v["code"] for _, v, _ in parsed if isinstance(v["code"], str)})
-    stored = ledger.existing_keys(conn, "battery_unit", "code", codes)
+    produced = {u.code: u.produced for u in ledger.units(conn, codes)}
+    stored = set(produced)
     districts = ledger.district_codes(conn)
     for rownum, v, h in parsed:
         if isinstance(v["code"], str) and v["code"] not in stored:
@@ -311,6 +312,10 @@ def _check_events(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any])
         if isinstance(d, str) and d not in districts:
             problems.append(Problem(file, rownum, h["district_code"], d, "区县代码不在行政区划表中"))
         day, rep = v["date"], v["reported_at"]
+        made = produced.get(v["code"]) if isinstance(v["code"], str) else None
+        if isinstance(day, dt.date) and isinstance(made, dt.date) and day < made:
+            problems.append(Problem(file, rownum, h["date"], day.isoformat(),
+                                    f"发生日期早于该电池的生产日期 {made.isoformat()}"))  # fmt: skip
         if isinstance(day, dt.date) and isinstance(rep, dt.date) and rep < day:
             problems.append(Problem(file, rownum, h["reported_at"], rep.isoformat(),
                                     f"上报日期早于发生日期 {day.isoformat()}"))  # fmt: skip
