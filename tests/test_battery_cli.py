@@ -155,6 +155,9 @@ def test_recycling_on_the_bundled_demo(demo_db_copy: Path) -> None:
     assert (out["districts_covered"], out["districts_total"]) == (1, 38)
     text = runner.invoke(app, ["--db", str(demo_db_copy), "battery", "recycling"]).output
     assert "渝北区" in text and "头部企业（占比 ≥20%）1 家" in text
+    # the threshold is chainbrain's, and the figures rest on the bundled illustrative ledger: both said
+    assert "头部企业口径为 chainbrain 所定，规划未定义" in text
+    assert out["status"] == "illustrative" and "数据状态：示意" in text
     y = json.loads(
         runner.invoke(
             app, ["--db", str(demo_db_copy), "battery", "recycling", "--year", "2026", "--json"]

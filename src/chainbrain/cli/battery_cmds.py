@@ -318,6 +318,7 @@ _GROUP_ZH = {
     "compliance": "合规",
 }
 _ACCESS_ZH = {"public": "公开", "authorised": "授权方", "authority": "主管部门"}
+_STATUS_ZH = {"verified": "已核实", "illustrative": "示意", "synthetic": "合成"}
 _KEY_ZH = {
     "productIdentifier": "产品编码", "batteryCategory": "电池类别", "productType": "产品类型",
     "manufacturerInformation": "生产企业", "manufacturingDate": "生产日期", "manufacturingPlace": "生产地点",
@@ -432,7 +433,10 @@ def recycling_cmd(
                   "share": "—" if r.share is None else f"{r.share:.1%}"} for r in pic.recyclers])  # fmt: skip
     share = lambda x: "—" if x is None else f"{x:.1%}"  # noqa: E731
     console.print(f"梯次利用占比 {share(pic.cascade_share)} · 前两家再生利用企业占比 {share(pic.top2_share)} · "
-                  f"头部企业（占比 ≥{pic.leading_share:.0%}）{pic.leading_recyclers} 家，目标 2027年 2 家")  # fmt: skip
+                  f"头部企业（占比 ≥{pic.leading_share:.0%}）{pic.leading_recyclers} 家，目标 2027年 2 家"
+                  "（头部企业口径为 chainbrain 所定，规划未定义）")  # fmt: skip
+    if pic.status is not None:
+        console.print(f"数据状态：{_STATUS_ZH.get(pic.status, pic.status)}（所计事件与电池中最弱的一级）")
     for n in pic.notes:
         console.print(f"[yellow]{_esc(n)}[/]")
 
