@@ -165,3 +165,25 @@ def test_event_before_the_battery_was_made_is_refused(
     assert got == [(2, "发生日期", "2024-09-30", "发生日期早于该电池的生产日期 2024-10-01")]
     assert e.value.problems[0].file.endswith(".csv")
     assert len(ledger.events(fresh_db)) == before  # all or nothing: the good row is not written either
+
+
+def test_production_date_must_agree_with_the_code(fresh_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # symbols "EA1" at 15–17 read 2024-10-01; the cascade form "ABCPE01EA10000009" has them at 8–10
+    seed(fresh_db, tmp_path)
+    path = write_csv(
+        tmp_path / "dates.csv",
+        ["电池编码", "生产日期", "来源", "数据状态"],
+        [
+            ["ABCPE01T000009EA10000001", "2024-09-30", "t", "示意"],
+            ["ABCPE01EA10000009", "2023-10-01", "t", "示意"],
+            ["ABCPE01T000009EA10000002", "2024-10-01", "t", "示意"],
+        ],
+    )
+    with pytest.raises(ImportRejected) as e:
+        import_file(fresh_db, "battery_units", path)
+    got = [(p.row, p.column, p.value, p.reason) for p in e.value.problems]
+    assert got == [
+        (2, "生产日期", "2024-09-30", "与编码第15–17位的生产日期 2024-10-01 不符"),
+        (3, "生产日期", "2023-10-01", "与编码第8–10位的生产日期 2024-10-01 不符"),
+    ]
+    assert ledger.unit(fresh_db, "ABCPE01T000009EA10000002") is None  # all or nothing

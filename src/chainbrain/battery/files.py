@@ -235,6 +235,11 @@ def _check_makers(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any])
     return problems
 
 
+def _date_span(code: str) -> str:
+    """Where a code's production-date symbols sit: 15–17 in the 24-character form, 8–10 in the cascade form."""
+    return "15–17" if len(code) == bcodes.LENGTH else "8–10"
+
+
 def _check_units(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any]) -> list[Problem]:
     problems = _dupes(file, parsed, "code")
     known_firms = _refs(conn, parsed, "maker_id", "oem_id")
@@ -260,6 +265,9 @@ def _check_units(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any]) 
         v["kind"] = p.product_type
         if v["produced"] is None:
             v["produced"] = p.production_date
+        elif v["produced"] is not _BAD and p.production_date is not None and v["produced"] != p.production_date:
+            problems.append(Problem(file, rownum, h["produced"], v["produced"].isoformat(),
+                                    f"与编码第{_date_span(code)}位的生产日期 {p.production_date.isoformat()} 不符"))  # fmt: skip
         for f in ("maker_id", "oem_id"):
             if isinstance(v[f], str) and v[f] not in known_firms:
                 problems.append(Problem(file, rownum, h[f], v[f], "企业编号不在企业表中"))
