@@ -167,7 +167,9 @@ def test_event_before_the_battery_was_made_is_refused(
     assert len(ledger.events(fresh_db)) == before  # all or nothing: the good row is not written either
 
 
-def test_production_date_must_agree_with_the_code(fresh_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_production_date_must_agree_with_the_code(
+    fresh_db: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
     # symbols "EA1" at 15–17 read 2024-10-01; the cascade form "ABCPE01EA10000009" has them at 8–10
     seed(fresh_db, tmp_path)
     path = write_csv(

@@ -265,7 +265,9 @@ def _check_units(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any]) 
         v["kind"] = p.product_type
         if v["produced"] is None:
             v["produced"] = p.production_date
-        elif v["produced"] is not _BAD and p.production_date is not None and v["produced"] != p.production_date:
+        elif (
+            v["produced"] is not _BAD and p.production_date is not None and v["produced"] != p.production_date
+        ):
             problems.append(Problem(file, rownum, h["produced"], v["produced"].isoformat(),
                                     f"与编码第{_date_span(code)}位的生产日期 {p.production_date.isoformat()} 不符"))  # fmt: skip
         for f in ("maker_id", "oem_id"):
