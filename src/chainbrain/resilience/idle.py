@@ -95,5 +95,7 @@ def counted_capacities(net: Network) -> np.ndarray:
     that hold the binding nodes and all they supply, which is slower than the certified regions that serve
     such networks (the demo store: 4.7 s of CPU against 2.2 s, docs/benchmarks.md)."""
     given = np.isfinite(network_index(net).capacity)
+    if not given.any():
+        return given  # no capacity at all: no U to compute
     binding = binding_capacities(net)
     return binding if not binding.any() else given
