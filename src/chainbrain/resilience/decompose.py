@@ -1,7 +1,8 @@
 """Exact decomposition of a TTR / TTS scenario onto the nodes a disruption can actually limit.
 
-A node is *free* when it can produce any amount at no stock: it is not disrupted, has no capacity, and
-each material of its BOM has at least one free supplier. On an acyclic network this is decided in
+A node is *free* when it can produce any amount at no stock: it is not disrupted, has no capacity (an idle
+one does not count when every capacity of the network is idle: :mod:`chainbrain.resilience.idle`), and each
+material of its BOM has at least one free supplier. On an acyclic network this is decided in
 topological order (suppliers first), so it is the least fixpoint and is well-founded: every free node has,
 for each material, a supplier that was found free before it.
 
@@ -19,6 +20,9 @@ u = their requirement, processed from the last found free to the first: the requ
 its own demand d_j t (if finished) plus what nodes of N or later free nodes ask of it; each free node asks
 r_kj u_j of material k from one supplier found free before it. No free node has a capacity, so every row
 holds: shipments equal production, stock is not even needed, and free finished products lose nothing.
+(A free node with an idle capacity: take the sub-LP solution lowered first as in the lemma of
+:mod:`chainbrain.resilience.idle`, so u_c ≤ U_c t on N; then by induction each free node is asked at most
+Σ_e r U_b t ≤ U_i t ≤ c_i t, and its capacity row holds too.)
 Nodes of N receive from free suppliers exactly what the sub-LP used on dropped materials (some free supplier
 can deliver any amount) and ship nothing to free nodes. The extended solution is feasible for the full LP
 with the same loss. ∎
@@ -37,6 +41,7 @@ from typing import Any
 import highspy
 import numpy as np
 
+from chainbrain.resilience.idle import counted_capacities
 from chainbrain.resilience.indices import network_index
 from chainbrain.resilience.lp import Layout, build_lp
 from chainbrain.resilience.network import Network, NetworkError, Node, Supply
@@ -57,10 +62,12 @@ class Decomposition:
         self._edge_buy = ix.buy.tolist()
         self._out_edges = ix.out_edges
         # the base (undisrupted) non-free set by the same counting, from every row's full edge count: seeded
-        # by the nodes with a capacity and any material without a supplier (equal to the definition in
+        # by the nodes whose capacity counts and any material without a supplier (equal to the definition in
         # topological order, _free_set; tests/test_resilience_decompose.py checks both)
         sizes = [len(edges) for edges in ix.brow_edges]
-        seeds = {j for j, nd in enumerate(network.nodes) if nd.capacity is not None}
+        # the capacities counted: every one given, or none when every one is idle (resilience/idle.py)
+        self._counted = counted_capacities(network).tolist()
+        seeds = {j for j in range(len(network.nodes)) if self._counted[j]}
         seeds |= {ix.brow_node[r] for r, size in enumerate(sizes) if size == 0}
         self._free_supply = sizes
         self._base_non_free: set[int] = set()
@@ -112,7 +119,7 @@ class Decomposition:
         return rank
 
     def _is_free(self, j: int, non_free: set[int]) -> bool:
-        if j in non_free or self.network.nodes[j].capacity is not None:
+        if j in non_free or self._counted[j]:
             return False
         return all(any(i not in non_free for i in sup) for sup in self._suppliers[j].values())
 
@@ -220,9 +227,10 @@ class SubLPs:
     the sub-LP, whose rows are rows of the whole LP with terms on the relaxing side left out. Whole ≤ U:
     extend a sub-LP solution through the free nodes, in reverse topological order: each free node — outside
     U, or inside it and asked for more than the sub-LP solution ships — raises its production by what it is
-    asked and asks its materials of one free supplier each; free nodes have no capacity, so every row holds
-    and the loss is unchanged.) So one sub-LP on the union of several scenarios' non-free sets serves all of
-    them, each with its own disrupted bounds: a sweep re-solves it warm.
+    asked and asks its materials of one free supplier each; free nodes have no capacity that binds (an idle
+    one holds as in the module docstring), so every row holds and the loss is unchanged.) So one sub-LP on
+    the union of several scenarios' non-free sets serves all of them, each with its own disrupted bounds: a
+    sweep re-solves it warm.
     """
 
     def __init__(self, network: Network) -> None:
@@ -238,7 +246,7 @@ class SubLPs:
         self._row_lo = np.asarray(lp.row_lower_, dtype=np.float64)
         self._row_hi = np.asarray(lp.row_upper_, dtype=np.float64)
         self._sup = network_index(network).sup
-        self.capacitated = np.array([nd.capacity is not None for nd in network.nodes], dtype=bool)
+        self.capacitated = counted_capacities(network)  # as Decomposition counts them
         self.demanding = np.array([bool(nd.demand) for nd in network.nodes], dtype=bool)
 
     def bounded(self, keep: np.ndarray) -> bool:

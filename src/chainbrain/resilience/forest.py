@@ -1,11 +1,13 @@
 """TTR loss and TTS of a single-node scenario without an LP, when its non-free set is a tree.
 
-Setting (see :mod:`chainbrain.resilience.decompose`): a network with no capacity anywhere, so that the
-undisrupted network has no non-free node, and a scenario S = {j}. The non-free set N of S is j and every
+Setting (see :mod:`chainbrain.resilience.decompose`): a network with no capacity that can bind — none at
+all, or only idle ones (c_i ≥ U_i, the most node i is ever asked for per day: :mod:`chainbrain.resilience.idle`
+proves the TTR and TTS optima do not change when they are dropped, so everything below ignores them) — so
+that the undisrupted network has no non-free node, and a scenario S = {j}. The non-free set N of S is j and every
 node reached from j through a BOM row all of whose suppliers are in N. Call N a *tree* when every node of N
 other than j has exactly one such row and that row has exactly one supplier (its *parent*, in N); the
 scenario's sub-LP then keeps exactly those rows (every other material of a node of N has a free supplier and
-is dropped), every node of N but j is uncapacitated, and j makes nothing (u_j = 0). Write r_c for the qty of
+is dropped), no node of N has a capacity that binds, and j makes nothing (u_j = 0). Write r_c for the qty of
 c's kept row (units of its parent's output per unit of c) and R_c for the product of the r along the path
 from j to c (R_j = 1): one unit of c's output takes R_c units of j's output. Finished products ship nothing,
 so they are leaves; j's own stock s_j is all of j's output there is.
@@ -40,7 +42,9 @@ both come from j's stock), except that it is 0 for t ≤ TTS: then no LP at all;
 the TTR sub-LP only and takes the TTS from here (``survive``).
 
 These are the LP's optima, not estimates; ``tests/test_resilience_forest.py`` checks every node of several
-Willems chains and of random tree-shaped networks with unequal profits and BOM quantities against scipy.
+Willems chains and of random tree-shaped networks with unequal profits and BOM quantities against scipy,
+``tests/test_resilience_idle.py`` the same with capacities (idle and binding) against scipy's LP with its
+capacity rows.
 """
 
 from __future__ import annotations
@@ -112,7 +116,8 @@ class ForestAnswers:
 
     def __init__(self, network: Network, dec: Decomposition, *, horizon: float = 1e6) -> None:
         self.network = network
-        # only on networks with no non-free node before any disruption (hence no capacity anywhere)
+        # only on networks with no non-free node before any disruption (hence no capacity that can bind: none,
+        # or idle ones, which change no optimum, resilience/idle.py)
         self.applies = not dec._base_non_free
         self.horizon = horizon
         self._need: dict[int, list[tuple[float, float]]] = {}  # need_c as hinges (b, a)
