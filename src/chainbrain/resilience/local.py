@@ -146,6 +146,9 @@ class LocalSolver:
         self.regions: list[int] = []  # final region size of each local solve (for benchmarks)
         self._last_nodes: set[int] = set()  # the last certified region's nodes
         self.proved_dead = 0  # scenarios whose steady-state test the dead-set argument answered (benchmarks)
+        # per LP kind, how far certified regions grew: regions growing well past that are given up early
+        self._learned = {kind: _Learned() for kind in ("steady", "tts", "ttr")}
+        self.gave_up = 0  # region solves given up (benchmarks)
         # what the last solve proved about a steady state without S (None: it gave up before knowing)
         self.steady: bool | None = None
 
@@ -231,22 +234,63 @@ class LocalSolver:
         if steady:
             region.h.changeColBounds(0, 0.0, 0.0)
         grow = set(down) | (start or set())
+        first = len(grow)
+        learned = self._learned["steady" if steady else ("tts" if t is None else "ttr")]
+        extra_cap, round_cap = learned.caps()
+        rounds = 0
         while grow:
-            if len(region.nodes) + len(grow) > self.max_nodes:
+            size = len(region.nodes) + len(grow)
+            if size > self.max_nodes or size - first > extra_cap or rounds >= round_cap:
                 log.debug(
-                    "local region for %d disrupted node(s) would pass %d nodes: the whole LP solves it",
+                    "local region for %d disrupted node(s) would pass %d nodes or %d rounds: the whole LP solves it",
                     len(down),
-                    self.max_nodes,
+                    min(self.max_nodes, first + extra_cap),
+                    round_cap,
                 )
+                self.gave_up += 1
                 return None
             region.add(grow)
-            result = region.solve()
+            rounds += 1
+            # a large TTS region solved cold: presolve first (3.5× fewer CPU seconds on chain 38's, measured
+            # in docs/benchmarks.md); warm re-solves and the other kinds keep it off
+            result = region.solve(presolve=rounds == 1 and t is None and not steady and region.ncol > 500)
             if isinstance(result, float):
                 self.regions.append(len(region.nodes))
                 self._last_nodes = set(region.nodes)
+                learned.add(len(region.nodes) - first, rounds)
                 return (result,)
             grow = result
         return None
+
+
+class _Learned:
+    """How far the certified regions of one LP kind grew on this network so far: beyond the start set and
+    in rounds. Once enough have been certified, a region that grows well past what almost every certified
+    one needed is given up early — it is one of the scenarios absorbed across thousands of nodes, whose
+    region would grow to the cap and be given up anyway (measured in docs/benchmarks.md). Only where the
+    answer comes from changes: a region given up is answered by the whole-network models, exactly."""
+
+    MIN_SEEN = 20  # certified regions of the kind before any early give-up
+    QUANTILE = 0.9
+    FLOOR_EXTRA, FLOOR_ROUNDS = 20, 6
+
+    def __init__(self) -> None:
+        self.extra: list[int] = []
+        self.rounds: list[int] = []
+        self._caps: tuple[float, float] = (float("inf"), float("inf"))
+
+    def add(self, extra: int, rounds: int) -> None:
+        self.extra.append(extra)
+        self.rounds.append(rounds)
+        k = len(self.extra)
+        if k >= self.MIN_SEEN and (k == self.MIN_SEEN or k % 10 == 0):
+            self._caps = (
+                max(self.FLOOR_EXTRA, float(np.quantile(self.extra, self.QUANTILE))),
+                max(self.FLOOR_ROUNDS, float(np.quantile(self.rounds, self.QUANTILE))),
+            )
+
+    def caps(self) -> tuple[float, float]:
+        return self._caps
 
 
 class _Region:
@@ -442,9 +486,17 @@ class _Region:
         if col is not None:
             dropped.append(col)
 
-    def solve(self) -> float | set[int]:
+    def solve(self, *, presolve: bool = False) -> float | set[int]:
         """R_N's optimum when certified exact, else the nodes to add (empty set never returned)."""
-        self.h.run()
+        if presolve:
+            self.h.setOptionValue("presolve", "on")
+            self.h.run()
+            self.h.setOptionValue("presolve", "off")
+            if self.h.getModelStatus() not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
+                self.h.clearSolver()
+                self.h.run()
+        else:
+            self.h.run()
         status = self.h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
             if self.tts:
