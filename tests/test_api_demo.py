@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
@@ -114,6 +115,44 @@ def test_enterprise_user_never_sees_other_firms_links(demo: tuple[TestClient, Pa
     assert admin_view["count"] > only["count"]
     rates = c.get("/api/v1/analytics/local-rate", params={"by": "oem"}, headers=h).json()["data"]
     assert [r["key"] for r in rates] == ["changan"]
+    assert seres["internal"] == []
+
+
+def _links_of(db: Path, firm: str) -> dict[str, set[str]]:
+    """The demo's links of ``firm`` read straight from the store: bought from others, sold to others, own."""
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = conn.execute(
+            "SELECT l.id, s.enterprise_id, b.enterprise_id FROM supply_link l"
+            " JOIN site s ON s.id = l.supplier_site_id JOIN site b ON b.id = l.buyer_site_id"
+            " WHERE ? IN (s.enterprise_id, b.enterprise_id)",
+            [firm],
+        ).fetchall()
+    finally:
+        conn.close()
+    return {
+        "suppliers": {i for i, s, b in rows if b == firm and s != firm},
+        "customers": {i for i, s, b in rows if s == firm and b != firm},
+        "internal": {i for i, s, b in rows if s == b == firm},
+    }
+
+
+@pytest.mark.parametrize(("firm", "user"), [("bosch", "admin"), ("changan", "changan-buyer")])
+def test_a_firm_is_not_its_own_supplier(
+    demo: tuple[TestClient, Path], heads: dict, demo_db_file: Path, firm: str, user: str
+) -> None:
+    """博世's Wuxi plant supplies its Suzhou plant: 本企业内部配套, in neither the supplier nor the customer list."""
+    c, _ = demo
+    prof = c.get(f"/api/v1/enterprises/{firm}", headers=heads[user]).json()
+    want = _links_of(demo_db_file, firm)
+    got = {k: {x["id"] for x in prof[k]} for k in ("suppliers", "customers", "internal")}
+    assert got == want
+    assert all(x["supplier_id"] != firm for x in prof["suppliers"])
+    assert all(x["buyer_id"] != firm for x in prof["customers"])
+    if firm == "bosch":  # the one link, by hand from the demo data: 博世无锡 → 博世苏州, MCU
+        assert [(x["supplier_site_id"], x["buyer_site_id"], x["segment_id"]) for x in prof["internal"]] == [
+            ("bosch.wuxi", "bosch.suzhou", "chip.mcu")
+        ]
 
 
 def test_target_detail_has_path_and_briefing_downloads(demo: tuple[TestClient, Path], heads: dict) -> None:

@@ -538,6 +538,9 @@ export interface paths {
         /**
          * Read Enterprise
          * @description A firm's profile: its plants and models, and its suppliers and customers if the role may see them.
+         *
+         *     Links between two of the firm's own plants (本企业内部配套) are listed apart, once each, and in neither
+         *     the suppliers nor the customers: a firm is not its own supplier.
          */
         get: operations["enterprises-read_enterprise"];
         put?: never;
@@ -3126,6 +3129,8 @@ export interface components {
             founded: number | null;
             /** Id */
             id: string;
+            /** Internal */
+            internal: components["schemas"]["SupplyLinkOut"][];
             /** Labels */
             labels: string[];
             /** Links Visible */

@@ -9,7 +9,7 @@ export const num = (v: number | null | undefined) => (v === null || v === undefi
 /** Units whose figures count whole things: shown as integers (no 592.5 家, no 14,279.75 辆). */
 export const COUNT_UNITS = new Set(['家', '个', '座', '辆', '套', '件', '颗', '台', '片', '项', '人', '条', '桩', '次', '处'])
 // round half away from zero (Math.round rounds −0.5 up; Python's round is to even): the same in both languages
-const roundInt = (v: number) => Math.sign(v) * Math.floor(Math.abs(v) + 0.5)
+export const roundInt = (v: number) => Math.sign(v) * Math.floor(Math.abs(v) + 0.5)
 const digits = (v: number, max: number) => v.toLocaleString('zh-CN', { maximumFractionDigits: max })
 const isCount = (unit: string | null | undefined) => !!unit && COUNT_UNITS.has(unit)
 

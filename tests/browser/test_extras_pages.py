@@ -123,13 +123,35 @@ def test_profile_pages_and_filters_its_suppliers_with_the_plant_on_each_row(logi
     shown = page.locator("[data-test=suppliers-table] .el-table__body .el-table__row")
     assert shown.count() == min(20, len(outside))
     assert "（本地）" not in page.inner_text("[data-test=suppliers-table] .el-table__body")
-    # links between two plants of the firm itself are marked, not passed off as an outside supplier
-    page.locator("[data-test=suppliers-where] label", has_text="本企业内部").click()
-    own = [lk for lk in sup if lk["supplier_id"] == lk["buyer_id"]]
-    expect(page.locator("[data-test=suppliers-count]")).to_contain_text(
-        f"筛选后 {len(own)} 条", timeout=20_000
-    )
-    assert page.locator("[data-test=suppliers-table] [data-test=internal]").count() == len(own)
+    # links between two plants of the firm itself are not among its suppliers but in their own section
+    assert all(lk["supplier_id"] != "changan" for lk in sup)
+    assert f"供应商（{len(sup)} 条供应关系）" in page.inner_text("main")
+    own = prof["internal"]
+    assert len(own) == 1  # 长安's e-drive plant supplies its 渝北 plant (the demo data)
+    heading = page.inner_text("[data-test=internal-heading]")
+    assert heading == "本企业内部配套（1 条）"
+    assert console.errors == []
+
+
+def test_a_firm_is_not_listed_as_its_own_supplier_or_customer(login: Any, server: Any) -> None:
+    """博世: its Wuxi plant supplies its Suzhou plant — under 本企业内部配套, not as its own supplier/customer."""
+    page, console = login("analyst")
+    prof = server.api("analyst", "/enterprises/bosch")
+    sites = {s["id"]: s["name"] for s in prof["sites"]}
+    assert [(lk["supplier_site_id"], lk["buyer_site_id"]) for lk in prof["internal"]] == [
+        ("bosch.wuxi", "bosch.suzhou")
+    ]
+    page.goto(f"{server.url}/#/enterprises/bosch")
+    page.wait_for_selector("[data-test=internal-table] .el-table__row", timeout=20_000)
+    assert page.inner_text("[data-test=internal-heading]") == "本企业内部配套（1 条）"
+    row = page.inner_text("[data-test=internal-table] .el-table__body .el-table__row")
+    assert sites["bosch.wuxi"] in row and sites["bosch.suzhou"] in row  # both plants by name
+    for table in ("suppliers-table", "customers-table"):
+        links = page.locator(f"[data-test={table}] a[href='#/enterprises/bosch']")
+        assert links.count() == 0, table  # 博世 is not its own supplier or customer
+    main = page.inner_text("main")
+    assert f"供应商（{len(prof['suppliers'])} 条供应关系）" in main
+    assert f"客户（{len(prof['customers'])} 条供应关系）" in main
     assert console.errors == []
 
 

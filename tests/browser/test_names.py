@@ -6,7 +6,7 @@ such as the ids in a score's evidence) must hold no id-like token — a dotted s
 (``fill0073``), a need id (``n-327d17a9a7``) — no word that is a firm's id in the store (``changan``), and no
 field name of the store (``employees``, ``rd_share``, ``segment_id`` …). Ids may sit in ``title`` attributes
 (tooltips), which are not visible text. Pages are walked the way a user does: rows expanded, tabs switched, a
-need opened, a district clicked, chart tooltips shown.
+need opened, a district clicked, chart tooltips shown; the 大屏 with each metric of its map.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -192,6 +193,61 @@ def walk_chain(page: Any, server: Any, ids: set[str]) -> None:
     _check(page, "chain: a tooltip", ids)
 
 
+#: the 大屏's map (its first chart): the label a district gets, the legend's words and a tooltip's text
+SCREEN_MAP = """() => { const c = document.querySelector('[data-test=screen-map] .echart').__chart; const o = c.getOption()
+  const s = o.series[0]; return { label: s.label.show, name: s.label.formatter({ name: '500112' }), legend: o.visualMap[0].text } }"""
+
+
+def _not_verified(status: str | None) -> bool:
+    return status not in (None, "verified")
+
+
+def walk_screen(page: Any, server: Any, ids: set[str], user: str) -> None:
+    """大屏: names, not ids, on every part and for each metric of the map; each illustrative figure marked."""
+    _visit(page, server, "screen", "[data-test=screen-rings] canvas")
+    page.wait_for_selector("[data-test=screen-map] canvas", timeout=60_000)
+    expect(page.locator("[data-test=sfig-enterprises] .v")).not_to_be_empty(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    _check(page, "screen", ids)
+    names = {d["id"]: d["name"] for d in server.api(user, "/districts")["data"]}
+    for metric in page.locator("[data-test=screen-metric] button").all():
+        metric.click()
+        opt = page.evaluate(SCREEN_MAP)
+        # districts by name on the map, the legend says what it counts and in which unit
+        assert opt["label"] is True and opt["name"] == names["500112"] == "渝北区", opt
+        assert not any(ID_LIKE.search(x) for x in opt["legend"]) and "（" in opt["legend"][0], opt
+        tip = _tooltip(page, 0, 0)
+        assert tip.splitlines()[0] in names.values(), tip
+        _check(page, f"screen: {metric.inner_text()}", ids)
+        assert _problems(tip, ids) == [], tip
+
+    # every figure resting on illustrative records carries its mark, worked out from the API's own data
+    ov = server.api(user, "/analytics/overview")
+    unverified = ov["unverified_enterprises"] + ov["unverified_links"] > 0
+    assert unverified, "the demo's firms and links are illustrative"
+    figures = page.locator("[data-test=screen-figures] .fig")
+    assert figures.count() == 8
+    for i in range(8):
+        fig = figures.nth(i)
+        assert fig.locator(".mark").count() == 1, fig.inner_text()
+    assert page.locator(".map-head .ptitle .mark").count() == 1
+    targets = {t["id"]: t for t in server.api(user, "/targets", size=500)["data"]}
+    for ring in page.locator("[data-test^=ring-]").all():
+        tid = (ring.get_attribute("data-test") or "")[len("ring-") :]
+        marked = ring.locator(".mark").count() == 1
+        assert marked == _not_verified(targets[tid]["basis"]), (tid, ring.inner_text())
+    # the counts of targets by status rest on the same observations: marked when any of them is illustrative
+    any_illustrative = any(_not_verified(t["basis"]) for t in targets.values() if t["latest"] is not None)
+    assert (page.locator("[data-test=screen-states-title] .mark").count() == 1) == any_illustrative
+    warnings = server.api(user, "/targets/warnings")["data"]
+    items = page.locator("[data-test=ticker-item]")
+    assert items.count() == len(warnings)
+    for i, w in enumerate(warnings):
+        item = items.nth(i)
+        assert w["name"] in item.inner_text()
+        assert (item.locator(".mark").count() == 1) == _not_verified(w["basis"]), w["name"]
+
+
 def walk_plain(page: Any, server: Any, ids: set[str], path: str, ready: str) -> None:
     _visit(page, server, path, ready)
     _check(page, path, ids)
@@ -227,6 +283,8 @@ def test_pages_show_names_not_ids(login: Any, server: Any, firm_ids: set[str], u
     if user != "viewer":
         walk_match(page, server, firm_ids)
     walk_resilience(page, server, firm_ids, analyst)
+    if user != "changan-buyer":  # the 大屏 is the viewer's landing page; analysts open it from the menu
+        walk_screen(page, server, firm_ids, user)
     assert console.errors == []
 
 

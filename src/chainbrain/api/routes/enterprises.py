@@ -37,10 +37,14 @@ class EnterpriseOut(Provenance):
 class EnterpriseProfile(EnterpriseOut):
     sites: list[SiteOut]
     vehicle_models: list[VehicleModelOut]
-    #: whether this user may see the firm's supply links; when false both lists are empty
+    #: whether this user may see the firm's supply links; when false the three lists are empty
     links_visible: bool
+    #: links from another firm's plant to one of this firm's plants (a firm is never its own supplier)
     suppliers: list[SupplyLinkOut]
+    #: links from one of this firm's plants to another firm's plant
     customers: list[SupplyLinkOut]
+    #: 本企业内部配套: links between two plants of this firm, each once
+    internal: list[SupplyLinkOut]
 
 
 def _public(row: dict, user: User) -> EnterpriseOut:
@@ -75,7 +79,11 @@ def read_enterprises(
 
 @router.get("/{enterprise_id}")
 def read_enterprise(enterprise_id: str, conn: ConnDep, user: CurrentUser) -> EnterpriseProfile:
-    """A firm's profile: its plants and models, and its suppliers and customers if the role may see them."""
+    """A firm's profile: its plants and models, and its suppliers and customers if the role may see them.
+
+    Links between two of the firm's own plants (本企业内部配套) are listed apart, once each, and in neither
+    the suppliers nor the customers: a firm is not its own supplier.
+    """
     row = queries.enterprise(conn, enterprise_id)
     if row is None:
         raise not_found("企业", enterprise_id)
@@ -85,9 +93,13 @@ def read_enterprise(enterprise_id: str, conn: ConnDep, user: CurrentUser) -> Ent
     visible = sees_firm(user, enterprise_id)
     suppliers: list[dict] = []
     customers: list[dict] = []
+    internal: list[dict] = []
     if visible:
-        suppliers, _ = queries.supply_links(conn, buyer=enterprise_id, page=1, size=500)
-        customers, _ = queries.supply_links(conn, supplier=enterprise_id, page=1, size=500)
+        bought, _ = queries.supply_links(conn, buyer=enterprise_id, page=1, size=500)
+        sold, _ = queries.supply_links(conn, supplier=enterprise_id, page=1, size=500)
+        internal = [x for x in bought if x["supplier_id"] == enterprise_id]
+        suppliers = [x for x in bought if x["supplier_id"] != enterprise_id]
+        customers = [x for x in sold if x["buyer_id"] != enterprise_id]
     return EnterpriseProfile(
         **base,
         sites=[SiteOut(**s) for s in site_rows],
@@ -95,4 +107,5 @@ def read_enterprise(enterprise_id: str, conn: ConnDep, user: CurrentUser) -> Ent
         links_visible=visible,
         suppliers=[SupplyLinkOut(**x) for x in suppliers],
         customers=[SupplyLinkOut(**x) for x in customers],
+        internal=[SupplyLinkOut(**x) for x in internal],
     )
