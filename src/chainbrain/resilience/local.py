@@ -216,8 +216,9 @@ class LocalSolver:
 
         Every shipment a dead node makes to a live buyer in the base is asked instead from the buyer's other
         suppliers of that material, each raising its production within its spare capacity and asking its own
-        suppliers for the extra materials in turn (depth first, the base's flows kept). When every shipment
-        is replaced, the base with these changes is a steady state without S: it is checked row by row below,
+        suppliers for the extra materials in turn (depth first, most spare capacity first, the base's flows
+        kept); what a buyer's other suppliers cannot replace, the buyer makes less of, and its own buyers
+        replace that shortfall in turn (a finished product may not make less). When every shipment is replaced, the base with these changes is a steady state without S: it is checked row by row below,
         and then, as for a region whose steady-state test certifies, the TTS is unbounded and nothing is
         lost at any t. False proves nothing (the greedy order can miss a re-routing the LP would find): the
         regions and the whole network's test decide then. Cost: the pushes, bounded by ``REROUTE_VISITS``.
@@ -399,9 +400,7 @@ class LocalSolver:
                 return None
             region.add(grow)
             rounds += 1
-            # a large TTS region solved cold: presolve first (3.5× fewer CPU seconds on chain 38's, measured
-            # in docs/benchmarks.md); warm re-solves and the other kinds keep it off
-            result = region.solve(presolve=rounds == 1 and t is None and not steady and region.ncol > 500)
+            result = region.solve()
             if isinstance(result, float):
                 self.regions.append(len(region.nodes))
                 self._last_nodes = set(region.nodes)
@@ -634,20 +633,9 @@ class _Region:
         if col is not None:
             dropped.append(col)
 
-    def solve(self, *, presolve: bool = False) -> float | set[int]:
+    def solve(self) -> float | set[int]:
         """R_N's optimum when certified exact, else the nodes to add (empty set never returned)."""
-        if presolve:
-            self.h.setOptionValue("presolve", "on")
-            self.h.run()
-            self.h.setOptionValue("presolve", "off")
-            if self.h.getModelStatus() not in (
-                highspy.HighsModelStatus.kOptimal,
-                highspy.HighsModelStatus.kInfeasible,
-            ):
-                self.h.clearSolver()
-                self.h.run()
-        else:
-            self.h.run()
+        self.h.run()
         status = self.h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
             if self.tts:

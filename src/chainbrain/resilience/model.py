@@ -199,13 +199,8 @@ class TimeToRecover(_NetworkLP):
         ]
         lp.col_cost_ = cost
 
-    def solve(
-        self, disrupted: Iterable[str] | str = (), ttr: float | None = None, *, follow: bool = False
-    ) -> TimeToRecover:
-        """Minimum loss with ``disrupted`` down for ``ttr`` days (default: the largest ttr in the set).
-
-        ``follow`` (a sweep's model): start from the previous scenario's optimum instead of the undisrupted
-        one at the same t — the caller knows the two scenarios leave the same nodes dead."""
+    def solve(self, disrupted: Iterable[str] | str = (), ttr: float | None = None) -> TimeToRecover:
+        """Minimum loss with ``disrupted`` down for ``ttr`` days (default: the largest ttr in the set)."""
         t = ttr if ttr is not None else node_ttr(self.network, disrupted)
         if t is None or t < 0:
             raise NetworkError(f"恢复时间 ttr 须为非负数（节点 {disrupted!r} 未给出 ttr，或给出了负数）")
@@ -226,7 +221,7 @@ class TimeToRecover(_NetworkLP):
             self.loss, self._pending = base[0], (disrupted, t)
             self.screened += 1
             return self
-        if float(t) in self._base_basis and not follow:
+        if float(t) in self._base_basis:
             self.highs.setBasis(self._base_basis[float(t)])
         self.loss = self._solve_now(disrupted, t)
         if abs(self.loss - base[0]) <= 1e-9 * max(1.0, abs(base[0])):

@@ -86,7 +86,6 @@ class ScenarioSolver:
         self._highs: tuple[Any, Any] | None = None  # reused by every sub-LP (one scenario or group at a time)
         self.forest = ForestAnswers(net, self.dec)  # closed-form answers where the non-free set is a tree
         self.times: list[float] = []  # seconds per scenario of the last solve_all (shared builds: the first)
-        self._ttr_group: frozenset[int] | None = None  # dead-set group of the last whole TTR solve
 
     def _keep(self, sc: Scenario) -> set[int] | None:
         n = len(self.net.nodes)
@@ -131,11 +130,9 @@ class ScenarioSolver:
             ),
         )
 
-    def _solve_whole(self, sc: Scenario, group: frozenset[int] | None = None) -> tuple[float, float | None]:
+    def _solve_whole(self, sc: Scenario) -> tuple[float, float | None]:
         """A scenario the decomposition cannot cut: a steady state already found without S, else a certified
-        local region, else the whole network's models (TTS first: the loss is 0 when TTS ≥ ttr). ``group``:
-        the scenario's dead set without S when it is past the region cap (see :meth:`_dead_groups`); the
-        whole TTR LP of the scenario after one of the same group starts from that one's optimum."""
+        local region, else the whole network's models (TTS first: the loss is 0 when TTS ≥ ttr)."""
         if self._full is not None and self._full[1].known_steady(sc.nodes):
             return 0.0, None
         local = self._local_solver()
@@ -155,9 +152,7 @@ class ScenarioSolver:
         tts = full[1].solve(sc.nodes, steady=steady).tts
         if tts is None or tts >= sc.ttr:
             return 0.0, tts  # zero loss is feasible for every t up to the TTS
-        follow = group is not None and group == self._ttr_group
-        self._ttr_group = group
-        return full[0].solve(sc.nodes, sc.ttr, follow=follow).loss or 0.0, tts
+        return full[0].solve(sc.nodes, sc.ttr).loss or 0.0, tts
 
     def _whole(self, local: LocalSolver | None) -> tuple[TimeToRecover, TimeToSurvive]:
         """The whole network's TTR and TTS models of the sweep, built on first use."""
@@ -169,31 +164,6 @@ class ScenarioSolver:
                 TimeToSurvive._sweeping(self.net, _Warm(screen=True, from_base=True)),
             )
         return self._full
-
-    def _dead_groups(
-        self,
-        todo: Sequence[Scenario],
-        keeps: Sequence[set[int] | None],
-        rows: Sequence[dict[str, Any] | None],
-    ) -> tuple[dict[frozenset[int] | None, list[int]], dict[int, frozenset[int]]]:
-        """Scenarios for the whole-network models whose dead sets (:meth:`LocalSolver.dead`) are past the
-        region cap, grouped by the dead set without S: on a network where each material has one supplier,
-        every upstream stage feeding the same assembly leaves the same nodes dead, so the whole TTR LP of
-        one is a near-optimal start for the next (chain 38: 56 stages share one dead set of 1,205 nodes)."""
-        groups: dict[frozenset[int] | None, list[int]] = {}
-        group_of: dict[int, frozenset[int]] = {}
-        pending = [i for i, keep in enumerate(keeps) if keep is None and rows[i] is None]
-        local = self._local_solver() if pending else None
-        if local is None:
-            return groups, group_of
-        for i in pending:
-            down = {self.net.index[d] for d in todo[i].nodes}
-            dead = local.dead(down)
-            if len(dead) > local.max_nodes:
-                key = frozenset(dead - down)
-                group_of[i] = key
-                groups.setdefault(key, []).append(i)
-        return groups, group_of
 
     def _row(self, sc: Scenario, loss: float, tts: float | None) -> dict[str, Any]:
         return {"node": sc.name, "ttr": sc.ttr, "loss": loss, "tts": tts, "members": len(sc.nodes)}
@@ -233,17 +203,14 @@ class ScenarioSolver:
             if rows[i] is None and keep is not None and len(keep) >= self.group_min:
                 down = {self.net.index[d] for d in sc.nodes}
                 groups.setdefault(frozenset(keep - down), []).append(i)
-        dead_group, group_of = self._dead_groups(todo, keeps, rows)
         for i, sc in enumerate(todo):
             if rows[i] is not None:
                 continue
             t0 = time.perf_counter()
             keep = keeps[i]
             if keep is None:
-                for k in dead_group.get(group_of.get(i), [i]):  # a dead-set group is solved together
-                    t1 = time.perf_counter()
-                    rows[k] = self._row(todo[k], *self._solve_whole(todo[k], group_of.get(k)))
-                    self.times[k] = time.perf_counter() - t1
+                rows[i] = self._row(sc, *self._solve_whole(sc))
+                self.times[i] = time.perf_counter() - t0
                 continue
             if self._cuts is None:
                 self._cuts = SubLPs(self.net)
