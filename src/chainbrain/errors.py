@@ -71,3 +71,24 @@ class Unavailable(ChainbrainError):
     """The store or a service cannot be used as it is (a newer schema, a missing file): 503."""
 
     status = 503
+
+
+def os_reason(e: BaseException) -> str:
+    """Why a file could not be read or written, in zh-CN (the system's own text is English)."""
+    if isinstance(e, UnicodeDecodeError):
+        return f"不是 {e.encoding.upper()} 编码的文本（第 {e.start + 1} 个字节无法解码）"
+    if isinstance(e, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(e, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    if isinstance(e, NotADirectoryError):
+        return "路径中有一段不是文件夹"
+    if isinstance(e, PermissionError):
+        return "没有读写权限"
+    if isinstance(e, FileExistsError):
+        return "文件已存在"
+    if isinstance(e, OSError) and e.errno == 28:  # ENOSPC
+        return "磁盘空间不足"
+    if isinstance(e, OSError) and e.strerror:
+        return f"系统错误 {e.errno}（{e.strerror}）"
+    return f"系统错误（{e}）"

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from chainbrain.errors import os_reason
+
 if TYPE_CHECKING:
     from chainbrain.battery.codes import ParsedCode
 
@@ -72,7 +74,7 @@ def parse_cmd(
         try:
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as e:
-            fail(f"无法读取 {file}：{e}", code=2)
+            fail(f"无法读取 {file}：{os_reason(e)}", code=2)
         lines = [ln for ln in text.splitlines() if ln.strip()]
     else:
         lines = [str(code)]

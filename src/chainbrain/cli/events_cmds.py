@@ -18,6 +18,7 @@ from chainbrain.cli.context import (
     print_table,
     yi,
 )
+from chainbrain.errors import os_reason
 
 group = typer.Typer(
     help="事件监测：新闻实体链接、事件录入与导入、影响测算、预警订阅、事件处置。", no_args_is_help=True
@@ -55,7 +56,7 @@ def link(
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
-        fail(escape(f"无法读取文件 {file}：{e}"))
+        fail(escape(f"无法读取文件 {file}：{os_reason(e)}"))
     linker = Linker.from_store(open_store(ctx))
     rows = [_link_row(i, linker.link(t)) for i, t in enumerate(lines, start=1)]
     if as_json:
@@ -215,7 +216,7 @@ def import_cmd(
             err_console.print(escape(f"{p.file} 第{p.row}行 {p.column or ''}：{p.reason}（值：{p.value!r}）"))
         fail(escape(f"导入被拒绝：{len(e.problems)} 个问题，未写入任何数据"))
     except OSError as e:
-        fail(escape(f"无法读取文件 {file}：{e}"))
+        fail(escape(f"无法读取文件 {file}：{os_reason(e)}"))
     _ingested(got, _dispatch(conn, got), as_json)
 
 

@@ -28,6 +28,7 @@ from chainbrain.cli.context import (
     print_list,
     print_table,
 )
+from chainbrain.errors import os_reason
 from chainbrain.invest import attract, leads
 from chainbrain.invest.export import CAND_COLS, cand_row, write_xlsx
 from chainbrain.store import directory
@@ -150,7 +151,7 @@ def export_cmd(
     try:
         write_xlsx(targets, path)
     except OSError as e:
-        fail(f"无法写入 {path}：{e}")
+        fail(f"无法写入 {path}：{os_reason(e)}")
     console.print(
         f"已导出 {path}（候选 {sum(len(t.candidates) for t in targets)} 条，环节 {len(targets)} 个）"
     )

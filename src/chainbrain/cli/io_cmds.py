@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from chainbrain.cli.context import HandledCommand, State, console, err_console, fail, open_store, print_json
+from chainbrain.errors import os_reason
 from chainbrain.io import FORMATS, ImportRejected, export_table, import_file, registry
 from chainbrain.io.chain_tables import choices_from_store
 from chainbrain.io.problems import Problem
@@ -98,7 +99,7 @@ def import_cmd(
         _rejected(e, as_json)
     except (ValueError, OSError) as e:
         # readers registered by other packages may raise instead of returning a problem
-        fail(f"无法读取 {file}：{e}", code=2)
+        fail(f"无法读取 {file}：{os_reason(e)}", code=2)
     finally:
         conn.close()
     if as_json:
@@ -126,7 +127,7 @@ def _import_workbook(ctx: typer.Context, file: Path, as_json: bool, dry_run: boo
     except ImportRejected as e:
         _rejected(e, as_json)
     except (ValueError, OSError) as e:
-        fail(f"无法读取 {file}：{e}", code=2)
+        fail(f"无法读取 {file}：{os_reason(e)}", code=2)
     finally:
         conn.close()
     if as_json:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chainbrain.errors import os_reason
+
 META_FIELDS = ("name", "segment", "district", "firm")
 
 
@@ -241,7 +243,7 @@ def load_network(path: str | Path) -> Network:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except OSError as e:
-        raise NetworkError(f"无法读取网络文件 {p}：{e}") from e
+        raise NetworkError(f"无法读取网络文件 {p}：{os_reason(e)}") from e
     except json.JSONDecodeError as e:
         raise NetworkError(f"网络文件 {p} 不是合法 JSON（第 {e.lineno} 行第 {e.colno} 列）：{e.msg}") from e
     try:

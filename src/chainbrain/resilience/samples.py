@@ -15,6 +15,7 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
+from chainbrain.errors import os_reason
 from chainbrain.resilience.network import Network, NetworkError, Node, Supply
 
 
@@ -65,7 +66,7 @@ def load_willems(
         with p.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.reader(fh))
     except OSError as e:
-        raise NetworkError(f"无法读取 Willems 数据 {p}：{e}") from e
+        raise NetworkError(f"无法读取 Willems 数据 {p}：{os_reason(e)}") from e
     header = rows[1]
     col = {name: header.index(name) for name in header}
     for row in rows[2:]:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from chainbrain.errors import os_reason
 from chainbrain.siting.errors import InputError
 
 #: IUGG mean Earth radius (km), R₁ of GRS 80 / WGS 84
@@ -107,5 +108,5 @@ def read_road_matrix(
                 seen.add(key)
                 out[key] = v
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"无法读取 {path}：{e}") from e
+        raise InputError(f"无法读取 {path}：{os_reason(e)}") from e
     return out

@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import shortest_path
 
+from chainbrain.errors import os_reason
 from chainbrain.siting._base import SitingModel, as_fixed, as_matrix, as_vector, check_p
 from chainbrain.siting._mip import INF, solve_mip
 from chainbrain.siting._pmedian_solver import solve_pmedian
@@ -238,7 +239,7 @@ def read_orlib(path: Path) -> tuple[np.ndarray, int]:
     try:
         lines = path.read_text(encoding="ascii").split("\n")
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"无法读取 {path}：{e}") from e
+        raise InputError(f"无法读取 {path}：{os_reason(e)}") from e
     rows = [(k + 1, ln.split()) for k, ln in enumerate(lines) if ln.strip()]
     if not rows or len(rows[0][1]) != 3:
         raise InputError(f"{path.name} 第 1 行应为“顶点数 边数 p”")

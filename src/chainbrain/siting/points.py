@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from chainbrain.errors import os_reason
 from chainbrain.siting._base import MAX_VALUE
 from chainbrain.siting.errors import InputError
 
@@ -47,7 +48,7 @@ def _rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tuple[
                 for k, raw in enumerate(reader, start=2)
             ]
     except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise InputError(f"无法读取 {path}：{e}") from e
+        raise InputError(f"无法读取 {path}：{os_reason(e)}") from e
     lacking = [c for c in required if c not in header]
     if lacking:
         raise InputError(f"{path.name}：缺少列 {'、'.join(lacking)}（需要 {','.join(required)}）")

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chainbrain.errors import os_reason
 from chainbrain.siting.errors import InputError
 
 MAX_GUNS = 10_000
@@ -187,5 +188,5 @@ def read_hosting_capacity(path: Path) -> dict[str, float]:
                     raise InputError(f"{path.name} 第 {rowno} 行 district 列：{name!r} 重复")
                 out[name] = v
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"无法读取 {path}：{e}") from e
+        raise InputError(f"无法读取 {path}：{os_reason(e)}") from e
     return out
