@@ -6,9 +6,11 @@ synthetic layered network (default 20,000 nodes).
 
 For each network:
 - sweep: every node's scenario solved in turn (ttr order) as ``sweep`` does it (``ScenarioSolver.solve_all``:
-  exact decomposition onto the nodes the disruption can limit, sub-LPs cut out of the whole LP and shared
-  warm by scenarios with the same large non-free set; on capacitated networks a region around the disrupted
-  node certified exact by LP duality; the whole-network models, kept warm, for the rest — see
+  exact decomposition onto the nodes the disruption can limit, answered in closed form where those nodes
+  form a tree on an uncapacitated network (``forest.py``; capacities that can never bind do not count,
+  ``idle.py``), else sub-LPs cut out of the whole LP and shared warm by scenarios with the same large
+  non-free set; on networks with a capacity that can bind, a region around the disrupted node certified
+  exact by LP duality; the whole-network models, kept warm, for the rest — see
   docs/benchmarks.md), timed per scenario;
   the total is the serial sweep time. ``--full-warm`` also times the earlier method (one TimeToRecover + one
   TimeToSurvive model of the whole network, re-solved warm) for comparison. For the synthetic network the

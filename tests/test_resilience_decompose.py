@@ -17,7 +17,8 @@ from chainbrain.resilience.sweep import Scenario, ScenarioSolver, run_chunk
 
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
 
-# R1, R2 raw (no capacity); A needs material "r" from R1 or R2; B needs "a" from A only; C has a capacity;
+# R1, R2 raw (no capacity); A needs material "r" from R1 or R2; B needs "a" from A only; C has a capacity
+# (1.5 a day, less than P's 2: it can bind, so it counts, resilience/idle.py) and 1 in stock;
 # P (finished) needs "b" from B and "c" from C; Q (finished) needs "a" from A.
 DOC = {
     "nodes": [
@@ -25,7 +26,7 @@ DOC = {
         {"id": "R2"},
         {"id": "A"},
         {"id": "B", "stock": 2},
-        {"id": "C", "capacity": 5},
+        {"id": "C", "capacity": 1.5, "stock": 1},
         {"id": "P", "demand": 2},
         {"id": "Q", "demand": 1},
     ],
@@ -65,8 +66,9 @@ def test_non_free_sets_by_hand() -> None:
 
 def test_sub_network_of_b_by_hand() -> None:
     # B down for t = 10: sub-network {B, C, P}; P's material b comes only from B (stock 2), c from C
-    # (capacity 5/day, plenty). P makes at most 2 units against demand 2 × 10 = 20 → loses 18 (profit 1).
-    # TTS: 2 units of stock cover demand 2/day for 1 day.
+    # (capacity 1.5/day and 1 in stock, plenty for 2 units). P makes at most 2 units against demand
+    # 2 × 10 = 20 → loses 18 (profit 1). TTS: 2 units of stock cover demand 2/day for 1 day (C ships
+    # 1.5t + 1 ≥ 2t of c meanwhile).
     dec = Decomposition(from_dict(DOC))
     sub = dec.subnetwork({"B"})
     assert sub is not None and {nd.id for nd in sub.nodes} == {"B", "C", "P"}

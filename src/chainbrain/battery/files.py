@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from chainbrain.battery import codes as bcodes
-from chainbrain.battery import ledger
+from chainbrain.battery import ledger, trees
 from chainbrain.battery.vin import check_vin
 from chainbrain.io.cells import CellError, coerce
 from chainbrain.io.fields import DATE, ENUM, FLOAT, TEXT, Column, normalize_header
@@ -318,7 +318,23 @@ def _check_events(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any])
 
 
 def write(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> int:
+    """Replace the rows, then rebuild the stored trees they touch (:mod:`chainbrain.battery.trees`), in the
+    importer's transaction."""
     sql_name, key = SQL[table]
+    if table == "battery_units":
+        codes = [r["code"] for r in rows]
+        before = trees.roots_of(conn, codes)
+        n = ledger.replace(conn, sql_name, key, rows)
+        trees.refresh(conn, codes, also=before)
+        return n
+    if table == "battery_events":
+        ids = [r["id"] for r in rows]
+        old = [r[0] for r in conn.execute(
+            "SELECT DISTINCT code FROM battery_event WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        ).fetchall()]  # fmt: skip
+        n = ledger.replace(conn, sql_name, key, rows)
+        trees.refresh(conn, event_codes=[*old, *(r["code"] for r in rows)])
+        return n
     return ledger.replace(conn, sql_name, key, rows)
 
 

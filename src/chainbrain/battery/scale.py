@@ -21,8 +21,9 @@ code, so the same seed gives the same ledger.
 **Chunked and clustered.** One maker's packs at a time (at most :data:`CHUNK_PACKS`), each chunk committed
 on its own, so memory stays bounded by a chunk, whatever ``packs`` is; units and events are written in code
 order, so each table ends up sorted by code within a maker block and DuckDB's zone maps (min/max per row
-group) skip almost every row group in a lookup by code. Should a chunk fail, the chunks already written are
-deleted again: the ledger is all-or-nothing like every import.
+group) skip almost every row group in a lookup by code. Each chunk's stored trees
+(:mod:`chainbrain.battery.trees`) are refreshed in its own transaction. Should a chunk fail, the chunks
+already written are deleted again (and the trees rebuilt): the ledger is all-or-nothing like every import.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from chainbrain.battery import trees
 from chainbrain.battery.codes import DATE_SYMBOLS, YEAR_BASE
 
 SOURCE = "chainbrain synth battery"
@@ -104,8 +106,11 @@ def synthesize_batteries(
             if progress is not None:
                 progress(n, len(chunks))
     except duckdb.Error:
+        conn.execute("BEGIN TRANSACTION")
         conn.execute("DELETE FROM battery_event WHERE source = ?", [SOURCE])
         conn.execute("DELETE FROM battery_unit WHERE source = ?", [SOURCE])
+        trees.rebuild_all(conn)
+        conn.execute("COMMIT")
         raise
     finally:
         conn.execute(f"SET enable_progress_bar = {bool(bar and bar[0])}")
@@ -186,6 +191,7 @@ def _write_chunk(conn: duckdb.DuckDBPyConnection, s: int, m: int, a: int, b: int
         )
         conn.execute(_EVENTS_SQL.format(source=SOURCE, maker=f"syn-maker-{mk}", as_of=AS_OF,
                                         repairers=_REPAIRERS))  # fmt: skip
+        trees.refresh(conn, units_query="SELECT code FROM syn_unit")  # the chunk's trees, in its transaction
         conn.execute("DROP TABLE syn_unit")
         conn.execute("DROP TABLE syn_pack")
         conn.execute("COMMIT")

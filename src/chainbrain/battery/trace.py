@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from chainbrain.battery import codes, ledger
+from chainbrain.battery import codes, ledger, trees
 from chainbrain.battery.duties import ReportCheck, check_reports
 
 
@@ -40,20 +40,31 @@ class Trace:
         }
 
 
-def trace(conn: duckdb.DuckDBPyConnection, code: str, as_of: dt.date | None = None) -> Trace:
+def trace(
+    conn: duckdb.DuckDBPyConnection, code: str, as_of: dt.date | None = None, *, stored_trees: bool = True
+) -> Trace:
     """The unit ``code`` with its parents (nearest first), children (breadth first) and events (by date).
 
     The vehicle is the VIN/OEM of the unit or the nearest unit above it that records one. ``reports``
     checks the duties of the unit's and its children's events as of ``as_of`` (default today).
+
+    The unit's stored tree (:mod:`chainbrain.battery.trees`: two point reads) answers when it is regular;
+    otherwise (or with ``stored_trees=False``) the tables are walked level by level — both give the same
+    answer.
     """
     code = code.strip()
-    unit = ledger.unit(conn, code)
+    stored = trees.read(conn, code) if stored_trees else None
+    unit = stored.unit(code) if stored is not None else ledger.unit(conn, code)
     if unit is None:
         parsed = codes.parse(code)
         why = "编码格式正确" if parsed.valid else "编码本身也有误：" + "；".join(parsed.errors)
         raise NotTraced(f"电池编码 {code} 不在库中（{why}）")
-    parents = ledger.ancestors(conn, code, unit)
-    kids = [] if unit.kind == "cell" else ledger.children(conn, code)  # nothing sits below a cell
+    if stored is not None:
+        parents = stored.ancestors(code, unit)
+        kids = [] if unit.kind == "cell" else stored.children(code)  # nothing sits below a cell
+    else:
+        parents = ledger.ancestors(conn, code, unit)
+        kids = [] if unit.kind == "cell" else ledger.children(conn, code)
     carriers = [unit, *parents]
     vin = next((u.vin for u in carriers if u.vin), None)
     oem = next((u.oem_id for u in carriers if u.oem_id), None)
@@ -73,7 +84,7 @@ def trace(conn: duckdb.DuckDBPyConnection, code: str, as_of: dt.date | None = No
         return None
 
     tree = [code, *(k.code for k in kids)]
-    evs = ledger.events(conn, tree)
+    evs = stored.events(tree) if stored is not None else ledger.events(conn, tree)
     oems = {c: nearest_oem(c) for c in tree}
     reports = check_reports(conn, as_of or dt.date.today(), events=evs, oems=oems)
     return Trace(code, unit, parents, kids, [e for e in evs if e.code == code], vin, oem, reports)

@@ -1,7 +1,8 @@
 """Exact decomposition of a TTR / TTS scenario onto the nodes a disruption can actually limit.
 
-A node is *free* when it can produce any amount at no stock: it is not disrupted, has no capacity, and
-each material of its BOM has at least one free supplier. On an acyclic network this is decided in
+A node is *free* when it can produce any amount at no stock: it is not disrupted, has no capacity (an idle
+one does not count when every capacity of the network is idle: :mod:`chainbrain.resilience.idle`), and each
+material of its BOM has at least one free supplier. On an acyclic network this is decided in
 topological order (suppliers first), so it is the least fixpoint and is well-founded: every free node has,
 for each material, a supplier that was found free before it.
 
@@ -19,6 +20,9 @@ u = their requirement, processed from the last found free to the first: the requ
 its own demand d_j t (if finished) plus what nodes of N or later free nodes ask of it; each free node asks
 r_kj u_j of material k from one supplier found free before it. No free node has a capacity, so every row
 holds: shipments equal production, stock is not even needed, and free finished products lose nothing.
+(A free node with an idle capacity: take the sub-LP solution lowered first as in the lemma of
+:mod:`chainbrain.resilience.idle`, so u_c ≤ U_c t on N; then by induction each free node is asked at most
+Σ_e r U_b t ≤ U_i t ≤ c_i t, and its capacity row holds too.)
 Nodes of N receive from free suppliers exactly what the sub-LP used on dropped materials (some free supplier
 can deliver any amount) and ship nothing to free nodes. The extended solution is feasible for the full LP
 with the same loss. ∎
@@ -37,6 +41,7 @@ from typing import Any
 import highspy
 import numpy as np
 
+from chainbrain.resilience.idle import counted_capacities
 from chainbrain.resilience.indices import network_index
 from chainbrain.resilience.lp import Layout, build_lp
 from chainbrain.resilience.network import Network, NetworkError, Node, Supply
@@ -48,29 +53,43 @@ class Decomposition:
     def __init__(self, network: Network, *, max_share: float = 0.5) -> None:
         self.network = network
         self.max_share = max_share
-        n = len(network.nodes)
         ix = network_index(network)
         self._suppliers = ix.suppliers
         self._buyers = ix.buyers
-        # (node, material) pairs and their suppliers, flat, for the vectorised sub-network test
-        self._pairs = [(j, k, sup) for j in range(n) for k, sup in self._suppliers[j].items()]
-        self._pair_node = np.array([j for j, _, _ in self._pairs], dtype=np.int64)
-        flat = [i for _, _, sup in self._pairs for i in sup]
-        self._pair_sup = np.array(flat, dtype=np.int64)
-        sizes = np.array([len(sup) for _, _, sup in self._pairs], dtype=np.int64)
-        self._pair_start = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
-        self._rank = self._topological_rank()
-        self.base_free = self._free_set(set())
-        self._base_non_free = {j for j, free in enumerate(self.base_free) if not free}
-        # for non_free(): per BOM row, how many of its supply edges come from a node free in the base; each
-        # edge's row and buyer; each node's edges out (counting propagation, see non_free)
-        self._edge_brow = [int(r) for r in ix.edge_brow]
-        self._edge_buy = [int(b) for b in ix.buy]
+        # for non_free(): each edge's BOM row and buyer, each node's edges out, and per BOM row how many of
+        # its supply edges come from a node free in the base (counting propagation, see non_free)
+        self._edge_brow = ix.edge_brow.tolist()
+        self._edge_buy = ix.buy.tolist()
         self._out_edges = ix.out_edges
-        self._free_supply = [0] * ix.bom_rows
-        for e, r in enumerate(self._edge_brow):
-            if self.base_free[int(ix.sup[e])]:
-                self._free_supply[r] += 1
+        # the base (undisrupted) non-free set by the same counting, from every row's full edge count: seeded
+        # by the nodes whose capacity counts and any material without a supplier (equal to the definition in
+        # topological order, _free_set; tests/test_resilience_decompose.py checks both)
+        sizes = [len(edges) for edges in ix.brow_edges]
+        # the capacities counted: every one given, or none when every one is idle (resilience/idle.py)
+        self._counted = counted_capacities(network).tolist()
+        seeds = {j for j in range(len(network.nodes)) if self._counted[j]}
+        seeds |= {ix.brow_node[r] for r, size in enumerate(sizes) if size == 0}
+        self._free_supply = sizes
+        self._base_non_free: set[int] = set()
+        base, lost = self._close(seeds)
+        self._base_non_free = base
+        self._free_supply = [size - lost.get(r, 0) for r, size in enumerate(sizes)]
+        self.base_free = [j not in base for j in range(len(network.nodes))]
+        self._rank: list[int] | None = None
+        self._pairs_arrays: tuple[list[tuple[int, str, list[int]]], np.ndarray, np.ndarray, np.ndarray] | None
+        self._pairs_arrays = None
+
+    def _pairs(self) -> tuple[list[tuple[int, str, list[int]]], np.ndarray, np.ndarray, np.ndarray]:
+        """(node, material) pairs and their suppliers, flat, for the vectorised sub-network test (built once)."""
+        if self._pairs_arrays is None:
+            n = len(self.network.nodes)
+            pairs = [(j, k, sup) for j in range(n) for k, sup in self._suppliers[j].items()]
+            pair_node = np.array([j for j, _, _ in pairs], dtype=np.int64)
+            pair_sup = np.array([i for _, _, sup in pairs for i in sup], dtype=np.int64)
+            sizes = np.array([len(sup) for _, _, sup in pairs], dtype=np.int64)
+            pair_start = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+            self._pairs_arrays = (pairs, pair_node, pair_sup, pair_start)
+        return self._pairs_arrays
 
     @property
     def cuts_down(self) -> bool:
@@ -100,12 +119,16 @@ class Decomposition:
         return rank
 
     def _is_free(self, j: int, non_free: set[int]) -> bool:
-        if j in non_free or self.network.nodes[j].capacity is not None:
+        if j in non_free or self._counted[j]:
             return False
         return all(any(i not in non_free for i in sup) for sup in self._suppliers[j].values())
 
     def _free_set(self, down: set[int]) -> list[bool]:
-        order = sorted(range(len(self.network.nodes)), key=self._rank.__getitem__)
+        """The free nodes by the definition, in topological order (what the counting in non_free equals)."""
+        if self._rank is None:
+            self._rank = self._topological_rank()
+        rank = self._rank
+        order = sorted(range(len(self.network.nodes)), key=rank.__getitem__)
         non_free = set(down)
         for j in order:
             if not self._is_free(j, non_free):
@@ -119,6 +142,11 @@ class Decomposition:
             down = {self.network.index[d] for d in ids}
         except KeyError as e:
             raise NetworkError(f"网络中没有节点 {e.args[0]!r}") from e
+        return self._close(down)[0]
+
+    def _close(self, down: set[int]) -> tuple[set[int], dict[int, int]]:
+        """The base non-free set with ``down`` and every node it limits, and how many supply edges each BOM
+        row lost to it (from nodes free in the base)."""
         out = self._base_non_free | down
         # counting propagation: a node turns non-free when one of its BOM rows loses its last supply edge
         # from a free node. On an acyclic network the non-free set is the unique set closed under that rule
@@ -137,7 +165,7 @@ class Decomposition:
                     if b not in out:
                         out.add(b)
                         stack.append(b)
-        return out
+        return out, lost
 
     def subnetwork(self, disrupted: Iterable[str] | str) -> Network | None:
         """The network on the non-free nodes (see the module docstring), or None when it is too large.
@@ -152,12 +180,13 @@ class Decomposition:
         nodes = [net.nodes[j] for j in sorted(keep)]
         bom: dict[str, dict[str, float]] = defaultdict(dict)
         supply: list[Supply] = []
-        if self._pairs:
+        pairs, pair_node, pair_sup, pair_start = self._pairs()
+        if pairs:
             mask = np.zeros(len(net.nodes), dtype=bool)
             mask[list(keep)] = True
-            outside = np.add.reduceat((~mask[self._pair_sup]).astype(np.int64), self._pair_start)
-            for p in np.flatnonzero(mask[self._pair_node] & (outside == 0)):
-                j, k, sup = self._pairs[p]  # a material of a kept node with no free supplier
+            outside = np.add.reduceat((~mask[pair_sup]).astype(np.int64), pair_start)
+            for p in np.flatnonzero(mask[pair_node] & (outside == 0)):
+                j, k, sup = pairs[p]  # a material of a kept node with no free supplier
                 nid = net.nodes[j].id
                 bom[nid][k] = net.bom[nid][k]
                 supply.extend(Supply(net.nodes[i].id, nid, k) for i in sup)
@@ -198,9 +227,10 @@ class SubLPs:
     the sub-LP, whose rows are rows of the whole LP with terms on the relaxing side left out. Whole ≤ U:
     extend a sub-LP solution through the free nodes, in reverse topological order: each free node — outside
     U, or inside it and asked for more than the sub-LP solution ships — raises its production by what it is
-    asked and asks its materials of one free supplier each; free nodes have no capacity, so every row holds
-    and the loss is unchanged.) So one sub-LP on the union of several scenarios' non-free sets serves all of
-    them, each with its own disrupted bounds: a sweep re-solves it warm.
+    asked and asks its materials of one free supplier each; free nodes have no capacity that binds (an idle
+    one holds as in the module docstring), so every row holds and the loss is unchanged.) So one sub-LP on
+    the union of several scenarios' non-free sets serves all of them, each with its own disrupted bounds: a
+    sweep re-solves it warm.
     """
 
     def __init__(self, network: Network) -> None:
@@ -216,7 +246,7 @@ class SubLPs:
         self._row_lo = np.asarray(lp.row_lower_, dtype=np.float64)
         self._row_hi = np.asarray(lp.row_upper_, dtype=np.float64)
         self._sup = network_index(network).sup
-        self.capacitated = np.array([nd.capacity is not None for nd in network.nodes], dtype=bool)
+        self.capacitated = counted_capacities(network)  # as Decomposition counts them
         self.demanding = np.array([bool(nd.demand) for nd in network.nodes], dtype=bool)
 
     def bounded(self, keep: np.ndarray) -> bool:

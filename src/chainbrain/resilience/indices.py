@@ -63,39 +63,38 @@ def network_index(net: Network) -> NetworkIndex:
 
 def _build(net: Network) -> NetworkIndex:
     idx = net.index
-    n, m = len(net.nodes), len(net.supply)
+    n = len(net.nodes)
     brow_node: list[int] = []
     brow_qty: list[float] = []
-    brow_edges: list[list[int]] = []
     node_brows: list[list[int]] = [[] for _ in range(n)]
     suppliers: list[dict[str, list[int]]] = [{} for _ in range(n)]
     where: dict[tuple[str, str], int] = {}
     for nid, materials in net.bom.items():
         j = idx[nid]
+        rows_j, sup_j = node_brows[j], suppliers[j]
         for k, qty in materials.items():
-            where[(nid, k)] = len(brow_node)
-            node_brows[j].append(len(brow_node))
+            r = len(brow_node)
+            where[(nid, k)] = r
+            rows_j.append(r)
             brow_node.append(j)
             brow_qty.append(qty)
-            brow_edges.append([])
-            suppliers[j][k] = []
-    sup = np.zeros(m, dtype=np.int64)
-    buy = np.zeros(m, dtype=np.int64)
-    edge_brow = np.zeros(m, dtype=np.int64)
+            sup_j[k] = []
+    brow_edges: list[list[int]] = [[] for _ in brow_node]
+    # plain lists here (a numpy item write per edge costs more), one pass over the edges
+    sup = [idx[e.supplier] for e in net.supply]
+    buy = [idx[e.node] for e in net.supply]
+    edge_brow = [where[(e.node, e.material)] for e in net.supply]
     out_edges: list[list[int]] = [[] for _ in range(n)]
     buyers: list[list[int]] = [[] for _ in range(n)]
-    for e_pos, e in enumerate(net.supply):
-        i, j = idx[e.supplier], idx[e.node]
-        r = where[(e.node, e.material)]
-        sup[e_pos], buy[e_pos], edge_brow[e_pos] = i, j, r
+    for e_pos, (i, j, r, e) in enumerate(zip(sup, buy, edge_brow, net.supply, strict=True)):
         brow_edges[r].append(e_pos)
         out_edges[i].append(e_pos)
         suppliers[j][e.material].append(i)
         buyers[i].append(j)
     return NetworkIndex(
-        sup=sup,
-        buy=buy,
-        edge_brow=edge_brow,
+        sup=np.array(sup, dtype=np.int64),
+        buy=np.array(buy, dtype=np.int64),
+        edge_brow=np.array(edge_brow, dtype=np.int64),
         brow_node=brow_node,
         brow_qty=brow_qty,
         brow_edges=brow_edges,

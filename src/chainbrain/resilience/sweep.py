@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from chainbrain.resilience.decompose import Decomposition, SubLPs
+from chainbrain.resilience.forest import ForestAnswers
 from chainbrain.resilience.local import LocalSolver, NoSteadyState, Steady, steady_state
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive, _Warm, node_ttr
 from chainbrain.resilience.network import Network, NetworkError
@@ -83,6 +84,7 @@ class ScenarioSolver:
         self._cuts: SubLPs | None = None
         self._full: tuple[TimeToRecover, TimeToSurvive] | None = None
         self._highs: tuple[Any, Any] | None = None  # reused by every sub-LP (one scenario or group at a time)
+        self.forest = ForestAnswers(net, self.dec)  # closed-form answers where the non-free set is a tree
         self.times: list[float] = []  # seconds per scenario of the last solve_all (shared builds: the first)
 
     def _keep(self, sc: Scenario) -> set[int] | None:
@@ -90,7 +92,13 @@ class ScenarioSolver:
         if not self.dec.cuts_down:
             return None
         keep = self.dec.non_free(sc.nodes)
-        return keep if len(keep) <= self.dec.max_share * n else None
+        if len(keep) <= self.dec.max_share * n:
+            return keep
+        # its TTS already found (forest.survive), a scenario needs one TTR LP: the sub-LP on its non-free set
+        # is exact at any size, and cheaper than the whole-network path's set-up
+        if len(set(sc.nodes)) == 1 and self.net.index[sc.nodes[0]] in self.forest.survive:
+            return keep
+        return None
 
     def _local_solver(self) -> LocalSolver | None:
         if self._local is None:
@@ -162,14 +170,25 @@ class ScenarioSolver:
         """
         import time
 
-        keeps = [self._keep(sc) for sc in todo]
-        groups: dict[frozenset[int], list[int]] = {}
-        for i, (sc, keep) in enumerate(zip(todo, keeps, strict=True)):
-            if keep is not None and len(keep) >= self.group_min:
-                down = {self.net.index[d] for d in sc.nodes}
-                groups.setdefault(frozenset(keep - down), []).append(i)
         rows: list[dict[str, Any] | None] = [None] * len(todo)
         self.times = [0.0] * len(todo)
+        if self.forest.applies:  # single-node scenarios whose non-free set is a tree: no LP (forest.py)
+            index = self.net.index
+            for i, sc in enumerate(todo):
+                t0 = time.perf_counter()
+                ids = set(sc.nodes)
+                if len(ids) != 1 or sc.nodes[0] not in index:
+                    continue
+                answer = self.forest.answer((index[sc.nodes[0]],), sc.ttr)
+                if answer is not None:
+                    rows[i] = self._row(sc, *answer)
+                    self.times[i] = time.perf_counter() - t0
+        keeps = [self._keep(sc) if rows[i] is None else None for i, sc in enumerate(todo)]
+        groups: dict[frozenset[int], list[int]] = {}
+        for i, (sc, keep) in enumerate(zip(todo, keeps, strict=True)):
+            if rows[i] is None and keep is not None and len(keep) >= self.group_min:
+                down = {self.net.index[d] for d in sc.nodes}
+                groups.setdefault(frozenset(keep - down), []).append(i)
         for i, sc in enumerate(todo):
             if rows[i] is not None:
                 continue
@@ -199,7 +218,13 @@ class ScenarioSolver:
                     t1 = time.perf_counter()
                     other = todo[k]
                     loss = ttr_model.solve(other.nodes, other.ttr).loss
-                    rows[k] = self._row(other, loss or 0.0, tts_model.solve(other.nodes).tts)
+                    one = self.net.index[other.nodes[0]] if len(set(other.nodes)) == 1 else -1
+                    tts: float | None
+                    if one in self.forest.survive:  # found without an LP (forest.py)
+                        tts = self.forest.survive.pop(one)
+                    else:
+                        tts = tts_model.solve(other.nodes).tts
+                    rows[k] = self._row(other, loss or 0.0, tts)
                     self.times[k] = time.perf_counter() - t1
             self.times[i] = time.perf_counter() - t0 - sum(self.times[k] for k in members if k != i)
         return [r for r in rows if r is not None]

@@ -1,0 +1,300 @@
+"""Idle capacities (resilience/idle.py): capacitated networks whose capacities leave room for the steady
+state take the decomposition and the closed form; checked against an independent scipy LP that keeps every
+capacity row.
+
+The LP here is written from the network with scipy (not from chainbrain's LP builder), straight from the
+formulation in :class:`chainbrain.resilience.model.TimeToRecover`, capacity rows u_j ≤ c_j t included;
+every node of each network is checked, whichever path (closed form, sub-LP, region, whole LP) the sweep
+took for it.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from chainbrain.resilience.decompose import Decomposition
+from chainbrain.resilience.idle import binding_capacities, counted_capacities, idle_capacities, most_asked
+from chainbrain.resilience.network import Network, from_dict
+from chainbrain.resilience.samples import load_willems
+from chainbrain.resilience.sweep import Scenario, ScenarioSolver
+
+WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
+HORIZON = 1e6
+
+
+class CapacitatedLP:
+    """TTR and TTS of a single-node scenario by scipy's linprog, with every capacity row."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        n, m = len(net.nodes), len(net.supply)
+        idx = net.index
+        self.fin = [j for j, nd in enumerate(net.nodes) if nd.finished]
+        self.n, self.m = n, m
+        self.t = n + m + len(self.fin)
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        rhs: list[float] = []
+
+        def row(entries: list[tuple[int, float]], bound: float) -> None:
+            for c, v in entries:
+                rows.append(len(rhs))
+                cols.append(c)
+                vals.append(v)
+            rhs.append(bound)
+
+        for nid, materials in net.bom.items():  # qty u_j - y on the material's edges <= 0
+            for k, qty in materials.items():
+                ys = [(n + e, -1.0) for e, s in enumerate(net.supply) if (s.node, s.material) == (nid, k)]
+                row([(idx[nid], qty), *ys], 0.0)
+        for i, nd in enumerate(net.nodes):  # shipments - u_i <= s_i
+            out = [(n + e, 1.0) for e, s in enumerate(net.supply) if s.supplier == nd.id]
+            if out:
+                row([*out, (i, -1.0)], nd.stock)
+        for pos, j in enumerate(self.fin):  # d_j t - l_j - u_j <= s_j
+            nd = net.nodes[j]
+            row([(n + m + pos, -1.0), (j, -1.0), (self.t, float(nd.demand or 0.0))], nd.stock)
+        for i, nd in enumerate(net.nodes):  # u_i - c_i t <= 0
+            if nd.capacity is not None:
+                row([(i, 1.0), (self.t, -nd.capacity)], 0.0)
+        self.a = sp.csr_matrix((vals, (rows, cols)), shape=(len(rhs), self.t + 1))
+        self.b = np.array(rhs)
+
+    def answer(self, j: int, ttr: float) -> tuple[float, float | None]:
+        nv = self.t + 1
+        lost = slice(self.n + self.m, self.t)
+        hi = np.full(nv, np.inf)
+        hi[j] = 0.0
+        lo = np.zeros(nv)
+        lo[self.t] = hi[self.t] = ttr
+        cost = np.zeros(nv)
+        cost[lost] = [self.net.nodes[f].profit for f in self.fin]
+        r1 = linprog(cost, A_ub=self.a, b_ub=self.b, bounds=np.column_stack([lo, hi]), method="highs")
+        assert r1.status == 0
+        hi[lost] = 0.0
+        lo[self.t], hi[self.t] = 0.0, HORIZON
+        cost = np.zeros(nv)
+        cost[self.t] = -1.0
+        r2 = linprog(cost, A_ub=self.a, b_ub=self.b, bounds=np.column_stack([lo, hi]), method="highs")
+        assert r2.status == 0
+        t = float(r2.x[self.t])
+        return max(0.0, float(r1.fun)), (None if t >= HORIZON * (1 - 1e-9) else max(0.0, t))
+
+
+def check_every_node(net: Network) -> ScenarioSolver:
+    todo = [Scenario(nd.id, (nd.id,), float(nd.ttr or 1.0)) for nd in net.nodes]
+    solver = ScenarioSolver(net)
+    rows = {r["node"]: r for r in solver.solve_all(todo)}
+    lp = CapacitatedLP(net)
+    for j, sc in enumerate(todo):
+        loss, tts = lp.answer(j, sc.ttr)
+        row = rows[sc.name]
+        assert row["loss"] == pytest.approx(loss, rel=1e-7, abs=1e-7), sc
+        if tts is None:
+            assert row["tts"] is None, sc
+        else:
+            assert row["tts"] == pytest.approx(tts, rel=1e-7, abs=1e-7), sc
+    return solver
+
+
+def chain(cap_b: float) -> Network:
+    # A (stock 10, capacity 5) → B (stock 4, capacity cap_b) → F (demand 2, stock 1, capacity 2.5)
+    return from_dict(
+        {
+            "nodes": [
+                {"id": "A", "stock": 10, "capacity": 5, "ttr": 10},
+                {"id": "B", "stock": 4, "capacity": cap_b, "ttr": 1},
+                {"id": "F", "demand": 2, "stock": 1, "capacity": 2.5, "ttr": 1},
+            ],
+            "bom": [{"node": "B", "material": "a", "qty": 1}, {"node": "F", "material": "b", "qty": 1}],
+            "supply": [
+                {"supplier": "A", "node": "B", "material": "a"},
+                {"supplier": "B", "node": "F", "material": "b"},
+            ],
+        }
+    )
+
+
+def test_idle_capacities_by_hand() -> None:
+    # every stage is asked for at most F's 2 per day: 5, 3 and 2.5 leave room for it, 1.5 at B does not
+    assert most_asked(chain(3.0)).tolist() == [2.0, 2.0, 2.0]
+    assert idle_capacities(chain(3.0)).tolist() == [True, True, True]
+    assert binding_capacities(chain(1.5)).tolist() == [False, True, False]
+    assert counted_capacities(chain(3.0)).tolist() == [False, False, False]
+    assert counted_capacities(chain(1.5)).tolist() == [True, True, True]
+    # X and Y both sell F's material (1.5 per unit of F): each is asked for all of it at most, 3 per day
+    multi = from_dict(
+        {
+            "nodes": [
+                {"id": "X", "capacity": 3.0},
+                {"id": "Y", "capacity": 2.9},
+                {"id": "F", "demand": 2},
+            ],
+            "bom": [{"node": "F", "material": "m", "qty": 1.5}],
+            "supply": [
+                {"supplier": "X", "node": "F", "material": "m"},
+                {"supplier": "Y", "node": "F", "material": "m"},
+            ],
+        }
+    )
+    assert most_asked(multi).tolist() == [3.0, 3.0, 2.0]
+    assert idle_capacities(multi).tolist() == [True, False, False]  # F has no capacity at all
+
+
+def test_idle_capacities_change_nothing_by_hand() -> None:
+    # A down for 10 days: F needs 2·10 − 1 = 19, B's stock covers 4, A's 10 units let B make 10 (≤ 3·10) and
+    # F make 14 (≤ 2.5·10): 5 lost. TTS: 2t − 1 − 4 = 10 at t = 7.5. No capacity binds: closed form.
+    net = chain(3.0)
+    solver = ScenarioSolver(net)
+    (row,) = solver.solve_all([Scenario("A", ("A",), 10.0)])
+    assert (row["loss"], row["tts"]) == pytest.approx((5.0, 7.5), abs=1e-12)
+    assert solver.forest.applies and solver.forest.answered == 1
+    assert CapacitatedLP(net).answer(0, 10.0) == pytest.approx((5.0, 7.5), abs=1e-7)
+    check_every_node(net)
+
+
+def test_binding_capacity_takes_the_lps_by_hand() -> None:
+    # B at 0.5 per day: over 10 days it makes at most 5 of A's 10 units, F gets 5 + B's 4 (+ its own 1):
+    # 10 lost. TTS: B must make 2t − 5 ≤ 0.5t, t ≤ 10/3 (A's stock, t ≤ 7.5, is not what ends it).
+    net = chain(0.5)
+    solver = ScenarioSolver(net)
+    (row,) = solver.solve_all([Scenario("A", ("A",), 10.0)])
+    assert (row["loss"], row["tts"]) == pytest.approx((10.0, 10.0 / 3.0), abs=1e-7)
+    assert not solver.forest.applies and solver.forest.answered == 0
+    assert CapacitatedLP(net).answer(0, 10.0) == pytest.approx((10.0, 10.0 / 3.0), abs=1e-7)
+    check_every_node(net)
+
+
+def capacitated_network(n: int, seed: int, *, diamonds: bool, multi: bool, binding: bool) -> Network:
+    """Random acyclic network as in test_resilience_forest (one or two materials per node, some from two
+    suppliers), every node capacitated at a random multiple of U_i (the most it is ever asked for): ≥ 1 only,
+    or (``binding``) some below 1."""
+    rng = random.Random(seed)
+    nodes, bom, supply = [], [], []
+    raw = max(2, n // 6)
+    for j in range(n):
+        finished = j >= n - n // 3
+        nd: dict = {"id": f"N{j}", "stock": rng.choice([0.0, 0.5, 2.0, 7.5]), "ttr": rng.choice([1, 3, 8])}
+        if finished:
+            nd.update(demand=rng.choice([0.0, 0.5, 1.0, 3.0]), profit=rng.choice([0.0, 1.0, 2.5, 4.0]))
+        nodes.append(nd)
+        if j < raw:
+            continue
+        makers = [i for i in range(j) if i < n - n // 3]
+        count = 1 if not diamonds else rng.choice([1, 1, 2])
+        for k, i in enumerate(rng.sample(makers, min(count, len(makers)))):
+            bom.append({"node": f"N{j}", "material": f"m{k}", "qty": rng.choice([0.5, 1.0, 2.0, 3.0])})
+            sources = [i]
+            if multi and rng.random() < 0.15:
+                sources.append(rng.choice([x for x in makers if x != i] or [i]))
+            for s in dict.fromkeys(sources):
+                supply.append({"supplier": f"N{s}", "node": f"N{j}", "material": f"m{k}"})
+    plain = from_dict({"nodes": nodes, "bom": bom, "supply": supply})
+    asked = most_asked(plain)
+    factors = [1.0, 1.2, 2.0, 5.0] + ([0.3, 0.8] if binding else [])
+    for nd, u in zip(nodes, asked, strict=True):
+        if u > 0:
+            nd["capacity"] = float(u) * rng.choice(factors)
+    return from_dict({"nodes": nodes, "bom": bom, "supply": supply})
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_every_node_of_random_capacitated_trees(seed: int) -> None:
+    net = capacitated_network(40, seed, diamonds=False, multi=False, binding=False)
+    assert all(nd.capacity is not None for nd in net.nodes if nd.demand)
+    solver = check_every_node(net)
+    assert solver.forest.answered == len(net.nodes)  # every capacity idle, every set a tree
+
+
+@pytest.mark.parametrize(("seed", "multi"), [(24, True), (25, True), (26, False), (27, False)])
+def test_every_node_of_random_capacitated_networks_with_diamonds(seed: int, multi: bool) -> None:
+    net = capacitated_network(50, seed, diamonds=True, multi=multi, binding=False)
+    solver = check_every_node(net)
+    assert solver.forest.applies
+    assert 0 < solver.forest.answered < len(net.nodes)  # closed form and sub-LPs both taken
+
+
+@pytest.mark.parametrize(("seed", "diamonds"), [(31, False), (32, True), (33, True)])
+def test_binding_capacities_fall_back_to_the_lps(seed: int, diamonds: bool) -> None:
+    # some capacities below U: every capacity counts again (resilience/idle.py, counted_capacities), the
+    # nodes with one and what they supply are non-free before any disruption
+    net = capacitated_network(45, seed, diamonds=diamonds, multi=diamonds, binding=True)
+    assert binding_capacities(net).any() and idle_capacities(net).any()
+    solver = check_every_node(net)
+    assert not solver.forest.applies
+
+
+@pytest.mark.parametrize(("seed", "binding"), [(34, False), (35, False), (36, True)])
+def test_non_free_with_capacities_equals_the_topological_definition(seed: int, binding: bool) -> None:
+    # every capacity idle: none is counted, the base non-free set is empty; one binding: all are counted
+    net = capacitated_network(60, seed, diamonds=True, multi=True, binding=binding)
+    given = np.array([nd.capacity is not None for nd in net.nodes])
+    assert given.any() and bool(binding_capacities(net).any()) is binding
+    dec = Decomposition(net)
+    assert dec._counted == (given.tolist() if binding else [False] * len(net.nodes))
+    base = {j for j, free in enumerate(dec._free_set(set())) if not free}
+    assert dec.non_free([]) == base
+    assert (base == set()) is not binding
+    for j in range(len(net.nodes)):
+        want = {k for k, free in enumerate(dec._free_set({j})) if not free}
+        assert dec.non_free([net.nodes[j].id]) == want
+
+
+@pytest.mark.skipif(not WILLEMS.is_dir(), reason="Willems data set not present")
+@pytest.mark.parametrize("name", ["01", "05", "13", "21"])
+def test_every_node_of_capacitated_willems_chains(name: str) -> None:
+    net = load_willems(WILLEMS / f"{name}.csv", capacity_factor=1.5, stock_cover=3)
+    assert all(nd.capacity is not None for nd in net.nodes)
+    assert idle_capacities(net).all()  # 1.5× the flow, and each stage's flow is what it is asked for
+    solver = check_every_node(net)
+    assert solver.forest.applies and solver.forest.answered > 0
+    assert solver._local is None and solver._full is None  # no region, no whole-network model
+
+
+def test_idle_capacity_leaves_the_node_free_by_hand() -> None:
+    # the network of test_resilience_decompose with C's capacity at 5 a day (no stock), more than P's 2 can ever ask:
+    # C is free now, nothing is non-free before a disruption, and B's sub-network is {B, P}: P makes at most
+    # B's 2 units over 10 days against 20 → 18 lost; TTS 1 day. The whole LP, capacity row kept, agrees.
+    net = from_dict(
+        {
+            "nodes": [
+                {"id": "R1", "stock": 1},
+                {"id": "R2"},
+                {"id": "A"},
+                {"id": "B", "stock": 2},
+                {"id": "C", "capacity": 5},
+                {"id": "P", "demand": 2},
+                {"id": "Q", "demand": 1},
+            ],
+            "bom": [
+                {"node": "A", "material": "r", "qty": 1},
+                {"node": "B", "material": "a", "qty": 1},
+                {"node": "P", "material": "b", "qty": 1},
+                {"node": "P", "material": "c", "qty": 1},
+                {"node": "Q", "material": "a", "qty": 1},
+            ],
+            "supply": [
+                {"supplier": "R1", "node": "A", "material": "r"},
+                {"supplier": "R2", "node": "A", "material": "r"},
+                {"supplier": "A", "node": "B", "material": "a"},
+                {"supplier": "B", "node": "P", "material": "b"},
+                {"supplier": "C", "node": "P", "material": "c"},
+                {"supplier": "A", "node": "Q", "material": "a"},
+            ],
+        }
+    )
+    dec = Decomposition(net)
+    assert dec.non_free([]) == set()
+    sub = dec.subnetwork({"B"})
+    assert sub is not None and {nd.id for nd in sub.nodes} == {"B", "P"}
+    rows = {r["node"]: r for r in ScenarioSolver(net).solve_all([Scenario("B", ("B",), 10.0)])}
+    assert (rows["B"]["loss"], rows["B"]["tts"]) == pytest.approx((18.0, 1.0), abs=1e-9)
+    assert CapacitatedLP(net).answer(net.index["B"], 10.0) == pytest.approx((18.0, 1.0), abs=1e-7)
+    check_every_node(net)
