@@ -129,3 +129,22 @@ def test_missing_cjk_font_names_the_debian_package(monkeypatch):
         monkeypatch.undo()
         charts.cjk_font.cache_clear()
     assert charts.cjk_font().startswith("Noto Sans CJK")
+
+
+def test_catch_up_and_projections_of_counts_are_whole(briefing):
+    """A plan counts firms and stations whole: no "71.6 家" or "4.4 座" in the briefing a reader is handed."""
+    text = "\n".join(p.text for p in briefing.paragraphs)
+    # 3 heavy-truck stations at 2026Q3 to 10 at 2027Q4 in five equal steps of 1.4: 4.4, 5.8, 7.2, 8.6, 10
+    assert "建成电动重型货车超充站10座：2026Q4 4、2027Q1 6、2027Q2 7、2027Q3 9、2027Q4 10（单位：座）" in text
+    # 52 transformed firms at 2026Q3 to 150 at 2027Q4, steps of 19.6: 71.6, 91.2, 110.8, 130.4, 150
+    assert (
+        "力争推动150家传统零部件转型升级：2026Q4 72、2027Q1 91、2027Q2 111、2027Q3 130、2027Q4 150（单位：家）"
+        in text
+    )
+    # and the tables' projections in a count unit carry no decimals (5.32 座 → 5, its band too)
+    for table in briefing.tables[:2]:
+        rows = _rows(table)
+        col = next(i for i, h in enumerate(rows[0]) if h.startswith("预测值"))
+        for r in rows[1:]:
+            if "超充站10座" in "".join(r):
+                assert r[col].split("（")[0] == "5" and "." not in r[col], r

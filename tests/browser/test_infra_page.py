@@ -61,3 +61,39 @@ def test_viewer_reads_the_rollout(login: Any, server: Any) -> None:
     assert f"感知路口 {r['intersections']} 个" in summary
     assert page.locator("[data-test=v2x-oems] .el-table__body .el-table__row").count() == len(r["oems"])
     assert console.errors == []
+
+
+def test_projections_of_counts_are_whole_numbers(login: Any, server: Any) -> None:
+    """座, 个 and 辆 are counted whole: "预测 2,130 座", not 2,130.31 座; kilometres keep their decimals."""
+    page, console = login("analyst")
+    _open(page, server)
+    page.wait_for_selector("[data-test=infra-targets] .el-table__row")
+    targets = server.api("analyst", "/infra/targets")["data"]
+    counted = [t for t in targets if t["unit"] in ("座", "个", "辆") and t["projected"] is not None]
+    assert any(t["projected"] != round(t["projected"]) for t in counted), (
+        "the demo has fractional projections"
+    )
+    rows = page.locator("[data-test=infra-targets] .el-table__body .el-table__row").all_inner_texts()
+    for t in targets:
+        if t["projected"] is None:
+            continue
+        row = next(r for r in rows if t["name"] in r)
+        cells = [c.strip() for c in row.split("\t")]
+        whole = t["unit"] in ("座", "个", "辆")
+        shown = f"{t['projected']:,.0f}" if whole else f"{t['projected']:,.2f}".rstrip("0").rstrip(".")
+        # the projection is the column after the status
+        assert (
+            cells[
+                cells.index(next(c for c in cells if c in ("滞后", "预警", "正常", "达标", "数据不足"))) + 1
+            ]
+            == shown
+        ), (
+            t["name"],
+            cells,
+            shown,
+        )
+    ultra = next(t for t in targets if t["target_id"] == "yulian27_supercharging_stations")
+    assert f"预测 {ultra['year']} 年：{ultra['projected']:,.0f} 座；" in page.inner_text(
+        "[data-test=ultra-target]"
+    )
+    assert console.errors == []

@@ -143,3 +143,22 @@ def test_profile_marks_fields_the_clause_does_not_support(login: Any, server: An
     )
     assert "示意" in row.inner_text()
     assert console.errors == []
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_cockpit_warning_marks_are_not_cut_off(login: Any, server: Any, width: int, height: int) -> None:
+    """The warnings table fits its card: no column scrolled out of sight, every 示意 mark whole inside the card."""
+    page, console = login("analyst")
+    page.set_viewport_size({"width": width, "height": height})
+    _visit(page, server, "cockpit", "[data-test=warnings-table] .el-table__body tr")
+    wrap = page.locator("[data-test=warnings-table] .el-table__body-wrapper .el-scrollbar__wrap").first
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the table scrolls sideways"
+    card = page.locator("[data-test=cockpit-warnings]").bounding_box()
+    marks = page.locator("[data-test=warnings-table] [data-test=mark]")
+    assert marks.count() > 0
+    for i in range(marks.count()):
+        box = marks.nth(i).bounding_box()
+        assert (
+            box is not None and box["x"] >= card["x"] and box["x"] + box["width"] <= card["x"] + card["width"]
+        ), box
+    assert console.errors == []

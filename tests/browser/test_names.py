@@ -189,7 +189,7 @@ def walk_chain(page: Any, server: Any, ids: set[str]) -> None:
     segment_tip = _tooltip(page, 0, j, name)
     # the segment by its name and a count that says what it counts, not the path of names joined by dots
     assert "." not in segment_tip and "智能网联新能源汽车." not in segment_tip, segment_tip
-    assert re.search(r"生产企业 \d+ 家", segment_tip), segment_tip
+    assert re.search(r"企业 \d+ 家（主营或有厂区", segment_tip), segment_tip
     _check(page, "chain: a tooltip", ids)
 
 

@@ -137,3 +137,21 @@ def test_admins_keep_the_cockpit_and_everyone_has_the_screen_in_the_menu(login: 
     page.locator("[data-test=screen] a", has_text="返回驾驶舱").click()
     page.wait_for_url("**/#/cockpit")
     assert console.errors == []
+
+
+def test_the_ticker_words_a_range_target_as_its_range(login: Any, server: Any) -> None:
+    """集聚电空调企业3-5家 behind at 2 家: the ticker says 目标 3–5 家, not 目标 3 家 (its floor alone)."""
+    page, console = _viewer_at_1920(login)
+    page.wait_for_selector("[data-test=ticker-item]", timeout=60_000)
+    warnings = server.api("viewer", "/targets/warnings")["data"]
+    ranged = [w for w in warnings if w["kind"] == "range" and w["max"] not in (None, w["value"])]
+    assert ranged, "the demo store has range targets among the warnings"
+    items = page.locator("[data-test=ticker-item]").all_inner_texts()
+    for w in ranged:
+        item = next(i for i in items if w["name"] in i)
+        assert f"目标 {w['value']:,.0f}–{w['max']:,.0f} {w['unit']}（{w['year']} 年）" in item, item
+    # and a target that is not a range keeps its one figure
+    level = next(w for w in warnings if w["kind"] != "range" and w["unit"] == "座")
+    item = next(i for i in items if level["name"] in i)
+    assert f"目标 {level['value']:,.0f} 座（{level['year']} 年）" in item, item
+    assert console.errors == []

@@ -172,7 +172,7 @@ const en: MessageShape<Messages> = {
   },
   chain: {
     root: 'NEV chain',
-    help: 'Click a segment to open its sub-segments and makers; {green} leaves are plants in Chongqing, {orange} ones plants outside; the number after a segment counts the firms making it or a sub-segment; {blue} segments have a plant in Chongqing, {orange2} ones none yet.',
+    help: 'Click a segment to open its sub-segments and makers; {green} leaves are plants in Chongqing, {orange} ones plants outside; the number after a segment counts the firms whose main segment is it or a sub-segment, or with a plant making one (the firms listed on a click); {blue} segments have a plant in Chongqing, {orange2} ones none yet.',
     green: 'green',
     orange: 'orange',
     blue: 'blue',
@@ -923,7 +923,7 @@ const en: MessageShape<Messages> = {
   },
   chainTip: {
     firmsN: ' ({n} firms)',
-    segment: '{name}: {n} firms make it (incl. sub-segments), {where}',
+    segment: '{name}: {n} firms (main segment or a plant there, incl. sub-segments), {where}',
     hasLocal: 'with a plant in Chongqing',
     noLocal: 'no plant in Chongqing yet',
     root: 'The intelligent connected NEV chain',

@@ -170,7 +170,7 @@ const zhCN = {
   },
   chain: {
     root: '智能网联新能源汽车',
-    help: '点击环节展开下级与生产企业；{green}为重庆市内厂区，{orange}为市外厂区；环节后括号内为该环节及下级环节的生产企业数（家）；{blue}环节在重庆有生产厂区，{orange2}环节本地尚无厂区。',
+    help: '点击环节展开下级与生产企业；{green}为重庆市内厂区，{orange}为市外厂区；环节后括号内为主营该环节或下级环节、或在其中有厂区的企业数（家，与点击后列出的企业一致）；{blue}环节在重庆有生产厂区，{orange2}环节本地尚无厂区。',
     green: '绿色',
     orange: '橙色',
     blue: '蓝色',
@@ -921,7 +921,7 @@ const zhCN = {
   },
   chainTip: {
     firmsN: '（{n}家）',
-    segment: '{name}：生产企业 {n} 家（含下级环节），{where}',
+    segment: '{name}：企业 {n} 家（主营或有厂区，含下级环节），{where}',
     hasLocal: '重庆有生产厂区',
     noLocal: '重庆尚无厂区',
     root: '智能网联新能源汽车产业链',

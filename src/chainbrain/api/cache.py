@@ -32,6 +32,9 @@ from pydantic import BaseModel, TypeAdapter
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from chainbrain.battery.indicators import TABLES as BATTERY_TABLES
+from chainbrain.infra.indicators import TABLES as INFRA_TABLES
+
 T = TypeVar("T")
 
 #: the chain map's tables (migration 001): what the chain analytics and 招商 recommendations read
@@ -40,8 +43,11 @@ CHAIN = frozenset({"district", "segment", "enterprise", "site", "vehicle_model",
 NETWORK = frozenset(
     {"site", "segment", "site_resilience", "vehicle_model", "model_margin", "bom_line", "supply_link"}
 )
-#: what the target assessments read (:func:`chainbrain.monitor.status.assess_all`)
-TARGETS = frozenset({"target", "observation"})
+#: what the target assessments read (:func:`chainbrain.monitor.status.assess_all`): the targets and their
+#: observations, and for each live target's ``live_value`` the tables its indicator counts — the chain's firms
+#: (parts firms, 专精特新), the infrastructure registry and the battery ledger; without them an imported firm
+#: showed in the cockpit (544 零部件企业) but not beside the targets (543) until the next day
+TARGETS = frozenset({"target", "observation"}) | CHAIN | frozenset(INFRA_TABLES) | frozenset(BATTERY_TABLES)
 
 #: import table (registry name) → the store tables its write replaces rows of
 _IMPORT_WRITES = {

@@ -18,6 +18,7 @@ from chainbrain.monitor.registry import KIND_ZH
 from chainbrain.monitor.status import LAG_PACE, WARN_PACE, Assessment
 from chainbrain.report.charts import trajectory_png
 from chainbrain.report.data import STATUS_ZH, BriefingData, collect, date_zh, fmt, target_text
+from chainbrain.units import COUNT_UNITS, count
 
 TITLE = "重庆市智能网联新能源汽车规划目标监测简报"
 BODY_FONT = "宋体"
@@ -85,6 +86,11 @@ def _table(
                     r.font.size = Pt(8.5)
 
 
+def _fig(v: float | None, unit: str) -> str:
+    """A computed level in its unit: counts (家, 座, 个 …) whole, as the plans write them; others as :func:`fmt`."""
+    return count(v) if unit in COUNT_UNITS else fmt(v)
+
+
 def _latest(a: Assessment) -> str:
     """The latest value with its period, marked 示意/合成 when it is not a verified figure."""
     if a.latest is None:
@@ -118,7 +124,11 @@ def _warnings(doc: WordDocument, d: BriefingData) -> None:
         return
     rows = []
     for i, a in enumerate(d.warnings, start=1):
-        band = f"（{fmt(a.projected_low)}–{fmt(a.projected_high)}）" if a.projected_low is not None else ""
+        band = (
+            f"（{_fig(a.projected_low, a.unit)}–{_fig(a.projected_high, a.unit)}）"
+            if a.projected_low is not None
+            else ""
+        )
         rows.append(
             [
                 str(i),
@@ -126,7 +136,7 @@ def _warnings(doc: WordDocument, d: BriefingData) -> None:
                 a.status,
                 _latest(a),
                 f"{target_text(a)}（{a.year}年）",
-                f"{fmt(a.projected)}{band}",
+                f"{_fig(a.projected, a.unit)}{band}",
                 a.reason,
             ]
         )
@@ -141,7 +151,7 @@ def _warnings(doc: WordDocument, d: BriefingData) -> None:
     doc.add_paragraph("追赶要求（自最新值起按直线（增长型目标按复合增速）追赶，每期末应达到的水平）：")
     for a in d.warnings:
         if a.catch_up:
-            steps = "、".join(f"{c['period']} {fmt(c['level'])}" for c in a.catch_up)
+            steps = "、".join(f"{c['period']} {_fig(c['level'], a.unit)}" for c in a.catch_up)
             doc.add_paragraph(f"{a.name}：{steps}（单位：{a.unit}）", style="List Bullet")
         else:
             unit = "个百分点" if a.unit == "%" else a.unit
@@ -160,7 +170,7 @@ def _all_targets(doc: WordDocument, d: BriefingData) -> None:
                 f"{a.year}",
                 KIND_ZH[a.kind],
                 _latest(a),
-                fmt(a.projected),
+                _fig(a.projected, a.unit),
                 a.status,
                 f"{t.document}{t.clause}",
             ]
