@@ -566,6 +566,8 @@ const en: MessageShape<Messages> = {
     mapLoading: 'Loading the map…',
     rings: 'Key targets: how far reached',
     ringYear: '{status} · {year} target',
+    ringShown: '{mark} {latest} / {value} {unit}',
+    ringVerified: 'Verified {value} {unit} ({period})',
     warnings: 'Warnings ({n})',
     tickerItem: '[{status}] ',
     noWarnings: 'No target is behind or in warning',

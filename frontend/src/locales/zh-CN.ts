@@ -564,6 +564,8 @@ const zhCN = {
     mapLoading: '地图加载中…',
     rings: '重点目标完成度',
     ringYear: '{status} · {year} 年目标',
+    ringShown: '{mark} {latest} / {value} {unit}',
+    ringVerified: '已核实 {value} {unit}（{period}）',
     warnings: '预警（{n}）',
     tickerItem: '【{status}】',
     noWarnings: '暂无滞后或预警的目标',
