@@ -139,6 +139,10 @@ def test_passport_by_access_group(tmp_path: Path) -> None:
     assert pub["audience"] == "public" and "dynamic.vehicle.vin" in pub["withheld"]
     text = runner.invoke(app, base).output
     assert "产品编码" in text and "已隐去" in text and VIN not in text
+    # the hand store's records are 示意: the Chinese text says so in Chinese, not as the stored key
+    assert "数据状态 示意" in text and "illustrative" not in text
+    traced = runner.invoke(app, ["--db", str(db), "battery", "trace", PACK, "--as-of", "2024-12-31"]).output
+    assert "数据状态 示意" in traced and "illustrative" not in traced
     assert runner.invoke(app, [*base, "--access", "everyone"]).exit_code == 2
     missing = runner.invoke(app, ["--db", str(db), "battery", "passport", "ABCPE01T000001EA10000999"])
     assert missing.exit_code == 1 and "不在库中" in missing.output
@@ -155,6 +159,9 @@ def test_recycling_on_the_bundled_demo(demo_db_copy: Path) -> None:
     assert (out["districts_covered"], out["districts_total"]) == (1, 38)
     text = runner.invoke(app, ["--db", str(demo_db_copy), "battery", "recycling"]).output
     assert "渝北区" in text and "头部企业（占比 ≥20%）1 家" in text
+    # the threshold is chainbrain's, and the figures rest on the bundled illustrative ledger: both said
+    assert "头部企业口径为 chainbrain 所定，规划未定义" in text
+    assert out["status"] == "illustrative" and "数据状态：示意" in text
     y = json.loads(
         runner.invoke(
             app, ["--db", str(demo_db_copy), "battery", "recycling", "--year", "2026", "--json"]

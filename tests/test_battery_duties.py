@@ -82,7 +82,10 @@ def test_rule_on_a_life_history(
 def test_spring_festival_deadline_and_per_actor_board(
     world: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    # shipped Thu 2024-02-01: 15 working days across the Spring Festival and two 调休 Sundays → 2024-02-27
+    # shipped Thu 2024-02-01: 15 working days across the Spring Festival and two 调休 Sundays → 2024-02-27.
+    # The hand world's codes read 2024-10-01 and the importer refuses events before a unit was made, so
+    # this history's batteries are recorded as made in January.
+    world.execute("UPDATE battery_unit SET produced = DATE '2024-01-02'")
     add_events(
         world,
         tmp_path,

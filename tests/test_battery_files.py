@@ -144,3 +144,48 @@ def test_template_then_xlsx_import(fresh_db: duckdb.DuckDBPyConnection, tmp_path
     assert import_file(fresh_db, "电池事件", tmp_path / "ev.xlsx").inserted == 1
     (ev,) = ledger.events(fresh_db)
     assert (ev.event, ev.actor_role, str(ev.date)) == ("collected_in", "collection_point", "2024-10-08")
+
+
+def test_event_before_the_battery_was_made_is_refused(
+    fresh_db: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # PACK's date symbols "EA1" read 2024-10-01 (E = 2024, A = October, 1 = the 1st)
+    seed(fresh_db, tmp_path)
+    before = len(ledger.events(fresh_db))
+    with pytest.raises(ImportRejected) as e:
+        add_events(
+            fresh_db,
+            tmp_path,
+            [
+                ["x1", PACK, "维修", "oem1", "维修商", "500112", "2024-09-30", "2024-10-08"],
+                ["x2", PACK, "维修", "oem1", "维修商", "500112", "2024-10-01", "2024-10-08"],
+            ],
+        )
+    got = [(p.row, p.column, p.value, p.reason) for p in e.value.problems]
+    assert got == [(2, "发生日期", "2024-09-30", "发生日期早于该电池的生产日期 2024-10-01")]
+    assert e.value.problems[0].file.endswith(".csv")
+    assert len(ledger.events(fresh_db)) == before  # all or nothing: the good row is not written either
+
+
+def test_production_date_must_agree_with_the_code(
+    fresh_db: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # symbols "EA1" at 15–17 read 2024-10-01; the cascade form "ABCPE01EA10000009" has them at 8–10
+    seed(fresh_db, tmp_path)
+    path = write_csv(
+        tmp_path / "dates.csv",
+        ["电池编码", "生产日期", "来源", "数据状态"],
+        [
+            ["ABCPE01T000009EA10000001", "2024-09-30", "t", "示意"],
+            ["ABCPE01EA10000009", "2023-10-01", "t", "示意"],
+            ["ABCPE01T000009EA10000002", "2024-10-01", "t", "示意"],
+        ],
+    )
+    with pytest.raises(ImportRejected) as e:
+        import_file(fresh_db, "battery_units", path)
+    got = [(p.row, p.column, p.value, p.reason) for p in e.value.problems]
+    assert got == [
+        (2, "生产日期", "2024-09-30", "与编码第15–17位的生产日期 2024-10-01 不符"),
+        (3, "生产日期", "2023-10-01", "与编码第8–10位的生产日期 2024-10-01 不符"),
+    ]
+    assert ledger.unit(fresh_db, "ABCPE01T000009EA10000002") is None  # all or nothing

@@ -45,6 +45,27 @@ def test_flows_per_year_and_district(world: duckdb.DuckDBPyConnection) -> None:
 def test_empty_store_picture(fresh_db: duckdb.DuckDBPyConnection) -> None:
     p = picture(fresh_db)
     assert p.flows == [] and p.cascade_share is None and p.top2_share is None
+    assert p.status is None  # nothing counted, nothing to mark
+
+
+def test_picture_carries_the_weakest_status_it_counts(world: duckdb.DuckDBPyConnection) -> None:
+    # every record of the hand world is 示意
+    assert picture(world).status == "illustrative"
+    world.execute("UPDATE battery_event SET status = 'verified'")
+    world.execute("UPDATE battery_unit SET status = 'verified'")
+    assert picture(world).status == "verified"
+    # one synthetic event in 2026 marks the whole picture, not the 2025 one
+    world.execute("UPDATE battery_event SET status = 'synthetic' WHERE id = 'y2'")
+    assert (picture(world).status, picture(world, year=2025).status) == ("synthetic", "verified")
+    # a counted unit's own status counts too: CELL was recycled in 2025
+    world.execute(f"UPDATE battery_unit SET status = 'illustrative' WHERE code = '{CELL}'")
+    assert picture(world, year=2025).status == "illustrative"
+    # the collection network alone (no flow that year) still carries its events' status
+    world.execute("UPDATE battery_event SET status = 'synthetic', event = 'collected_out' WHERE id = 'c'")
+    world.execute("DELETE FROM battery_event WHERE id <> 'c'")
+    p = picture(world, year=2025)
+    assert p.flows == [] and [(n.district_code, n.sites) for n in p.network] == [("500112", 1)]
+    assert p.status == "synthetic"
 
 
 def test_passport_access_groups(world: duckdb.DuckDBPyConnection) -> None:

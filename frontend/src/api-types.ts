@@ -4986,6 +4986,8 @@ export interface components {
             notes: string[];
             /** Recyclers */
             recyclers: components["schemas"]["RecyclerVolumeOut"][];
+            /** Status */
+            status: string | null;
             /** Top2 Share */
             top2_share: number | null;
             /** Year */

@@ -41,4 +41,9 @@ def test_viewer_sees_only_the_recycling_picture(login: Any, server: Any) -> None
     page.wait_for_selector("[data-test=battery-recycling] canvas", timeout=60_000)
     assert page.locator("[data-test=battery-trace]").count() == 0
     assert "回收网点覆盖 1 / 38 个区县" in page.inner_text("[data-test=battery-recycling]")
+    # the figures and the map rest on the bundled illustrative batteries, and say so
+    assert server.api("viewer", "/battery/recycling")["status"] == "illustrative"
+    for mark in ("battery-recycling-mark", "battery-network-mark"):
+        assert "数据状态：示意" in page.inner_text(f"[data-test={mark}]")
+    assert "为本系统口径" in page.inner_text("[data-test=battery-leading]")
     assert console.errors == []

@@ -775,6 +775,7 @@ const en: MessageShape<Messages> = {
     missing: 'Missing',
     recycling: 'Recycling',
     recyclingNote: 'Collection outlets in {covered} / {total} districts · second-life share {cascade} · share of the top two recyclers {top2}',
+    recyclingStatus: 'Data status: {status} (the weakest of the events and batteries counted; not official statistics)',
   },
   users: {
     notFound: '(not in the firm register)',

@@ -773,6 +773,7 @@ const zhCN = {
     missing: '逾期未报',
     recycling: '回收利用',
     recyclingNote: '回收网点覆盖 {covered} / {total} 个区县 · 梯次利用占比 {cascade} · 前两家再生利用企业占比 {top2}',
+    recyclingStatus: '数据状态：{status}（所计事件与电池中最弱的一级；非真实统计）',
   },
   users: {
     notFound: '（企业库中未找到）',

@@ -235,6 +235,11 @@ def _check_makers(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any])
     return problems
 
 
+def _date_span(code: str) -> str:
+    """Where a code's production-date symbols sit: 15–17 in the 24-character form, 8–10 in the cascade form."""
+    return "15–17" if len(code) == bcodes.LENGTH else "8–10"
+
+
 def _check_units(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any]) -> list[Problem]:
     problems = _dupes(file, parsed, "code")
     known_firms = _refs(conn, parsed, "maker_id", "oem_id")
@@ -260,6 +265,11 @@ def _check_units(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any]) 
         v["kind"] = p.product_type
         if v["produced"] is None:
             v["produced"] = p.production_date
+        elif (
+            v["produced"] is not _BAD and p.production_date is not None and v["produced"] != p.production_date
+        ):
+            problems.append(Problem(file, rownum, h["produced"], v["produced"].isoformat(),
+                                    f"与编码第{_date_span(code)}位的生产日期 {p.production_date.isoformat()} 不符"))  # fmt: skip
         for f in ("maker_id", "oem_id"):
             if isinstance(v[f], str) and v[f] not in known_firms:
                 problems.append(Problem(file, rownum, h[f], v[f], "企业编号不在企业表中"))
@@ -298,7 +308,8 @@ def _check_events(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any])
     problems = _dupes(file, parsed, "id")
     known_firms = _refs(conn, parsed, "actor_id")
     codes = sorted({v["code"] for _, v, _ in parsed if isinstance(v["code"], str)})
-    stored = ledger.existing_keys(conn, "battery_unit", "code", codes)
+    produced = {u.code: u.produced for u in ledger.units(conn, codes)}
+    stored = set(produced)
     districts = ledger.district_codes(conn)
     for rownum, v, h in parsed:
         if isinstance(v["code"], str) and v["code"] not in stored:
@@ -311,6 +322,10 @@ def _check_events(conn: duckdb.DuckDBPyConnection, file: str, parsed: list[Any])
         if isinstance(d, str) and d not in districts:
             problems.append(Problem(file, rownum, h["district_code"], d, "区县代码不在行政区划表中"))
         day, rep = v["date"], v["reported_at"]
+        made = produced.get(v["code"]) if isinstance(v["code"], str) else None
+        if isinstance(day, dt.date) and isinstance(made, dt.date) and day < made:
+            problems.append(Problem(file, rownum, h["date"], day.isoformat(),
+                                    f"发生日期早于该电池的生产日期 {made.isoformat()}"))  # fmt: skip
         if isinstance(day, dt.date) and isinstance(rep, dt.date) and rep < day:
             problems.append(Problem(file, rownum, h["reported_at"], rep.isoformat(),
                                     f"上报日期早于发生日期 {day.isoformat()}"))  # fmt: skip

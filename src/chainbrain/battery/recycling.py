@@ -17,7 +17,9 @@ Definitions (one place):
   capacity recycled in the store. The plan does not define 头部企业; this share threshold is chainbrain's
   working definition (documented in ``docs/battery.md``), so at most five firms can qualify at once.
 
-``year`` restricts every figure to the events of that year.
+``year`` restricts every figure to the events of that year. ``status`` is the weakest provenance of the
+events counted (flows and network) and of their units, so a picture drawn from the bundled illustrative or
+from synthetic batteries says so.
 
 Units: kWh in the store, GWh here (÷ 10⁶), the unit written beside every value.
 """
@@ -81,6 +83,9 @@ class RecyclingPicture:
     year: int | None = None
     leading_share: float = LEADING_SHARE
     leading_recyclers: int = 0  # recyclers at or above ``leading_share`` of the recycled capacity
+    #: the weakest provenance (synthetic < illustrative < verified) of the events counted and their units;
+    #: None when no event is counted
+    status: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,7 +93,8 @@ class RecyclingPicture:
 
 _COUNTED = """
 WITH RECURSIVE ev AS (
-    SELECT e.id, e.code, e.event, e.actor_id, e.district_code, e.date, u.capacity_kwh, u.parent_code
+    SELECT e.id, e.code, e.event, e.actor_id, e.district_code, e.date, u.capacity_kwh, u.parent_code,
+           e.status AS event_status, u.status AS unit_status
     FROM battery_event e JOIN battery_unit u ON u.code = e.code
     WHERE e.event IN ('retired', 'collected_in', 'cascade_made', 'recycled')
 ),
@@ -103,6 +109,17 @@ shadowed AS (
 )
 SELECT * FROM ev WHERE id NOT IN (SELECT id FROM shadowed)
 """
+
+
+#: provenance from weakest to strongest: a figure is only as sure as the least sure record it counts
+_STATUS_ORDER = ("synthetic", "illustrative", "verified")
+
+
+def _weakest(statuses: set[str | None]) -> str | None:
+    for st in _STATUS_ORDER:
+        if st in statuses:
+            return st
+    return None
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -173,6 +190,16 @@ def picture(
         args,
     ).fetchall()
     network = [NetworkRow(r[0], r[1], int(r[2])) for r in net]
+    marks = conn.execute(
+        f"""
+        SELECT DISTINCT c.event_status, c.unit_status FROM ({_COUNTED}) c WHERE {in_year}
+        UNION
+        SELECT DISTINCT e.status, NULL FROM battery_event e
+        WHERE e.event IN ('collected_in', 'collected_out') AND e.district_code IS NOT NULL AND {net_year}
+        """,
+        args + args,
+    ).fetchall()
+    status = _weakest({st for row in marks for st in row if st is not None})
     total_row = conn.execute(
         "SELECT count(*) FROM district WHERE starts_with(id, ?)", [city_prefix]
     ).fetchall()[0]
@@ -182,7 +209,7 @@ def picture(
     notes = [f"{missing} 条流向事件的电池未记录额定能量，按 0 计"] if missing else []
     leading = sum(1 for r in rec if total_recycled > 0 and float(r[2]) >= LEADING_SHARE * total_recycled)
     return RecyclingPicture(flows, recyclers, network, covered, total, _share(cascade, cascade + total_recycled),
-                            _share(top2, total_recycled), notes, year, LEADING_SHARE, leading)  # fmt: skip
+                            _share(top2, total_recycled), notes, year, LEADING_SHARE, leading, status)  # fmt: skip
 
 
 def leading_recyclers(conn: duckdb.DuckDBPyConnection) -> float:

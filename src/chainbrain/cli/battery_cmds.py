@@ -19,6 +19,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 TABLES = {"units": "battery_units", "events": "battery_events", "makers": "battery_makers"}
 
 
+_STATUS_ZH = {"verified": "已核实", "illustrative": "示意", "synthetic": "合成"}
+
+
+def _status_zh(status: Any) -> str:
+    """A record's provenance in Chinese (已核实 / 示意 / 合成); anything else shown escaped as stored."""
+    return _STATUS_ZH.get(status, _esc(status)) if isinstance(status, str) else _esc(status)
+
+
 def _esc(v: Any) -> str:
     from rich.markup import escape
 
@@ -124,7 +132,7 @@ def trace_cmd(
         conn.close()
     who = lambda i: _esc(names.get(i or "", i))  # noqa: E731
     console.print(
-        f"[bold]{_esc(u.code)}[/]  {_kind(u.kind)}  生产企业 {who(u.maker_id)}  数据状态 {u.status}"
+        f"[bold]{_esc(u.code)}[/]  {_kind(u.kind)}  生产企业 {who(u.maker_id)}  数据状态 {_status_zh(u.status)}"
     )
     console.print(f"车辆识别代号 {_esc(t.vin) or '（无）'}  汽车生产企业 {who(t.oem_id) or '（无）'}")
     units = [{"rel": "上级", **p.to_dict(), "kind": _kind(p.kind)} for p in t.parents] + [
@@ -372,7 +380,7 @@ def passport_cmd(
         print_json(p.to_dict())
         return
     console.print(
-        f"[bold]{_esc(p.identifier)}[/]  访问级别 {_ACCESS_ZH[p.audience]}  数据状态 {_esc(p.provenance.get('status'))}"
+        f"[bold]{_esc(p.identifier)}[/]  访问级别 {_ACCESS_ZH[p.audience]}  数据状态 {_status_zh(p.provenance.get('status'))}"
     )
     rows = [
         {"part": "静态" if part == "static" else "动态", "group": _GROUP_ZH.get(g, g), "key": f"{_KEY_ZH.get(k, k)}（{k}）", "value": _esc(_brief(v)),
@@ -432,7 +440,10 @@ def recycling_cmd(
                   "share": "—" if r.share is None else f"{r.share:.1%}"} for r in pic.recyclers])  # fmt: skip
     share = lambda x: "—" if x is None else f"{x:.1%}"  # noqa: E731
     console.print(f"梯次利用占比 {share(pic.cascade_share)} · 前两家再生利用企业占比 {share(pic.top2_share)} · "
-                  f"头部企业（占比 ≥{pic.leading_share:.0%}）{pic.leading_recyclers} 家，目标 2027年 2 家")  # fmt: skip
+                  f"头部企业（占比 ≥{pic.leading_share:.0%}）{pic.leading_recyclers} 家，目标 2027年 2 家"
+                  "（头部企业口径为 chainbrain 所定，规划未定义）")  # fmt: skip
+    if pic.status is not None:
+        console.print(f"数据状态：{_status_zh(pic.status)}（所计事件与电池中最弱的一级）")
     for n in pic.notes:
         console.print(f"[yellow]{_esc(n)}[/]")
 
