@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     for what, (count, seconds) in sorted(SPENT.items(), key=lambda kv: -kv[1][1]):
         print(f"  {what:<36} calls {int(count):>5}  {seconds:7.1f} s  ({seconds / count * 1e3:7.1f} ms each)")
+    ls = solver._local_solver()
+    if ls is not None:
+        print(
+            f"  all {len(todo)}: {ls.rerouted} steady states re-routed without an LP, {ls.gave_up} regions given up"
+        )
     return 0
 
 

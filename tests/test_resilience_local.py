@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
 from chainbrain.resilience.local import LocalSolver, NoSteadyState, steady_state
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
 from chainbrain.resilience.network import Network, from_dict
-from chainbrain.resilience.samples import layered
+from chainbrain.resilience.samples import layered, load_willems
 from chainbrain.resilience.sweep import Scenario, ScenarioSolver, scenarios, sweep
+from fixtures.resilience import scipy_lp
 
 
 def two_suppliers(cap: float) -> Network:
@@ -175,3 +177,65 @@ def test_dead_set_proof_agrees_with_the_steady_state_lp(seed: int) -> None:
             proved += 1
             assert not steady._steady_feasible([net.nodes[j].id for j in down]), down
     assert proved > 10
+
+
+WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
+
+
+@pytest.mark.parametrize(
+    ("which", "cap"),
+    [("willems10", None), ("layered", None), ("layered", 8)],
+)
+def test_every_node_of_a_capacitated_network_equals_an_independent_lp(which: str, cap: int | None) -> None:
+    # Every stage of Willems chain 10 capacitated (1.5× its flow, 3 days of stock, one supplier per
+    # material), and a synthetic network whose materials have 1–3 interchangeable suppliers (steady states
+    # re-routed without an LP, regions grown, given up and answered by the whole models; a cap of 8 nodes
+    # sends more of them there). Every node's loss and TTS are checked against scipy on the paper's LP
+    # written out independently (tests/fixtures/resilience.py).
+    if which == "willems10":
+        network = load_willems(WILLEMS / "10.csv", capacity_factor=1.5, stock_cover=3.0)
+    else:
+        network = layered(90, layers=4, seed=47, finished_share=0.1)
+    todo = scenarios(network)
+    solver = ScenarioSolver(network, local_nodes=cap)
+    rows = solver.solve_all(todo)
+    if which == "layered":
+        local = solver._local_solver()
+        assert local is not None
+        if cap is None:
+            assert local.rerouted > 0 and local.regions  # both ways of answering without the whole models ran
+        else:
+            assert solver._full is not None  # the whole-network models answered some scenarios
+    finite = lossy = 0
+    for sc, row in zip(todo, rows, strict=True):
+        down = set(sc.nodes)
+        want_loss = scipy_lp(network, down, sc.ttr)
+        assert row["loss"] == pytest.approx(want_loss, rel=1e-6, abs=1e-6), sc
+        want_tts = scipy_lp(network, down, None)
+        assert (row["tts"] is None) == (want_tts is None), sc
+        if want_tts is not None:
+            finite += 1
+            assert row["tts"] == pytest.approx(want_tts, rel=1e-6, abs=1e-6), sc
+        lossy += bool(want_loss and want_loss > 1e-6)
+    assert finite > 0 and lossy > 0
+
+
+def test_reroute_finds_only_real_steady_states() -> None:
+    # Whenever re-routing builds a steady state without a node, the whole network's steady-state LP finds
+    # one too; and it finds most of them on a network with interchangeable suppliers.
+    net = layered(300, layers=4, seed=48, finished_share=0.1)
+    local = LocalSolver(net)
+    steady = TimeToSurvive(net)
+    built = found = 0
+    for j in range(len(net.nodes)):
+        if local.v[j] <= 1e-9:
+            continue
+        dead = local.dead({j})
+        if local._demanded[list(dead)].any():
+            continue
+        ok = steady._steady_feasible(net.nodes[j].id)
+        found += ok
+        if local.reroute(dead):
+            built += 1
+            assert ok, net.nodes[j].id
+    assert built > 0.5 * found > 0

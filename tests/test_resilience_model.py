@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.optimize import linprog
 
 from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
 from chainbrain.resilience.network import Network, from_dict
 from chainbrain.resilience.samples import layered
 from chainbrain.resilience.stock import EmergencyStock
+from fixtures.resilience import scipy_lp
 
 
 def net(nodes: list[dict], bom: list[tuple[str, str, float]], supply: list[tuple[str, str, str]]) -> Network:
@@ -143,55 +143,6 @@ def test_warm_model_reuse_matches_fresh_models() -> None:
         fresh = TimeToSurvive(SERIAL).solve(down).tts
         got = s.solve(down).tts
         assert (got is None and fresh is None) or got == pytest.approx(fresh, abs=1e-6)
-
-
-def scipy_lp(network: Network, down: set[str], t: float | None) -> float | None:
-    """Independent dense LP from the paper's formulation. t given → TTR loss; t None → TTS (None if unbounded)."""
-    nodes = network.nodes
-    n, m = len(nodes), len(network.supply)
-    fin = [j for j, nd in enumerate(nodes) if nd.finished]
-    nv = n + m + len(fin) + 1  # u, y, l, t
-    T = nv - 1
-    A, b = [], []
-    for j, nd in enumerate(nodes):
-        for k, q in network.bom.get(nd.id, {}).items():
-            row = np.zeros(nv)
-            row[j] = q
-            for e, edge in enumerate(network.supply):
-                if edge.node == nd.id and edge.material == k:
-                    row[n + e] = -1
-            A.append(row)
-            b.append(0.0)
-        out = [e for e, edge in enumerate(network.supply) if edge.supplier == nd.id]
-        if out:
-            row = np.zeros(nv)
-            row[[n + e for e in out]] = 1
-            row[j] = -1
-            A.append(row)
-            b.append(nd.stock)
-        if nd.capacity is not None:
-            row = np.zeros(nv)
-            row[j], row[T] = 1, -nd.capacity
-            A.append(row)
-            b.append(0.0)
-    for p, j in enumerate(fin):  # -(l + u) + d t <= s
-        row = np.zeros(nv)
-        row[n + m + p], row[j], row[T] = -1, -1, nodes[j].demand
-        A.append(row)
-        b.append(nodes[j].stock)
-    bounds = [(0, 0) if nd.id in down else (0, None) for nd in nodes] + [(0, None)] * m
-    c = np.zeros(nv)
-    if t is not None:
-        bounds += [(0, None)] * len(fin) + [(t, t)]
-        c[n + m : n + m + len(fin)] = [nodes[j].profit for j in fin]
-    else:
-        bounds += [(0, 0)] * len(fin) + [(0, None)]
-        c[T] = -1
-    res = linprog(c, A_ub=np.array(A), b_ub=np.array(b), bounds=bounds, method="highs-ds")
-    if res.status == 3:
-        return None
-    assert res.status == 0, res.message
-    return float(res.fun) if t is not None else float(res.x[T])
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

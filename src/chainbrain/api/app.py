@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,12 +23,77 @@ from chainbrain.store import connect
 
 API_PREFIX = "/api/v1"
 
-_FIELD_ZH = {
+# pydantic's error types in Chinese; ``{…}`` fields come from the error's ``ctx``
+_ERROR_ZH = {
     "missing": "缺少",
+    "extra_forbidden": "不是可用的参数",
     "int_parsing": "应为整数",
-    "greater_than_equal": "太小",
-    "less_than_equal": "太大",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "finite_number": "应为有限的数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "至多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不符",
+    "too_short": "至少 {min_length} 项",
+    "too_long": "至多 {max_length} 项",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+    "multiple_of": "应为 {multiple_of} 的倍数",
+    "literal_error": "应为以下之一：{expected}",
+    "enum": "应为以下之一：{expected}",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_inexact": "应为日期（YYYY-MM-DD），不带时刻",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "datetime_parsing": "应为日期时间（YYYY-MM-DDTHH:MM:SS）",
+    "datetime_from_date_parsing": "应为日期时间（YYYY-MM-DDTHH:MM:SS）",
+    "datetime_type": "应为日期时间（YYYY-MM-DDTHH:MM:SS）",
+    "uuid_parsing": "应为 UUID",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "应为 JSON",
+    "none_required": "应为空",
+    "value_error": "不正确",
+    "assertion_error": "不正确",
 }
+
+
+def _error_zh(err: Mapping[str, Any]) -> str:
+    """One pydantic error in Chinese: what is wrong and, for a plain value, the value received."""
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    text = _ERROR_ZH.get(kind)
+    if text is None:
+        return "不正确"
+    if kind in ("literal_error", "enum"):
+        ctx = {
+            **ctx,
+            "expected": str(ctx.get("expected", "")).replace("' or '", "'、'").replace("', '", "'、'"),
+        }
+    try:
+        text = text.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        text = text.split("{", 1)[0].rstrip("：").rstrip() or "不正确"
+    if kind in ("value_error", "assertion_error"):
+        own = str(err.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if any("\u4e00" <= ch <= "\u9fff" for ch in own):  # the project's own validators speak Chinese
+            text = own
+    value = err.get("input")
+    if kind != "missing" and isinstance(value, str | int | float | bool) and not isinstance(value, Mapping):
+        shown = str(value)
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
+        text += f"（收到“{shown}”）"
+    return text
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -44,8 +110,7 @@ def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
         loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "body", "path"))
-        kind = _FIELD_ZH.get(err.get("type", ""), "")
-        parts.append(f"参数 {loc or '?'} {kind or '不正确'}：{err.get('msg', '')}")
+        parts.append(f"参数 {loc or '?'} {_error_zh(err)}")
     return "；".join(parts) or "请求参数不正确"
 
 

@@ -146,35 +146,52 @@ class LocalSolver:
         self.regions: list[int] = []  # final region size of each local solve (for benchmarks)
         self._last_nodes: set[int] = set()  # the last certified region's nodes
         self.proved_dead = 0  # scenarios whose steady-state test the dead-set argument answered (benchmarks)
+        # per LP kind, how far certified regions grew: regions growing well past that are given up early
+        self._learned = {kind: _Learned() for kind in ("steady", "tts", "ttr")}
+        self.gave_up = 0  # region solves given up (benchmarks)
+        self.rerouted = 0  # scenarios whose steady state reroute() built without an LP (benchmarks)
+        self._sup_list = [int(i) for i in ix.sup]
+        self._v_list = [float(x) for x in self.v]
+        self._w_list = [float(x) for x in self.w]
+        self._cap_list = [float(c) for c in ix.capacity]
         # what the last solve proved about a steady state without S (None: it gave up before knowing)
         self.steady: bool | None = None
 
-    def solve(self, disrupted: Iterable[str] | str, ttr: float) -> tuple[float, float | None] | None:
+    def solve(
+        self, disrupted: Iterable[str] | str, ttr: float, *, steady: bool | None = None
+    ) -> tuple[float, float | None] | None:
         """``(loss over ttr days, TTS or None when unbounded)`` of the disrupted set, exact, or None when a
-        region grew past ``max_nodes``."""
+        region grew past ``max_nodes``. ``steady``: False when the caller has proved that no steady state
+        without the set exists (the whole network's steady-state test after a region gave up on it); then
+        only the TTS and TTR regions are solved. When None is returned, :attr:`steady` says whether a steady
+        state was settled (None: the region gave up before knowing)."""
         ids = [disrupted] if isinstance(disrupted, str) else list(disrupted)
         try:
             down = {self.net.index[d] for d in ids}
         except KeyError as e:
             raise NetworkError(f"网络中没有节点 {e.args[0]!r}") from e
-        self.steady = None
-        if all(self.v[j] <= _TOL for j in down):
+        self.steady = steady
+        if steady is None and all(self.v[j] <= _TOL for j in down):
             self.steady = True
             return 0.0, None  # the base never uses S: it stays feasible, nothing is lost, ever
         dead = self.dead(down)
-        if self._demanded[list(dead)].any():
+        if steady is None and self._demanded[list(dead)].any():
             self.steady = False  # a finished product with demand makes nothing at zero stock (see dead())
             self.proved_dead += 1
         if len(dead) > self.max_nodes:
             # every dead node that produces in the base changes its flows; a region holding them passes
             # the cap (measured: giving up at once beats growing to the cap first, docs/benchmarks.md)
             return None
+        if self.steady is None and self.reroute(dead):
+            self.steady = True
+            self.rerouted += 1
+            return 0.0, None  # a steady state without S, built by hand: TTS unbounded, no loss at any t
         start = dead  # the first region: any N holding S is certified the same way
         if self.steady is None:
-            steady = self._region_solve(down, None, steady=True, start=start)
-            if steady is None:
+            test = self._region_solve(down, None, steady=True, start=start)
+            if test is None:
                 return None
-            self.steady = steady[0] <= _OBJ_ZERO
+            self.steady = test[0] <= _OBJ_ZERO
             if self.steady:
                 return 0.0, None  # a steady state without S: TTS unbounded, no loss at any t
         tts = self._region_solve(down, None, start=start)
@@ -191,6 +208,138 @@ class LocalSolver:
         if loss is None:
             return None
         return max(0.0, loss[0]), t_max
+
+    REROUTE_VISITS = 4000  # pushes one reroute() may try before it gives up (it proves nothing then)
+
+    def reroute(self, dead: set[int]) -> bool:
+        """True when a steady state without the dead set is found by re-routing, without an LP.
+
+        Every shipment a dead node makes to a live buyer in the base is asked instead from the buyer's other
+        suppliers of that material, each raising its production within its spare capacity and asking its own
+        suppliers for the extra materials in turn (depth first, most spare capacity first, the base's flows
+        kept); what a buyer's other suppliers cannot replace, the buyer makes less of, and its own buyers
+        replace that shortfall in turn (a finished product may not make less). When every shipment is replaced, the base with these changes is a steady state without S: it is checked row by row below,
+        and then, as for a region whose steady-state test certifies, the TTS is unbounded and nothing is
+        lost at any t. False proves nothing (the greedy order can miss a re-routing the LP would find): the
+        regions and the whole network's test decide then. Cost: the pushes, bounded by ``REROUTE_VISITS``.
+        """
+        tol = 1e-9
+        v, w, cap, sup = self._v_list, self._w_list, self._cap_list, self._sup_list
+        brow_edges, brow_qty, node_brows = self.brow_edges, self.brow_qty, self.node_brows
+        dv: dict[int, float] = {}
+        dw: dict[int, float] = {}
+        journal: list[tuple[dict[int, float], int, float]] = []  # (dict, key, old value) to undo a push
+        budget = [self.REROUTE_VISITS]
+
+        def put(d: dict[int, float], k: int, x: float) -> None:
+            journal.append((d, k, d.get(k, 0.0)))
+            d[k] = d.get(k, 0.0) + x
+
+        def undo(mark: int) -> None:
+            while len(journal) > mark:
+                d, k, old = journal.pop()
+                d[k] = old
+
+        def push(a: int, amount: float) -> float:
+            """Raise a's production by up to ``amount`` (its inputs secured first); the raise made."""
+            x = min(amount, cap[a] - v[a] - dv.get(a, 0.0))
+            for _ in range(3):  # a row that secures less than asked: undo, ask every row for that less
+                budget[0] -= 1
+                if budget[0] < 0 or a in dead or x <= tol:
+                    return 0.0
+                mark = len(journal)
+                got = x
+                for r in node_brows[a]:
+                    q = brow_qty[r]
+                    got = min(got, fill(r, q * x) / q)
+                    if got < x * (1.0 - tol):
+                        break
+                if got >= x * (1.0 - tol):
+                    put(dv, a, x)
+                    return x
+                undo(mark)
+                x = got
+            return 0.0
+
+        def fill(r: int, need: float) -> float:
+            """Ship up to ``need`` more units on BOM row r from its live suppliers; the units shipped."""
+            got = 0.0
+            live = [e for e in brow_edges[r] if sup[e] not in dead]
+            live.sort(key=lambda e: v[sup[e]] + dv.get(sup[e], 0.0) - cap[sup[e]])  # most spare first
+            for e in live:
+                g = push(sup[e], need - got)
+                if g > 0.0:
+                    put(dw, e, g)
+                    got += g
+                    if got >= need * (1.0 - tol):
+                        break
+            return got
+
+        def handle(r: int, amount: float) -> bool:
+            """Replace ``amount`` units lost on BOM row r: from other suppliers, else its node makes less."""
+            short = amount - fill(r, amount)
+            if short <= amount * tol:
+                return True
+            return cut(self.brow_node[r], short / brow_qty[r])
+
+        def cut(b: int, x: float) -> bool:
+            """Lower b's production by ``x``: its shipments fall by as much, each buyer replacing them."""
+            budget[0] -= 1
+            if budget[0] < 0 or self._demanded[b]:
+                return False  # a finished product must meet its demand
+            put(dv, b, -x)
+            for e in self.out_edges[b]:
+                if x <= tol:
+                    break
+                c = self._edge_buy[e]
+                if c in dead:
+                    continue
+                take = min(x, w[e] + dw.get(e, 0.0))
+                if take <= tol:
+                    continue
+                put(dw, e, -take)
+                x -= take
+                if not handle(self._edge_brow_list[e], take):
+                    return False
+            return True  # what b shipped beyond its new production is gone; any rest was spare output
+
+        for d in dead:
+            for e in self.out_edges[d]:
+                if self._edge_buy[e] not in dead and w[e] > tol:
+                    if not handle(self._edge_brow_list[e], w[e]):
+                        return False
+        return self._steady_without(dead, dv, dw)
+
+    def _steady_without(self, dead: set[int], dv: dict[int, float], dw: dict[int, float]) -> bool:
+        """Check, row by row, that the base with production raised by ``dv``, shipments raised by ``dw`` and
+        the dead nodes (and their shipments) at zero meets every row of the steady-state LP."""
+        v, w, cap, sup = self._v_list, self._w_list, self._cap_list, self._sup_list
+        touched = set(dv) | dead
+        for e in dw:
+            touched.add(sup[e])
+            touched.add(self._edge_buy[e])
+        for d in dead:
+            touched.update(self._edge_buy[e] for e in self.out_edges[d])
+
+        def ship(e: int) -> float:
+            return 0.0 if sup[e] in dead else w[e] + dw.get(e, 0.0)
+
+        if any(w[e] + x < -1e-9 * (1.0 + w[e]) for e, x in dw.items()):
+            return False
+
+        for j in touched:
+            u = 0.0 if j in dead else v[j] + dv.get(j, 0.0)
+            scale = 1.0 + abs(v[j])
+            if u > cap[j] + 1e-9 * scale or u < -1e-9 * scale:
+                return False
+            if self._demanded[j] and u < self.demand[j] - 1e-9 * scale:
+                return False
+            for r in self.node_brows[j]:
+                if self.brow_qty[r] * u > sum(ship(e) for e in self.brow_edges[r]) + 1e-7 * scale:
+                    return False
+            if sum(ship(e) for e in self.out_edges[j]) > u + 1e-7 * scale:
+                return False
+        return True
 
     def dead(self, down: set[int]) -> set[int]:
         """S and every node with a BOM material all of whose suppliers are in the set: the nodes that make
@@ -231,22 +380,64 @@ class LocalSolver:
         if steady:
             region.h.changeColBounds(0, 0.0, 0.0)
         grow = set(down) | (start or set())
+        first = len(grow)
+        # only the steady-state test gives up early: a steady region given up costs the whole network's
+        # steady-state test, which a deficit then follows with the TTS region; a TTS region given up costs
+        # the whole TTS LP, up to seconds on 20,000 nodes (docs/benchmarks.md)
+        learned = self._learned["steady" if steady else ("tts" if t is None else "ttr")]
+        extra_cap, round_cap = learned.caps() if steady else (float("inf"), float("inf"))
+        rounds = 0
         while grow:
-            if len(region.nodes) + len(grow) > self.max_nodes:
+            size = len(region.nodes) + len(grow)
+            if size > self.max_nodes or size - first > extra_cap or rounds >= round_cap:
                 log.debug(
-                    "local region for %d disrupted node(s) would pass %d nodes: the whole LP solves it",
+                    "local region for %d disrupted node(s) would pass %d nodes or %d rounds: the whole LP solves it",
                     len(down),
-                    self.max_nodes,
+                    min(self.max_nodes, first + extra_cap),
+                    round_cap,
                 )
+                self.gave_up += 1
                 return None
             region.add(grow)
+            rounds += 1
             result = region.solve()
             if isinstance(result, float):
                 self.regions.append(len(region.nodes))
                 self._last_nodes = set(region.nodes)
+                learned.add(len(region.nodes) - first, rounds)
                 return (result,)
             grow = result
         return None
+
+
+class _Learned:
+    """How far the certified regions of one LP kind grew on this network so far: beyond the start set and
+    in rounds. Once enough have been certified, a region that grows well past what almost every certified
+    one needed is given up early — it is one of the scenarios absorbed across thousands of nodes, whose
+    region would grow to the cap and be given up anyway (measured in docs/benchmarks.md). Only where the
+    answer comes from changes: a region given up is answered by the whole-network models, exactly."""
+
+    MIN_SEEN = 20  # certified regions of the kind before any early give-up
+    QUANTILE = 0.9
+    FLOOR_EXTRA, FLOOR_ROUNDS = 20, 6
+
+    def __init__(self) -> None:
+        self.extra: list[int] = []
+        self.rounds: list[int] = []
+        self._caps: tuple[float, float] = (float("inf"), float("inf"))
+
+    def add(self, extra: int, rounds: int) -> None:
+        self.extra.append(extra)
+        self.rounds.append(rounds)
+        k = len(self.extra)
+        if k >= self.MIN_SEEN and (k == self.MIN_SEEN or k % 10 == 0):
+            self._caps = (
+                max(self.FLOOR_EXTRA, float(np.quantile(self.extra, self.QUANTILE))),
+                max(self.FLOOR_ROUNDS, float(np.quantile(self.rounds, self.QUANTILE))),
+            )
+
+    def caps(self) -> tuple[float, float]:
+        return self._caps
 
 
 class _Region:

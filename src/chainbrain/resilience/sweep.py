@@ -139,6 +139,23 @@ class ScenarioSolver:
         answer = local.solve(sc.nodes, sc.ttr) if local else None
         if answer is not None:
             return answer
+        full = self._whole(local)
+        steady = local.steady if local else None
+        if local and steady is None:
+            # the steady region gave up: the whole steady-state test, then on a deficit the TTS region again
+            if full[1]._steady_feasible(sc.nodes):
+                return 0.0, None
+            steady = False
+            answer = local.solve(sc.nodes, sc.ttr, steady=False)
+            if answer is not None:
+                return answer
+        tts = full[1].solve(sc.nodes, steady=steady).tts
+        if tts is None or tts >= sc.ttr:
+            return 0.0, tts  # zero loss is feasible for every t up to the TTS
+        return full[0].solve(sc.nodes, sc.ttr).loss or 0.0, tts
+
+    def _whole(self, local: LocalSolver | None) -> tuple[TimeToRecover, TimeToSurvive]:
+        """The whole network's TTR and TTS models of the sweep, built on first use."""
         if self._full is None:
             base = local.base if local else None
             log.debug("%s: whole-network models for the scenarios no region settles", self.net.source)
@@ -146,10 +163,7 @@ class ScenarioSolver:
                 TimeToRecover._sweeping(self.net, _Warm(screen=True, from_base=True, base=base)),
                 TimeToSurvive._sweeping(self.net, _Warm(screen=True, from_base=True)),
             )
-        tts = self._full[1].solve(sc.nodes, steady=local.steady if local else None).tts
-        if tts is None or tts >= sc.ttr:
-            return 0.0, tts  # zero loss is feasible for every t up to the TTS
-        return self._full[0].solve(sc.nodes, sc.ttr).loss or 0.0, tts
+        return self._full
 
     def _row(self, sc: Scenario, loss: float, tts: float | None) -> dict[str, Any]:
         return {"node": sc.name, "ttr": sc.ttr, "loss": loss, "tts": tts, "members": len(sc.nodes)}
