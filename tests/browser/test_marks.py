@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from chainbrain.units import COUNT_UNITS
+
 pytestmark = pytest.mark.browser
 
 #: page → a selector that appears once its data is on screen
@@ -176,8 +178,7 @@ def _verified_beside(a: dict[str, Any]) -> bool:
 
 def _screen_figure(v: float, unit: str) -> str:
     """A figure as the 大屏 writes it: counts whole, others to one decimal, thousands separated."""
-    counts = unit in ("家", "个", "座", "辆", "套", "件", "颗", "台", "片", "项", "人", "条", "桩", "次", "处")
-    return f"{v:,.0f}" if counts else f"{v:,.1f}".removesuffix(".0")
+    return f"{v:,.0f}" if unit in COUNT_UNITS else f"{v:,.1f}".removesuffix(".0")
 
 
 def test_screen_rings_show_the_verified_figure_beside_an_illustrative_one(login: Any, server: Any) -> None:
