@@ -14,9 +14,9 @@ import pytest
 
 from chainbrain.data import firms
 from chainbrain.data.demo import build_demo
+from chainbrain.data.firms import APPROX_DISTRICT, PARK_UNCITED, SEGMENT_UNCITED
 from chainbrain.data.geo import china_divisions
 from chainbrain.data.provenance import UNVERIFIED_PREFIX, fragments
-from chainbrain.data.firms import APPROX_DISTRICT, PARK_UNCITED, SEGMENT_UNCITED
 from chainbrain.data.reference import (
     REGION_SOURCE,
     SEGMENT_ILLUSTRATIVE,
@@ -30,7 +30,14 @@ SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 def _norm(s: str) -> str:
     s = re.sub(r"\s+|\*\*", "", s)
-    return s.replace(",", "，").replace("(", "（").replace(")", "）").replace(":", "：").replace(";", "；").replace("-", "—")
+    return (
+        s.replace(",", "，")
+        .replace("(", "（")
+        .replace(")", "）")
+        .replace(":", "：")
+        .replace(";", "；")
+        .replace("-", "—")
+    )
 
 
 @pytest.fixture(scope="module")

@@ -81,7 +81,9 @@ def test_national_divisions_and_idempotent_reload(fresh_db: duckdb.DuckDBPyConne
 
 def test_taxonomy_segments_cite_the_plans(fresh_db: duckdb.DuckDBPyConnection) -> None:
     load_reference(fresh_db)
-    rows = fresh_db.execute("SELECT id, parent_id, level, clause, source, unit, status FROM segment").fetchall()
+    rows = fresh_db.execute(
+        "SELECT id, parent_id, level, clause, source, unit, status FROM segment"
+    ).fetchall()
     assert len(rows) >= 60
     level = {r[0]: r[2] for r in rows}
     for sid, parent, lvl, clause, source, unit, status in rows:
