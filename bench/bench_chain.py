@@ -432,26 +432,28 @@ def main() -> None:
     print(
         f"\nmedian of {a.runs} interleaved runs: wall-clock seconds, and CPU seconds (all threads) of the process"
     )
-    extra = " | baseline DuckDB | baseline / DuckDB" if baseline else ""
+    extra = (
+        " | baseline DuckDB | baseline / DuckDB | baseline CPU | CPU baseline / DuckDB" if baseline else ""
+    )
     print(
         "| operation | DuckDB (chainbrain.chain) | pandas | polars | **DuckDB / polars** | pandas / DuckDB "
         f"| DuckDB CPU | polars CPU | CPU DuckDB / polars{extra} |"
     )
-    print("| --- |" + " ---: |" * 8 + (" ---: | ---: |" if baseline else ""))
-    tot = [0.0] * 6
+    print("| --- |" + " ---: |" * (12 if baseline else 8))
+    tot = [0.0] * 7
     for i, (name, fd, fp, fl) in enumerate(cases):
         fns = [fd, fp, fl] + ([baseline[i]] if baseline else [])
         ts, cs = interleaved_wall_cpu(fns, a.runs)
         d, p, q = ts[:3]
-        o = ts[3] if baseline else 0.0
-        tot = [x + y for x, y in zip(tot, [d, p, q, o, cs[0], cs[2]], strict=True)]
-        more = f" | {o:.3f} | {o / d:.2f}×" if baseline else ""
+        o, oc = (ts[3], cs[3]) if baseline else (0.0, 0.0)
+        tot = [x + y for x, y in zip(tot, [d, p, q, o, cs[0], cs[2], oc], strict=True)]
+        more = f" | {o:.3f} | {o / d:.2f}× | {oc:.3f} | {oc / cs[0]:.2f}×" if baseline else ""
         print(
             f"| {name} | {d:.3f} | {p:.3f} | {q:.3f} | **{d / q:.2f}** | {p / d:.1f}× "
             f"| {cs[0]:.3f} | {cs[2]:.3f} | {cs[0] / cs[2]:.2f}{more} |"
         )
-    d, p, q, o, dc, qc = tot
-    more = f" | **{o:.3f}** | **{o / d:.2f}×**" if baseline else ""
+    d, p, q, o, dc, qc, oc = tot
+    more = f" | **{o:.3f}** | **{o / d:.2f}×** | **{oc:.3f}** | **{oc / dc:.2f}×**" if baseline else ""
     print(
         f"| **local rate (oem + city) + gaps** | **{d:.3f}** | **{p:.3f}** | **{q:.3f}** | **{d / q:.2f}** "
         f"| **{p / d:.1f}×** | **{dc:.3f}** | **{qc:.3f}** | **{dc / qc:.2f}**{more} |"

@@ -56,6 +56,16 @@ def _command_modules(modules: list[str]) -> list[str]:
     return sorted(m for m in modules if re.fullmatch(r"chainbrain\.cli\.\w+_cmds|chainbrain\.cli\.core", m))
 
 
+def _packages(modules: list[str]) -> list[str]:
+    """The chainbrain packages and top-level modules among ``modules`` (``chainbrain.store``, ``chainbrain.battery`` …)."""
+    return sorted({m.split(".")[1] for m in modules if m.startswith("chainbrain.")})
+
+
+#: what the start-up path may load of chainbrain itself: not resilience (idle capacities, forests, the
+#: sweep), battery (trees), match, io, report, schema, synth, api or any other domain package
+START = ["cli", "envsettings", "errors", "store"]
+
+
 def test_importing_the_cli_pulls_in_no_heavy_library_and_no_command_module():
     got = _run(
         """
@@ -66,6 +76,7 @@ def test_importing_the_cli_pulls_in_no_heavy_library_and_no_command_module():
     )
     assert [m for m in HEAVY if m in got] == []
     assert _command_modules(got) == []
+    assert _packages(got) == START
 
 
 def test_help_lists_every_command_with_its_own_help_line_without_importing_one():
@@ -145,6 +156,7 @@ def test_a_command_imports_only_its_own_module(tmp_path):
     assert _command_modules(got) == ["chainbrain.cli.core"]
     assert [m for m in HEAVY if m in got] == ["rich"]  # stats prints a Rich table
     assert "chainbrain.chain" not in got
+    assert _packages(got) == START
     got = _run(
         f"""
         import json, sys
@@ -156,6 +168,7 @@ def test_a_command_imports_only_its_own_module(tmp_path):
         """
     )
     assert _command_modules(got) == ["chainbrain.cli.chain_cmds"]
+    assert _packages(got) == sorted([*START, "chain"])
     # the default --boundary is read without pydantic-settings, the options coerced without pydantic, and
     # JSON written without Rich
     assert [m for m in HEAVY if m in got] == []

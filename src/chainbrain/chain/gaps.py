@@ -34,7 +34,7 @@ from typing import Any
 import duckdb
 
 from chainbrain.chain.boundary import Boundary, parse_boundary
-from chainbrain.chain.local_rate import links_sql, scoped_links_sql
+from chainbrain.chain.local_rate import OEM_SQL, links_sql, scoped_links_sql
 from chainbrain.store import keys
 from chainbrain.store.records import fetch_dicts
 
@@ -106,6 +106,8 @@ def local_plants_sql(boundary: Boundary) -> str:
 
 def gaps_sql(boundary: Boundary, buyers: str = "all", *, keyed: bool = False) -> str:
     """The gaps' SELECT; ``keyed`` joins links and sites on the sites' integer keys (``scoped_links_sql``)."""
+    if keyed and boundary.kind != "radius":
+        return _keyed_district_gaps_sql(boundary, buyers)
     return f"""
     WITH local_plant AS ({local_plants_sql(boundary)}),
     demand AS (
@@ -157,6 +159,61 @@ def gaps_sql(boundary: Boundary, buyers: str = "all", *, keyed: bool = False) ->
     LEFT JOIN bought ON bought.segment_id = segs.segment_id
     LEFT JOIN firms ON firms.segment_id = segs.segment_id
     LEFT JOIN hhi ON hhi.segment_id = segs.segment_id
+    """
+
+
+def _keyed_district_gaps_sql(boundary: Boundary, buyers: str) -> str:
+    """:func:`gaps_sql` for a district-code boundary (city, chengyu) on integer site keys, same columns.
+
+    There the area's buyer sites, its plants and the local capacity and supplier sites are one set of
+    sites (those whose district code lies in the area), so the site table is read once, into ``loc``; the
+    links are read once, and the bought values, the local suppliers' HHI and the firm counts come from a
+    single group-by of their per-segment × local-supplier-firm sums, with no list of segments built apart.
+    """
+    if buyers not in ("oem", "all"):
+        raise ValueError(f"buyers must be one of oem, all: got {buyers!r}")
+    oem = f" WHERE enterprise_id IN ({OEM_SQL})" if buyers == "oem" else ""
+    seg = "coalesce(d.segment_id, bo.segment_id)"
+    return f"""
+    WITH loc AS MATERIALIZED (
+        SELECT st.k, st.id, st.enterprise_id, st.segment_id, coalesce(st.capacity, 0) AS capacity
+        FROM site st WHERE {boundary.area_sql("st")}
+    ),
+    demand AS (
+        SELECT bl.segment_id, sum(m.annual_volume * bl.qty) AS demand
+        FROM vehicle_model m JOIN bom_line bl ON bl.model_id = m.id
+        WHERE m.site_id IN (SELECT id FROM loc) GROUP BY bl.segment_id
+    ),
+    -- per segment and local supplier firm (outside links: one row per segment, supplier_ent NULL)
+    by_sup AS (
+        SELECT l.segment_id, s.k IS NOT NULL AS is_local, s.enterprise_id AS supplier_ent,
+               sum(l.annual_value) AS v
+        FROM supply_link l JOIN (SELECT k FROM loc{oem}) b ON b.k = l.buyer_k
+        LEFT JOIN (SELECT k, enterprise_id FROM loc) s ON s.k = l.supplier_k
+        GROUP BY ALL
+    ),
+    bought AS (
+        SELECT segment_id, sum(v) AS total_value, sum(v) FILTER (WHERE is_local) AS local_value,
+               sum(v) FILTER (WHERE NOT is_local) AS outside_value,
+               sum(v * v) FILTER (WHERE is_local) AS local_sq
+        FROM by_sup GROUP BY segment_id
+    ),
+    firms AS (
+        SELECT segment_id, count(DISTINCT ent) AS n FROM (
+            SELECT segment_id, supplier_ent AS ent FROM by_sup WHERE is_local
+            UNION ALL SELECT segment_id, enterprise_id FROM loc WHERE segment_id IS NOT NULL
+        ) GROUP BY segment_id
+    ),
+    cap AS (SELECT segment_id, sum(capacity) AS capacity FROM loc WHERE segment_id IS NOT NULL GROUP BY segment_id)
+    SELECT {seg} AS segment_id, coalesce(sg.name_zh, {seg}) AS name, sg.unit,
+           coalesce(d.demand, 0) AS demand, coalesce(cap.capacity, 0) AS local_capacity,
+           coalesce(bo.local_value, 0) AS local_value, coalesce(bo.outside_value, 0) AS outside_value,
+           coalesce(bo.total_value, 0) AS total_value, coalesce(firms.n, 0) AS local_firms,
+           CASE WHEN bo.local_value > 0 THEN bo.local_sq / (bo.local_value * bo.local_value) END AS hhi
+    FROM demand d FULL JOIN bought bo ON bo.segment_id = d.segment_id
+    LEFT JOIN segment sg ON sg.id = {seg}
+    LEFT JOIN cap ON cap.segment_id = {seg}
+    LEFT JOIN firms ON firms.segment_id = {seg}
     """
 
 

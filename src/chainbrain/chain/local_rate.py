@@ -65,7 +65,7 @@ def ratio(num: float, den: float) -> float | None:
 
 
 #: the enterprises with the OEM role
-_OEM_SQL = "SELECT id FROM enterprise WHERE list_contains(roles, 'OEM')"
+OEM_SQL = "SELECT id FROM enterprise WHERE list_contains(roles, 'OEM')"
 _OEM_NAMES_SQL = "SELECT id, short_name, name FROM enterprise WHERE list_contains(roles, 'OEM')"
 
 
@@ -79,7 +79,7 @@ def links_sql(boundary: Boundary, buyers: str) -> str:
         raise ValueError(f"buyers must be one of {', '.join(BUYERS)}: got {buyers!r}")
     oem_filter = ""
     if buyers == "oem":
-        oem_filter = f"WHERE b.enterprise_id IN ({_OEM_SQL})"
+        oem_filter = f"WHERE b.enterprise_id IN ({OEM_SQL})"
     return f"""
         SELECT l.id AS link_id, l.segment_id, l.annual_value AS value, l.volume,
                b.id AS buyer_site, b.enterprise_id AS buyer_ent, b.district_code AS buyer_district,
@@ -114,7 +114,7 @@ def scoped_links_sql(
         raise ValueError(f"buyers must be one of {', '.join(BUYERS)}: got {buyers!r}")
     conds = []
     if buyers == "oem":
-        conds.append(f"b.enterprise_id IN ({_OEM_SQL})")
+        conds.append(f"b.enterprise_id IN ({OEM_SQL})")
     if in_area_only:
         conds.append(boundary.area_sql("b"))
     where = "WHERE " + " AND ".join(conds) if conds else ""

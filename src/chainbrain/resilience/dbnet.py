@@ -151,7 +151,7 @@ def network_from_store(conn: duckdb.DuckDBPyConnection, *, margin: float = DEFAU
             )
         )
     if used_defaults:
-        notes.append(f"{used_defaults} 个场所未登记库存/恢复时间，使用按环节类别的示意默认值（illustrative）")
+        notes.append(f"{used_defaults} 个场所未登记库存/恢复时间，使用按环节类别的示意默认值")
     if raised:
         notes.append(
             f"{raised} 个场所的登记产能低于其正常供货量，已按正常供货量计（产能单位可能与 BOM 用量单位不一致）"
