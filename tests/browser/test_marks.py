@@ -223,3 +223,50 @@ def test_screen_rings_show_the_verified_figure_beside_an_illustrative_one(login:
         1 for w in warnings if _verified_beside(w)
     )
     assert console.errors == []
+
+
+def test_segment_panel_and_site_columns_say_what_the_clause_names(login: Any, server: Any) -> None:
+    """An illustrative segment carries 示意 and says whose division it is; a verified one shows its clause."""
+    page, console = login("analyst")
+    segments = {s["id"]: s for s in server.api("analyst", "/segments", size=500)["data"]}
+    # no seed names 线束及低压电器; 三(二) of the 2022 plan does name 电池包
+    assert segments["parts.electrical"]["status"] == "illustrative"
+    assert segments["battery.pack"]["status"] == "verified"
+    page.goto(f"{server.url}/#/chain")
+    page.wait_for_selector(".echart canvas")
+    page.wait_for_load_state("networkidle")
+    for sid, marked in (("parts.electrical", True), ("battery.pack", False)):
+        page.evaluate(
+            "(v) => document.querySelector('.echart').__chart.trigger('click', { data: { value: v } })",
+            "seg:" + sid,
+        )
+        page.wait_for_function(
+            "(n) => document.querySelector('[data-test=segment-panel] .el-card__header')?.innerText.includes(n)",
+            arg=segments[sid]["name_zh"],
+            timeout=20_000,
+        )
+        basis = page.inner_text("[data-test=segment-basis]")
+        assert ("示意" in basis) == marked, basis
+        assert ("规划原文未列出" in basis) == marked and (("电池包封装" in basis) != marked), basis
+    # 长安七合一超级电驱 (verified): the clause names neither 电驱动总成 nor 两江新区 → 近似 beside each
+    page.goto(f"{server.url}/#/enterprises/changan")
+    edrive = next(
+        s for s in server.api("analyst", "/enterprises/changan")["sites"] if s["id"] == "changan.edrive"
+    )
+    assert edrive["status"] == "verified"
+    page.wait_for_selector(
+        f"[data-test=sites-table] .el-table__row:has-text('{edrive['name']}')", timeout=20_000
+    )
+    row = next(
+        r
+        for r in page.query_selector_all("[data-test=sites-table] .el-table__row")
+        if edrive["name"] in r.inner_text()
+    )
+    cells = ["".join(c.inner_text().split()) for c in row.query_selector_all("td")]
+    # name, district, park, segment, capacity (the clause states no capacity either)
+    assert cells[1:4] == [
+        f"{edrive['district_name']}近似",
+        f"{edrive['park']}近似",
+        f"{edrive['segment_name']}近似",
+    ], cells
+    assert console.errors == []

@@ -189,6 +189,7 @@ const en: MessageShape<Messages> = {
     short: 'Short of capacity',
     single: 'Single source',
     concentrated: 'Highly concentrated',
+    basis: 'Basis',
     firmsHeading: 'Firms (incl. sub-segments, {n})',
     upstream: 'Upstream',
     midstream: 'Midstream',

@@ -187,6 +187,7 @@ const zhCN = {
     short: '产能不足',
     single: '单一来源',
     concentrated: '集中度高',
+    basis: '依据',
     firmsHeading: '企业（含下级环节，{n} 家）',
     upstream: '上游',
     midstream: '中游',
