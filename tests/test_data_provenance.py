@@ -2,7 +2,7 @@
 
 The plans are the seed texts at ``../shared/seeds`` (relative to the repository root); without them the
 tests that read them are skipped with the reason. The check reads the seed text itself: whitespace and
-markdown emphasis are dropped and ASCII punctuation folded to full-width before searching.
+markdown emphasis are dropped and ASCII punctuation folded to full-width (and ``-`` to the plans' ``—``, as in T—BOX) before searching.
 """
 
 from __future__ import annotations
@@ -14,16 +14,30 @@ import pytest
 
 from chainbrain.data import firms
 from chainbrain.data.demo import build_demo
+from chainbrain.data.firms import APPROX_DISTRICT, PARK_UNCITED, SEGMENT_UNCITED
 from chainbrain.data.geo import china_divisions
 from chainbrain.data.provenance import UNVERIFIED_PREFIX, fragments
-from chainbrain.data.reference import REGION_SOURCE, segment_rows
+from chainbrain.data.reference import (
+    REGION_SOURCE,
+    SEGMENT_ILLUSTRATIVE,
+    SEGMENT_OWN_FIELDS,
+    _segment_table,
+    segment_rows,
+)
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 
 def _norm(s: str) -> str:
     s = re.sub(r"\s+|\*\*", "", s)
-    return s.replace(",", "，").replace("(", "（").replace(")", "）").replace(":", "：").replace(";", "；")
+    return (
+        s.replace(",", "，")
+        .replace("(", "（")
+        .replace(")", "）")
+        .replace(":", "：")
+        .replace(";", "；")
+        .replace("-", "—")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +120,57 @@ def test_yuxi_membership_is_not_claimed_from_the_seeds(seeds: dict[str, str]) ->
     assert "渝西" in seeds["D4"]
     assert "渝西地区包括" not in "".join(seeds.values())
     assert "未经核实" in REGION_SOURCE
+
+
+def test_every_verified_segment_is_named_by_its_clause(seeds: dict[str, str]) -> None:
+    raw = {r["id"]: r for r in _segment_table()}
+    rows = segment_rows()
+    assert len(rows) == len(raw) == 100
+    unsupported = []
+    for row in rows:
+        r = raw[row["id"]]
+        frs = fragments(r["doc"], r["clause"]) if r["clause"] else []
+        # every quoted word, cited or merely related, is the plan's own
+        assert all(_norm(fr.text) in seeds[fr.doc] for fr in frs), (row["id"], r["clause"])
+        quote = _norm("".join(fr.text for fr in frs))
+        if row["status"] == "verified":
+            if not frs or _norm(row["name_zh"]) not in quote:
+                unsupported.append((row["id"], row["name_zh"]))
+            # stream, kind, level, English name and unit are not in any clause: the source says whose they are
+            assert row["source"].endswith(SEGMENT_OWN_FIELDS), row["id"]
+            assert row["clause"] is not None and row["clause"].endswith(r["clause"]), row["id"]
+        else:
+            assert row["status"] == "illustrative", row["id"]
+            assert row["clause"] is None and row["source"].startswith(SEGMENT_ILLUSTRATIVE), row["id"]
+    assert unsupported == []
+    status = {r["id"]: r["status"] for r in rows}
+    # the audit's cases: "以重点Tier2、Tier3摸底为切入点" does not name 线束及低压电器, no seed says "MCU"
+    assert status["parts.electrical"] == status["chip.mcu"] == "illustrative"
+    # and one that a clause does name: 三(二) 专栏2 "突破高集成度电池、电池包封装、电池管理控制等技术"
+    assert status["battery.pack"] == "verified"
+    assert sum(v == "verified" for v in status.values()) == 64
+
+
+def test_verified_site_district_segment_park_are_quoted_or_flagged(demo) -> None:
+    seg = {r["id"]: r["name_zh"] for r in segment_rows()}
+    dist = {d.code: d.name for d in china_divisions()}
+    by_id = {s["id"]: s for f in firms._data()["firms"] for s in f["sites"]}
+    checked = 0
+    for s in demo.sites:
+        raw = by_id.get(s["id"])
+        if raw is None or "doc" not in raw or s["status"] != "verified":
+            continue
+        quote = _norm("".join(fr.text for fr in fragments(raw["doc"], raw["clause"])))
+        district = dist[s["district_code"]]
+        core = district.removesuffix("区").removesuffix("县")
+        assert core in quote or APPROX_DISTRICT in s["source"], (s["id"], district)
+        assert _norm(seg[s["segment_id"]]) in quote or SEGMENT_UNCITED in s["source"], s["id"]
+        assert not s["park"] or _norm(s["park"]) in quote or PARK_UNCITED in s["source"], s["id"]
+        checked += 1
+    assert checked > 0
+    sites = {s["id"]: s for s in demo.sites}
+    # "长安七合一超级电驱" names neither 电驱动总成 nor 两江新区
+    assert SEGMENT_UNCITED in sites["changan.edrive"]["source"]
+    assert PARK_UNCITED in sites["changan.edrive"]["source"]
+    # "庆铃博世氢燃料电池发动机" does name the segment 燃料电池发动机
+    assert SEGMENT_UNCITED not in sites["qingling_bosch.fc"]["source"]

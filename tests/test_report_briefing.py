@@ -148,3 +148,31 @@ def test_catch_up_and_projections_of_counts_are_whole(briefing):
         for r in rows[1:]:
             if "超充站10座" in "".join(r):
                 assert r[col].split("（")[0] == "5" and "." not in r[col], r
+
+
+def test_workbook_catch_up_levels_in_the_plans_units(demo_store, briefing, tmp_path):
+    """The 预警 sheet's 应达到 column as the Word briefing writes it: counts whole, others to two decimals."""
+    wb = load_workbook(write_xlsx(demo_store, tmp_path / "目标.xlsx", as_of=DEMO_AS_OF))
+    ws = wb["预警"]
+    head = [c.value for c in ws[1]]
+    col = head.index("应达到")
+    cells = {(r[1].value, r[5].value): r[col] for r in ws.iter_rows(min_row=2)}
+    # 52 transformed firms at 2026Q3 to 150 at 2027Q4 in five steps of 19.6: 71.6 at 2026Q4 → 72 家
+    firms = cells[("yulian27_transformed_parts_firms", "2026Q4")]
+    assert firms.value == 72 and firms.number_format == "#,##0"
+    # 3 heavy-truck stations to 10 in steps of 1.4: 4.4 → 4 座, 8.6 → 9 座
+    assert cells[("yulian27_heavy_truck_stations", "2026Q4")].value == 4
+    assert cells[("yulian27_heavy_truck_stations", "2027Q3")].value == 9
+    # 1.58 万人 at 2026Q3 to 3 万人 in steps of 0.284: 1.864 → 1.86, 2.716 → 2.72 (not a count: two decimals)
+    assert cells[("yulian27_talent", "2026Q4")].value == pytest.approx(1.86, abs=1e-12)
+    assert cells[("yulian27_talent", "2027Q3")].value == pytest.approx(2.72, abs=1e-12)
+    # 950 亿元 to 1,200 亿元 in steps of 50: 1,000 with its thousands separator
+    exports = cells[("yulian27_exports", "2026Q4")]
+    assert exports.value == 1000 and exports.number_format == "#,##0"
+    # no cell of the column carries more decimals than the briefing shows
+    for c in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
+        v = c[0].value
+        assert v is None or round(v, 2) == v, v
+    # the same figures as the Word briefing's catch-up lines
+    text = "\n".join(p.text for p in briefing.paragraphs)
+    assert "2026Q4 1.86、2027Q1 2.15、2027Q2 2.43、2027Q3 2.72、2027Q4 3（单位：万人）" in text

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from chainbrain.units import COUNT_UNITS
+
 pytestmark = pytest.mark.browser
 
 #: page → a selector that appears once its data is on screen
@@ -83,6 +85,11 @@ def test_cockpit_marks_figures_and_warnings(login: Any, server: Any) -> None:
     for tr, a in zip(rows, warn[:8], strict=True):
         assert a["name"] in tr.inner_text()
         assert (tr.query_selector("[data-test=mark]") is not None) == (a["basis"] != "verified"), a["name"]
+        # an illustrative latest value has the verified figure beside it when one exists
+        shown = tr.query_selector("[data-test=verified-figure]")
+        assert (shown is not None) == _verified_beside(a), a["name"]
+        if shown is not None:
+            assert f"（{a['verified_period']}）" in shown.inner_text()
     assert console.errors == []
 
 
@@ -161,4 +168,105 @@ def test_cockpit_warning_marks_are_not_cut_off(login: Any, server: Any, width: i
         assert (
             box is not None and box["x"] >= card["x"] and box["x"] + box["width"] <= card["x"] + card["width"]
         ), box
+    assert console.errors == []
+
+
+def _verified_beside(a: dict[str, Any]) -> bool:
+    """A target whose latest value is illustrative or synthetic while a verified figure exists."""
+    return a["latest_status"] not in (None, "verified") and a["verified_latest"] is not None
+
+
+def _screen_figure(v: float, unit: str) -> str:
+    """A figure as the 大屏 writes it: counts whole, others to one decimal, thousands separated."""
+    return f"{v:,.0f}" if unit in COUNT_UNITS else f"{v:,.1f}".removesuffix(".0")
+
+
+def test_screen_rings_show_the_verified_figure_beside_an_illustrative_one(login: Any, server: Any) -> None:
+    """新能源汽车产量 118.6 / 100 万辆 (示意) must not stand alone beside a key figure of 95.3 万辆: every ring
+    resting on an illustrative observation names it and shows the verified figure with its period."""
+    page, console = login("viewer")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_url("**/#/screen", timeout=60_000)
+    page.wait_for_selector("[data-test=screen-rings] canvas", timeout=60_000)
+    page.wait_for_selector("[data-test=ticker-item]", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    targets = {t["id"]: t for t in server.api("viewer", "/targets", size=500)["data"]}
+    seen = 0
+    for ring in page.locator("[data-test^=ring-]").all():
+        tid = (ring.get_attribute("data-test") or "")[len("ring-") :]
+        a = targets[tid]
+        verified = ring.locator("[data-test=verified-on-ring]")
+        if not _verified_beside(a):
+            assert verified.count() == 0, (tid, ring.inner_text())
+            continue
+        seen += 1
+        assert verified.count() == 1, (tid, ring.inner_text())
+        assert verified.is_visible()
+        figure = _screen_figure(a["verified_latest"], a["unit"])
+        assert verified.inner_text() == f"已核实 {figure} {a['unit']}（{a['verified_period']}）"
+        # the illustrative figure is named as such on its own line, not left to read as the fact
+        shown = ring.locator("[data-test=shown-on-ring]").inner_text()
+        assert shown.startswith("示意 " + _screen_figure(a["latest"], a["unit"]) + " / "), shown
+    # the demo store's NEV output: illustrative 118.6 万辆 for 2025, verified 95.3 万辆 for 2024
+    nev = targets["eco25_nev_output"]
+    assert (nev["latest"], nev["latest_status"], nev["verified_latest"], nev["verified_period"]) == (
+        118.6,
+        "illustrative",
+        95.3,
+        "2024",
+    )
+    assert "已核实 95.3 万辆（2024）" in page.inner_text("[data-test=ring-eco25_nev_output]")
+    assert seen >= 1
+    # warnings on the ticker carry the verified figure the same way
+    warnings = server.api("viewer", "/targets/warnings")["data"]
+    assert page.locator("[data-test=ticker-item] [data-test=ticker-verified]").count() == sum(
+        1 for w in warnings if _verified_beside(w)
+    )
+    assert console.errors == []
+
+
+def test_segment_panel_and_site_columns_say_what_the_clause_names(login: Any, server: Any) -> None:
+    """An illustrative segment carries 示意 and says whose division it is; a verified one shows its clause."""
+    page, console = login("analyst")
+    segments = {s["id"]: s for s in server.api("analyst", "/segments", size=500)["data"]}
+    # no seed names 线束及低压电器; 三(二) of the 2022 plan does name 电池包
+    assert segments["parts.electrical"]["status"] == "illustrative"
+    assert segments["battery.pack"]["status"] == "verified"
+    page.goto(f"{server.url}/#/chain")
+    page.wait_for_selector(".echart canvas")
+    page.wait_for_load_state("networkidle")
+    for sid, marked in (("parts.electrical", True), ("battery.pack", False)):
+        page.evaluate(
+            "(v) => document.querySelector('.echart').__chart.trigger('click', { data: { value: v } })",
+            "seg:" + sid,
+        )
+        page.wait_for_function(
+            "(n) => document.querySelector('[data-test=segment-panel] .el-card__header')?.innerText.includes(n)",
+            arg=segments[sid]["name_zh"],
+            timeout=20_000,
+        )
+        basis = page.inner_text("[data-test=segment-basis]")
+        assert ("示意" in basis) == marked, basis
+        assert ("规划原文未列出" in basis) == marked and (("电池包封装" in basis) != marked), basis
+    # 长安七合一超级电驱 (verified): the clause names neither 电驱动总成 nor 两江新区 → 近似 beside each
+    page.goto(f"{server.url}/#/enterprises/changan")
+    edrive = next(
+        s for s in server.api("analyst", "/enterprises/changan")["sites"] if s["id"] == "changan.edrive"
+    )
+    assert edrive["status"] == "verified"
+    page.wait_for_selector(
+        f"[data-test=sites-table] .el-table__row:has-text('{edrive['name']}')", timeout=20_000
+    )
+    row = next(
+        r
+        for r in page.query_selector_all("[data-test=sites-table] .el-table__row")
+        if edrive["name"] in r.inner_text()
+    )
+    cells = ["".join(c.inner_text().split()) for c in row.query_selector_all("td")]
+    # name, district, park, segment, capacity (the clause states no capacity either)
+    assert cells[1:4] == [
+        f"{edrive['district_name']}近似",
+        f"{edrive['park']}近似",
+        f"{edrive['segment_name']}近似",
+    ], cells
     assert console.errors == []

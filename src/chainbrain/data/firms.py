@@ -51,6 +51,21 @@ def _capacity_note(site: dict[str, Any]) -> str:
     return "" if any(x in text for x in shown) else CAPACITY_UNCITED
 
 
+SEGMENT_UNCITED = "（环节未经核实：引文未载，为 chainbrain 所定）"
+PARK_UNCITED = "（园区未经核实：引文未载，按公开资料近似）"
+
+
+def _site_field_notes(site: dict[str, Any], segment_names: dict[str, str]) -> str:
+    """The notes for a verified site whose segment or park the quoted clause does not name."""
+    text = quoted(site["doc"], site["clause"])
+    out = ""
+    if segment_names.get(site["segment"], site["segment"]) not in text:
+        out += SEGMENT_UNCITED
+    if site.get("park") and site["park"] not in text:
+        out += PARK_UNCITED
+    return out
+
+
 def firm_rows(
     units: dict[str, str],
     segment_names: dict[str, str] | None = None,
@@ -60,7 +75,7 @@ def firm_rows(
 
     With ``segment_names`` and ``district_names`` (id → Chinese name) each firm's note lists the shown fields
     its cited clause does not contain (:mod:`chainbrain.data.provenance`), and a verified site whose capacity
-    the clause does not state says so in its source.
+    the clause does not state — or whose segment or park it does not name — says so in its source.
     """
     firms, sites = [], []
     for f in _data()["firms"]:
@@ -104,7 +119,11 @@ def firm_rows(
                     "source": (
                         cite(s["doc"], s["clause"])
                         + ("" if s.get("placed") else APPROX_DISTRICT)
-                        + (_capacity_note(s) if segment_names is not None else "")
+                        + (
+                            _capacity_note(s) + _site_field_notes(s, segment_names)
+                            if segment_names is not None
+                            else ""
+                        )
                         if verified
                         else SITE_SOURCE
                     ),

@@ -113,6 +113,12 @@ def district_rows() -> list[dict[str, Any]]:
     return rows
 
 
+#: a verified segment's clause names it (its name is in the quoted words); the rest of the row is ours
+SEGMENT_OWN_FIELDS = "（环节名称见引文；上中下游、类别、层级、英文名与单位为 chainbrain 所定）"
+#: the source of a segment no plan clause names
+SEGMENT_ILLUSTRATIVE = "示意：环节划分为 chainbrain 所定，规划原文未列出"
+
+
 @cache
 def _segment_table() -> tuple[dict[str, str], ...]:
     text = (resources.files(__package__) / "segments.csv").read_text(encoding="utf-8")
@@ -120,7 +126,13 @@ def _segment_table() -> tuple[dict[str, str], ...]:
 
 
 def segment_rows() -> list[dict[str, Any]]:
-    """The chain taxonomy from ``segments.csv``; level follows from the parent, clause cites the plan."""
+    """The chain taxonomy from ``segments.csv``; level follows from the parent.
+
+    A ``verified`` segment's clause quotes the plan words that name it; its stream, kind, level, English name
+    and unit are chainbrain's classification, and its source says so. An ``illustrative`` segment is a
+    division no plan clause names: it has no clause, and its source says so (and cites a related clause
+    where one exists).
+    """
     rows: list[dict[str, Any]] = []
     level: dict[str, int] = {}
     for n, r in enumerate(_segment_table(), start=2):
@@ -131,6 +143,11 @@ def segment_rows() -> list[dict[str, Any]]:
             )
         level[r["id"]] = 1 if parent is None else level[parent] + 1
         doc = DOCUMENTS[r["doc"]]
+        if r["status"] not in ("verified", "illustrative"):
+            raise ValueError(
+                f"segments.csv line {n}: status {r['status']!r} of {r['id']!r} is not verified/illustrative"
+            )
+        verified = r["status"] == "verified"
         rows.append(
             {
                 "id": r["id"],
@@ -141,10 +158,15 @@ def segment_rows() -> list[dict[str, Any]]:
                 "stream": r["stream"],
                 "kind": r["kind"],
                 "unit": r["unit"] or None,
-                "clause": cite(r["doc"], r["clause"]),
-                "source": doc.title,
+                "clause": cite(r["doc"], r["clause"]) if verified else None,
+                "source": (
+                    doc.title + SEGMENT_OWN_FIELDS
+                    if verified
+                    else SEGMENT_ILLUSTRATIVE
+                    + (f"；相关条文：{cite(r['doc'], r['clause'])}" if r["clause"] else "")
+                ),
                 "as_of": doc.issued,
-                "status": "verified",
+                "status": r["status"],
             }
         )
     return rows

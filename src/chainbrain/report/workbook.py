@@ -21,8 +21,9 @@ from openpyxl.styles import Font, PatternFill
 from chainbrain.io.safe import append
 from chainbrain.monitor.registry import KIND_ZH
 from chainbrain.report.charts import trajectory_png
-from chainbrain.report.data import STATUS_ZH, BriefingData, collect, date_zh
+from chainbrain.report.data import STATUS_ZH, BriefingData, collect, date_zh, fmt
 from chainbrain.report.native_charts import native_charts
+from chainbrain.units import COUNT_UNITS, count
 
 _FILL = {
     "滞后": "F8CBAD",
@@ -40,6 +41,17 @@ def _header(ws, cells: list[str]) -> None:
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="D9D9D9")
     ws.freeze_panes = "A2"
+
+
+def _level(v: float | None, unit: str) -> tuple[float | None, str]:
+    """A computed level (a catch-up step) as the Word briefing writes it, as a number and its cell format:
+    counts (家, 座 …) whole, half away from zero; others to the briefing's decimals (two below 100, one below
+    1,000, none from there), so 71.63 家 reads 72 in both and 7.5833 % reads 7.58."""
+    if v is None or not math.isfinite(v):
+        return None, "General"
+    text = count(v) if unit in COUNT_UNITS else fmt(v)
+    shown = float(text.replace(",", ""))
+    return shown, "#,##0" if unit in COUNT_UNITS or abs(shown) >= 1000 else "General"
 
 
 def _chart_sheet(wb: Workbook, d: BriefingData) -> int:
@@ -114,7 +126,9 @@ def write_xlsx(conn: duckdb.DuckDBPyConnection, path: str | Path, *, as_of: dt.d
     for i, a in enumerate(d.warnings, start=1):
         due: list[dict[str, Any]] = [{"period": c["period"], "level": c["level"]} for c in a.catch_up]
         for c in due or [{"period": "（已到期）", "level": None}]:
-            append(warn, [i, a.id, a.name, a.status, a.latest, c["period"], c["level"], a.unit])
+            level, form = _level(c["level"], a.unit)
+            append(warn, [i, a.id, a.name, a.status, a.latest, c["period"], level, a.unit])
+            warn.cell(row=warn.max_row, column=7).number_format = form
     _chart_sheet(wb, d)
     notes = wb.create_sheet("说明")
     append(notes, ["评估日期", date_zh(d.as_of)])
