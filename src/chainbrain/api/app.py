@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from chainbrain.api.cache import ResultCache, SessionCache
+from chainbrain.api.fastpath import FastCacheHits
 from chainbrain.api.requestlog import RequestLog
 from chainbrain.api.security import install_security
 from chainbrain.api.settings import ApiSettings
@@ -143,6 +144,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         docs_url=None,  # served by install_security, from local files
         redoc_url=None,
     )
+    app.add_middleware(FastCacheHits, api_prefix=API_PREFIX)  # innermost: inside the headers and the log
     install_security(app, api_prefix=API_PREFIX)
     app.add_middleware(RequestLog)  # outermost: times the whole answer, headers included
     app.state.settings = settings

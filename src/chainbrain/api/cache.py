@@ -189,13 +189,21 @@ class ResultCache:
     ) -> Response:
         """:meth:`json` for an ``async`` route: a fresh hit is answered on the event loop, without a thread;
         anything else (a computation, a wait, a stale value) is looked up in the thread pool."""
+        body = self.fresh_json(key, view)
+        if body is not None:
+            return Response(body, media_type="application/json")
+        return await run_in_threadpool(self.json, key, view, build, depends)
+
+    def fresh_json(self, key: Hashable, view: Hashable) -> bytes | None:
+        """The encoded bytes :meth:`json` keeps for ``key`` and ``view`` if they are fresh (a hit), else None."""
         with self._lock:  # held only for dictionary work, never while computing
             entry = self._data.get(("json", key, view))
-            if entry is not None and entry.fresh:
-                self._data.move_to_end(("json", key, view))
-                self.hits += 1
-                return Response(entry.value, media_type="application/json")
-        return await run_in_threadpool(self.json, key, view, build, depends)
+            if entry is None or not entry.fresh:
+                return None
+            self._data.move_to_end(("json", key, view))
+            self.hits += 1
+            value: bytes = entry.value
+            return value
 
     def _run(self, key: Hashable, flight: _Flight, compute: Callable[[], T]) -> T:
         stack = self._stack()

@@ -59,9 +59,13 @@ async def session_token(
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> str | None:
     """The token of this request: ``Authorization: Bearer …`` first, else the session cookie."""
-    if bearer is not None and bearer.credentials:
-        return bearer.credentials
-    return cookie or None
+    return token_from(bearer.credentials if bearer is not None else None, cookie)
+
+
+def token_from(bearer: str | None, cookie: str | None) -> str | None:
+    """Which token authenticates a request: the bearer credentials if any, else the session cookie's value
+    (:func:`session_token`, and the cache-hit layer :mod:`chainbrain.api.fastpath`)."""
+    return bearer or cookie or None
 
 
 TokenDep = Annotated[str | None, Depends(session_token)]

@@ -11,7 +11,7 @@ are withheld (``withheld: true``, ``note`` says why), and such rows come after t
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
@@ -20,6 +20,7 @@ from chainbrain.api.accounts import User
 from chainbrain.api.cache import CHAIN
 from chainbrain.api.deps import AnalystUser, CacheDep, ConnDep, CurrentUser, SettingsDep, sees_all_links
 from chainbrain.api.routes.common import ERRORS, Page, forbidden
+from chainbrain.api.settings import ApiSettings
 from chainbrain.chain import (
     BoundaryError,
     Concentration,
@@ -126,9 +127,9 @@ async def read_overview(
     conn: ConnDep, cache: CacheDep, user: CurrentUser, settings: SettingsDep, boundary: str | None = BoundaryQ
 ) -> Response:
     """Key figures of the cluster and the city-wide local supporting rate."""
-    boundary = boundary or settings.boundary
-
-    full = sees_all_links(user)
+    key, view = overview_key(user, settings, boundary)
+    boundary = key[1]
+    full = view == "all"
 
     def build() -> Overview:
         try:
@@ -148,7 +149,35 @@ async def read_overview(
             out.note = disclosure.WITHHELD_NOTE
         return out
 
-    return await cache.ajson(("overview", boundary), "all" if full else "public", build, CHAIN)
+    return await cache.ajson(key, view, build, CHAIN)
+
+
+def overview_key(user: User, settings: ApiSettings, boundary: str | None = None) -> tuple[Any, str]:
+    """The cache key and role view of the overview (the route and :mod:`chainbrain.api.fastpath`)."""
+    return ("overview", boundary or settings.boundary), "all" if sees_all_links(user) else "public"
+
+
+def local_rate_key(
+    user: User, settings: ApiSettings, by: str = "oem", boundary: str | None = None, buyers: str = "oem"
+) -> tuple[Any, str]:
+    """The cache key and role view of a local-rate roll-up; 403 for a viewer asking for firm-level rows."""
+    if by in ("oem", "model") and user.role == "viewer":
+        raise forbidden(FIRM_LEVEL_ZH)
+    full = sees_all_links(user)
+    view = _view(user) if by in ("oem", "model") else ("all" if full else "public")
+    return ("local_rate", by, boundary or settings.boundary, buyers), view
+
+
+def gaps_key(
+    user: User,
+    settings: ApiSettings,
+    boundary: str | None = None,
+    buyers: str = "all",
+    top: int | None = None,
+) -> tuple[Any, str]:
+    """The cache key and role view of the gaps list."""
+    view = "all" if sees_all_links(user) else "public"
+    return ("gaps", boundary or settings.boundary, buyers, top), view
 
 
 def _view(user: User) -> str:
@@ -177,9 +206,8 @@ async def read_local_rate(
     buyers: Literal["oem", "all"] = Query("oem", description="oem：只算整车企业的采购；all：所有采购方"),
 ) -> Response:
     """本地配套率 by OEM, vehicle model, segment, district or the whole city (value- and count-weighted)."""
-    boundary = boundary or settings.boundary
-    if by in ("oem", "model") and user.role == "viewer":
-        raise forbidden(FIRM_LEVEL_ZH)
+    cache_key, view = local_rate_key(user, settings, by, boundary, buyers)
+    boundary = cache_key[2]
     firm_level = by in ("oem", "model")
     full = sees_all_links(user)
 
@@ -205,8 +233,7 @@ async def read_local_rate(
         out.sort(key=lambda r: (r.withheld, r.key if r.withheld else ""))
         return RatePage(data=out, count=len(out), note=disclosure.WITHHELD_NOTE if hidden else None)
 
-    view = _view(user) if firm_level else ("all" if full else "public")
-    return await cache.ajson(("local_rate", by, boundary, buyers), view, build, CHAIN)
+    return await cache.ajson(cache_key, view, build, CHAIN)
 
 
 @router.get("/gaps", response_model=GapPage)
@@ -220,8 +247,9 @@ async def read_gaps(
     top: int | None = Query(None, ge=1, le=1000, description="只返回前 N 个环节"),
 ) -> Response:
     """补链: segments the area needs with too little local supply, ranked by outside purchases."""
-    boundary = boundary or settings.boundary
-    full = sees_all_links(user)
+    key, view = gaps_key(user, settings, boundary, buyers, top)
+    boundary = key[1]
+    full = view == "all"
     cut = top if full else None  # for other roles the cut comes after the withheld rows are moved down
 
     def build() -> GapPage:
@@ -248,7 +276,7 @@ async def read_gaps(
         out = out[:top] if top else out
         return GapPage(data=out, count=len(out), note=disclosure.WITHHELD_NOTE if hidden else None)
 
-    return await cache.ajson(("gaps", boundary, buyers, top), "all" if full else "public", build, CHAIN)
+    return await cache.ajson(key, view, build, CHAIN)
 
 
 @router.get("/concentration")

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
+from chainbrain.api.accounts import User
 from chainbrain.api.cache import TARGETS
 from chainbrain.api.deps import CacheDep, ConnDep, CurrentUser
 from chainbrain.api.routes.common import ERRORS, Page, not_found
@@ -114,8 +115,9 @@ async def read_targets(
     conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
 ) -> Response:
     """Every target with its status (达标 / 正常 / 预警 / 滞后 / 无数据), latest value and projection."""
-    day = as_of or dt.date.today()
-    return await cache.ajson(("targets", day), "all", lambda: _page(_assessments(conn, cache, day)), TARGETS)
+    key, view = targets_key(user, None, as_of)
+    day = key[1]
+    return await cache.ajson(key, view, lambda: _page(_assessments(conn, cache, day)), TARGETS)
 
 
 @router.get("/warnings", response_model=Page[Assessment])
@@ -123,10 +125,9 @@ async def read_warnings(
     conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
 ) -> Response:
     """The warning list: 滞后 then 预警 targets, furthest behind first."""
-    day = as_of or dt.date.today()
-    return await cache.ajson(
-        ("targets:warnings", day), "all", lambda: _page(warnings(_assessments(conn, cache, day))), TARGETS
-    )
+    key, view = warnings_key(user, None, as_of)
+    day = key[1]
+    return await cache.ajson(key, view, lambda: _page(warnings(_assessments(conn, cache, day))), TARGETS)
 
 
 @router.get("/summary", response_model=Summary)
@@ -134,13 +135,28 @@ async def read_summary(
     conn: ConnDep, cache: CacheDep, user: CurrentUser, as_of: dt.date | None = AsOf
 ) -> Response:
     """How many targets are in each status."""
-    day = as_of or dt.date.today()
+    key, view = summary_key(user, None, as_of)
+    day = key[1]
 
     def build() -> Summary:
         rows = _assessments(conn, cache, day)
         return Summary(counts=summary(rows), total=len(rows))
 
-    return await cache.ajson(("targets:summary", day), "all", build, TARGETS)
+    return await cache.ajson(key, view, build, TARGETS)
+
+
+# cache keys of the target routes (the routes and :mod:`chainbrain.api.fastpath`): targets are public plan
+# figures, one view for every role; statuses depend on the day they are assessed (default today)
+def targets_key(user: User, settings: object, as_of: dt.date | None = None) -> tuple[Any, str]:
+    return ("targets", as_of or dt.date.today()), "all"
+
+
+def warnings_key(user: User, settings: object, as_of: dt.date | None = None) -> tuple[Any, str]:
+    return ("targets:warnings", as_of or dt.date.today()), "all"
+
+
+def summary_key(user: User, settings: object, as_of: dt.date | None = None) -> tuple[Any, str]:
+    return ("targets:summary", as_of or dt.date.today()), "all"
 
 
 @router.get(
