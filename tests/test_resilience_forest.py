@@ -10,97 +10,15 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import numpy as np
 import pytest
-import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from chainbrain.resilience.model import TimeToSurvive
 from chainbrain.resilience.network import Network, from_dict
 from chainbrain.resilience.samples import load_willems
 from chainbrain.resilience.sweep import Scenario, ScenarioSolver
+from fixtures.resilience import ScenarioLP, check_every_node
 
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
-HORIZON = 1e6
-
-
-class ScipyLP:
-    """TTR and TTS of a single-node scenario by scipy's linprog on the LP written out row by row."""
-
-    def __init__(self, net: Network) -> None:
-        self.net = net
-        n, m = len(net.nodes), len(net.supply)
-        idx = net.index
-        self.fin = [j for j, nd in enumerate(net.nodes) if nd.finished]
-        self.n, self.m = n, m
-        self.t = n + m + len(self.fin)
-        rows, cols, vals, rhs = [], [], [], []
-        r = 0
-        edges: dict[tuple[str, str], list[int]] = {}
-        for e_pos, e in enumerate(net.supply):
-            edges.setdefault((e.node, e.material), []).append(e_pos)
-        for nid, materials in net.bom.items():  # qty u_j - sum of y on the material's edges <= 0
-            for k, qty in materials.items():
-                rows.append(r), cols.append(idx[nid]), vals.append(qty)
-                for e_pos in edges[(nid, k)]:
-                    rows.append(r), cols.append(n + e_pos), vals.append(-1.0)
-                rhs.append(0.0)
-                r += 1
-        for i, nd in enumerate(net.nodes):  # shipments - u_i <= s_i
-            out = [e_pos for e_pos, e in enumerate(net.supply) if e.supplier == nd.id]
-            if out:
-                for e_pos in out:
-                    rows.append(r), cols.append(n + e_pos), vals.append(1.0)
-                rows.append(r), cols.append(i), vals.append(-1.0)
-                rhs.append(nd.stock)
-                r += 1
-        for pos, j in enumerate(self.fin):  # d_j t - l_j - u_j <= s_j
-            nd = net.nodes[j]
-            rows += [r, r, r]
-            cols += [n + m + pos, j, self.t]
-            vals += [-1.0, -1.0, float(nd.demand or 0.0)]
-            rhs.append(nd.stock)
-            r += 1
-        self.a = sp.csr_matrix((vals, (rows, cols)), shape=(r, self.t + 1))
-        self.b = np.array(rhs)
-
-    def answer(self, j: int, ttr: float) -> tuple[float, float | None]:
-        nv = self.t + 1
-        lost = slice(self.n + self.m, self.t)
-        hi = np.full(nv, np.inf)
-        hi[j] = 0.0
-        lo = np.zeros(nv)
-        lo[self.t] = hi[self.t] = ttr
-        cost = np.zeros(nv)
-        cost[lost] = [self.net.nodes[f].profit for f in self.fin]
-        r1 = linprog(cost, A_ub=self.a, b_ub=self.b, bounds=np.column_stack([lo, hi]), method="highs")
-        assert r1.status == 0
-        hi[lost] = 0.0
-        lo[self.t], hi[self.t] = 0.0, HORIZON
-        cost = np.zeros(nv)
-        cost[self.t] = -1.0
-        r2 = linprog(cost, A_ub=self.a, b_ub=self.b, bounds=np.column_stack([lo, hi]), method="highs")
-        assert r2.status == 0
-        t = float(r2.x[self.t])
-        return max(0.0, float(r1.fun)), (None if t >= HORIZON * (1 - 1e-9) else max(0.0, t))
-
-
-def check_every_node(net: Network) -> ScenarioSolver:
-    todo = [Scenario(nd.id, (nd.id,), float(nd.ttr or 1.0)) for nd in net.nodes]
-    solver = ScenarioSolver(net)
-    rows = {r["node"]: r for r in solver.solve_all(todo)}
-    lp = ScipyLP(net)
-    for j, sc in enumerate(todo):
-        loss, tts = lp.answer(j, sc.ttr)
-        row = rows[sc.name]
-        assert row["loss"] == pytest.approx(loss, rel=1e-7, abs=1e-7), sc
-        if tts is None:
-            assert row["tts"] is None, sc
-        else:
-            assert row["tts"] == pytest.approx(tts, rel=1e-7, abs=1e-7), sc
-    return solver
-
-
 # A (stock 10) supplies F1 (1 a per unit, profit 3), F2 (2 a per unit, profit 1) and B (stock 4); B supplies
 # F3 (profit 2, stock 1, demand 2). Per unit of A's output: F1 is worth 3, F3 2, F2 0.5.
 HAND = {
@@ -136,7 +54,7 @@ def test_unequal_values_by_hand() -> None:
     assert row["loss"] == pytest.approx(40.0, abs=1e-12)
     assert row["tts"] == pytest.approx(3.0, abs=1e-12)
     assert solver.forest.answered == 1
-    assert ScipyLP(net).answer(0, 10.0) == pytest.approx((40.0, 3.0), abs=1e-7)
+    assert ScenarioLP(net).answer(0, 10.0) == pytest.approx((40.0, 3.0), abs=1e-7)
     check_every_node(net)
 
 
@@ -188,7 +106,7 @@ def test_diamond_tts_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
     assert late["tts"] == pytest.approx(5.0, abs=1e-12)
     assert solver.forest.answered == 1  # A@4; A@8 took its TTS from survive, which it emptied
     assert not solver.forest.survive
-    assert ScipyLP(net).answer(0, 8.0) == pytest.approx((3.0, 5.0), abs=1e-7)
+    assert ScenarioLP(net).answer(0, 8.0) == pytest.approx((3.0, 5.0), abs=1e-7)
     check_every_node(net)
 
 

@@ -15,93 +15,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from chainbrain.resilience.decompose import Decomposition
 from chainbrain.resilience.idle import binding_capacities, counted_capacities, idle_capacities, most_asked
 from chainbrain.resilience.network import Network, from_dict
 from chainbrain.resilience.samples import load_willems
 from chainbrain.resilience.sweep import Scenario, ScenarioSolver
+from fixtures.resilience import ScenarioLP, check_every_node
 
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
-HORIZON = 1e6
-
-
-class CapacitatedLP:
-    """TTR and TTS of a single-node scenario by scipy's linprog, with every capacity row."""
-
-    def __init__(self, net: Network) -> None:
-        self.net = net
-        n, m = len(net.nodes), len(net.supply)
-        idx = net.index
-        self.fin = [j for j, nd in enumerate(net.nodes) if nd.finished]
-        self.n, self.m = n, m
-        self.t = n + m + len(self.fin)
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        rhs: list[float] = []
-
-        def row(entries: list[tuple[int, float]], bound: float) -> None:
-            for c, v in entries:
-                rows.append(len(rhs))
-                cols.append(c)
-                vals.append(v)
-            rhs.append(bound)
-
-        for nid, materials in net.bom.items():  # qty u_j - y on the material's edges <= 0
-            for k, qty in materials.items():
-                ys = [(n + e, -1.0) for e, s in enumerate(net.supply) if (s.node, s.material) == (nid, k)]
-                row([(idx[nid], qty), *ys], 0.0)
-        for i, nd in enumerate(net.nodes):  # shipments - u_i <= s_i
-            out = [(n + e, 1.0) for e, s in enumerate(net.supply) if s.supplier == nd.id]
-            if out:
-                row([*out, (i, -1.0)], nd.stock)
-        for pos, j in enumerate(self.fin):  # d_j t - l_j - u_j <= s_j
-            nd = net.nodes[j]
-            row([(n + m + pos, -1.0), (j, -1.0), (self.t, float(nd.demand or 0.0))], nd.stock)
-        for i, nd in enumerate(net.nodes):  # u_i - c_i t <= 0
-            if nd.capacity is not None:
-                row([(i, 1.0), (self.t, -nd.capacity)], 0.0)
-        self.a = sp.csr_matrix((vals, (rows, cols)), shape=(len(rhs), self.t + 1))
-        self.b = np.array(rhs)
-
-    def answer(self, j: int, ttr: float) -> tuple[float, float | None]:
-        nv = self.t + 1
-        lost = slice(self.n + self.m, self.t)
-        hi = np.full(nv, np.inf)
-        hi[j] = 0.0
-        lo = np.zeros(nv)
-        lo[self.t] = hi[self.t] = ttr
-        cost = np.zeros(nv)
-        cost[lost] = [self.net.nodes[f].profit for f in self.fin]
-        r1 = linprog(cost, A_ub=self.a, b_ub=self.b, bounds=np.column_stack([lo, hi]), method="highs")
-        assert r1.status == 0
-        hi[lost] = 0.0
-        lo[self.t], hi[self.t] = 0.0, HORIZON
-        cost = np.zeros(nv)
-        cost[self.t] = -1.0
-        r2 = linprog(cost, A_ub=self.a, b_ub=self.b, bounds=np.column_stack([lo, hi]), method="highs")
-        assert r2.status == 0
-        t = float(r2.x[self.t])
-        return max(0.0, float(r1.fun)), (None if t >= HORIZON * (1 - 1e-9) else max(0.0, t))
-
-
-def check_every_node(net: Network) -> ScenarioSolver:
-    todo = [Scenario(nd.id, (nd.id,), float(nd.ttr or 1.0)) for nd in net.nodes]
-    solver = ScenarioSolver(net)
-    rows = {r["node"]: r for r in solver.solve_all(todo)}
-    lp = CapacitatedLP(net)
-    for j, sc in enumerate(todo):
-        loss, tts = lp.answer(j, sc.ttr)
-        row = rows[sc.name]
-        assert row["loss"] == pytest.approx(loss, rel=1e-7, abs=1e-7), sc
-        if tts is None:
-            assert row["tts"] is None, sc
-        else:
-            assert row["tts"] == pytest.approx(tts, rel=1e-7, abs=1e-7), sc
-    return solver
 
 
 def chain(cap_b: float) -> Network:
@@ -156,7 +78,7 @@ def test_idle_capacities_change_nothing_by_hand() -> None:
     (row,) = solver.solve_all([Scenario("A", ("A",), 10.0)])
     assert (row["loss"], row["tts"]) == pytest.approx((5.0, 7.5), abs=1e-12)
     assert solver.forest.applies and solver.forest.answered == 1
-    assert CapacitatedLP(net).answer(0, 10.0) == pytest.approx((5.0, 7.5), abs=1e-7)
+    assert ScenarioLP(net).answer(0, 10.0) == pytest.approx((5.0, 7.5), abs=1e-7)
     check_every_node(net)
 
 
@@ -168,7 +90,7 @@ def test_binding_capacity_takes_the_lps_by_hand() -> None:
     (row,) = solver.solve_all([Scenario("A", ("A",), 10.0)])
     assert (row["loss"], row["tts"]) == pytest.approx((10.0, 10.0 / 3.0), abs=1e-7)
     assert not solver.forest.applies and solver.forest.answered == 0
-    assert CapacitatedLP(net).answer(0, 10.0) == pytest.approx((10.0, 10.0 / 3.0), abs=1e-7)
+    assert ScenarioLP(net).answer(0, 10.0) == pytest.approx((10.0, 10.0 / 3.0), abs=1e-7)
     check_every_node(net)
 
 
@@ -296,5 +218,5 @@ def test_idle_capacity_leaves_the_node_free_by_hand() -> None:
     assert sub is not None and {nd.id for nd in sub.nodes} == {"B", "P"}
     rows = {r["node"]: r for r in ScenarioSolver(net).solve_all([Scenario("B", ("B",), 10.0)])}
     assert (rows["B"]["loss"], rows["B"]["tts"]) == pytest.approx((18.0, 1.0), abs=1e-9)
-    assert CapacitatedLP(net).answer(net.index["B"], 10.0) == pytest.approx((18.0, 1.0), abs=1e-7)
+    assert ScenarioLP(net).answer(net.index["B"], 10.0) == pytest.approx((18.0, 1.0), abs=1e-7)
     check_every_node(net)
