@@ -7,16 +7,15 @@ whichever path (closed form or sub-LP) the sweep took for it.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
 
 from chainbrain.resilience.model import TimeToSurvive
-from chainbrain.resilience.network import Network, from_dict
+from chainbrain.resilience.network import from_dict
 from chainbrain.resilience.samples import load_willems
 from chainbrain.resilience.sweep import Scenario, ScenarioSolver
-from fixtures.resilience import ScenarioLP, check_every_node
+from fixtures.resilience import ScenarioLP, check_every_node, random_network
 
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
 # A (stock 10) supplies F1 (1 a per unit, profit 3), F2 (2 a per unit, profit 1) and B (stock 4); B supplies
@@ -110,35 +109,9 @@ def test_diamond_tts_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
     check_every_node(net)
 
 
-def tree_network(n: int, seed: int, *, diamonds: bool, multi: bool = True) -> Network:
-    """Random acyclic network: one material per node, from one supplier; with ``diamonds`` 1–2 materials
-    per node, so that some non-free sets are no tree, and (``multi``) some materials from two suppliers."""
-    rng = random.Random(seed)
-    nodes, bom, supply = [], [], []
-    raw = max(2, n // 6)
-    for j in range(n):
-        finished = j >= n - n // 3
-        nd: dict = {"id": f"N{j}", "stock": rng.choice([0.0, 0.5, 2.0, 7.5]), "ttr": rng.choice([1, 3, 8])}
-        if finished:
-            nd.update(demand=rng.choice([0.0, 0.5, 1.0, 3.0]), profit=rng.choice([0.0, 1.0, 2.5, 4.0]))
-        nodes.append(nd)
-        if j < raw:
-            continue
-        makers = [i for i in range(j) if i < n - n // 3]
-        count = 1 if not diamonds else rng.choice([1, 1, 2])
-        for k, i in enumerate(rng.sample(makers, min(count, len(makers)))):
-            bom.append({"node": f"N{j}", "material": f"m{k}", "qty": rng.choice([0.5, 1.0, 2.0, 3.0])})
-            sources = [i]
-            if diamonds and multi and rng.random() < 0.15:
-                sources.append(rng.choice([x for x in makers if x != i] or [i]))
-            for s in dict.fromkeys(sources):
-                supply.append({"supplier": f"N{s}", "node": f"N{j}", "material": f"m{k}"})
-    return from_dict({"nodes": nodes, "bom": bom, "supply": supply})
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_node_of_random_trees(seed: int) -> None:
-    net = tree_network(40, seed, diamonds=False)
+    net = random_network(40, seed, diamonds=False)
     solver = check_every_node(net)
     assert solver.forest.answered == len(net.nodes)  # one material, one supplier: every set is a tree
 
@@ -147,7 +120,7 @@ def test_every_node_of_random_trees(seed: int) -> None:
 def test_every_node_of_random_networks_with_diamonds(seed: int, multi: bool) -> None:
     # multi=False: every material still has one supplier, so the memoised tree test decides (forest._visit);
     # multi=True: the search from each node does (forest._tree)
-    net = tree_network(50, seed, diamonds=True, multi=multi)
+    net = random_network(50, seed, diamonds=True, multi=multi)
     solver = check_every_node(net)
     assert solver.forest._single is not multi
     assert 0 < solver.forest.answered < len(net.nodes)  # both paths are taken
@@ -164,7 +137,7 @@ def test_every_node_of_willems_chains(chain: str) -> None:
 def test_memo_cap_hands_the_rest_to_the_lps(monkeypatch: pytest.MonkeyPatch) -> None:
     # past the memo's breakpoint budget the closed form stops; the rest are LP answers, the same ones
     monkeypatch.setattr("chainbrain.resilience.forest.ForestAnswers.MAX_BREAKPOINTS", 3)
-    net = tree_network(40, 9, diamonds=False)
+    net = random_network(40, 9, diamonds=False)
     solver = check_every_node(net)
     assert 0 < solver.forest.answered < len(net.nodes)
 

@@ -10,7 +10,6 @@ took for it.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,7 @@ from chainbrain.resilience.idle import binding_capacities, counted_capacities, i
 from chainbrain.resilience.network import Network, from_dict
 from chainbrain.resilience.samples import load_willems
 from chainbrain.resilience.sweep import Scenario, ScenarioSolver
-from fixtures.resilience import ScenarioLP, check_every_node
+from fixtures.resilience import ScenarioLP, check_every_node, random_network
 
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
 
@@ -95,36 +94,10 @@ def test_binding_capacity_takes_the_lps_by_hand() -> None:
 
 
 def capacitated_network(n: int, seed: int, *, diamonds: bool, multi: bool, binding: bool) -> Network:
-    """Random acyclic network as in test_resilience_forest (one or two materials per node, some from two
-    suppliers), every node capacitated at a random multiple of U_i (the most it is ever asked for): ≥ 1 only,
-    or (``binding``) some below 1."""
-    rng = random.Random(seed)
-    nodes, bom, supply = [], [], []
-    raw = max(2, n // 6)
-    for j in range(n):
-        finished = j >= n - n // 3
-        nd: dict = {"id": f"N{j}", "stock": rng.choice([0.0, 0.5, 2.0, 7.5]), "ttr": rng.choice([1, 3, 8])}
-        if finished:
-            nd.update(demand=rng.choice([0.0, 0.5, 1.0, 3.0]), profit=rng.choice([0.0, 1.0, 2.5, 4.0]))
-        nodes.append(nd)
-        if j < raw:
-            continue
-        makers = [i for i in range(j) if i < n - n // 3]
-        count = 1 if not diamonds else rng.choice([1, 1, 2])
-        for k, i in enumerate(rng.sample(makers, min(count, len(makers)))):
-            bom.append({"node": f"N{j}", "material": f"m{k}", "qty": rng.choice([0.5, 1.0, 2.0, 3.0])})
-            sources = [i]
-            if multi and rng.random() < 0.15:
-                sources.append(rng.choice([x for x in makers if x != i] or [i]))
-            for s in dict.fromkeys(sources):
-                supply.append({"supplier": f"N{s}", "node": f"N{j}", "material": f"m{k}"})
-    plain = from_dict({"nodes": nodes, "bom": bom, "supply": supply})
-    asked = most_asked(plain)
+    """The random acyclic network of the closed-form tests, every node capacitated at a random multiple of
+    U_i (the most it is ever asked for): ≥ 1 only, or (``binding``) some below 1."""
     factors = [1.0, 1.2, 2.0, 5.0] + ([0.3, 0.8] if binding else [])
-    for nd, u in zip(nodes, asked, strict=True):
-        if u > 0:
-            nd["capacity"] = float(u) * rng.choice(factors)
-    return from_dict({"nodes": nodes, "bom": bom, "supply": supply})
+    return random_network(n, seed, diamonds=diamonds, multi=multi, capacity_factors=factors)
 
 
 @pytest.mark.parametrize("seed", [21, 22, 23])
