@@ -239,3 +239,46 @@ def test_reroute_finds_only_real_steady_states() -> None:
             built += 1
             assert ok, net.nodes[j].id
     assert built > 0.5 * found > 0
+
+
+def shared_supplier(b_cap: float) -> Network:
+    # P and Q (finished, demand 1/day each) need one unit of material m per unit. S supplies P; A (capacity
+    # 1) supplies P and Q; B (capacity b_cap) supplies Q only. In the base below S ships 1 to P, A ships 1
+    # to Q and B makes nothing.
+    cap = {"S": 10.0, "A": 1.0, "B": b_cap, "P": 2.0, "Q": 2.0}
+    return from_dict(
+        {
+            "nodes": [
+                {"id": k, "capacity": c, "ttr": 10, **({"demand": 1} if k in "PQ" else {})}
+                for k, c in cap.items()
+            ],
+            "bom": [{"node": "P", "material": "m", "qty": 1}, {"node": "Q", "material": "m", "qty": 1}],
+            "supply": [
+                {"supplier": "S", "node": "P", "material": "m"},
+                {"supplier": "A", "node": "P", "material": "m"},
+                {"supplier": "A", "node": "Q", "material": "m"},
+                {"supplier": "B", "node": "Q", "material": "m"},
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(("b_cap", "steady"), [(1.0, True), (0.5, False)])
+def test_reroute_frees_a_full_supplier_by_moving_its_other_buyer(b_cap: float, steady: bool) -> None:
+    # Without S, P's only other supplier A is at capacity. Worked by hand: Q can take its unit from B
+    # instead (B has capacity 1), which frees A's unit for P — a steady state (A→P 1, B→Q 1). With B's
+    # capacity 0.5, A and B make at most 1.5 of the 2 units P and Q need: none exists.
+    import numpy as np
+
+    from chainbrain.resilience.lp import Steady
+
+    net = shared_supplier(b_cap)
+    ix = net.index
+    v = np.zeros(len(net.nodes))
+    for k in ("S", "A", "P", "Q"):
+        v[ix[k]] = 1.0
+    w = np.array([1.0 if (s.supplier, s.node) in {("S", "P"), ("A", "Q")} else 0.0 for s in net.supply])
+    base = Steady(v, w, np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int8))
+    local = LocalSolver(net, base)
+    assert local.reroute(local.dead({ix["S"]})) is steady
+    assert TimeToSurvive(net)._steady_feasible("S") is steady  # the whole network's LP agrees

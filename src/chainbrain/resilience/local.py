@@ -230,6 +230,13 @@ class LocalSolver:
         dw: dict[int, float] = {}
         journal: list[tuple[dict[int, float], int, float]] = []  # (dict, key, old value) to undo a push
         budget = [self.REROUTE_VISITS]
+        busy: set[int] = set()  # nodes being raised or set free on the current path: not asked again
+        out_edges, edge_buy, edge_brow, brow_node = (
+            self.out_edges,
+            self._edge_buy,
+            self._edge_brow_list,
+            self.brow_node,
+        )
 
         def put(d: dict[int, float], k: int, x: float) -> None:
             journal.append((d, k, d.get(k, 0.0)))
@@ -243,31 +250,68 @@ class LocalSolver:
         def push(a: int, amount: float) -> float:
             """Raise a's production by up to ``amount`` (its inputs secured first); the raise made."""
             x = min(amount, cap[a] - v[a] - dv.get(a, 0.0))
-            for _ in range(3):  # a row that secures less than asked: undo, ask every row for that less
-                budget[0] -= 1
-                if budget[0] < 0 or a in dead or x <= tol:
-                    return 0.0
-                mark = len(journal)
-                got = x
-                for r in node_brows[a]:
-                    q = brow_qty[r]
-                    got = min(got, fill(r, q * x) / q)
-                    if got < x * (1.0 - tol):
-                        break
-                if got >= x * (1.0 - tol):
-                    put(dv, a, x)
-                    return x
-                undo(mark)
-                x = got
-            return 0.0
+            busy.add(a)
+            try:
+                for _ in range(3):  # a row that secures less than asked: undo, ask every row for that less
+                    budget[0] -= 1
+                    if budget[0] < 0 or a in dead or x <= tol:
+                        return 0.0
+                    mark = len(journal)
+                    got = x
+                    for r in node_brows[a]:
+                        q = brow_qty[r]
+                        got = min(got, fill(r, q * x) / q)
+                        if got < x * (1.0 - tol):
+                            break
+                    if got >= x * (1.0 - tol):
+                        put(dv, a, x)
+                        return x
+                    undo(mark)
+                    x = got
+                return 0.0
+            finally:
+                busy.discard(a)
+
+        def free(a: int, amount: float, skip: int) -> float:
+            """Set up to ``amount`` of a's output free for buyer ``skip``: a's other buyers take as much from
+            their other suppliers, a's production unchanged; the units set free."""
+            budget[0] -= 1
+            if budget[0] < 0:
+                return 0.0
+            busy.add(a)
+            freed = 0.0
+            try:
+                for e in out_edges[a]:
+                    c = edge_buy[e]
+                    have = w[e] + dw.get(e, 0.0)
+                    if c == skip or c in dead or have <= tol:
+                        continue
+                    g = fill(edge_brow[e], min(have, amount - freed))
+                    if g > 0.0:
+                        put(dw, e, -g)
+                        freed += g
+                        if freed >= amount * (1.0 - tol):
+                            break
+            finally:
+                busy.discard(a)
+            return freed
 
         def fill(r: int, need: float) -> float:
-            """Ship up to ``need`` more units on BOM row r from its live suppliers; the units shipped."""
+            """Ship up to ``need`` more units on BOM row r from its live suppliers; the units shipped: first
+            from their spare capacity, then from output their other buyers can replace elsewhere."""
             got = 0.0
-            live = [e for e in brow_edges[r] if sup[e] not in dead]
+            live = [e for e in brow_edges[r] if sup[e] not in dead and sup[e] not in busy]
             live.sort(key=lambda e: v[sup[e]] + dv.get(sup[e], 0.0) - cap[sup[e]])  # most spare first
             for e in live:
                 g = push(sup[e], need - got)
+                if g > 0.0:
+                    put(dw, e, g)
+                    got += g
+                    if got >= need * (1.0 - tol):
+                        return got
+            buyer = brow_node[r]
+            for e in live:
+                g = free(sup[e], need - got, buyer)
                 if g > 0.0:
                     put(dw, e, g)
                     got += g
