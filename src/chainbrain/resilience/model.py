@@ -353,6 +353,19 @@ class TimeToSurvive(_NetworkLP):
             return self
         if self.from_base:
             if self._base_basis is None:
+                if self._steady is None and not self._no_steady:
+                    self._steady_feasible(())  # its undisrupted optimum is where this one starts
+                start = self._steady._base_basis if self._steady is not None else None
+                if start is not None:
+                    # the steady-state test's undisrupted optimum with t at the horizon: every basic cost is 0
+                    # here (only t has a cost), so it starts dual feasible; stocks only perturb the primal
+                    cols = list(start.col_status)
+                    cols[self.layout.t_col] = highspy.HighsBasisStatus.kUpper
+                    basis = highspy.HighsBasis()
+                    basis.col_status = cols
+                    basis.row_status = list(start.row_status)
+                    basis.valid = True
+                    self.highs.setBasis(basis)
                 self._disrupt(())
                 if self._run() == highspy.HighsModelStatus.kOptimal:
                     self._base_basis = self.highs.getBasis()
