@@ -146,8 +146,6 @@ class LocalSolver:
         self.regions: list[int] = []  # final region size of each local solve (for benchmarks)
         self._last_nodes: set[int] = set()  # the last certified region's nodes
         self.proved_dead = 0  # scenarios whose steady-state test the dead-set argument answered (benchmarks)
-        # per LP kind, how far certified regions grew: regions growing well past that are given up early
-        self._learned = {kind: _Learned() for kind in ("steady", "tts", "ttr")}
         self.gave_up = 0  # region solves given up (benchmarks)
         self.rerouted = 0  # scenarios whose steady state reroute() built without an LP (benchmarks)
         self._sup_list = [int(i) for i in ix.sup]
@@ -424,64 +422,26 @@ class LocalSolver:
         if steady:
             region.h.changeColBounds(0, 0.0, 0.0)
         grow = set(down) | (start or set())
-        first = len(grow)
-        # only the steady-state test gives up early: a steady region given up costs the whole network's
-        # steady-state test, which a deficit then follows with the TTS region; a TTS region given up costs
-        # the whole TTS LP, up to seconds on 20,000 nodes (docs/benchmarks.md)
-        learned = self._learned["steady" if steady else ("tts" if t is None else "ttr")]
-        extra_cap, round_cap = learned.caps() if steady else (float("inf"), float("inf"))
-        rounds = 0
+        # every kind grows to the cap: giving steady regions up early, once they grew past 90% of the certified
+        # ones, saved little once regions re-solve by primal simplex, and cost a whole-network steady-state
+        # test per region given up (200-260 ms at 20,000 nodes; docs/benchmarks.md)
         while grow:
-            size = len(region.nodes) + len(grow)
-            if size > self.max_nodes or size - first > extra_cap or rounds >= round_cap:
+            if len(region.nodes) + len(grow) > self.max_nodes:
                 log.debug(
-                    "local region for %d disrupted node(s) would pass %d nodes or %d rounds: the whole LP solves it",
+                    "local region for %d disrupted node(s) would pass %d nodes: the whole LP solves it",
                     len(down),
-                    min(self.max_nodes, first + extra_cap),
-                    round_cap,
+                    self.max_nodes,
                 )
                 self.gave_up += 1
                 return None
             region.add(grow)
-            rounds += 1
             result = region.solve()
             if isinstance(result, float):
                 self.regions.append(len(region.nodes))
                 self._last_nodes = set(region.nodes)
-                learned.add(len(region.nodes) - first, rounds)
                 return (result,)
             grow = result
         return None
-
-
-class _Learned:
-    """How far the certified regions of one LP kind grew on this network so far: beyond the start set and
-    in rounds. Once enough have been certified, a region that grows well past what almost every certified
-    one needed is given up early — it is one of the scenarios absorbed across thousands of nodes, whose
-    region would grow to the cap and be given up anyway (measured in docs/benchmarks.md). Only where the
-    answer comes from changes: a region given up is answered by the whole-network models, exactly."""
-
-    MIN_SEEN = 20  # certified regions of the kind before any early give-up
-    QUANTILE = 0.9
-    FLOOR_EXTRA, FLOOR_ROUNDS = 20, 6
-
-    def __init__(self) -> None:
-        self.extra: list[int] = []
-        self.rounds: list[int] = []
-        self._caps: tuple[float, float] = (float("inf"), float("inf"))
-
-    def add(self, extra: int, rounds: int) -> None:
-        self.extra.append(extra)
-        self.rounds.append(rounds)
-        k = len(self.extra)
-        if k >= self.MIN_SEEN and (k == self.MIN_SEEN or k % 10 == 0):
-            self._caps = (
-                max(self.FLOOR_EXTRA, float(np.quantile(self.extra, self.QUANTILE))),
-                max(self.FLOOR_ROUNDS, float(np.quantile(self.rounds, self.QUANTILE))),
-            )
-
-    def caps(self) -> tuple[float, float]:
-        return self._caps
 
 
 class _Region:
@@ -495,6 +455,10 @@ class _Region:
         h.clearModel()
         self.h = h
         self.h.setOptionValue("presolve", "off")
+        # primal simplex: a round adds columns (feasible at 0) and moves boundary bounds the elastic columns
+        # absorb, so the last optimum stays nearly primal feasible, and the dual simplex re-solved each
+        # round almost from scratch (measured: 36-50% fewer pivots per region, docs/benchmarks.md)
+        self.h.setOptionValue("simplex_strategy", 4)
         # the certificate reads zero duals, so the duals must be right to well below the default 1e-7: a
         # TTS objective τ ~ 1e-2 against rows of 1e5 units makes a 1e-8 reduced-cost error matter
         self.h.setOptionValue("dual_feasibility_tolerance", 1e-10)
