@@ -12,6 +12,7 @@ counted as set-up; the path counters of the local method (steady-state tests pro
 printed too.
 
 Run:  .venv/bin/python bench/profile_resilience.py [--nodes 20000] [--sample 600] [--warmup 100] [--cap 200]
+      .venv/bin/python bench/profile_resilience.py --sweep-order --sample 3000   # one worker's sweep order
       .venv/bin/python bench/profile_resilience.py --chain 38 --capacitated
 """
 
@@ -27,7 +28,7 @@ from typing import Any
 
 from chainbrain.resilience import local, model
 from chainbrain.resilience.samples import layered, load_willems
-from chainbrain.resilience.sweep import ScenarioSolver, scenarios
+from chainbrain.resilience.sweep import ScenarioSolver, _chunks, scenarios
 
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
 SPENT: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
@@ -55,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--cap", type=int, default=None, help="local region cap (default: the solver's)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--sweep-order",
+        action="store_true",
+        help="one worker's scenarios in the order a 2-worker sweep runs them (every other chunk), not a random sample",
+    )
     ap.add_argument("--chain", default="", help="profile this Willems chain's whole sweep instead (e.g. 38)")
     ap.add_argument("--capacitated", action="store_true", help="with --chain: every stage capacitated")
     args = ap.parse_args(argv)
@@ -69,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.chain:
         return _chain(args.chain, args.capacitated, args.cap)
     net = layered(args.nodes)
-    todo = random.Random(args.seed).sample(scenarios(net), args.sample)
+    if args.sweep_order:  # sorted by ttr, in chunks of 100; with 2 workers each takes about every other one
+        todo = [sc for chunk in _chunks(scenarios(net), 100)[::2] for sc in chunk][: args.sample]
+    else:
+        todo = random.Random(args.seed).sample(scenarios(net), args.sample)
     solver = ScenarioSolver(net, local_nodes=args.cap)
     t0 = time.perf_counter()
     for sc in todo[: args.warmup]:
