@@ -14,38 +14,11 @@ from chainbrain.resilience.model import TimeToRecover, TimeToSurvive
 from chainbrain.resilience.network import Network, from_dict
 from chainbrain.resilience.samples import layered, load_willems
 from chainbrain.resilience.sweep import Scenario, ScenarioSolver, run_chunk
+from fixtures.resilience import seven_node_doc
 
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
 
-# R1, R2 raw (no capacity); A needs material "r" from R1 or R2; B needs "a" from A only; C has a capacity
-# (1.5 a day, less than P's 2: it can bind, so it counts, resilience/idle.py) and 1 in stock;
-# P (finished) needs "b" from B and "c" from C; Q (finished) needs "a" from A.
-DOC = {
-    "nodes": [
-        {"id": "R1", "stock": 1},
-        {"id": "R2"},
-        {"id": "A"},
-        {"id": "B", "stock": 2},
-        {"id": "C", "capacity": 1.5, "stock": 1},
-        {"id": "P", "demand": 2},
-        {"id": "Q", "demand": 1},
-    ],
-    "bom": [
-        {"node": "A", "material": "r", "qty": 1},
-        {"node": "B", "material": "a", "qty": 1},
-        {"node": "P", "material": "b", "qty": 1},
-        {"node": "P", "material": "c", "qty": 1},
-        {"node": "Q", "material": "a", "qty": 1},
-    ],
-    "supply": [
-        {"supplier": "R1", "node": "A", "material": "r"},
-        {"supplier": "R2", "node": "A", "material": "r"},
-        {"supplier": "A", "node": "B", "material": "a"},
-        {"supplier": "B", "node": "P", "material": "b"},
-        {"supplier": "C", "node": "P", "material": "c"},
-        {"supplier": "A", "node": "Q", "material": "a"},
-    ],
-}
+DOC = seven_node_doc()  # C: capacity 1.5 a day, less than P's 2 (it can bind, so it counts), and 1 in stock
 
 
 def names(dec: Decomposition, down: set[str]) -> set[str]:

@@ -20,7 +20,7 @@ from chainbrain.resilience.idle import binding_capacities, counted_capacities, i
 from chainbrain.resilience.network import Network, from_dict
 from chainbrain.resilience.samples import load_willems
 from chainbrain.resilience.sweep import Scenario, ScenarioSolver
-from fixtures.resilience import ScenarioLP, check_every_node, random_network
+from fixtures.resilience import ScenarioLP, check_every_node, random_network, seven_node_doc
 
 WILLEMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "willems_2008"
 
@@ -157,34 +157,7 @@ def test_idle_capacity_leaves_the_node_free_by_hand() -> None:
     # the network of test_resilience_decompose with C's capacity at 5 a day (no stock), more than P's 2 can ever ask:
     # C is free now, nothing is non-free before a disruption, and B's sub-network is {B, P}: P makes at most
     # B's 2 units over 10 days against 20 → 18 lost; TTS 1 day. The whole LP, capacity row kept, agrees.
-    net = from_dict(
-        {
-            "nodes": [
-                {"id": "R1", "stock": 1},
-                {"id": "R2"},
-                {"id": "A"},
-                {"id": "B", "stock": 2},
-                {"id": "C", "capacity": 5},
-                {"id": "P", "demand": 2},
-                {"id": "Q", "demand": 1},
-            ],
-            "bom": [
-                {"node": "A", "material": "r", "qty": 1},
-                {"node": "B", "material": "a", "qty": 1},
-                {"node": "P", "material": "b", "qty": 1},
-                {"node": "P", "material": "c", "qty": 1},
-                {"node": "Q", "material": "a", "qty": 1},
-            ],
-            "supply": [
-                {"supplier": "R1", "node": "A", "material": "r"},
-                {"supplier": "R2", "node": "A", "material": "r"},
-                {"supplier": "A", "node": "B", "material": "a"},
-                {"supplier": "B", "node": "P", "material": "b"},
-                {"supplier": "C", "node": "P", "material": "c"},
-                {"supplier": "A", "node": "Q", "material": "a"},
-            ],
-        }
-    )
+    net = from_dict(seven_node_doc(capacity=5))
     dec = Decomposition(net)
     assert dec.non_free([]) == set()
     sub = dec.subnetwork({"B"})
